@@ -1,0 +1,113 @@
+"""The project's error tree. Every error has a stable ``code`` that scripts may rely on.
+
+::
+
+    OgiError                      code            raised when
+    ├── ReadError                 read_error      a reader cannot turn bytes into a Document
+    │   ├── EmptyInput            empty_input     zero bytes, or nothing but whitespace
+    │   ├── FileTooLarge          too_large       input larger than the configured limit
+    │   ├── UnsupportedFormat     unsupported_format  bytes of a kind no reader handles (binary junk)
+    │   ├── DecodeError           undecodable     text bytes in no encoding we can prove
+    │   ├── EncryptedDocument     encrypted       password-protected PDF/Office file
+    │   ├── CorruptDocument       corrupt         truncated or malformed PDF/DOCX
+    │   ├── NeedsOCR              needs_ocr       a PDF with no text layer
+    │   ├── ConverterMissing      converter_missing   .doc/.wps and no antiword/catdoc/LibreOffice
+    │   └── ReadTimeout           timeout         a reader exceeded its time budget
+    ├── LocateError               locate_error    the Document is not what we expected
+    │   └── NotAReport            not_a_report    no title/sections/tables of an annual report
+    └── MapError                  map_error       located parts cannot be mapped (a bug, reported)
+
+Validation problems are never exceptions: they are :class:`extractor.records.Finding` objects.
+Errors carry their context (``source``) so that a batch can report them per document.
+"""
+
+from __future__ import annotations
+
+
+class OgiError(Exception):
+    code = "error"
+
+    def __init__(self, message: str, *, source: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.source = source
+
+    def __str__(self) -> str:
+        return self.message
+
+    def one_line(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        return f"{where}{self.code}: {' '.join(self.message.split())}"
+
+
+class ReadError(OgiError):
+    code = "read_error"
+
+
+class EmptyInput(ReadError):
+    code = "empty_input"
+
+
+class FileTooLarge(ReadError):
+    code = "too_large"
+
+
+class UnsupportedFormat(ReadError):
+    code = "unsupported_format"
+
+
+class DecodeError(ReadError):
+    code = "undecodable"
+
+
+class EncryptedDocument(ReadError):
+    code = "encrypted"
+
+
+class CorruptDocument(ReadError):
+    code = "corrupt"
+
+
+class NeedsOCR(ReadError):
+    code = "needs_ocr"
+
+
+class ConverterMissing(ReadError):
+    code = "converter_missing"
+
+
+class ReadTimeout(ReadError):
+    code = "timeout"
+
+
+class LocateError(OgiError):
+    code = "locate_error"
+
+
+class NotAReport(LocateError):
+    code = "not_a_report"
+
+
+class MapError(OgiError):
+    code = "map_error"
+
+
+ERROR_CODES: dict[str, type[OgiError]] = {
+    cls.code: cls
+    for cls in (
+        OgiError,
+        ReadError,
+        EmptyInput,
+        FileTooLarge,
+        UnsupportedFormat,
+        DecodeError,
+        EncryptedDocument,
+        CorruptDocument,
+        NeedsOCR,
+        ConverterMissing,
+        ReadTimeout,
+        LocateError,
+        NotAReport,
+        MapError,
+    )
+}

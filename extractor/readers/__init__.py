@@ -1,0 +1,97 @@
+"""Readers: one module per input format, each ``read(data, source=..., settings=...) -> Document``.
+
+The format is sniffed from the bytes, never trusted from the file name: government sites serve
+HTML or RTF under ``.doc`` names, and PDFs as ``.htm`` downloads.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Protocol
+
+from extractor.document import Document
+from extractor.errors import EmptyInput, FileTooLarge, UnsupportedFormat
+from extractor.settings import DEFAULT_SETTINGS, Settings
+
+
+class Reader(Protocol):
+    def __call__(self, data: bytes, *, source: str, settings: Settings) -> Document: ...
+
+
+# format name -> "module:function", imported lazily so that `ogi extract x.txt` never pays for
+# pdfplumber or python-docx imports.
+READERS: dict[str, str] = {
+    "text": "extractor.readers.text:read",
+    "html": "extractor.readers.html:read",
+    "pdf": "extractor.readers.pdf:read",
+    "docx": "extractor.readers.docx:read",
+    "doc": "extractor.readers.doc:read",
+    "rtf": "extractor.readers.doc:read_rtf",
+}
+
+
+def sniff(data: bytes, name: str = "") -> str:
+    """Name of the reader for these bytes (see :data:`READERS`)."""
+    head = data[:2048]
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    low = stripped[:1024].lower()
+    if stripped.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc"  # OLE2: .doc, .wps, .xls
+    if stripped.startswith(b"{\\rtf"):
+        return "rtf"
+    if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or any(
+        tag in low for tag in (b"<html", b"<head", b"<body", b"<table", b"<div", b"<p>", b"<meta")
+    ):
+        return "html"
+    if _is_binary(head):
+        raise UnsupportedFormat("binary data that is not PDF, DOCX, DOC, RTF, HTML or text")
+    lname = name.lower()
+    if lname.endswith((".htm", ".html", ".shtml", ".xhtml")) and b"<" in head:
+        return "html"
+    return "text"
+
+
+def _is_binary(head: bytes) -> bool:
+    if not head:
+        return False
+    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff"))):
+        return True
+    control = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return control > len(head) // 20
+
+
+def get_reader(fmt: str) -> Callable[..., Document]:
+    try:
+        target = READERS[fmt]
+    except KeyError:
+        raise UnsupportedFormat(f"no reader for format {fmt!r}") from None
+    module, func = target.split(":")
+    reader: Callable[..., Document] = getattr(importlib.import_module(module), func)
+    return reader
+
+
+def read_bytes(
+    data: bytes, *, source: str = "<memory>", fmt: str | None = None, settings: Settings = DEFAULT_SETTINGS
+) -> Document:
+    """Sniff (unless ``fmt`` is given) and read. Raises :class:`extractor.errors.ReadError` subclasses."""
+    if len(data) > settings.max_bytes:
+        raise FileTooLarge(
+            f"{len(data):,} bytes is over the {settings.max_bytes:,}-byte limit (raise it with --max-bytes)",
+            source=source,
+        )
+    if not data.strip():
+        raise EmptyInput("the input is empty", source=source)
+    try:
+        fmt = fmt or sniff(data, source)
+    except UnsupportedFormat as exc:
+        exc.source = source
+        raise
+    return get_reader(fmt)(data, source=source, settings=settings)
+
+
+__all__ = ["READERS", "Reader", "get_reader", "read_bytes", "sniff"]

@@ -1,0 +1,19 @@
+"""One settings object for the whole pipeline (pdfplumber-style): defaults that fit a laptop,
+overridable per call or from the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    max_bytes: int = 64 * 1024 * 1024
+    """Inputs larger than this are refused with ``too_large`` before any parsing."""
+    timeout_s: float = 60.0
+    """Time budget per document for the slow readers (PDF tables, external converters)."""
+    pdf_max_pages: int = 200
+    converter_timeout_s: float = 60.0
+
+
+DEFAULT_SETTINGS = Settings()
