@@ -1,0 +1,100 @@
+"""Score extraction against ``*.truth.json`` files (the format of flat-keys.md).
+
+    python -m benchmarks.accuracy ../shared/corpus/real corpus [-v]
+
+Prints per-document misses (with -v), per-format and overall figure accuracy (truth keys whose
+value we extract exactly), fully-correct documents and crashes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractor.pipeline import extract
+
+
+@dataclass
+class DocScore:
+    path: Path
+    fmt: str
+    total: int
+    right: int
+    misses: list[tuple[str, object, object]] = field(default_factory=list)
+    crashed: str | None = None
+    agency_ok: bool = False
+    year_ok: bool = False
+
+
+def truth_pairs(dirs: list[Path]) -> list[tuple[Path, Path]]:
+    out = []
+    for d in dirs:
+        for truth in sorted(d.rglob("*.truth.json")):
+            stem = truth.name[: -len(".truth.json")]
+            docs = [p for p in truth.parent.glob(stem + ".*") if not p.name.endswith(".truth.json")]
+            if docs:
+                out.append((docs[0], truth))
+    return out
+
+
+def score(doc: Path, truth_path: Path) -> DocScore:
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    figures: dict[str, float] = truth["figures"]
+    fmt = doc.suffix.lstrip(".").lower()
+    try:
+        result = extract(doc)
+    except Exception:  # a crash is what this benchmark exists to count
+        return DocScore(doc, fmt, len(figures), 0, crashed=traceback.format_exc(limit=3))
+    if result.report is None:
+        code = result.error.code if result.error else "?"
+        return DocScore(doc, fmt, len(figures), 0, crashed=f"error {code}: {result.error}")
+    flat = result.report.flat()
+    s = DocScore(doc, fmt, len(figures), 0)
+    for key, want in figures.items():
+        got = flat.get(key)
+        if got is not None and abs(float(got) - float(want)) < 1e-9:
+            s.right += 1
+        else:
+            s.misses.append((key, want, got))
+    s.agency_ok = result.report.meta.organ_in_title == truth.get("agency") or result.report.meta.organ == truth.get("agency")
+    s.year_ok = result.report.meta.report_year == truth.get("report_year")
+    return s
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("dirs", nargs="+", type=Path)
+    ap.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    args = ap.parse_args(argv)
+    scores = [score(d, t) for d, t in truth_pairs(args.dirs)]
+    by_fmt: dict[str, list[DocScore]] = defaultdict(list)
+    for s in scores:
+        by_fmt[s.fmt].append(s)
+        flag = "CRASH" if s.crashed else ("ok" if s.right == s.total else f"{s.total - s.right} miss")
+        print(f"{s.path.name:50s} {s.right:4d}/{s.total:<4d} {flag:10s} agency={'y' if s.agency_ok else 'n'} year={'y' if s.year_ok else 'n'}")
+        if args.verbose:
+            for key, want, got in s.misses[:40]:
+                print(f"    {key}: truth {want} got {got}")
+            if s.crashed:
+                print("    " + s.crashed.replace("\n", "\n    "))
+    print()
+    grand_t = grand_r = 0
+    for fmt, ss in sorted(by_fmt.items()):
+        t = sum(s.total for s in ss)
+        r = sum(s.right for s in ss)
+        grand_t += t
+        grand_r += r
+        full = sum(1 for s in ss if s.right == s.total and not s.crashed)
+        crashes = sum(1 for s in ss if s.crashed)
+        print(f"{fmt:5s} docs {len(ss):3d}  figures {r}/{t} = {100 * r / max(t, 1):.2f}%  fully correct {full}  crashes {crashes}")
+    print(f"ALL   docs {len(scores):3d}  figures {grand_r}/{grand_t} = {100 * grand_r / max(grand_t, 1):.2f}%")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

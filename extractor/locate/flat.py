@@ -1,0 +1,230 @@
+"""Find template rows in text whose tables were flattened (crawler dumps, stripped HTML).
+
+The text is cut into alternating *label* and *number-run* segments. A run belongs to the row
+whose label ends right before it. Two traps:
+
+- a detail row's enumerator is glued to the previous row's digits: ``00000002.其他法律…`` is the
+  run ``0000000`` followed by the label ``2.其他法律…``, so a digit followed by ``.``/``、`` and a
+  CJK character is moved back to the label;
+- header words, group labels (``（三）不予公开``) and repeated row-spanned labels
+  (``三、本年度办理结果``) appear between rows; a label segment without a run is not a row unless
+  it is a known row (then its cells are blank).
+
+Offsets are kept so that every figure still points at its place in the document text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.locate.hits import Located, RowHit, match_t2_item, match_t3_row, t2_block_in, t2_columns_in
+from extractor.mapping.normalize import fold
+from extractor.records.models import CellRef
+
+# 1:1 character folding (offsets survive): brackets and enumerator marks to ASCII, digits to ASCII.
+_ONE_TO_ONE = str.maketrans(
+    {
+        "（": "(",
+        "）": ")",
+        "、": ".",
+        "．": ".",
+        "－": "-",
+        "−": "-",
+        "\u3000": " ",
+        "\xa0": " ",
+        "\t": " ",
+        "\n": " ",
+        "\r": " ",
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+    }
+)
+
+_RUN = re.compile(r"(?:-?\d+(?:\.\d+)?(?:万元|亿元|元|笔|件)?[ ,]*)+")
+_ENUM_AFTER = re.compile(r"\.\s*[\u4e00-\u9fff\"“]")
+
+
+@dataclass(slots=True)
+class Segment:
+    label: str
+    run: str
+    run_start: int
+
+
+def segments(text: str, start: int, end: int) -> list[Segment]:
+    """Label/run pairs in ``text[start:end]`` (a run may be empty)."""
+    out: list[Segment] = []
+    pos = start
+    label_start = start
+    while pos < end:
+        m = _RUN.search(text, pos, end)
+        if m is None:
+            break
+        run_start, run_end = m.start(), m.end()
+        run = m.group(0)
+        # Give a trailing enumerator digit back to the next label: "00000002.其他".
+        if _ENUM_AFTER.match(text, run_end):
+            stripped = run.rstrip()
+            if stripped and stripped[-1].isdigit():
+                run = stripped[:-1]
+                run_end = run_start + len(run)
+        # A digit glued to CJK before it that is part of a label word (e.g. "第3项") is rare in the
+        # table region; numbers inside labels such as "1.属于" begin a label, handled above.
+        label = text[label_start:run_start]
+        if run.strip():
+            out.append(Segment(label=label, run=run, run_start=run_start))
+            label_start = run_end
+        pos = max(run_end, m.start() + 1)
+    tail = text[label_start:end]
+    if tail.strip():
+        out.append(Segment(label=tail, run="", run_start=end))
+    return out
+
+
+_T2_START = re.compile(r"第二十条")
+_T3_START = re.compile(r"勾稽|钩稽|申请人情况|本年新收政府信息公开申请")
+_T4_START = re.compile(r"行政复议[^。]{0,6}行政诉讼[^。]{0,6}结果维持|行政复议行政诉讼|行政复议 *行政诉讼")
+_T4_HEADER_END = re.compile(r"(结果维持|结果纠正|其他结果|尚未审结|总计|复议后起诉|直接起诉|行政诉讼)")
+_AFTER_T4 = re.compile(r"[五六][.、]\s*\S")
+
+
+def locate_flat_rows(text: str) -> Located:
+    """Rows of tables 2–4 in flattened text (``text`` is the document text, any layout)."""
+    found = Located()
+    t = text.translate(_ONE_TO_ONE)
+    t3_m = _T3_START.search(t)
+    t4_m = _T4_START.search(t, t3_m.end() if t3_m else 0)
+    t2_m = _T2_START.search(t)
+    if t2_m is not None:
+        t2_end = t3_m.start() if t3_m and t3_m.start() > t2_m.start() else len(t)
+        _t2_rows(t, t2_m.start(), t2_end, found)
+    if t3_m is not None:
+        t3_end = t4_m.start() if t4_m else len(t)
+        _t3_rows(t, t3_m.start(), t3_end, found)
+    if t4_m is not None:
+        _t4_rows(t, t4_m.start(), found)
+    for kind in ("t2", "t3", "t4"):
+        if getattr(found, kind):
+            found.sources[kind] = "text"
+    return found
+
+
+def _t2_rows(t: str, start: int, end: int, found: Located) -> None:
+    block: str | None = None
+    cols: tuple[str, ...] = ()
+    for seg in segments(t, start, end):
+        # A segment may hold a block title, a header and a row label: "第二十条第(五)项信息内容…行政许可".
+        f = fold(seg.label)
+        b = t2_block_in(seg.label)
+        if b:
+            block = b
+            cols = ()
+        if "信息内容" in f:
+            header_part = seg.label[seg.label.find("信息内容") :] if "信息内容" in seg.label else seg.label
+            cols = tuple(t2_columns_in(header_part))
+            found.t2_header_words.update(cols)
+        elif b:
+            found.t2_header_words.update(t2_columns_in(seg.label))
+        item = match_t2_item(seg.label[-14:])
+        if item is None or not seg.run.strip() or block is None or not _t2_label_ok(seg.label, item.label):
+            continue
+        if any(h.key == item.key for h in found.t2):
+            continue  # the first printing is the table; later mentions are narrative
+        found.t2.append(
+            RowHit(
+                kind="t2",
+                key=item.key,
+                label=seg.label.strip()[-14:],
+                run=seg.run.strip(),
+                run_ref=CellRef(offset=seg.run_start),
+                columns=cols,
+                block=block or item.block,
+            )
+        )
+
+
+_T2_HEADER_PHRASES = re.compile(
+    r"第二十条第?\([一二三四五六七八九十]+\)项?|信息内容|本年制发件数|本年废止件数|[现先]行有效件数|(本年)?处理决定数量"
+    r"|本年收费金额(\(单位:万元\))?|本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|本年增/?减|采购项目数量|采购总金额"
+)
+
+
+def _t2_label_ok(label: str, item_label: str) -> bool:
+    """A table row's label is the item name, maybe after a block title and header; not a sentence."""
+    f = fold(label)
+    last = None
+    for m in _T2_HEADER_PHRASES.finditer(f):
+        last = m
+    rest = f[last.end() :] if last else f
+    shortest = min(len(x) for x in item_label.replace(" ", "").split("/"))
+    return len(rest) <= shortest + 6
+
+
+def _t3_rows(t: str, start: int, end: int, found: Located) -> None:
+    in_other_group = False
+    seen: set[str] = set()
+    for seg in segments(t, start, end):
+        label = seg.label.strip()
+        spec = match_t3_row(label[-60:], in_other_group=in_other_group)
+        if spec is None:
+            continue
+        # The label must end near the core: header words before "一、本年新收…" are fine, but a
+        # segment that only mentions a row far from its end is commentary, not a row label.
+        if "其他处理" in fold(label) or spec.key.startswith("other_"):
+            in_other_group = True
+        elif spec.group is not None or spec.key in ("results_total", "carried_forward"):
+            in_other_group = False
+        if spec.key in seen:
+            continue
+        seen.add(spec.key)
+        found.t3.append(
+            RowHit(
+                kind="t3",
+                key=spec.key,
+                label=label[-60:],
+                run=seg.run.strip(),
+                run_ref=CellRef(offset=seg.run_start),
+            )
+        )
+        # Labels printed with no digits at all before the next label (blank rows) produce a
+        # segment whose label holds several rows; recover the earlier ones as blank rows.
+        _blank_rows_inside(label, spec.key, seen, found, seg.run_start)
+
+
+def _blank_rows_inside(label: str, last_key: str, seen: set[str], found: Located, offset: int) -> None:
+    f = fold(label)
+    from extractor.mapping.catalog import T3_ROWS
+
+    order = [r.key for r in T3_ROWS]
+    hits: list[tuple[int, str]] = []
+    for spec in T3_ROWS:
+        if spec.key in seen or spec.key == last_key:
+            continue
+        for core in spec.cores:
+            pos = f.find(core)
+            if pos >= 0:
+                hits.append((pos, spec.key))
+                break
+    if "其他处理" in f and ("收费通知" in f or "缴纳费用" in f):
+        tail = f[max(f.find("收费通知"), f.find("缴纳费用")) :]
+        if re.search(r"\d\.其他", tail) and "other_other" not in seen and last_key != "other_other":
+            hits.append((f.rfind("其他"), "other_other"))
+    for _, key in sorted(hits, key=lambda h: order.index(h[1])):
+        if key == "other" and any(k.startswith("other_") for _, k in hits):
+            continue
+        seen.add(key)
+        found.t3.insert(
+            len(found.t3) - 1,
+            RowHit(kind="t3", key=key, label=key, run="", run_ref=CellRef(offset=offset)),
+        )
+
+
+def _t4_rows(t: str, start: int, found: Located) -> None:
+    after = _AFTER_T4.search(t, start + 10)
+    end = after.start() if after else min(len(t), start + 4000)
+    for seg in segments(t, start, end):
+        if not _T4_HEADER_END.search(seg.label[-8:]):
+            continue
+        if sum(ch.isdigit() for ch in seg.run) >= 5:
+            found.t4.append(RowHit(kind="t4", key="data", run=seg.run.strip(), run_ref=CellRef(offset=seg.run_start)))
+            return

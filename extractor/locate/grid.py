@@ -1,0 +1,183 @@
+"""Find template rows in tables the reader saw as grids (HTML, PDF, DOCX, pipe/markdown text).
+
+Rows are read in document order through a small state machine, not table by table: table 2's four
+blocks may be one table or four, table 3 may continue on the next PDF page, and a scrambled PDF
+conversion may split one table into many. The state changes on header content
+(``第二十条第（X）项`` / ``信息内容`` → table 2, the 勾稽 note / ``申请人情况`` / ``自然人`` → table 3,
+``行政复议`` + ``行政诉讼`` → table 4), never on a table's position.
+
+Columns come from the header hierarchy where the grid is trustworthy: the leaf header cells
+``自然人 … 总计`` give the grid column of each value column. A row that overflows the header's width
+(Word exports that repeat a row-spanned label cell in a later row) is re-aligned from the right.
+Where spans are unknown (text tables), a row's values are the cells after its last label cell.
+"""
+
+from __future__ import annotations
+
+from extractor.document import Cell, Document, Table
+from extractor.locate.hits import (
+    Located,
+    PrintedCell,
+    RowHit,
+    match_t2_item,
+    match_t3_row,
+    t2_block_in,
+    t2_columns_in,
+)
+from extractor.mapping.catalog import T3_COLUMN_LABELS, T3_COLUMNS
+from extractor.mapping.normalize import fold, has_cjk, is_value_text
+from extractor.records.models import CellRef
+
+_T3_HEADER_CORES = {fold(v): k for k, v in T3_COLUMN_LABELS.items()}
+
+
+def _ref(table_index: int, cell: Cell) -> CellRef:
+    p = cell.provenance
+    return CellRef(table=table_index, row=cell.row, col=cell.col, page=p.page, line=p.line, path=p.path, bbox=p.bbox)
+
+
+def _is_label(cell: Cell) -> bool:
+    return has_cjk(cell.text) and not is_value_text(cell.text)
+
+
+def _split_row(cells: list[Cell]) -> tuple[list[Cell], list[Cell]]:
+    """(label cells, value cells after the last label cell)."""
+    last = -1
+    for i, c in enumerate(cells):
+        if _is_label(c):
+            last = i
+    return cells[: last + 1], cells[last + 1 :]
+
+
+def _trim(values: list[Cell], k: int) -> list[Cell]:
+    """Drop empty cells at the end beyond ``k`` (pipe rows end in stray empty cells)."""
+    out = list(values)
+    while len(out) > k and not out[-1].text.strip():
+        out.pop()
+    return out
+
+
+class _T3Columns:
+    """Grid column of each table-3 value column, read from the header rows."""
+
+    def __init__(self) -> None:
+        self.cols: dict[str, int] = {}
+        self.width = 0
+
+    def learn(self, row: list[Cell]) -> None:
+        for c in row:
+            key = _T3_HEADER_CORES.get(fold(c.text))
+            if key is not None and key not in self.cols:
+                self.cols[key] = c.col
+                self.width = max(self.width, c.col + c.col_span)
+
+    @property
+    def complete(self) -> bool:
+        return len(self.cols) == len(T3_COLUMNS) and len(set(self.cols.values())) == len(T3_COLUMNS)
+
+
+def _row_values_by_header(row: list[Cell], grid_row: list[Cell | None], header: _T3Columns) -> list[Cell] | None:
+    if not header.complete:
+        return None
+    right = max(c.col + c.col_span for c in row)
+    shift = max(0, right - header.width)
+    out: list[Cell] = []
+    for key in T3_COLUMNS:
+        col = header.cols[key] + shift
+        cell = grid_row[col] if col < len(grid_row) else None
+        if cell is None or _is_label(cell):
+            return None
+        out.append(cell)
+    return out
+
+
+def locate_grid_rows(doc: Document) -> Located:
+    found = Located()
+    mode: str | None = None
+    t2_block: str | None = None
+    t2_cols: tuple[str, ...] = ()
+    table_index = -1
+    for block in doc.blocks:
+        if not isinstance(block, Table):
+            continue
+        table_index += 1
+        t3_header = _T3Columns()
+        grid = block.grid() if block.spans_known else None
+        in_other_group = False
+        for r, row in enumerate(block.rows()):
+            if not row:
+                continue
+            joined = fold("".join(c.text for c in row))
+            labels, values = _split_row(row)
+            label_text = "".join(c.text for c in labels)
+            block_name = t2_block_in(joined)
+            if block_name:
+                mode, t2_block, t2_cols = "t2", block_name, ()
+                found.t2_header_words.update(t2_columns_in(joined))
+                if not values or all(not v.text.strip() for v in values):
+                    continue
+            if "信息内容" in joined:
+                mode = "t2"
+                t2_cols = tuple(t2_columns_in(joined))
+                found.t2_header_words.update(t2_cols)
+                continue
+            if "申请人情况" in joined or "勾稽" in joined or "钩稽" in joined or ("自然人" in joined and "总计" in joined):
+                mode = "t3"
+                t3_header.learn(row)
+                continue
+            if ("行政复议" in joined and "行政诉讼" in joined) or ("结果维持" in joined and "尚未审结" in joined):
+                mode = "t4"
+                continue
+            if mode == "t3" and not labels and not t3_header.complete:
+                t3_header.learn(row)
+            if mode == "t3" and any(fold(c.text) in ("商业企业", "科研机构", "法律服务机构") for c in row):
+                t3_header.learn(row)
+                continue
+            spec = match_t3_row(label_text, in_other_group=in_other_group) if labels else None
+            if spec is not None and (mode == "t3" or spec.key in ("new_received", "carried_over")):
+                mode = "t3"
+                if "其他处理" in fold(label_text) or spec.key.startswith("other_"):
+                    in_other_group = True
+                elif spec.group is not None or spec.key in ("results_total", "carried_forward"):
+                    in_other_group = False
+                by_header = _row_values_by_header(row, grid[r], t3_header) if grid is not None else None
+                cells = by_header if by_header is not None else _trim(values, len(T3_COLUMNS))
+                found.t3.append(
+                    RowHit(
+                        kind="t3",
+                        key=spec.key,
+                        label=label_text,
+                        cells=[PrintedCell(c.text, _ref(table_index, c)) for c in cells],
+                        run_ref=_ref(table_index, row[0]),
+                    )
+                )
+                continue
+            if mode == "t2" and labels:
+                item = match_t2_item(label_text)
+                if item is not None:
+                    found.t2.append(
+                        RowHit(
+                            kind="t2",
+                            key=item.key,
+                            label=label_text,
+                            cells=[PrintedCell(c.text, _ref(table_index, c)) for c in values],
+                            run_ref=_ref(table_index, row[0]),
+                            columns=t2_cols,
+                            block=t2_block or item.block,
+                        )
+                    )
+                continue
+            if mode == "t4" and not labels and sum(1 for c in values if c.text.strip()) >= 5:
+                found.t4.append(
+                    RowHit(
+                        kind="t4",
+                        key="data",
+                        cells=[PrintedCell(c.text, _ref(table_index, c)) for c in _trim(values, 15)],
+                        run_ref=_ref(table_index, row[0]),
+                    )
+                )
+                mode = None
+    for kind in ("t2", "t3", "t4"):
+        if getattr(found, kind):
+            found.sources[kind] = "grid"
+    return found

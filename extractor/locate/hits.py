@@ -1,0 +1,145 @@
+"""What the locator hands to the mapping: rows of tables 2–4 recognised by their labels.
+
+A :class:`RowHit` is one template row found in the document, whatever the format: either a list
+of printed cells already resolved to columns (tables the reader saw as grids) or a *run* of text
+whose cell boundaries were lost (flattened dumps), to be split by :mod:`extractor.mapping.split`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from extractor.mapping.catalog import T2_ITEMS, T3_ROWS, RowSpec, T2ItemSpec
+from extractor.mapping.normalize import fold
+from extractor.records.models import CellRef
+
+TableKind = Literal["t2", "t3", "t4"]
+
+
+@dataclass(slots=True)
+class PrintedCell:
+    text: str
+    ref: CellRef
+
+
+@dataclass(slots=True)
+class RowHit:
+    kind: TableKind
+    key: str
+    """t3 row key, t2 item key, or ``"data"`` for the table-4 row."""
+    label: str = ""
+    cells: list[PrintedCell | None] | None = None
+    """Grid rows: one entry per column (``None`` = the row prints no cell there)."""
+    run: str | None = None
+    """Flattened rows: the text between this row's label and the next label."""
+    run_ref: CellRef = field(default_factory=CellRef)
+    columns: tuple[str, ...] = ()
+    """Table 2: column keys from the block's header row (in print order)."""
+    block: str | None = None
+    """Table 2: the 第二十条 item ``(一)``… the row sits under."""
+
+
+@dataclass(slots=True)
+class Located:
+    """All rows found, plus the raw signals the template detector needs."""
+
+    t2: list[RowHit] = field(default_factory=list)
+    t3: list[RowHit] = field(default_factory=list)
+    t4: list[RowHit] = field(default_factory=list)
+    t2_header_words: set[str] = field(default_factory=set)
+    sources: dict[str, str] = field(default_factory=dict)
+    """Per table kind: ``grid`` or ``text`` — where its rows came from."""
+
+
+_ENUM_PREFIX = re.compile(r"^[\(\[]?[一二三四五六七八九十\d]+[\)\]\.]?")
+
+
+def match_t3_row(label: str, *, in_other_group: bool = False) -> RowSpec | None:
+    """The table-3 row whose core occurs last in ``label`` (the label closest to the numbers).
+
+    ``（六）其他处理1.申请人无正当理由逾期不补正…`` holds the group label and the sub-row label;
+    the sub-row wins. A bare ``其他``/``3.其他`` is the third （六） sub-row only inside that group.
+    """
+    f = fold(label)
+    if not f:
+        return None
+    best: tuple[int, int, RowSpec] | None = None
+    for spec in T3_ROWS:
+        for core in spec.cores:
+            pos = f.rfind(core)
+            if pos >= 0:
+                end = pos + len(core)
+                rank = (end, len(core))
+                if best is None or rank > best[:2]:
+                    best = (end, len(core), spec)
+    if best is not None:
+        spec = best[2]
+        if spec.key == "other" and in_other_group and f.endswith("其他") and not f.endswith("其他处理"):
+            return _OTHER_OTHER
+        return spec
+    stripped = _ENUM_PREFIX.sub("", f)
+    if in_other_group and stripped in ("其他", "其它"):
+        return _OTHER_OTHER
+    return None
+
+
+_OTHER_OTHER = next(r for r in T3_ROWS if r.key == "other_other")
+
+_T2_PATTERNS: tuple[tuple[re.Pattern[str], T2ItemSpec], ...] = tuple(
+    (re.compile("|".join(re.escape(c) for c in item.cores)), item) for item in T2_ITEMS
+)
+
+
+def match_t2_item(label: str) -> T2ItemSpec | None:
+    f = fold(label)
+    best: tuple[int, T2ItemSpec] | None = None
+    for pattern, item in _T2_PATTERNS:
+        for m in pattern.finditer(f):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), item)
+    return best[1] if best else None
+
+
+_T2_COLUMN_CORES: tuple[tuple[str, str], ...] = (
+    ("制发", "issued"),
+    ("废止", "repealed"),
+    ("现行有效", "in_force"),
+    ("先行有效", "in_force"),
+    ("有效件数", "in_force"),
+    ("处理决定", "decisions"),
+    ("收费金额", "amount"),
+    ("采购总金额", "amount"),
+    ("总金额", "amount"),
+    ("新制作", "new_made"),
+    ("新公开", "new_published"),
+    ("公开总数", "total_published"),
+    ("对外公开总", "total_published"),
+    ("上一年", "prior_year"),
+    ("上年项目", "prior_year"),
+    ("增/减", "change"),
+    ("增减", "change"),
+    ("采购项目", "projects"),
+)
+
+
+def t2_columns_in(text: str) -> list[str]:
+    """Table-2 column keys named in a header text, in the order they are printed."""
+    f = fold(text)
+    found: list[tuple[int, str]] = []
+    taken: set[str] = set()
+    for core, key in _T2_COLUMN_CORES:
+        pos = f.find(core)
+        if pos >= 0 and key not in taken:
+            found.append((pos, key))
+            taken.add(key)
+    return [k for _, k in sorted(found)]
+
+
+_BLOCK = re.compile(r"第二十条第?\(([一二三四五六七八九十]+)\)项?")
+
+
+def t2_block_in(text: str) -> str | None:
+    m = _BLOCK.search(fold(text))
+    return f"({m.group(1)})" if m else None

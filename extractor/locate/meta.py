@@ -1,0 +1,183 @@
+"""Title, organ, report year, publication date and the six numbered sections.
+
+The report year is the year in the title (never the publication year), confirmed by the
+statistical-period sentence (format.md §11.6). The organ is the title's prefix before the year (or
+what follows a leading year). Titles often truncate it (``衡山县贯塘2024年…`` for
+衡山县贯塘乡人民政府); when the body names an organ that extends the title's wording to a proper
+organ suffix, that full name is used and the title's wording is kept beside it.
+
+Section headings are found in the running text, not only at line starts, because crawler dumps
+put the whole report on one line. ``四、`` also numbers the row ``四、结转下年度继续办理`` inside
+table 3, so each heading must carry its section's own keywords.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from extractor.mapping.catalog import SECTION_CORES
+
+_TITLE = re.compile(
+    r"(?P<pre>[^\s，。；:：]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<post>[^\s，。；]{0,40}?)"
+    r"(?:政府)?(?:信息公开|政务公开|政务信息公开)(?:工作)?\s*年\s*度?\s*报\s*告"
+)
+_PERIOD = re.compile(r"统计(?:期限|时限|周期|区间|时间)[^。]{0,16}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_ORGAN_SUFFIX = re.compile(
+    r"(人民政府|政府办公室|政府办公厅|办公室|办公厅|委员会|管理委员会|管委会|[局厅委办院会署所处站队]|中心|街道办事处|街道|乡|镇|区|县|市|集团)$"
+)
+_ISO_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DATE = re.compile(r"([二〇○零一二三四五六七八九O]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+
+
+@dataclass(slots=True)
+class TitleInfo:
+    title: str | None = None
+    organ_in_title: str | None = None
+    organ: str | None = None
+    year: int | None = None
+
+
+def find_title(text_head: str, page_title: str | None) -> TitleInfo:
+    """Look for the title in the page title, then in the first lines of the text (joined, since
+    PDF titles put organ and year on two lines)."""
+    for candidate in (page_title or "", text_head):
+        m = _TITLE.search(candidate)
+        if m is None:
+            continue
+        pre = _clean_organ(m.group("pre"))
+        post = _clean_organ(m.group("post"))
+        organ = pre or post or None
+        return TitleInfo(title=_squash(m.group(0)), organ_in_title=organ, organ=organ, year=int(m.group("year")))
+    return TitleInfo()
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def _clean_organ(s: str) -> str:
+    s = _squash(s)
+    s = re.sub(r"^(关于|印发|标题[:：]?|当前位置[:：]?.*?)", "", s)
+    return s.strip("《》“”\"'()（）[]【】·-—_|")
+
+
+def complete_organ(organ: str | None, body: str) -> str | None:
+    """Extend a truncated title organ with the body's fuller name (``贯塘`` + ``乡人民政府``)."""
+    if not organ or _ORGAN_SUFFIX.search(organ):
+        return organ
+    tail = organ[-2:]
+    best: str | None = None
+    for m in re.finditer(re.escape(tail) + r"([\u4e00-\u9fff]{1,8}?(?:人民政府|管理委员会|委员会|局|办公室|街道办事处))", body):
+        ext = m.group(1)
+        cand = organ + ext
+        if best is None or len(cand) < len(best):
+            best = cand
+    return best or organ
+
+
+def confirm_year(text: str) -> int | None:
+    m = _PERIOD.search(re.sub(r"\s+", "", text[:20000]))
+    return int(m.group(1)) if m else None
+
+
+def parse_date(s: str) -> date | None:
+    m = _ISO_DATE.search(s)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    m2 = _CN_DATE.search(s)
+    if m2:
+        try:
+            y = int("".join(str(_CN_DIGITS.get(ch, 0)) for ch in m2.group(1)))
+            return date(y, _cn_number(m2.group(2)), _cn_number(m2.group(3)))
+        except ValueError:
+            return None
+    return None
+
+
+def _cn_number(s: str) -> int:
+    if s == "十":
+        return 10
+    if s.startswith("十"):
+        return 10 + _CN_DIGITS[s[1]]
+    if s.endswith("十"):
+        return _CN_DIGITS[s[0]] * 10
+    if "十" in s:
+        a, b = s.split("十")
+        return _CN_DIGITS[a] * 10 + _CN_DIGITS[b]
+    return _CN_DIGITS[s]
+
+
+def find_published(metadata: dict[str, str], head: str, tail: str, year: int | None) -> tuple[date | None, str | None]:
+    """Publication date: the page's own date, else a dated line under the title, else the
+    signature date at the end. A date is only accepted after the report year ends."""
+
+    def ok(d: date | None) -> bool:
+        return d is not None and (year is None or d.year > year)
+
+    if "published" in metadata:
+        d = parse_date(metadata["published"])
+        if ok(d):
+            return d, "page"
+    for m in re.finditer(r"[（(]\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*[)）]", head):
+        d = parse_date(m.group(1))
+        if ok(d):
+            return d, "title"
+    found: date | None = None
+    for m in re.finditer(r"((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[二〇○零]{1}[〇○零一二三四五六七八九]{3}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)", tail):
+        d = parse_date(m.group(1))
+        if ok(d):
+            found = d
+    if found is not None:
+        return found, "signature"
+    return None, None
+
+
+_NUMERALS = "一二三四五六"
+
+
+@dataclass(slots=True)
+class SectionSpan:
+    number: int
+    heading: str
+    start: int
+    """Offset of the heading in the text."""
+    body_start: int
+
+
+def find_sections(text: str) -> list[SectionSpan]:
+    """Headings 一、…六、 in order; each must name its section (format.md §3, §9.1)."""
+    out: list[SectionSpan] = []
+    pos = 0
+    for n in range(1, 7):
+        numeral = _NUMERALS[n - 1]
+        pattern = re.compile(rf"{numeral}\s*[、.．]\s*([^\n。；;]{{0,40}})")
+        for m in pattern.finditer(text, pos):
+            head = m.group(1)
+            cores = SECTION_CORES[n]
+            hit = [c for c in cores if c in head[:30]]
+            if not hit:
+                continue
+            if n == 4 and "结转" in head[:6]:
+                continue
+            if n == 3 and "本年度办理结果" in head[:10]:
+                continue
+            end_core = max(head.find(c) + len(c) for c in hit)
+            heading = _squash(f"{numeral}、{head[: _heading_end(head, end_core)]}")
+            out.append(SectionSpan(n, heading, m.start(), m.start(1) + _heading_end(head, end_core)))
+            pos = m.end(0) - len(head) + end_core
+            break
+    return out
+
+
+def _heading_end(head: str, core_end: int) -> int:
+    """Headings end at 情况/事项 or right after the core when the text runs on."""
+    m = re.search(r"(情况|事项|概述)", head[core_end - 2 : core_end + 12])
+    if m:
+        return core_end - 2 + m.end()
+    return core_end

@@ -1,0 +1,176 @@
+"""Label folding and cell-value parsing.
+
+Labels arrive in many spellings of the same template text: full- or half-width brackets
+(`（一）` / `(一)`), curly or straight quotes around 三安全一稳定, `1.` / `1、` / `1．` enumerators,
+spaces and line breaks inside words (`总 计`, `商业企\\n业`), stray characters. :func:`fold` maps
+all of them onto one comparable key; matching then works on short stable *cores* (see
+:mod:`extractor.mapping.catalog`), which also tolerates deletions such as `其他法律行政止公开`.
+
+Cell values keep their printed state. A blank, ``/``, ``—``, ``-`` and ``无`` all *read* as 0 in
+flat output (that is the truth-file convention) but are different facts, so the state is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+
+_FOLD_TABLE = str.maketrans(
+    {
+        "（": "(",
+        "）": ")",
+        "〔": "[",
+        "〕": "]",
+        "【": "[",
+        "】": "]",
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "＂": '"',
+        "，": ",",
+        "：": ":",
+        "；": ";",
+        "、": ".",
+        "．": ".",
+        "。": ".",
+        "／": "/",
+        "－": "-",
+        "—": "-",
+        "–": "-",
+        "﹣": "-",
+        "\u3000": "",
+        "\xa0": "",
+        " ": "",
+        "\t": "",
+        "\n": "",
+        "\r": "",
+        "\u200b": "",
+        "\ufeff": "",
+    }
+)
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def fold(text: str) -> str:
+    """Comparable form of a label: half-width punctuation, no whitespace, ASCII digits."""
+    return text.translate(_FOLD_TABLE).translate(_FULLWIDTH_DIGITS)
+
+
+_WS = re.compile(r"\s+")
+
+
+def squash(text: str) -> str:
+    """Collapse whitespace runs to one space (keeps words apart; for display and regexes)."""
+    return _WS.sub(" ", text.replace("\xa0", " ").replace("\u3000", " ")).strip()
+
+
+class CellState(str, Enum):
+    """What a numeric cell printed."""
+
+    NUMBER = "number"
+    """A non-zero number."""
+    ZERO = "zero"
+    """A printed 0."""
+    BLANK = "blank"
+    """Nothing printed (empty cell, ``&nbsp;``, or a row that prints fewer cells)."""
+    SLASH = "slash"
+    """``/`` — not applicable."""
+    DASH = "dash"
+    """``—`` / ``–`` (a long dash)."""
+    HYPHEN = "hyphen"
+    """``-`` — a short placeholder dash."""
+    NONE_WORD = "none_word"
+    """``无`` / ``空`` written in the cell."""
+    TEXT = "text"
+    """Something that is not a number (value ``None``)."""
+    AMBIGUOUS = "ambiguous"
+    """Digits that ran together in a text dump and cannot be split with certainty (value ``None``)."""
+
+    @property
+    def reads_as_zero(self) -> bool:
+        return self in _ZERO_STATES
+
+
+_ZERO_STATES = {CellState.BLANK, CellState.SLASH, CellState.DASH, CellState.HYPHEN, CellState.NONE_WORD}
+
+_PLACEHOLDERS: dict[str, CellState] = {
+    "": CellState.BLANK,
+    "/": CellState.SLASH,
+    "／": CellState.SLASH,
+    "\\": CellState.SLASH,
+    "—": CellState.DASH,
+    "——": CellState.DASH,
+    "–": CellState.DASH,
+    "一": CellState.DASH,  # a 一 (yi) typed as a dash in Word tables
+    "－": CellState.HYPHEN,
+    "-": CellState.HYPHEN,
+    "--": CellState.HYPHEN,
+    "无": CellState.NONE_WORD,
+    "空": CellState.NONE_WORD,
+    "〇": CellState.ZERO,
+}
+
+_NUMBER = re.compile(
+    r"""^(?P<sign>[-+−])?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*
+        (?P<unit>万元|亿元|元|件|条|个|笔|项|次|人次|%|％)?$""",
+    re.VERBOSE,
+)
+
+
+class ParsedValue:
+    """Result of :func:`parse_cell`: state, numeric value (int or float) and unit."""
+
+    __slots__ = ("state", "unit", "value")
+
+    def __init__(self, state: CellState, value: int | float | None, unit: str | None = None) -> None:
+        self.state = state
+        self.value = value
+        self.unit = unit
+
+    def __repr__(self) -> str:
+        return f"ParsedValue({self.state.value}, {self.value!r}, {self.unit!r})"
+
+
+def to_number(num: str, sign: str = "") -> int | float:
+    """Parse a digit string (commas allowed) to int, or to float when it has decimals."""
+    num = num.replace(",", "")
+    neg = sign in ("-", "−")
+    if "." in num:
+        try:
+            d = Decimal(num)
+        except InvalidOperation:  # pragma: no cover - the regexes only pass digits
+            return 0
+        f = float(d)
+        return -f if neg else f
+    n = int(num)
+    return -n if neg else n
+
+
+def parse_cell(text: str) -> ParsedValue:
+    """Parse a printed cell: ``'0'``, ``' 12 '``, ``'１２'``, ``'251000元'``, ``'-8'``, ``'/'``, ``''``."""
+    t = text.translate(_FULLWIDTH_DIGITS).replace("\xa0", " ").replace("\u3000", " ").strip()
+    state = _PLACEHOLDERS.get(t.replace(" ", ""))
+    if state is not None:
+        return ParsedValue(state, 0 if state is CellState.ZERO else None)
+    m = _NUMBER.match(t.replace(" ", "") if len(t) < 40 else t)
+    if not m:
+        return ParsedValue(CellState.TEXT, None)
+    value = to_number(m.group("num"), m.group("sign") or "")
+    unit = m.group("unit")
+    if unit == "％":
+        unit = "%"
+    return ParsedValue(CellState.ZERO if value == 0 else CellState.NUMBER, value, unit)
+
+
+def is_value_text(text: str) -> bool:
+    """True for text that belongs in a value cell (a number, a placeholder or nothing)."""
+    return parse_cell(text).state is not CellState.TEXT
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK.search(text) is not None

@@ -1,0 +1,239 @@
+"""The one-way pipeline: bytes → Document → located rows → typed Report → findings.
+
+:func:`extract` never raises for a bad document: it returns an :class:`ExtractionResult` whose
+``status`` is ``ok``, ``findings`` (extracted, but an error-severity identity failed) or
+``failed`` (with a typed :class:`~extractor.errors.OgiError`). Batches rely on that.
+:func:`extract_report` is the raising variant for scripts that want an exception.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Literal
+
+from extractor.document import Document, Paragraph, Table
+from extractor.errors import NotAReport, OgiError, ReadError
+from extractor.locate.flat import locate_flat_rows
+from extractor.locate.grid import locate_grid_rows
+from extractor.locate.hits import Located
+from extractor.locate.meta import complete_organ, confirm_year, find_published, find_sections, find_title
+from extractor.locate.pre2019 import free_figures
+from extractor.mapping.tables import map_tables
+from extractor.readers import read_bytes
+from extractor.records.models import Finding, Metadata, Report, Section, Severity, TableTemplates, Template
+from extractor.settings import DEFAULT_SETTINGS, Settings
+from extractor.validate.identities import validate
+
+try:
+    __version__ = version("ogi-extractor")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0+source"
+
+Status = Literal["ok", "findings", "failed"]
+
+
+@dataclass(slots=True)
+class ExtractionResult:
+    source: str
+    status: Status
+    report: Report | None = None
+    error: OgiError | None = None
+    elapsed_ms: float = 0.0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+    def raise_for_error(self) -> Report:
+        if self.error is not None:
+            raise self.error
+        assert self.report is not None
+        return self.report
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "status": self.status,
+            "elapsed_ms": round(self.elapsed_ms, 3),
+            "error": None if self.error is None else {"code": self.error.code, "message": self.error.message},
+            "report": None if self.report is None else self.report.to_dict(),
+        }
+
+
+def read_document(source: str | Path | bytes, *, name: str | None = None, settings: Settings = DEFAULT_SETTINGS) -> Document:
+    """Read a file (or bytes) into the intermediate :class:`Document`. Raises ReadError subclasses."""
+    data, label = _load(source, name, settings)
+    return read_bytes(data, source=label, settings=settings)
+
+
+def _load(source: str | Path | bytes, name: str | None, settings: Settings) -> tuple[bytes, str]:
+    if isinstance(source, bytes):
+        return source, name or "<bytes>"
+    path = Path(source)
+    label = name or str(source)
+    try:
+        size = path.stat().st_size
+        if size > settings.max_bytes:
+            from extractor.errors import FileTooLarge
+
+            raise FileTooLarge(f"{size:,} bytes is over the {settings.max_bytes:,}-byte limit (raise it with --max-bytes)", source=label)
+        return path.read_bytes(), label
+    except OSError as exc:
+        raise ReadError(f"cannot read file: {exc.strerror or exc}", source=label) from exc
+
+
+def extract(
+    source: str | Path | bytes, *, name: str | None = None, settings: Settings = DEFAULT_SETTINGS
+) -> ExtractionResult:
+    """Extract one report. Never raises for bad input; see :class:`ExtractionResult`."""
+    t0 = time.perf_counter()
+    label = name or (str(source) if not isinstance(source, bytes) else "<bytes>")
+    try:
+        doc = read_document(source, name=name, settings=settings)
+        report = build_report(doc)
+    except OgiError as exc:
+        if exc.source is None:
+            exc.source = label
+        return ExtractionResult(source=label, status="failed", error=exc, elapsed_ms=(time.perf_counter() - t0) * 1000)
+    status: Status = "findings" if any(f.severity is Severity.ERROR for f in report.findings) else "ok"
+    return ExtractionResult(
+        source=label, status=status, report=report, findings=report.findings, elapsed_ms=(time.perf_counter() - t0) * 1000
+    )
+
+
+def extract_report(source: str | Path | bytes, *, name: str | None = None, settings: Settings = DEFAULT_SETTINGS) -> Report:
+    """Like :func:`extract`, but raises the typed error instead of returning it."""
+    return extract(source, name=name, settings=settings).raise_for_error()
+
+
+def _choose(grid: Located, flat: Located) -> Located:
+    """Per table, take the rows from whichever source found more of them (grid wins ties)."""
+    out = Located(t2_header_words=grid.t2_header_words | flat.t2_header_words)
+    for kind in ("t2", "t3", "t4"):
+        g, f = getattr(grid, kind), getattr(flat, kind)
+        gk, fk = {h.key for h in g}, {h.key for h in f}
+        use, src = (g, "grid") if len(gk) >= len(fk) else (f, "text")
+        if kind == "t2" and use is g:
+            use = g + [h for h in f if h.key not in gk]  # rows printed outside the grid
+        setattr(out, kind, use)
+        if use:
+            out.sources[kind] = src
+    return out
+
+
+_NARRATIVE_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(?:件|条|个|项|篇|次|万元|元)")
+
+
+def build_report(doc: Document) -> Report:
+    """Locate, map and validate a Document (raises :class:`NotAReport` for non-reports)."""
+    para_text = "\n".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
+    full_text = doc.text()
+    head = "\n".join(b.text for b in doc.blocks[:12] if isinstance(b, Paragraph))
+    info = find_title(head, doc.metadata.get("title"))
+    if info.title is None:
+        info = find_title(full_text[:3000], None)
+    period_year = confirm_year(full_text)
+    year = info.year or period_year
+
+    grid = locate_grid_rows(doc)
+    flat = locate_flat_rows(para_text)
+    located = _choose(grid, flat)
+    sections = find_sections(full_text)
+
+    found_tables = bool(located.t2 or located.t3 or located.t4)
+    if info.title is None and not found_tables and len(sections) < 3:
+        raise NotAReport(
+            "no annual-report title (…年…政府信息公开…年度报告), no numbered sections and no tables 2–4 were found",
+            source=doc.source,
+        )
+
+    narrative_numbers: set[int | float] = set()
+    for m in _NARRATIVE_NUMBER.finditer(para_text):
+        num = m.group(1)
+        narrative_numbers.add(float(num) if "." in num else int(num))
+    mapped = map_tables(located, year, narrative_numbers)
+
+    templates = TableTemplates(
+        t2=mapped.table2.template if mapped.table2 else None,
+        t3=mapped.table3.template if mapped.table3 else None,
+        t4="2021" if mapped.table4 and (year or 2021) >= 2021 else ("2019" if mapped.table4 else None),
+    )
+    overall: Template
+    if templates.t2 or templates.t3:
+        overall = templates.t2 or templates.t3 or "other"
+    elif year is not None and year < 2019:
+        overall = "pre2019"
+    else:
+        overall = "pre2019" if _looks_pre2019(full_text) else "other"
+    published, published_source = find_published(doc.metadata, head[:600], full_text[-400:], year)
+    meta = Metadata(
+        title=info.title or doc.metadata.get("title"),
+        organ=complete_organ(info.organ, full_text[:8000]),
+        organ_in_title=info.organ_in_title,
+        report_year=year,
+        year_confirmed=period_year is not None and period_year == year,
+        published=published,
+        published_source=published_source,
+        template=overall,
+        templates=templates,
+        source_name=Path(doc.source).name if doc.source and not doc.source.startswith("<") else doc.source,
+        sha256=doc.sha256 or None,
+        reader=doc.reader,
+        encoding=doc.encoding,
+        url=doc.metadata.get("url"),
+        publisher=doc.metadata.get("publisher"),
+        index_no=doc.metadata.get("index_no"),
+        page_count=doc.page_count,
+    )
+    report = Report(
+        extractor_version=__version__,
+        meta=meta,
+        sections=_sections(full_text, sections),
+        table2=mapped.table2,
+        table3=mapped.table3,
+        table4=mapped.table4,
+    )
+    if overall == "pre2019":
+        report.pre2019 = free_figures(doc)
+    findings = list(mapped.findings)
+    for w in doc.warnings:
+        code, _, msg = w.partition(":")
+        findings.append(Finding(code=f"reader.{code.strip()}" if msg else "reader.warning", severity=Severity.WARNING, message=msg.strip() or w))
+    if period_year is not None and info.year is not None and period_year != info.year:
+        findings.append(
+            Finding(code="meta.year_mismatch", severity=Severity.WARNING,
+                    message=f"the title says {info.year} but the statistical period says {period_year}",
+                    expected=info.year, actual=period_year)
+        )
+    narrative = " ".join(s.text for s in report.sections if s.number in (1, 3, 4)) or para_text[:20000]
+    findings.extend(validate(report, narrative))
+    report.findings = findings
+    return report
+
+
+def _looks_pre2019(text: str) -> bool:
+    return "国务院令第492号" in text or "收费及减免" in text or "指标名称" in text
+
+
+def _sections(text: str, spans: list[Any]) -> list[Section]:
+    out: list[Section] = []
+    for i, s in enumerate(spans):
+        end = spans[i + 1].start if i + 1 < len(spans) else len(text)
+        body = text[s.body_start : end].strip()
+        out.append(Section(number=s.number, heading=s.heading, text=body))
+    return out
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+__all__ = ["ExtractionResult", "build_report", "extract", "extract_report", "read_document"]
+
+_ = Table  # re-exported type used in annotations elsewhere

@@ -1,0 +1,127 @@
+"""Plain text and markdown reader.
+
+Three table notations become :class:`~extractor.document.Table` blocks (``spans_known=False``,
+since text cannot express merges):
+
+- pipe rows as in the seed report: ``a | b | c |`` — ragged, a trailing ``|`` terminates the row,
+  empty trailing cells are kept as blanks (the mapping trims them against the header);
+- markdown tables (``| a | b |`` with a ``|---|---|`` separator, which is dropped);
+- tab-separated rows.
+
+Everything else is a :class:`~extractor.document.Paragraph` per line. Crawler dumps often put a
+``key: value`` header above the body (``标题:``, ``发布时间:``, ``原文链接:`` …, then a ``====
+正文 ====`` rule); those lines become :attr:`Document.metadata`, not report text. Many such dumps
+hold the whole report, tables included, on one line with the cell boundaries lost; that is left to
+the locator's flat-text path (:mod:`extractor.locate.flat`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from extractor.document import Cell, Document, Paragraph, Provenance, Table
+from extractor.readers.decode import decode_bytes
+from extractor.settings import Settings
+
+_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_META_LINE = re.compile(
+    r"^\s*(标题|题目|发布时间|发布日期|成文日期|时间|日期|文号|发布机构|来源|信息来源|栏目|原文链接|链接|索引号|URL|url)\s*[:：]\s*(.*)$"
+)
+_BODY_RULE = re.compile(r"^\s*[=\-—*#]{3,}\s*正文\s*[=\-—*#]{3,}\s*$|^\s*正文\s*$")
+_META_KEYS = {
+    "标题": "title",
+    "题目": "title",
+    "发布时间": "published",
+    "发布日期": "published",
+    "成文日期": "written",
+    "时间": "published",
+    "日期": "published",
+    "文号": "doc_no",
+    "发布机构": "publisher",
+    "来源": "publisher",
+    "信息来源": "publisher",
+    "栏目": "column",
+    "原文链接": "url",
+    "链接": "url",
+    "URL": "url",
+    "url": "url",
+    "索引号": "index_no",
+}
+
+
+def _split_row(line: str) -> list[str] | None:
+    """Cells of a pipe or tab row, or ``None`` when the line is not a table row."""
+    if line.count("|") >= 2 or (line.count("|") == 1 and line.rstrip().endswith("|")):
+        s = line.strip()
+        if s.startswith("|"):
+            s = s[1:]
+        if s.endswith("|"):
+            s = s[:-1]  # a trailing pipe terminates the row; it does not open an empty cell
+        return [c.strip() for c in s.split("|")]
+    if line.count("\t") >= 2:
+        return [c.strip() for c in line.strip("\r\n").split("\t")]
+    return None
+
+
+def _parse_lines(lines: list[str], *, source: str) -> tuple[list[Paragraph | Table], dict[str, str]]:
+    blocks: list[Paragraph | Table] = []
+    metadata: dict[str, str] = {}
+    rule = next((i for i, line in enumerate(lines[:60]) if _BODY_RULE.match(line)), None)
+    header = lines[:rule] if rule is not None else lines[:40]
+    start = rule + 1 if rule is not None else 0
+    for i, line in enumerate(header):
+        m = _META_LINE.match(line)
+        if m:
+            key = _META_KEYS[m.group(1)]
+            if m.group(2).strip() and key not in metadata:
+                metadata[key] = m.group(2).strip()
+            if rule is None:
+                start = i + 1
+        elif line.strip() and rule is None:
+            break  # without a body rule only a contiguous key: value header at the top counts
+    rows: list[tuple[int, list[str]]] = []
+
+    def flush() -> None:
+        if not rows:
+            return
+        cells: list[Cell] = []
+        for r, (lineno, texts) in enumerate(rows):
+            for c, text in enumerate(texts):
+                cells.append(Cell(row=r, col=c, text=" ".join(text.split()), raw_text=text, provenance=Provenance(line=lineno)))
+        blocks.append(Table(cells=cells, provenance=Provenance(line=rows[0][0]), spans_known=False))
+        rows.clear()
+
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if _MD_SEPARATOR.match(line) and "-" in line:
+            continue
+        cells = _split_row(line)
+        if cells is not None:
+            rows.append((i + 1, cells))
+            continue
+        flush()
+        text = line.strip()
+        if text:
+            blocks.append(Paragraph(text=text, provenance=Provenance(line=i + 1)))
+    flush()
+    return blocks, metadata
+
+
+def read_text(text: str, *, source: str = "<memory>", sha256: str = "", encoding: str | None = None) -> Document:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blocks, metadata = _parse_lines(lines, source=source)
+    return Document(
+        blocks=blocks,
+        reader="text",
+        source=source,
+        sha256=sha256,
+        media_type="text/markdown" if source.endswith(".md") else "text/plain",
+        encoding=encoding,
+        metadata=metadata,
+    )
+
+
+def read(data: bytes, *, source: str, settings: Settings) -> Document:
+    text, encoding = decode_bytes(data, source=source)
+    return read_text(text, source=source, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding)

@@ -1,0 +1,257 @@
+"""Typed output records (pydantic v2). ``schemas/`` holds the JSON Schema generated from these.
+
+The shape follows the national template: table 2 in its 2021 or 2019 layout, table 3 as rows of
+seven applicant columns (25 rows in 2021, 23 in 2019 where （六）其他处理 is one row), table 4 as
+three groups of five. Every number is a :class:`Figure` that keeps its printed state, raw text,
+unit and :class:`CellRef` so an auditor can find the cell. :meth:`Report.flat` gives the canonical
+flat keys of ``flat-keys.md``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from extractor.mapping.normalize import CellState
+
+SCHEMA_VERSION = "1.0"
+Template = Literal["2021", "2019", "pre2019", "other"]
+Number = int | float
+
+
+class CellRef(BaseModel):
+    """Where a figure was printed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    table: int | None = Field(None, description="0-based index of the table block in the document; None for flat text")
+    row: int | None = Field(None, description="0-based grid row within that table")
+    col: int | None = Field(None, description="0-based grid column within that table")
+    page: int | None = None
+    line: int | None = None
+    path: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    offset: int | None = Field(None, description="character offset in the document text, for flattened tables")
+
+    def describe(self) -> str:
+        parts = []
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.table is not None:
+            parts.append(f"table {self.table + 1} row {(self.row or 0) + 1} col {(self.col or 0) + 1}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.offset is not None and self.table is None:
+            parts.append(f"text offset {self.offset}")
+        return ", ".join(parts) or "unknown"
+
+
+class Figure(BaseModel):
+    """One numeric cell: value as printed plus its state and origin."""
+
+    key: str = Field(description="flat key, e.g. t3.granted.total")
+    value: Number | None = Field(description="number as printed; None when state is text/ambiguous")
+    state: CellState
+    raw: str = Field(description="the cell's text as found (for glued text dumps: the whole run)")
+    unit: str | None = None
+    inferred: bool = Field(False, description="True when the value came from splitting run-together digits")
+    ref: CellRef = Field(default_factory=CellRef)
+
+    @property
+    def flat_value(self) -> Number | None:
+        """Value in truth-file convention: placeholders and blanks read as 0."""
+        if self.value is not None:
+            return self.value
+        return 0 if self.state.reads_as_zero else None
+
+
+class Table3Row(BaseModel):
+    natural_person: Figure | None = None
+    commercial: Figure | None = None
+    research: Figure | None = None
+    social_org: Figure | None = None
+    legal_service: Figure | None = None
+    other_org: Figure | None = None
+    total: Figure | None = None
+
+
+class Table3(BaseModel):
+    """收到和处理政府信息公开申请情况. ``template`` tells which row set is present."""
+
+    template: Template
+    label_rows: dict[str, str] = Field(default_factory=dict, description="row key -> label as printed")
+    new_received: Table3Row | None = None
+    carried_over: Table3Row | None = None
+    granted: Table3Row | None = None
+    partial: Table3Row | None = None
+    withheld_state_secret: Table3Row | None = None
+    withheld_law_forbidden: Table3Row | None = None
+    withheld_three_safety: Table3Row | None = None
+    withheld_third_party: Table3Row | None = None
+    withheld_internal: Table3Row | None = None
+    withheld_process: Table3Row | None = None
+    withheld_case_file: Table3Row | None = None
+    withheld_inquiry: Table3Row | None = None
+    unable_not_held: Table3Row | None = None
+    unable_needs_creation: Table3Row | None = None
+    unable_unclear: Table3Row | None = None
+    rejected_petition: Table3Row | None = None
+    rejected_duplicate: Table3Row | None = None
+    rejected_publication: Table3Row | None = None
+    rejected_excessive: Table3Row | None = None
+    rejected_confirm: Table3Row | None = None
+    other_no_correction: Table3Row | None = Field(None, description="2021 layout only")
+    other_no_fee: Table3Row | None = Field(None, description="2021 layout only")
+    other_other: Table3Row | None = Field(None, description="2021 layout only")
+    other: Table3Row | None = Field(None, description="2019 layout (single （六）其他处理 row) only")
+    results_total: Table3Row | None = None
+    carried_forward: Table3Row | None = None
+
+
+class Table4Group(BaseModel):
+    upheld: Figure | None = None
+    corrected: Figure | None = None
+    other: Figure | None = None
+    pending: Figure | None = None
+    total: Figure | None = None
+
+
+class Table4(BaseModel):
+    """政府信息公开行政复议、行政诉讼情况: three groups of five."""
+
+    review: Table4Group = Field(default_factory=Table4Group)
+    lit_direct: Table4Group = Field(default_factory=Table4Group)
+    lit_after_review: Table4Group = Field(default_factory=Table4Group)
+
+
+class Table2Row(BaseModel):
+    """One table-2 row. Which columns exist depends on the layout (see flat-keys.md §4)."""
+
+    label: str = Field("", description="row label as printed")
+    issued: Figure | None = None
+    repealed: Figure | None = None
+    in_force: Figure | None = None
+    decisions: Figure | None = None
+    amount: Figure | None = None
+    new_made: Figure | None = None
+    new_published: Figure | None = None
+    total_published: Figure | None = None
+    prior_year: Figure | None = None
+    change: Figure | None = None
+    projects: Figure | None = None
+
+
+class Table2(BaseModel):
+    """主动公开政府信息情况 in the 2021 (制发/废止/现行有效) or 2019 (新制作/新公开/总数) layout."""
+
+    template: Template
+    regulations: Table2Row | None = None
+    normative_docs: Table2Row | None = None
+    licensing: Table2Row | None = None
+    other_services: Table2Row | None = Field(None, description="2019 layout only")
+    punishment: Table2Row | None = None
+    coercion: Table2Row | None = None
+    fees: Table2Row | None = None
+    procurement: Table2Row | None = Field(None, description="2019 layout only (第二十条第（九）项)")
+
+
+class FreeFigure(BaseModel):
+    """A labelled figure from a pre-2019 report (no national template): kept as printed."""
+
+    key: str = Field(description="pre2019.<n>: a stable position-based key")
+    label: str
+    value: Number
+    unit: str | None = None
+    raw: str
+    ref: CellRef = Field(default_factory=CellRef)
+
+
+class Section(BaseModel):
+    number: int = Field(ge=1, le=6)
+    heading: str
+    text: str
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Finding(BaseModel):
+    """A failed or noteworthy check. Findings never change a printed number."""
+
+    code: str = Field(description="stable identity id (T3-1, T4-1, …) or a reader/mapping code")
+    severity: Severity
+    message: str
+    expression: str | None = Field(None, description="the identity instantiated, e.g. 一[total] + 二[total] = (七)[total] + 四[total]")
+    expected: Number | None = None
+    actual: Number | None = None
+    cells: list[str] = Field(default_factory=list, description="flat keys of the cells involved")
+    refs: list[CellRef] = Field(default_factory=list)
+
+
+class TableTemplates(BaseModel):
+    t2: Template | None = None
+    t3: Template | None = None
+    t4: Template | None = None
+
+
+class Metadata(BaseModel):
+    title: str | None = None
+    organ: str | None = Field(None, description="issuing organ; the title's wording completed from the body when the title truncates it")
+    organ_in_title: str | None = Field(None, description="the organ exactly as the title writes it")
+    report_year: int | None = None
+    year_confirmed: bool = Field(False, description="the statistical-period sentence states the same year")
+    published: date | None = None
+    published_source: str | None = Field(None, description="where the publication date was read: page, title, signature")
+    template: Template = "other"
+    templates: TableTemplates = Field(default_factory=TableTemplates)
+    source_name: str | None = None
+    sha256: str | None = None
+    reader: str | None = None
+    encoding: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    index_no: str | None = None
+    page_count: int | None = None
+
+
+class Report(BaseModel):
+    """Everything extracted from one annual report."""
+
+    schema_version: str = SCHEMA_VERSION
+    extractor_version: str = ""
+    meta: Metadata = Field(default_factory=Metadata)
+    sections: list[Section] = Field(default_factory=list)
+    table2: Table2 | None = None
+    table3: Table3 | None = None
+    table4: Table4 | None = None
+    pre2019: list[FreeFigure] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+
+    def figures(self) -> list[Figure]:
+        """Every figure of tables 2–4, in template order."""
+        out: list[Figure] = []
+        for table in (self.table2, self.table3, self.table4):
+            if table is None:
+                continue
+            for _, row in table:
+                if isinstance(row, BaseModel):
+                    out.extend(f for _, f in row if isinstance(f, Figure))
+        return out
+
+    def flat(self) -> dict[str, Number]:
+        """Flat keys → numbers in the truth-file convention (blank/placeholder → 0; ambiguous omitted)."""
+        out: dict[str, Number] = {}
+        for f in self.figures():
+            v = f.flat_value
+            if v is not None:
+                out[f.key] = v
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")

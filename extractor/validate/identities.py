@@ -1,0 +1,241 @@
+"""The arithmetic identities (勾稽关系) of format.md §12 as findings.
+
+Ids are stable (T3-1 … T4-2, T2-19-1, T2-21-2). A failed check is a :class:`Finding` with the
+instantiated expression, the expected and actual values and the flat keys of every cell
+involved; nothing is raised and no printed number is changed. A check whose cells are missing or
+ambiguous is skipped (``*.unchecked`` info finding) rather than guessed. Blank cells read as 0 in
+sums — except where a blank *total* would be compared (format.md §11.2: reports that leave the 总计
+of detail rows blank make T3-2 uncheckable there, which is reported, not failed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from extractor.mapping.catalog import (
+    T3_COLUMN_LABELS,
+    T3_COLUMNS,
+    T3_DETAIL_2019,
+    T3_DETAIL_2021,
+    T3_ROW_BY_KEY,
+    T4_COLUMNS,
+    T4_GROUP_LABELS,
+    T4_GROUPS,
+)
+from extractor.mapping.normalize import CellState
+from extractor.records.models import Figure, Finding, Report, Severity, Table3, Table3Row
+
+Num = int | float
+
+
+def _val(f: Figure | None) -> Num | None:
+    if f is None:
+        return None
+    return f.flat_value
+
+
+def _row(t3: Table3, key: str) -> Table3Row | None:
+    row = getattr(t3, key, None)
+    return row if isinstance(row, Table3Row) else None
+
+
+def _cell(t3: Table3, key: str, col: str) -> Figure | None:
+    row = _row(t3, key)
+    return getattr(row, col) if row is not None else None
+
+
+def _check(
+    code: str,
+    expression: str,
+    lhs: Sequence[Figure | None],
+    rhs: Sequence[Figure | None],
+    out: list[Finding],
+    *,
+    severity: Severity = Severity.ERROR,
+    what: str = "",
+) -> None:
+    """``sum(lhs) == sum(rhs)``; skipped when any cell is missing or has no value."""
+    cells = [f for f in (*lhs, *rhs) if f is not None]
+    if len(cells) != len(lhs) + len(rhs) or any(_val(f) is None for f in cells):
+        return
+    left = sum(_val(f) or 0 for f in lhs)
+    right = sum(_val(f) or 0 for f in rhs)
+    if abs(left - right) < 1e-9:
+        return
+    out.append(
+        Finding(
+            code=code,
+            severity=severity,
+            message=f"{what}: {expression} does not hold ({_fmt(left)} ≠ {_fmt(right)})",
+            expression=expression,
+            expected=_fmt_num(right),
+            actual=_fmt_num(left),
+            cells=[f.key for f in cells],
+            refs=[f.ref for f in cells],
+        )
+    )
+
+
+def _fmt_num(x: Num) -> Num:
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
+def _fmt(x: Num) -> str:
+    return str(_fmt_num(x))
+
+
+def check_table3(t3: Table3, out: list[Finding]) -> None:
+    detail = T3_DETAIL_2019 if t3.other is not None else T3_DETAIL_2021
+    detail = tuple(k for k in detail if _row(t3, k) is not None)
+    for col in T3_COLUMNS:
+        label = T3_COLUMN_LABELS[col]
+        # T3-1: 一 + 二 = (七) + 四, per column, as the header note states.
+        _check(
+            "T3-1",
+            f"一[{col}] + 二[{col}] = (七)总计[{col}] + 四[{col}]",
+            [_cell(t3, "new_received", col), _cell(t3, "carried_over", col)],
+            [_cell(t3, "results_total", col), _cell(t3, "carried_forward", col)],
+            out,
+            what=f"table 3, column {label}",
+        )
+        # T3-3: (七) = sum of the detail rows.
+        if detail and _row(t3, "results_total") is not None:
+            _check(
+                "T3-3",
+                f"(七)总计[{col}] = Σ detail rows[{col}] ({len(detail)} rows)",
+                [_cell(t3, "results_total", col)],
+                [_cell(t3, k, col) for k in detail],
+                out,
+                what=f"table 3, column {label}",
+            )
+    for key in T3_ROW_BY_KEY:
+        row = _row(t3, key)
+        if row is None:
+            continue
+        total = row.total
+        parts = [getattr(row, c) for c in T3_COLUMNS[:-1]]
+        if total is not None and total.state is CellState.BLANK and any((_val(p) or 0) != 0 for p in parts):
+            out.append(
+                Finding(
+                    code="T3-2.unchecked",
+                    severity=Severity.INFO,
+                    message=f"table 3, row {T3_ROW_BY_KEY[key].label}: 总计 is blank while the row has figures; T3-2 not checked",
+                    cells=[total.key],
+                    refs=[total.ref],
+                )
+            )
+            continue
+        _check(
+            "T3-2",
+            f"总计[{key}] = Σ applicant columns[{key}]",
+            [total],
+            parts,
+            out,
+            what=f"table 3, row {T3_ROW_BY_KEY[key].label}",
+        )
+    for f in _figures(t3):
+        if f.value is not None and f.value < 0:
+            out.append(
+                Finding(code="T3-5", severity=Severity.ERROR, message=f"{f.key} is negative ({f.value})",
+                        expression=f"{f.key} ≥ 0", actual=f.value, cells=[f.key], refs=[f.ref])
+            )
+
+
+def _figures(t3: Table3) -> list[Figure]:
+    out: list[Figure] = []
+    for key in T3_ROW_BY_KEY:
+        row = _row(t3, key)
+        if row is not None:
+            out.extend(f for _, f in row if isinstance(f, Figure))
+    return out
+
+
+def check_table4(report: Report, out: list[Finding]) -> None:
+    t4 = report.table4
+    if t4 is None:
+        return
+    for g in T4_GROUPS:
+        group = getattr(t4, g)
+        _check(
+            "T4-1",
+            f"{g}.总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
+            [group.total],
+            [getattr(group, c) for c in T4_COLUMNS[:-1]],
+            out,
+            what=f"table 4, {T4_GROUP_LABELS[g]}",
+        )
+
+
+def check_table2(report: Report, out: list[Finding]) -> None:
+    t2 = report.table2
+    if t2 is None:
+        return
+    for item in ("regulations", "normative_docs"):
+        row = getattr(t2, item)
+        if row is None:
+            continue
+        if row.new_published is not None and row.total_published is not None:
+            _soft_le("T2-19-1", row.new_published, row.total_published, "本年新公开数量 ≤ 对外公开总数量", out)
+        if row.new_published is not None and row.new_made is not None:
+            _soft_le("T2-19-1", row.new_published, row.new_made, "本年新公开数量 ≤ 本年新制作数量", out)
+    if t2.fees is not None and t2.fees.amount is not None:
+        v = _val(t2.fees.amount)
+        if v is not None and v < 0:
+            out.append(Finding(code="T2-21-2", severity=Severity.ERROR, message="本年收费金额 is negative",
+                               expression="t2.fees.amount ≥ 0", actual=v, cells=[t2.fees.amount.key], refs=[t2.fees.amount.ref]))
+
+
+def _soft_le(code: str, a: Figure, b: Figure, text: str, out: list[Finding]) -> None:
+    va, vb = _val(a), _val(b)
+    if va is None or vb is None or va <= vb:
+        return
+    out.append(
+        Finding(code=code, severity=Severity.WARNING, message=f"table 2: {text} does not hold ({va} > {vb})",
+                expression=f"{a.key} ≤ {b.key}", expected=vb, actual=va, cells=[a.key, b.key], refs=[a.ref, b.ref])
+    )
+
+
+_RECEIVED = re.compile(r"(?:共|全年|累计|本年度?|今年)?(?:收到|受理|新收)[^。；，,]{0,20}?申请[^。；，,\d]{0,6}?(\d+)\s*[件个条份]")
+_LITIGATION = re.compile(r"行政诉讼(?:案件)?(?:数为|共)?\s*(\d+)\s*[件起]")
+
+
+def check_narrative(report: Report, section_text: str, out: list[Finding]) -> None:
+    """T3-6 / T4-2 (soft): totals the prose states against the tables."""
+    t3 = report.table3
+    if t3 is not None:
+        new_total = _val(_cell(t3, "new_received", "total"))
+        carried = _val(_cell(t3, "carried_over", "total")) or 0
+        stated = [int(m.group(1)) for m in _RECEIVED.finditer(section_text)]
+        if new_total is not None and stated and not any(s in (new_total, new_total + carried) for s in stated):
+            f = _cell(t3, "new_received", "total")
+            out.append(
+                Finding(code="T3-6", severity=Severity.WARNING,
+                        message=f"the text says {stated[0]} applications were received; table 3 row 一 total is {_fmt(new_total)}",
+                        expression="narrative 收到/受理 N 件 = 一[total] (or 一 + 二)", expected=stated[0], actual=new_total,
+                        cells=[f.key] if f else [], refs=[f.ref] if f else [])
+            )
+    t4 = report.table4
+    if t4 is not None:
+        lit = [t4.lit_direct.total, t4.lit_after_review.total]
+        if all(x is not None and _val(x) is not None for x in lit):
+            total = sum(_val(x) or 0 for x in lit)
+            stated = [int(m.group(1)) for m in _LITIGATION.finditer(section_text)]
+            if stated and total not in stated:
+                out.append(
+                    Finding(code="T4-2", severity=Severity.WARNING,
+                            message=f"the text says {stated[0]} lawsuits; table 4 has {_fmt(total)} (直接起诉 + 复议后起诉)",
+                            expression="narrative 行政诉讼 N 件 = lit_direct.total + lit_after_review.total",
+                            expected=stated[0], actual=total, cells=[x.key for x in lit if x], refs=[x.ref for x in lit if x])
+                )
+
+
+def validate(report: Report, narrative: str = "") -> list[Finding]:
+    out: list[Finding] = []
+    check_table2(report, out)
+    if report.table3 is not None:
+        check_table3(report.table3, out)
+    check_table4(report, out)
+    if narrative:
+        check_narrative(report, narrative, out)
+    return out
