@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -119,15 +118,14 @@ def _choose(grid: Located, flat: Located) -> Located:
         g, f = getattr(grid, kind), getattr(flat, kind)
         gk, fk = {h.key for h in g}, {h.key for h in f}
         use, src = (g, "grid") if len(gk) >= len(fk) else (f, "text")
-        if kind == "t2" and use is g:
-            use = g + [h for h in f if h.key not in gk]  # rows printed outside the grid
+        if kind == "t2":  # table-2 rows may be printed partly outside the grid
+            other = f if use is g else g
+            taken = {h.key for h in use}
+            use = use + [h for h in other if h.key not in taken]
         setattr(out, kind, use)
         if use:
             out.sources[kind] = src
     return out
-
-
-_NARRATIVE_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(?:件|条|个|项|篇|次|万元|元)")
 
 
 def build_report(doc: Document) -> Report:
@@ -153,11 +151,7 @@ def build_report(doc: Document) -> Report:
             source=doc.source,
         )
 
-    narrative_numbers: set[int | float] = set()
-    for m in _NARRATIVE_NUMBER.finditer(para_text):
-        num = m.group(1)
-        narrative_numbers.add(float(num) if "." in num else int(num))
-    mapped = map_tables(located, year, narrative_numbers)
+    mapped = map_tables(located, year, para_text)
 
     templates = TableTemplates(
         t2=mapped.table2.template if mapped.table2 else None,

@@ -205,10 +205,11 @@ def _blank_rows_inside(label: str, last_key: str, seen: set[str], found: Located
             if pos >= 0:
                 hits.append((pos, spec.key))
                 break
-    if "其他处理" in f and ("收费通知" in f or "缴纳费用" in f):
-        tail = f[max(f.find("收费通知"), f.find("缴纳费用")) :]
-        if re.search(r"\d\.其他", tail) and "other_other" not in seen and last_key != "other_other":
-            hits.append((f.rfind("其他"), "other_other"))
+    fee = max(f.find("收费通知"), f.find("缴纳费用"))
+    if fee >= 0 and "other_other" not in seen and last_key != "other_other":
+        m = re.search(r"(\d\.)?其[他它](?!处理)", f[fee:])
+        if m:
+            hits.append((fee + m.start(), "other_other"))
     for _, key in sorted(hits, key=lambda h: order.index(h[1])):
         if key == "other" and any(k.startswith("other_") for _, k in hits):
             continue

@@ -14,8 +14,9 @@ Where spans are unknown (text tables), a row's values are the cells after its la
 
 from __future__ import annotations
 
-from extractor.document import Cell, Document, Table
+from extractor.document import Cell, Document, Paragraph
 from extractor.locate.hits import (
+    UNLABELED,
     Located,
     PrintedCell,
     RowHit,
@@ -91,6 +92,21 @@ def _row_values_by_header(row: list[Cell], grid_row: list[Cell | None], header: 
     return out
 
 
+def _paragraph_mode(text: str, mode: str | None) -> str | None:
+    """Text between tables can announce the next table (a heading, or a header the converter
+    left outside the grid)."""
+    f = fold(text)
+    if "第二十条" in f:
+        return "t2"
+    if "申请人情况" in f or "勾稽" in f or "钩稽" in f:
+        return "t3"
+    if "行政复议" in f and "行政诉讼" in f and len(f) < 60:
+        return "t4"
+    if len(f) < 40 and f[:2] in ("五.", "六.") :
+        return None
+    return mode
+
+
 def locate_grid_rows(doc: Document) -> Located:
     found = Located()
     mode: str | None = None
@@ -98,7 +114,8 @@ def locate_grid_rows(doc: Document) -> Located:
     t2_cols: tuple[str, ...] = ()
     table_index = -1
     for block in doc.blocks:
-        if not isinstance(block, Table):
+        if isinstance(block, Paragraph):
+            mode = _paragraph_mode(block.text, mode)
             continue
         table_index += 1
         t3_header = _T3Columns()
@@ -130,6 +147,18 @@ def locate_grid_rows(doc: Document) -> Located:
                 continue
             if mode == "t3" and not labels and not t3_header.complete:
                 t3_header.learn(row)
+            if mode == "t3" and not labels and len(values) >= len(T3_COLUMNS) - 1 and all(is_value_text(c.text) for c in values):
+                # A value row that lost its label (PDF-to-markdown conversions): the mapping
+                # assigns such rows to the template rows left unlabeled, in template order.
+                found.t3.append(
+                    RowHit(
+                        kind="t3",
+                        key=UNLABELED,
+                        cells=[PrintedCell(c.text, _ref(table_index, c)) for c in _trim(values, len(T3_COLUMNS))],
+                        run_ref=_ref(table_index, row[0]),
+                    )
+                )
+                continue
             if mode == "t3" and any(fold(c.text) in ("商业企业", "科研机构", "法律服务机构") for c in row):
                 t3_header.learn(row)
                 continue

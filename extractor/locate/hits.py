@@ -16,6 +16,8 @@ from extractor.mapping.normalize import fold
 from extractor.records.models import CellRef
 
 TableKind = Literal["t2", "t3", "t4"]
+UNLABELED = "?"
+"""Key of a table-3 value row printed without its label."""
 
 
 @dataclass(slots=True)
@@ -80,7 +82,7 @@ def match_t3_row(label: str, *, in_other_group: bool = False) -> RowSpec | None:
             return _OTHER_OTHER
         return spec
     stripped = _ENUM_PREFIX.sub("", f)
-    if in_other_group and stripped in ("其他", "其它"):
+    if stripped in ("其他", "其它") and (in_other_group or f.startswith("3.")):
         return _OTHER_OTHER
     return None
 

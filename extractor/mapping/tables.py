@@ -9,17 +9,21 @@ one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from extractor.locate.hits import Located, PrintedCell, RowHit
+from extractor.locate.hits import UNLABELED, Located, PrintedCell, RowHit
 from extractor.mapping.catalog import (
     T2_COLUMNS_2019,
     T2_COLUMNS_2021,
     T2_DECIMAL_COLUMNS,
+    T2_ITEM_BY_KEY,
     T3_COLUMNS,
     T3_DETAIL_2019,
     T3_DETAIL_2021,
+    T3_ROWS_2019,
+    T3_ROWS_2021,
     T4_COLUMNS,
     T4_GROUPS,
 )
@@ -34,7 +38,6 @@ from extractor.mapping.split import (
     solve_columns,
 )
 from extractor.records.models import (
-    CellRef,
     Figure,
     Finding,
     Severity,
@@ -100,8 +103,10 @@ def map_table3(hits: list[RowHit], year: int | None, findings: list[Finding]) ->
         return None
     by_key: dict[str, RowHit] = {}
     for h in hits:
-        by_key.setdefault(h.key, h)
+        if h.key != UNLABELED:
+            by_key.setdefault(h.key, h)
     has_sub = any(k.startswith("other_") for k in by_key)
+    _assign_unlabeled([h for h in hits if h.key == UNLABELED], by_key, has_sub, findings)
     template: Template = "2021" if has_sub else "2019" if "other" in by_key else ("2021" if (year or 2021) >= 2021 else "2019")
     if has_sub:
         by_key.pop("other", None)
@@ -157,6 +162,42 @@ def map_table3(hits: list[RowHit], year: int | None, findings: list[Finding]) ->
         setattr(table, key, Table3Row(**{col: f for col, f in zip(T3_COLUMNS, figs, strict=True)}))
         table.label_rows[key] = by_key[key].label.strip()
     return table
+
+
+def _assign_unlabeled(unlabeled: list[RowHit], by_key: dict[str, RowHit], has_sub: bool, findings: list[Finding]) -> None:
+    """Give value rows that lost their labels to the template rows still missing, in order.
+
+    Converters that scramble a table keep the order of its rows; when exactly as many unlabeled
+    rows remain as template rows lack a value row, the i-th unlabeled row is the i-th missing row.
+    Otherwise nothing is assigned (it would be a guess) and the rows are reported.
+    """
+    if not unlabeled:
+        return
+    order = T3_ROWS_2021 if has_sub or "other" not in by_key else T3_ROWS_2019
+    missing = [k for k in order if k not in by_key]
+    if len(missing) != len(unlabeled):
+        findings.append(
+            Finding(
+                code="rows.unlabeled",
+                severity=Severity.WARNING,
+                message=f"table 3: {len(unlabeled)} value rows print no label but {len(missing)} template rows are missing; not assigned",
+                refs=[h.run_ref for h in unlabeled],
+            )
+        )
+        return
+    for key, hit in zip(missing, unlabeled, strict=True):
+        hit.key = key
+        hit.label = ""
+        by_key[key] = hit
+    findings.append(
+        Finding(
+            code="rows.by_order",
+            severity=Severity.INFO,
+            message=f"table 3: {len(unlabeled)} value rows printed without labels were assigned in template order to {', '.join(missing)}",
+            cells=[f"t3.{k}" for k in missing],
+            refs=[h.run_ref for h in unlabeled],
+        )
+    )
 
 
 def _glued_cells(cells: list[PrintedCell | None], k: int) -> bool:
@@ -270,9 +311,7 @@ def t2_template(located: Located, year: int | None) -> Template:
     return "2021" if (year or 2021) >= 2021 else "2019"
 
 
-def map_table2(
-    hits: list[RowHit], template: Template, narrative_numbers: set[int | float], findings: list[Finding]
-) -> Table2 | None:
+def map_table2(hits: list[RowHit], template: Template, prose: str, findings: list[Finding]) -> Table2 | None:
     if not hits:
         return None
     defaults = T2_COLUMNS_2019 if template == "2019" else T2_COLUMNS_2021
@@ -294,7 +333,8 @@ def map_table2(
         else:
             run = hit.run if hit.run is not None else " ".join(c.text for c in hit.cells or [] if c)
             hit.run = run
-            for col, fig in zip(cols, _split_t2(prefix, hit, cols, narrative_numbers, findings), strict=True):
+            stated = narrative_numbers_for(T2_ITEM_BY_KEY[hit.key].cores, prose)
+            for col, fig in zip(cols, _split_t2(prefix, hit, cols, stated, findings), strict=True):
                 setattr(row, col, fig)
         setattr(table, hit.key, row)
     return table
@@ -359,14 +399,25 @@ def _t2_soft_cost(cols: tuple[str, ...], values: Candidate) -> int:
 
 
 def _narrative_hits(values: Candidate, narrative: set[int | float]) -> int:
-    """How many of a split's multi-digit numbers the report's prose states."""
+    """How many of a split's multi-digit numbers the prose states next to the row's own label."""
     return sum(1 for v in values if isinstance(v, int) and v >= 10 and v in narrative)
 
 
-def map_tables(located: Located, year: int | None, narrative_numbers: set[int | float]) -> MappingResult:
+def narrative_numbers_for(item_cores: Sequence[str], prose: str) -> set[int | float]:
+    """Numbers printed within a few characters after an item's label in the prose
+    (``现行有效行政规范性文件698件``, ``制发的规范性文件88件``)."""
+    out: set[int | float] = set()
+    for core in item_cores:
+        for m in re.finditer(re.escape(core) + r"[^。；，,\d]{0,8}?(\d+(?:\.\d+)?)\s*[件条个项]", prose):
+            num = m.group(1)
+            out.add(float(num) if "." in num else int(num))
+    return out
+
+
+def map_tables(located: Located, year: int | None, prose: str) -> MappingResult:
     out = MappingResult()
     t2_tpl = t2_template(located, year)
-    out.table2 = map_table2(located.t2, t2_tpl, narrative_numbers, out.findings)
+    out.table2 = map_table2(located.t2, t2_tpl, prose, out.findings)
     out.table3 = map_table3(located.t3, year, out.findings)
     out.table4 = map_table4(located.t4, out.findings)
     return out
