@@ -1,1 +1,87 @@
-"""ogi-extractor."""
+"""ogi-extractor: deterministic extraction of 政府信息公开工作年度报告 into typed, checked records.
+
+The curated public API (``__all__`` is tested)::
+
+    from extractor import extract
+    result = extract("report.pdf")          # never raises for a bad document
+    result.status                           # "ok" | "findings" | "failed"
+    result.report.flat()                    # {"t3.new_received.total": 3119, ...}
+    result.report.findings                  # failed cross-checks, pointed at cells
+"""
+
+from extractor.document import Cell, Document, Paragraph, Provenance, Table
+from extractor.errors import (
+    ERROR_CODES,
+    ConverterMissing,
+    CorruptDocument,
+    DecodeError,
+    EmptyInput,
+    EncryptedDocument,
+    FileTooLarge,
+    LocateError,
+    MapError,
+    NeedsOCR,
+    NotAReport,
+    OgiError,
+    ReadError,
+    ReadTimeout,
+    UnsupportedFormat,
+)
+from extractor.mapping.normalize import CellState
+from extractor.pipeline import ExtractionResult, __version__, build_report, extract, extract_report, read_document
+from extractor.records import (
+    CellRef,
+    Figure,
+    Finding,
+    FreeFigure,
+    Metadata,
+    Report,
+    Section,
+    Severity,
+    Table2,
+    Table3,
+    Table4,
+)
+from extractor.settings import Settings
+
+__all__ = [
+    "ERROR_CODES",
+    "Cell",
+    "CellRef",
+    "CellState",
+    "ConverterMissing",
+    "CorruptDocument",
+    "DecodeError",
+    "Document",
+    "EmptyInput",
+    "EncryptedDocument",
+    "ExtractionResult",
+    "Figure",
+    "FileTooLarge",
+    "Finding",
+    "FreeFigure",
+    "LocateError",
+    "MapError",
+    "Metadata",
+    "NeedsOCR",
+    "NotAReport",
+    "OgiError",
+    "Paragraph",
+    "Provenance",
+    "ReadError",
+    "ReadTimeout",
+    "Report",
+    "Section",
+    "Settings",
+    "Severity",
+    "Table",
+    "Table2",
+    "Table3",
+    "Table4",
+    "UnsupportedFormat",
+    "__version__",
+    "build_report",
+    "extract",
+    "extract_report",
+    "read_document",
+]

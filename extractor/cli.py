@@ -1,0 +1,162 @@
+"""``ogi``: a thin command line over the Python API.
+
+Library errors become one line, ``ogi: FILE: <code>: <message>``, and exit code 2; no traceback
+reaches the user. ``-`` reads standard input.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from extractor.errors import OgiError
+from extractor.pipeline import ExtractionResult, extract
+from extractor.records.models import Report, Severity
+from extractor.settings import DEFAULT_SETTINGS, Settings
+
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+def _settings(max_bytes: int | None) -> Settings:
+    if max_bytes is None:
+        return DEFAULT_SETTINGS
+    return Settings(max_bytes=max_bytes)
+
+
+def _results(files: tuple[str, ...], settings: Settings) -> Iterator[ExtractionResult]:
+    for f in files:
+        if f == "-":
+            data = sys.stdin.buffer.read(settings.max_bytes + 1)
+            yield extract(data, name="<stdin>", settings=settings)
+        else:
+            yield extract(Path(f), name=f, settings=settings)
+
+
+def _fail(result: ExtractionResult) -> None:
+    assert result.error is not None
+    err = result.error
+    click.echo(f"ogi: {result.source}: {err.code}: {' '.join(err.message.split())}", err=True)
+
+
+def _dump(obj: Any, indent: int | None) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=indent, default=str)
+
+
+CSV_COLUMNS = ("source", "key", "value", "state", "raw", "unit", "inferred", "page", "table", "row", "col", "line")
+
+
+def _csv_rows(source: str, report: Report) -> Iterator[list[Any]]:
+    for f in report.figures():
+        r = f.ref
+        yield [source, f.key, f.flat_value, f.state.value, f.raw, f.unit, f.inferred, r.page, r.table, r.row, r.col, r.line]
+
+
+max_bytes_option = click.option(
+    "--max-bytes",
+    type=int,
+    default=None,
+    help=f"refuse inputs larger than this (default {DEFAULT_SETTINGS.max_bytes:,})",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ogi-extractor", prog_name="ogi")
+def main() -> None:
+    """Extract typed, checked figures from 政府信息公开工作年度报告 (annual reports on open government information)."""
+
+
+@main.command("extract")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--flat", "flat", is_flag=True, help="print flat keys → numbers (same as --format flat)")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "flat", "csv"]),
+    default=None,
+    help="json: the full record; flat: flat keys → numbers; csv: one row per figure",
+)
+@click.option("--indent", type=int, default=None, help="indent JSON (default: 2 for one file, none for JSON Lines)")
+@max_bytes_option
+def extract_cmd(files: tuple[str, ...], flat: bool, fmt: str | None, indent: int | None, max_bytes: int | None) -> None:
+    """Extract FILE(s) (text, HTML, PDF, DOCX, DOC; '-' for stdin). Several files print JSON Lines."""
+    fmt = fmt or ("flat" if flat else "json")
+    settings = _settings(max_bytes)
+    failed = False
+    many = len(files) > 1
+    ind = indent if indent is not None else (None if many else 2)
+    writer = csv.writer(sys.stdout, lineterminator="\n") if fmt == "csv" else None
+    if writer is not None:
+        writer.writerow(CSV_COLUMNS)
+    for result in _results(files, settings):
+        if result.report is None:
+            failed = True
+            _fail(result)
+            continue
+        if writer is not None:
+            writer.writerows(_csv_rows(result.source, result.report))
+        elif fmt == "flat":
+            payload: Any = result.report.flat()
+            if many:
+                payload = {"source": result.source, "figures": payload}
+            click.echo(_dump(payload, ind))
+        else:
+            click.echo(_dump(result.report.to_dict(), ind))
+    sys.exit(EXIT_ERROR if failed else 0)
+
+
+@main.command("check")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--all", "show_all", is_flag=True, help="also list info-level findings (e.g. how digits were split)")
+@click.option("--json", "as_json", is_flag=True, help="print findings as JSON Lines")
+@max_bytes_option
+def check_cmd(files: tuple[str, ...], show_all: bool, as_json: bool, max_bytes: int | None) -> None:
+    """Run the cross-checks (勾稽关系) and list what fails; exit 1 when an error-level check fails."""
+    settings = _settings(max_bytes)
+    worst = 0
+    for result in _results(files, settings):
+        if result.report is None:
+            _fail(result)
+            worst = EXIT_ERROR
+            continue
+        shown = [f for f in result.findings if show_all or f.severity is not Severity.INFO]
+        if any(f.severity is Severity.ERROR for f in result.findings):
+            worst = max(worst, EXIT_FINDINGS)
+        if as_json:
+            for f in shown:
+                click.echo(_dump({"source": result.source, **f.model_dump(mode="json")}, None))
+            continue
+        meta = result.report.meta
+        click.echo(f"{result.source}: {meta.organ or '?'} {meta.report_year or '?'} (template {meta.template}) — "
+                   f"{len(result.report.flat())} figures, {len(shown)} findings")
+        for f in shown:
+            where = "; ".join(r.describe() for r in f.refs[:3])
+            click.echo(f"  [{f.severity.value}] {f.code}: {f.message}")
+            if f.cells:
+                click.echo(f"      cells: {', '.join(f.cells[:12])}{' …' if len(f.cells) > 12 else ''}")
+            if where:
+                click.echo(f"      at: {where}")
+    sys.exit(worst)
+
+
+@main.command("schema")
+@click.option("--indent", type=int, default=2)
+def schema_cmd(indent: int) -> None:
+    """Print the JSON Schema of the report record."""
+    from extractor.records.schema import report_schema
+
+    click.echo(_dump(report_schema(), indent))
+
+
+def run() -> None:  # pragma: no cover - console entry wrapper
+    try:
+        main(standalone_mode=True)
+    except OgiError as exc:
+        click.echo(f"ogi: {exc.one_line()}", err=True)
+        sys.exit(EXIT_ERROR)
