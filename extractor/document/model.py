@@ -100,15 +100,24 @@ class Table:
         return sorted((c for c in self.cells if c.row == row), key=lambda c: c.col)
 
     def rows(self) -> Iterator[list[Cell]]:
+        """Cells by origin row (each cell once, left to right); rows without origin cells are empty."""
         by_row: dict[int, list[Cell]] = {}
+        n_rows = 0
         for c in self.cells:
             by_row.setdefault(c.row, []).append(c)
-        for r in range(self.n_rows):
-            yield sorted(by_row.get(r, []), key=lambda c: c.col)
+            n_rows = max(n_rows, c.row + c.row_span)
+        for r in range(n_rows):
+            row = by_row.get(r, [])
+            row.sort(key=lambda c: c.col)
+            yield row
 
     def grid(self) -> list[list[Cell | None]]:
         """Dense grid with spans expanded; covered positions share the origin cell object."""
-        g: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        n_rows = n_cols = 0
+        for c in self.cells:
+            n_rows = max(n_rows, c.row + c.row_span)
+            n_cols = max(n_cols, c.col + c.col_span)
+        g: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
         for c in self.cells:
             for r in range(c.row, c.row + c.row_span):
                 for k in range(c.col, c.col + c.col_span):

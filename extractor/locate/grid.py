@@ -119,7 +119,7 @@ def locate_grid_rows(doc: Document) -> Located:
             continue
         table_index += 1
         t3_header = _T3Columns()
-        grid = block.grid() if block.spans_known else None
+        grid: list[list[Cell | None]] | None = None
         in_other_group = False
         for r, row in enumerate(block.rows()):
             if not row:
@@ -169,7 +169,10 @@ def locate_grid_rows(doc: Document) -> Located:
                     in_other_group = True
                 elif spec.group is not None or spec.key in ("results_total", "carried_forward"):
                     in_other_group = False
-                by_header = _row_values_by_header(row, grid[r], t3_header) if grid is not None else None
+                by_header = None
+                if block.spans_known and t3_header.complete:
+                    grid = grid or block.grid()
+                    by_header = _row_values_by_header(row, grid[r], t3_header)
                 cells = by_header if by_header is not None else _trim(values, len(T3_COLUMNS))
                 found.t3.append(
                     RowHit(
