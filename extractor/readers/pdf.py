@@ -714,25 +714,34 @@ def _x_edges(table: Table) -> list[float]:
 
 
 _ENUMERATOR = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[.、．])")
+_GROUP_OPEN = re.compile(r"^\s*[（(][一二三四五六七八九十]+(?:[）)]|$)")
 _NUMERIC = re.compile(r"^[\s\d.,，%\-—–/]*$")
 
 
+def _regrid(cells: Iterable[Cell], edges: list[float]) -> None:
+    for c in cells:
+        if c.provenance.bbox:
+            c.col = _index(edges, c.provenance.bbox[0])
+            c.col_span = max(_index(edges, c.provenance.bbox[2]) - c.col, 1)
+
+
 def _continue_table(head: Table, tail: Table) -> bool:
-    """Append ``tail`` (top of the next page) to ``head`` when it continues the same table."""
+    """Append ``tail`` (top of the next page) to ``head`` when it continues the same table.
+
+    The column edges must agree (one table's edges a subset of the other's: a continuation may use
+    fewer or more of the columns); a repeated header is dropped; a row or a group label cut by the
+    page break is joined back into the cell above.
+    """
     hx, tx = _x_edges(head), _x_edges(tail)
-    if abs(hx[0] - tx[0]) > STITCH_TOL or abs(hx[-1] - tx[-1]) > STITCH_TOL:
+    if len(hx) < 2 or len(tx) < 2 or abs(hx[0] - tx[0]) > STITCH_TOL or abs(hx[-1] - tx[-1]) > STITCH_TOL:
         return False
-    col_of: dict[int, int] = {}
-    for i, x in enumerate(tx):
-        j = min(range(len(hx)), key=lambda j: abs(hx[j] - x))
-        if abs(hx[j] - x) > STITCH_TOL:
-            return False
-        col_of[i] = j
-    mapped = [
-        (c, col_of[_index(tx, c.provenance.bbox[0])], col_of[_index(tx, c.provenance.bbox[2])])
-        for c in tail.cells
-        if c.provenance.bbox
-    ]
+    union = _cluster([*hx, *tx], STITCH_TOL)
+    if len(union) != max(len(hx), len(tx)):
+        return False
+    if head.spans_known != tail.spans_known:
+        return False
+    _regrid(head.cells, union)
+    _regrid(tail.cells, union)
     # drop a repeated header: leading rows whose text equals the head table's first rows
     head_rows, tail_rows = head.text_rows(), tail.text_rows()
     skip = 0
@@ -742,27 +751,37 @@ def _continue_table(head: Table, tail: Table) -> bool:
         and any(tail_rows[skip])
     ):
         skip += 1
-    offset = head.n_rows - skip
     last_row = head.n_rows - 1
-    head_grid = head.grid()
-    for cell, c0, c1 in mapped:
+    above_row = head.grid()[last_row]
+    first = [c for c in tail.cells if c.row == skip]
+
+    def above(cell: Cell) -> Cell | None:
+        a = above_row[cell.col] if cell.col < len(above_row) else None
+        return a if a is not None and a.col == cell.col and a.col_span == cell.col_span else None
+
+    def joinable(a: Cell | None, cell: Cell) -> bool:
+        return (
+            a is not None
+            and bool(a.text)
+            and not (cell.text and (_NUMERIC.match(cell.text) or _ENUMERATOR.match(cell.text)))
+        )
+
+    eligible = [c for c in first if above(c) is not None]
+    # a row cut by the page break: every cell that lines up with the cell above continues it
+    split_row = any(c.text for c in eligible) and all(not c.text or joinable(above(c), c) for c in eligible)
+    whole_row = split_row and len(eligible) == len(first)
+    offset = head.n_rows - skip - (1 if whole_row else 0)
+    for cell in tail.cells:
         if cell.row < skip:
             continue
-        above = head_grid[last_row][c0] if c0 < len(head_grid[last_row]) else None
-        if (
-            cell.row == skip
-            and above is not None
-            and above.col == c0
-            and above.col + above.col_span == c1
-            and _is_split_part(above, cell)
-        ):
-            above.row_span = cell.row + offset + cell.row_span - above.row
+        a = above(cell) if cell.row == skip else None
+        if a is not None and (split_row or _is_split_part(a, cell)):
+            a.row_span = max(a.row_span, cell.row + offset + cell.row_span - a.row)
             if cell.text:
-                above.text = above.text + cell.text
-                above.raw_text = above.raw_text + "\n" + cell.raw_text
+                a.text = _join_cell_lines(a.text + "\n" + cell.text)
+                a.raw_text = a.raw_text + "\n" + cell.raw_text
             continue
         cell.row += offset
-        cell.col, cell.col_span = c0, c1 - c0
         head.cells.append(cell)
     head.cells.sort(key=lambda c: (c.row, c.col))
     return True
@@ -776,7 +795,7 @@ def _is_split_part(above: Cell, cell: Cell) -> bool:
         return True
     if _NUMERIC.match(cell.text) or _ENUMERATOR.match(cell.text):
         return False
-    return bool(_ENUMERATOR.match(above.text)) and not above.text.endswith(("）", ")", "。"))
+    return bool(_GROUP_OPEN.match(above.text)) and not above.text.endswith(("。",))
 
 
 __all__ = ["read"]
