@@ -199,7 +199,7 @@ def locate_grid_rows(doc: Document) -> Located:
                         )
                     )
                 continue
-            if mode == "t4" and not labels and sum(1 for c in values if c.text.strip()) >= 5:
+            if mode == "t4" and not labels and len(values) >= 10 and all(is_value_text(c.text) for c in values):
                 found.t4.append(
                     RowHit(
                         kind="t4",
