@@ -51,7 +51,10 @@ TABLE_KEYWORDS = re.compile(
 """Any of these in a page's text makes the page worth table finding."""
 
 HEADER_KEYWORDS = re.compile(r"信息内容|申请人情况|结果维持|自然人|本年度办理结果|指标名称|计量单位")
-"""Table-header words: a page with one of these should hold a table (text fallback, image warning)."""
+"""Table-header words: a page with one of these but no ruled table gets the text-strategy fallback."""
+
+TABLE_HEADINGS = re.compile(r"主动公开政府信息情况|收到和处理政府信息公开申请情况|行政复议、行政诉讼情况|统计表")
+"""Headings that announce a table: with no table found but a large image, the table is an image."""
 
 SECTION_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])")
 PAGE_NUMBER = re.compile(
@@ -150,7 +153,7 @@ def read(data: bytes, *, source: str = "<memory>", settings: Settings = DEFAULT_
             doc.warnings.append(f"pages_truncated: read {settings.pdf_max_pages} of {n_pages} pages")
             n_pages = settings.pdf_max_pages
         pages: list[PageData] = []
-        prev_table_open = False
+        prev_table_open = heading_before = False
         for index in range(n_pages):
             if time.monotonic() - started > settings.timeout_s:
                 raise ReadTimeout(
@@ -158,9 +161,10 @@ def read(data: bytes, *, source: str = "<memory>", settings: Settings = DEFAULT_
                 )
             page = _load_page(pdf, index, source)
             pages.append(page.data)
-            if TABLE_KEYWORDS.search(page.data.text) or prev_table_open:
-                _find_tables(page, doc)
+            if TABLE_KEYWORDS.search(page.data.text) or prev_table_open or heading_before:
+                _find_tables(page, doc, heading_before=heading_before)
             prev_table_open = _table_reaches_bottom(page.data)
+            heading_before = bool(TABLE_HEADINGS.search(page.data.text[-60:]))
             page.close()
         if not any(p.chars for p in pages):
             raise NeedsOCR(
@@ -221,8 +225,26 @@ def _load_page(pdf: pdfium.PdfDocument, index: int, source: str) -> _Page:
     to_top = _display_matrix(left, bottom, right, top, rotation)
     width, height = (right - left, top - bottom) if rotation in (0, 180) else (top - bottom, right - left)
     chars = _chars(textpage, to_top)
+    if rotation in (90, 270) and _runs_vertically(chars):
+        # content drawn upright in user space and only displayed rotated: read it unrotated
+        to_top = _display_matrix(left, bottom, right, top, 0)
+        width, height = right - left, top - bottom
+        chars = _chars(textpage, to_top)
     text = "".join(c.text for c in chars)
     return _Page(page, textpage, PageData(index + 1, width, height, chars, text), to_top)
+
+
+def _runs_vertically(chars: list[Char]) -> bool:
+    """Do consecutive characters mostly advance down/up the page rather than across it?"""
+    vertical = horizontal = 0
+    for a, b in itertools.pairwise(chars):
+        dx, dy = abs(b.cx - a.cx), abs(b.cy - a.cy)
+        if max(dx, dy) < 3 * max(a.size, 1.0):  # neighbours on the same line (or column)
+            if dy > dx:
+                vertical += 1
+            else:
+                horizontal += 1
+    return vertical > 2 * horizontal
 
 
 def _display_matrix(left: float, bottom: float, right: float, top: float, rotation: int) -> Matrix:
@@ -415,7 +437,7 @@ def _close_open_tables(edges: list[Edge]) -> list[Edge]:
 # tables
 
 
-def _find_tables(page: _Page, doc: Document) -> None:
+def _find_tables(page: _Page, doc: Document, *, heading_before: bool = False) -> None:
     from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
     from pdfplumber.utils.geometry import filter_edges
 
@@ -426,12 +448,14 @@ def _find_tables(page: _Page, doc: Document) -> None:
     merged = filter_edges(merged, min_length=SNAP)
     cells = intersections_to_cells(edges_to_intersections(merged, SNAP, SNAP))
     tables = [t for t in (_grid_table(group, data) for group in cells_to_tables(cells)) if t is not None]
-    if not tables and HEADER_KEYWORDS.search(data.text):
+    if not tables:
         page_area = data.width * data.height
-        if any((b[2] - b[0]) * (b[3] - b[1]) > 0.05 * page_area for b in images):
+        big_image = any((b[2] - b[0]) * (b[3] - b[1]) > 0.1 * page_area for b in images)
+        if big_image and (heading_before or TABLE_HEADINGS.search(data.text) or HEADER_KEYWORDS.search(data.text)):
             doc.warnings.append(f"table_not_machine_readable: page {data.number}")
             return
-        tables = _text_strategy_tables(data)
+        if HEADER_KEYWORDS.search(data.text):
+            tables = _text_strategy_tables(data)
     for table in tables:
         bbox = table.provenance.bbox
         assert bbox is not None
@@ -518,7 +542,15 @@ def _text_strategy_tables(data: PageData) -> list[Table]:
     out = []
     for group in cells_to_tables(cells):
         table = _grid_table(group, data, spans_known=False)
-        if table is not None and table.n_cols >= 3 and table.n_rows >= 3:
+        if table is None:
+            continue
+        # the text strategy puts a rule above and below every line: drop the empty rows and columns
+        rows = sorted({c.row for c in table.cells if c.text})
+        cols = sorted({c.col for c in table.cells if c.text})
+        table.cells = [c for c in table.cells if c.row in rows and c.col in cols]
+        for c in table.cells:
+            c.row, c.col = rows.index(c.row), cols.index(c.col)
+        if table.n_cols >= 3 and table.n_rows >= 3:
             out.append(table)
     return out
 
