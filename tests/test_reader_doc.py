@@ -83,8 +83,9 @@ def test_no_converter_says_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_
 def test_converter_time_limit_kills_the_process_group() -> None:
     with pytest.raises(ReadTimeout, match="did not finish"):
         read(DOC, converter_timeout_s=0.05)
-    leftover = subprocess.run(["pgrep", "-f", "ogi-soffice-"], capture_output=True, text=True).stdout.split()
-    assert leftover == []
+    if shutil.which("pgrep"):
+        leftover = subprocess.run(["pgrep", "-f", "ogi-soffice-"], capture_output=True, text=True).stdout.split()
+        assert leftover == []
 
 
 @needs_soffice

@@ -26,6 +26,7 @@ import hashlib
 import itertools
 import re
 import statistics
+import threading
 import time
 from bisect import bisect_right
 from collections import Counter
@@ -137,8 +138,17 @@ class PageData:
 # entry point
 
 
+_PDFIUM_LOCK = threading.Lock()
+"""pdfium is not thread-safe: one document at a time per process (use processes to parallelise)."""
+
+
 def read(data: bytes, *, source: str = "<memory>", settings: Settings = DEFAULT_SETTINGS) -> Document:
     """Read a PDF into a :class:`Document` (see the module docstring)."""
+    with _PDFIUM_LOCK:
+        return _read(data, source, settings)
+
+
+def _read(data: bytes, source: str, settings: Settings) -> Document:
     started = time.monotonic()
     doc = Document(
         blocks=[], reader="pdf", source=source, sha256=hashlib.sha256(data).hexdigest(), media_type="application/pdf"
