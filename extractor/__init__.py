@@ -9,6 +9,7 @@ The curated public API (``__all__`` is tested)::
     result.report.findings                  # failed cross-checks, pointed at cells
 """
 
+from extractor.batch import extract_record, run_batch
 from extractor.document import Cell, Document, Paragraph, Provenance, Table
 from extractor.errors import (
     ERROR_CODES,
@@ -82,6 +83,8 @@ __all__ = [
     "__version__",
     "build_report",
     "extract",
+    "extract_record",
     "extract_report",
     "read_document",
+    "run_batch",
 ]

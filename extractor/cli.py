@@ -154,6 +154,99 @@ def schema_cmd(indent: int) -> None:
     click.echo(_dump(report_schema(), indent))
 
 
+@main.command("batch")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "-o", default="reports.duckdb", show_default=True,
+              help="warehouse: x.duckdb, x.parquet / x.csv / x.jsonl (one file per table), or a folder with --format")
+@click.option("--format", "fmt", type=click.Choice(["duckdb", "parquet", "csv", "jsonl"]), default=None,
+              help="output format (default: from the --out extension, else duckdb)")
+@click.option("--workers", "-j", type=int, default=None, help="worker processes (default: all cores)")
+@click.option("--timeout", type=float, default=120.0, show_default=True, help="seconds per document (0: none)")
+@click.option("--memory-mb", type=int, default=2048, show_default=True, help="address-space cap per worker (0: none)")
+@click.option("--force", is_flag=True, help="re-extract documents that are already stored")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--scheduler", default=None, help="Dask scheduler address (with --engine dask; default: a LocalCluster)")
+@click.option("--quiet", "-q", is_flag=True, help="no progress bar, no summary")
+@click.option("--commit-every", type=int, default=64, show_default=True, help="documents per transaction")
+@max_bytes_option
+def batch_cmd(inputs: tuple[str, ...], out: str, fmt: str | None, workers: int | None, timeout: float,
+              memory_mb: int, force: bool, engine: str, scheduler: str | None, quiet: bool, commit_every: int,
+              max_bytes: int | None) -> None:
+    """Extract files, folders (recursive), globs and zip archives into a warehouse (default reports.duckdb).
+
+    Resumable: documents already stored (same sha256) are skipped, so rerun the same command after a
+    crash. See docs/warehouse.md for the tables and SQL examples.
+    """
+    from extractor.batch import run_batch
+
+    settings = _settings(max_bytes)
+    bar: Any = None
+    task: Any = None
+    if not quiet and sys.stderr.isatty():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(TextColumn("ogi batch"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                       transient=True)
+
+    def hook(event: str, n: int) -> None:
+        nonlocal task
+        if bar is None:
+            return
+        if event == "total":
+            bar.start()
+            task = bar.add_task("extract", total=n)
+        elif task is not None:
+            bar.advance(task, n)
+
+    try:
+        summary = run_batch(list(inputs), out, fmt=fmt, workers=workers, timeout=timeout or None,
+                            memory_mb=memory_mb, force=force, engine=engine, scheduler=scheduler,
+                            settings=settings, progress=hook, commit_every=max(1, commit_every))
+    finally:
+        if bar is not None:
+            bar.stop()
+    if not quiet:
+        for s in summary.skipped:
+            click.echo(f"ogi: {s.path}: skipped: {s.reason}", err=True)
+        click.echo(summary.line())
+
+
+@main.command("query")
+@click.argument("warehouse")
+@click.argument("sql")
+@click.option("--format", "fmt", type=click.Choice(["duckdb", "parquet", "csv", "jsonl"]), default=None,
+              help="warehouse format (default: from the extension)")
+@click.option("--csv", "as_csv", is_flag=True, help="print CSV instead of a table")
+def query_cmd(warehouse: str, sql: str, fmt: str | None, as_csv: bool) -> None:
+    """Run SQL (DuckDB dialect) on a warehouse; SQL may be a named query: applications, withheld, failing,
+    errors, status. Tables: reports, figures, findings, report_figures."""
+    import duckdb
+
+    from extractor.writers import format_for
+    from extractor.writers.queries import QUERIES, connect_any
+
+    con = connect_any(warehouse, format_for(warehouse, fmt))
+    try:
+        cur = con.execute(QUERIES.get(sql.strip(), sql))
+    except duckdb.Error as exc:
+        click.echo(f"ogi: query: {' '.join(str(exc).split())}", err=True)
+        sys.exit(EXIT_ERROR)
+    cols = [d[0] for d in cur.description or ()]
+    rows = cur.fetchall()
+    if as_csv or not sys.stdout.isatty():
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(cols)
+        w.writerows(rows)
+        return
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+    table = RichTable(*cols)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    Console().print(table)
+
+
 def run() -> None:  # pragma: no cover - console entry wrapper
     try:
         main(standalone_mode=True)
