@@ -72,6 +72,7 @@ EDGE_TOL = 2.0
 """Tolerance when clustering cell edges into grid lines."""
 STITCH_TOL = 4.5
 """How far the column edges of a table continued on the next page may move."""
+MAX_EDGES = 4000
 MARGIN = 0.08
 """Fraction of the page height at top and bottom where page numbers and running heads live."""
 
@@ -454,6 +455,9 @@ def _find_tables(page: _Page, doc: Document, *, heading_before: bool = False) ->
     data = page.data
     edges, images = _path_edges(page)
     edges = [e for e in edges if max(e["width"], e["height"]) >= SNAP]
+    if len(edges) > MAX_EDGES:  # a vector drawing, not a table: cell finding would be quadratic
+        doc.warnings.append(f"too_many_rules: page {data.number} ({len(edges)} edges), table finding skipped")
+        return
     merged = merge_edges(_close_open_tables(edges), SNAP, SNAP, SNAP, SNAP)
     merged = filter_edges(merged, min_length=SNAP)
     cells = intersections_to_cells(edges_to_intersections(merged, SNAP, SNAP))
