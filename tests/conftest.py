@@ -25,3 +25,12 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.register_profile("slow", max_examples=2000, deadline=None)
     settings.register_profile("default", max_examples=60, deadline=None)
     settings.load_profile("slow" if config.getoption("--slow") else "default")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--slow"):
+        return
+    skip = pytest.mark.skip(reason="slow; run with --slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

@@ -1,0 +1,66 @@
+"""Accuracy on the real published reports in ../shared/corpus/real (runs only where it exists).
+
+Thresholds from the issues: HTML ≥ 99 %, text (txt/md) ≥ 97 %, PDF ≥ 99 % of truth figures
+exactly right; no report crashes. Misses are printed per report.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractor import extract
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
+pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/corpus/real not present")
+
+THRESHOLDS = {"html": 0.99, "text": 0.97, "pdf": 0.99}
+KIND = {"html": "html", "htm": "html", "txt": "text", "md": "text", "pdf": "pdf"}
+
+
+def _pairs() -> list[tuple[Path, Path]]:
+    out = []
+    for truth in sorted(REAL.glob("*.truth.json")):
+        stem = truth.name[: -len(".truth.json")]
+        docs = [p for p in REAL.glob(stem + ".*") if not p.name.endswith(".truth.json")]
+        out += [(d, truth) for d in docs]
+    return out
+
+
+@pytest.mark.parametrize("kind", sorted(THRESHOLDS))
+def test_accuracy_by_format(kind: str) -> None:
+    total = right = 0
+    report_lines = []
+    pairs = [(d, t) for d, t in _pairs() if KIND.get(d.suffix.lstrip(".")) == kind]
+    if not pairs:
+        pytest.skip(f"no {kind} reports")
+    for doc, truth_path in pairs:
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+        result = extract(doc)
+        assert result.report is not None, f"{doc.name}: {result.error}"
+        flat = result.report.flat()
+        misses = [(k, v, flat.get(k)) for k, v in truth["figures"].items() if flat.get(k) is None or abs(float(flat[k]) - float(v)) > 1e-9]
+        total += len(truth["figures"])
+        right += len(truth["figures"]) - len(misses)
+        assert result.report.meta.report_year == truth["report_year"], doc.name
+        if misses:
+            report_lines.append(f"{doc.name}: {len(misses)} misses, e.g. {misses[:5]}")
+    print(f"\n{kind}: {right}/{total} = {right / total:.4f}")
+    print("\n".join(report_lines))
+    assert right / total >= THRESHOLDS[kind], "\n".join(report_lines)
+
+
+def test_known_broken_totals_are_findings_not_corrections() -> None:
+    """洪泽 2023 prints table-4 totals that do not add up (format.md §12.6)."""
+    pdf = REAL / "2023-huaian-hongze-district-gov-pdf.pdf"
+    if not pdf.exists():
+        pytest.skip("report not present")
+    result = extract(pdf)
+    assert result.report is not None
+    flat = result.report.flat()
+    assert flat["t4.review.upheld"] == 10 and flat["t4.review.total"] == 0  # as printed
+    t41 = [f for f in result.findings if f.code == "T4-1"]
+    assert {c for f in t41 for c in f.cells} >= {"t4.review.total", "t4.lit_after_review.total"}
+    assert all(r.page is not None for f in t41 for r in f.refs)
