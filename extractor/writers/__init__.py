@@ -7,19 +7,19 @@ extension with :func:`open_writer`; read any of them back with :func:`load_table
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
 from extractor.writers.base import Record, WarehouseError, Writer
-from extractor.writers.duckdb_writer import DuckDBWriter
-from extractor.writers.files import CSVWriter, JSONLWriter, ParquetWriter, read_jsonl, table_path
 from extractor.writers.schema import TABLE_NAMES, WAREHOUSE_SCHEMA_VERSION, canonical_keys
 
-WRITERS: dict[str, type[Any]] = {
-    "duckdb": DuckDBWriter,
-    "parquet": ParquetWriter,
-    "csv": CSVWriter,
-    "jsonl": JSONLWriter,
+# name -> "module:class", imported on first use (DuckDB and pyarrow are heavy imports)
+WRITERS: dict[str, str] = {
+    "duckdb": "extractor.writers.duckdb_writer:DuckDBWriter",
+    "parquet": "extractor.writers.files:ParquetWriter",
+    "csv": "extractor.writers.files:CSVWriter",
+    "jsonl": "extractor.writers.files:JSONLWriter",
 }
 EXTENSIONS: dict[str, str] = {
     ".duckdb": "duckdb",
@@ -42,9 +42,23 @@ def format_for(out: str | Path, fmt: str | None = None) -> str:
     return EXTENSIONS.get(Path(out).suffix.lower(), "duckdb")
 
 
+def writer_class(fmt: str) -> type[Any]:
+    module, name = WRITERS[fmt].split(":")
+    cls: type[Any] = getattr(importlib.import_module(module), name)
+    return cls
+
+
 def open_writer(out: str | Path, fmt: str | None = None) -> Writer:
-    writer: Writer = WRITERS[format_for(out, fmt)](Path(out))
+    writer: Writer = writer_class(format_for(out, fmt))(Path(out))
     return writer
+
+
+def __getattr__(name: str) -> Any:
+    for target in WRITERS.values():
+        if target.endswith(f":{name}"):
+            module, _ = target.split(":")
+            return getattr(importlib.import_module(module), name)
+    raise AttributeError(name)
 
 
 def load_tables(out: str | Path, fmt: str | None = None) -> dict[str, list[dict[str, Any]]]:
@@ -64,12 +78,13 @@ def load_tables(out: str | Path, fmt: str | None = None) -> dict[str, list[dict[
         finally:
             con.close()
         return result
+    from extractor.writers.files import CSVWriter, ParquetWriter, decode_row, read_jsonl, table_path
+
     if kind == "jsonl":
         for table in TABLE_NAMES:
             result[table] = list(read_jsonl(table_path(out, "jsonl", table), table))
         return result
     reader = ParquetWriter(out) if kind == "parquet" else CSVWriter(out)
-    from extractor.writers.files import decode_row
 
     for table in TABLE_NAMES:
         path = table_path(out, reader.ext, table)
@@ -93,4 +108,5 @@ __all__ = [
     "format_for",
     "load_tables",
     "open_writer",
+    "writer_class",
 ]

@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from extractor.writers.base import Record, WarehouseError, to_arrow
+from extractor.writers.base import Record, WarehouseError, concat_columns, to_arrow
 from extractor.writers.schema import TABLE_NAMES, TABLES, WAREHOUSE_SCHEMA_VERSION, canonical_keys
 
 _REPORT_VIEW_COLUMNS = ("sha256", "organ", "report_year", "template", "status")
@@ -110,8 +110,8 @@ class DuckDBWriter:
         shas = [r["report"]["sha256"] for r in records]
         tables: dict[str, Any] = {
             "reports": to_arrow("reports", [r["report"] for r in records]),
-            "figures": to_arrow("figures", [f for r in records for f in r["figures"]]),
-            "findings": to_arrow("findings", [f for r in records for f in r["findings"]]),
+            "figures": to_arrow("figures", concat_columns("figures", (r["figures"] for r in records))),
+            "findings": to_arrow("findings", concat_columns("findings", (r["findings"] for r in records))),
         }
         # Only documents being replaced (--force) can have rows: new hashes were not in `reports`, and
         # transactions never leave figures without their report.

@@ -26,7 +26,16 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from extractor.writers.base import Record, WarehouseError, arrow_schema, to_arrow
+from extractor.writers.base import (
+    Record,
+    Rows,
+    WarehouseError,
+    arrow_schema,
+    as_rows,
+    concat_columns,
+    row_count,
+    to_arrow,
+)
 from extractor.writers.schema import TABLE_NAMES, TABLES
 
 _FLUSH_ROWS = 20_000
@@ -74,7 +83,8 @@ class _ArrowFileWriter:
         self.out = out
         self._reports: dict[str, dict[str, Any]] = {}
         self._sinks: dict[str, Any] = {}
-        self._buffers: dict[str, list[dict[str, Any]]] = {"figures": [], "findings": []}
+        self._buffers: dict[str, list[Rows]] = {"figures": [], "findings": []}
+        self._buffered: dict[str, int] = {"figures": 0, "findings": 0}
 
     # format hooks
     def _read(self, path: Path, table: str) -> pa.Table:
@@ -111,17 +121,20 @@ class _ArrowFileWriter:
     def write(self, records: Sequence[Record]) -> None:
         for rec in records:
             self._reports[rec["report"]["sha256"]] = dict(rec["report"])
-            self._buffers["figures"].extend(rec["figures"])
-            self._buffers["findings"].extend(rec["findings"])
-        for table, rows in self._buffers.items():
-            if len(rows) >= _FLUSH_ROWS:
+            for table in ("figures", "findings"):
+                rows: Rows = rec[table]
+                self._buffers[table].append(rows)
+                self._buffered[table] += row_count(rows)
+        for table, n in self._buffered.items():
+            if n >= _FLUSH_ROWS:
                 self._flush(table)
 
     def _flush(self, table: str) -> None:
-        rows = self._buffers[table]
-        if rows:
-            self._sinks[table].write_table(self._to_file(table, to_arrow(table, rows)))
-            self._buffers[table] = []
+        if self._buffered[table]:
+            data = to_arrow(table, concat_columns(table, self._buffers[table]))
+            self._sinks[table].write_table(self._to_file(table, data))
+        self._buffers[table] = []
+        self._buffered[table] = 0
 
     def add_paths(self, sha256: str, paths: Sequence[str]) -> None:
         row = self._reports.get(sha256)
@@ -260,7 +273,7 @@ class JSONLWriter:
     def write(self, records: Sequence[Record]) -> None:
         for rec in records:
             for table in ("figures", "findings"):
-                rows: list[dict[str, Any]] = rec[table]
+                rows = as_rows(table, rec[table])
                 if rows:
                     self._fh[table].write("".join(_dumps(table, r) + "\n" for r in rows))
                     self._fh[table].flush()
