@@ -73,7 +73,7 @@ def generate(seed: int, *, max_value: int = 60, zero_bias: float = 0.6, break_id
     rows: dict[str, list[int]] = {}
     for key in DETAIL:
         vals = [num() if i == 0 else (num(5) if rng.random() < 0.3 else 0) for i in range(6)]
-        rows[key] = vals + [sum(vals)]
+        rows[key] = [*vals, sum(vals)]
     total = [sum(rows[k][c] for k in DETAIL) for c in range(7)]
     rows["results_total"] = total
     forward = [min(total[c], num(3)) if c < 6 else 0 for c in range(7)]
@@ -201,7 +201,7 @@ def render_html(rep: GeneratedReport, *, blank_zero: bool = False, chrome: bool 
         cells = ""
         if label.startswith(("一、", "二、", "四、")):
             cells = td(label, cs=3)
-        elif label.startswith("（") and label != "（七）总计" or label == "（七）总计":
+        elif label.startswith("（"):
             cells = (td(group, rs=spans[group]) if group else "") + td(label, cs=2)
         else:
             cells = (td(group, rs=spans[group]) if group else "") + td(label)

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from enum import Enum
+from enum import StrEnum
+from functools import lru_cache
 
 _FOLD_TABLE = str.maketrans(
     {
@@ -53,6 +54,7 @@ _FOLD_TABLE = str.maketrans(
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
+@lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """Comparable form of a label: half-width punctuation, no whitespace, ASCII digits."""
     return text.translate(_FOLD_TABLE).translate(_FULLWIDTH_DIGITS)
@@ -66,7 +68,7 @@ def squash(text: str) -> str:
     return _WS.sub(" ", text.replace("\xa0", " ").replace("\u3000", " ")).strip()
 
 
-class CellState(str, Enum):
+class CellState(StrEnum):
     """What a numeric cell printed."""
 
     NUMBER = "number"
@@ -120,7 +122,8 @@ _NUMBER = re.compile(
 
 
 class ParsedValue:
-    """Result of :func:`parse_cell`: state, numeric value (int or float) and unit."""
+    """Result of :func:`parse_cell`: state, numeric value (int or float) and unit. Treated as
+    immutable: :func:`parse_cell` caches and shares instances."""
 
     __slots__ = ("state", "unit", "value")
 
@@ -148,6 +151,7 @@ def to_number(num: str, sign: str = "") -> int | float:
     return -n if neg else n
 
 
+@lru_cache(maxsize=16384)
 def parse_cell(text: str) -> ParsedValue:
     """Parse a printed cell: ``'0'``, ``' 12 '``, ``'１２'``, ``'251000元'``, ``'-8'``, ``'/'``, ``''``."""
     t = text.translate(_FULLWIDTH_DIGITS).replace("\xa0", " ").replace("\u3000", " ").strip()

@@ -27,7 +27,7 @@ from extractor.mapping.catalog import (
     T4_COLUMNS,
     T4_GROUPS,
 )
-from extractor.mapping.normalize import CellState, parse_cell
+from extractor.mapping.normalize import CellState, parse_cell, to_number
 from extractor.mapping.split import (
     Candidate,
     candidate_splits,
@@ -359,17 +359,14 @@ def _split_t2(
     item = prefix.split(".")[1]
     decimals = [i for i, c in enumerate(cols) if (item, c) in T2_DECIMAL_COLUMNS]
     negatives = [i for i, c in enumerate(cols) if c == "change"]
-    if len(cols) == 1 or (len(parsed.chunks) == len(cols)):
-        if len(parsed.chunks) == len(cols):
-            from extractor.mapping.normalize import to_number
-
-            vals = [to_number(c.lstrip("-−"), "-" if c[0] in "-−" else "") for c in parsed.chunks]
-            return [
-                _inferred(f"{prefix}.{c}", v, hit, unit if i in decimals or len(cols) == 1 else None).model_copy(
-                    update={"inferred": False}
-                )
-                for i, (c, v) in enumerate(zip(cols, vals, strict=True))
-            ]
+    if len(parsed.chunks) == len(cols):  # the printed spaces already separate the cells
+        vals = [to_number(c.lstrip("-−"), "-" if c[0] in "-−" else "") for c in parsed.chunks]
+        return [
+            _inferred(f"{prefix}.{c}", v, hit, unit if i in decimals or len(cols) == 1 else None).model_copy(
+                update={"inferred": False}
+            )
+            for i, (c, v) in enumerate(zip(cols, vals, strict=True))
+        ]
     cands = candidate_splits(parsed, len(cols), decimal_positions=decimals, negative_positions=negatives)
     cost: Callable[[Candidate], int] = lambda c: _t2_soft_cost(cols, c) * 10 - _narrative_hits(c, narrative)  # noqa: E731
     choice = choose(cands, cost)
