@@ -144,10 +144,11 @@ def build_report(doc: Document) -> Report:
     located = _choose(grid, flat)
     sections = find_sections(full_text)
 
-    found_tables = bool(located.t2 or located.t3 or located.t4)
-    if info.title is None and not found_tables and len(sections) < 3:
+    rows_found = len(located.t2) + len(located.t3) + len(located.t4)
+    if not (info.title or period_year) or (rows_found < 3 and len(sections) < 3 and not _looks_pre2019(full_text)):
         raise NotAReport(
-            "no annual-report title (…年…政府信息公开…年度报告), no numbered sections and no tables 2–4 were found",
+            "no annual-report title (…年…政府信息公开…年度报告) or statistical period, "
+            "and neither tables 2–4 nor the numbered sections were found",
             source=doc.source,
         )
 

@@ -75,3 +75,27 @@ def test_fifty_megabyte_html_is_fast_or_refused() -> None:
     elapsed = time.perf_counter() - t0
     assert elapsed < 60
     assert r.report is not None or (r.error is not None and r.error.code == "too_large")
+
+
+def test_notes_that_mention_reports_are_not_reports() -> None:
+    """A file list or truth file that names report titles and row labels is not a report."""
+    notes = (
+        "# Sources\n\n| file | organ | notes |\n|---|---|---|\n"
+        "| a.txt | 某某县人民政府2023年政府信息公开工作年度报告 | 本年新收政府信息公开申请数量 looks odd |\n"
+        "| b.txt | 某某市2022年政府信息公开工作年度报告 | （七）总计 blank; 结转下年度继续办理 ok |\n"
+    )
+    assert _code(notes.encode(), "SOURCES.md") == "not_a_report"
+    truth = '{"agency": "某某县人民政府", "report_year": 2023, "figures": {"t3.new_received.total": 3}}'
+    assert _code(truth.encode(), "x.truth.json") == "not_a_report"
+
+
+def test_a_citation_of_a_report_is_not_its_title() -> None:
+    rep = generate(21)
+    text = render_pipe(rep)
+    lines = text.splitlines()
+    lines[0] = "关于编制公布2099年政府信息公开工作年度报告有关事项的通知"  # a cited notice, not the title
+    lines.insert(1, f"{rep.organ}{rep.year}年度政府信息公开工作报告")  # 工作报告 without 年度
+    r = extract("\n".join(lines).encode(), name="x.txt")
+    assert r.report is not None
+    assert r.report.meta.report_year == rep.year
+    assert r.report.meta.organ == rep.organ

@@ -88,6 +88,10 @@ _T4_HEADER_END = re.compile(r"(结果维持|结果纠正|其他结果|尚未审�
 _AFTER_T4 = re.compile(r"[五六][.、]\s*\S")
 
 
+MIN_FLAT_T3_ROWS = 8
+"""Table-3 rows with digits needed before flattened text counts as a table 3 (a 2019 table has 23)."""
+
+
 def locate_flat_rows(text: str) -> Located:
     """Rows of tables 2–4 in flattened text (``text`` is the document text, any layout)."""
     found = Located()
@@ -101,6 +105,8 @@ def locate_flat_rows(text: str) -> Located:
     if t3_m is not None:
         t3_end = t4_m.start() if t4_m else len(t)
         _t3_rows(t, t3_m.start(), t3_end, found)
+        if sum(1 for h in found.t3 if h.run) < MIN_FLAT_T3_ROWS:
+            found.t3.clear()  # a few label words near digits (a file list, a news item) are not a table
     if t4_m is not None:
         _t4_rows(t, t4_m.start(), found)
     for kind in ("t2", "t3", "t4"):

@@ -92,6 +92,9 @@ def _row_values_by_header(row: list[Cell], grid_row: list[Cell | None], header: 
     return out
 
 
+MIN_GRID_T3_ROWS = 5
+
+
 def _paragraph_mode(text: str, mode: str | None) -> str | None:
     """Text between tables can announce the next table (a heading, or a header the converter
     left outside the grid)."""
@@ -162,7 +165,7 @@ def locate_grid_rows(doc: Document) -> Located:
             if mode == "t3" and any(fold(c.text) in ("商业企业", "科研机构", "法律服务机构") for c in row):
                 t3_header.learn(row)
                 continue
-            spec = match_t3_row(label_text, in_other_group=in_other_group) if labels else None
+            spec = match_t3_row(label_text, in_other_group=in_other_group) if labels and values else None
             if spec is not None and (mode == "t3" or spec.key in ("new_received", "carried_over")):
                 mode = "t3"
                 if "其他处理" in fold(label_text) or spec.key.startswith("other_"):
@@ -209,6 +212,8 @@ def locate_grid_rows(doc: Document) -> Located:
                     )
                 )
                 mode = None
+    if sum(1 for h in found.t3 if h.cells and len(h.cells) >= 3) < MIN_GRID_T3_ROWS:
+        found.t3.clear()  # a few rows that mention 本年新收 in a notes table are not a table 3
     for kind in ("t2", "t3", "t4"):
         if getattr(found, kind):
             found.sources[kind] = "grid"

@@ -20,9 +20,10 @@ from datetime import date
 from extractor.mapping.catalog import SECTION_CORES
 
 _TITLE = re.compile(
-    r"(?P<pre>[^\s，。；:：]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<post>[^\s，。；]{0,40}?)"
-    r"(?:政府)?(?:信息公开|政务公开|政务信息公开)(?:工作)?\s*年\s*度?\s*报\s*告"
+    r"(?P<pre>[^\s，。；:：、《》“”\"（）()]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<post>[^\s，。；、《》]{0,40}?)"
+    r"(?:政府)?(?:信息公开|政务公开|政务信息公开)(?:工作)?\s*(?:年\s*度\s*)?(?:报\s*告|年\s*报)"
 )
+_NOT_A_TITLE = re.compile(r"关于|印发|通知|有关事项|编制|要点|落实")
 _PERIOD = re.compile(r"统计(?:期限|时限|周期|区间|时间)[^。]{0,16}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _ORGAN_SUFFIX = re.compile(
     r"(人民政府|政府办公室|政府办公厅|办公室|办公厅|委员会|管理委员会|管委会|[局厅委办院会署所处站队]|中心|街道办事处|街道|乡|镇|区|县|市|集团)$"
@@ -44,13 +45,15 @@ def find_title(text_head: str, page_title: str | None) -> TitleInfo:
     """Look for the title in the page title, then in the first lines of the text (joined, since
     PDF titles put organ and year on two lines)."""
     for candidate in (page_title or "", text_head):
-        m = _TITLE.search(candidate)
-        if m is None:
-            continue
-        pre = _clean_organ(m.group("pre"))
-        post = _clean_organ(m.group("post"))
-        organ = pre or post or None
-        return TitleInfo(title=_squash(m.group(0)), organ_in_title=organ, organ=organ, year=int(m.group("year")))
+        for m in _TITLE.finditer(candidate):
+            # "关于编制公布2021年政府信息公开工作年度报告有关事项的通知" cites a report; it is not a title.
+            context = m.group("pre") + candidate[m.end() : m.end() + 6]
+            if _NOT_A_TITLE.search(context):
+                continue
+            pre = _clean_organ(m.group("pre"))
+            post = _clean_organ(m.group("post"))
+            organ = pre or post or None
+            return TitleInfo(title=_squash(m.group(0)), organ_in_title=organ, organ=organ, year=int(m.group("year")))
     return TitleInfo()
 
 
