@@ -160,7 +160,9 @@ def find_sections(text: str) -> list[SectionSpan]:
     for n in range(1, 7):
         numeral = _NUMERALS[n - 1]
         pattern = re.compile(rf"{numeral}\s*[、.．]\s*([^\n。；;]{{0,40}})")
-        for m in pattern.finditer(text, pos):
+        search_from = pos
+        while (m := pattern.search(text, search_from)) is not None:
+            search_from = m.start() + 1  # candidates overlap: "四、结转… 四、政府信息公开行政复议…"
             head = m.group(1)
             cores = SECTION_CORES[n]
             hit = [c for c in cores if c in head[:30]]

@@ -1,0 +1,124 @@
+"""Locator: title/organ/year/date, section headings and their variants, flattened rows, templates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from reportgen import generate, render_pipe
+
+from extractor import extract
+from extractor.locate.flat import locate_flat_rows, segments
+from extractor.locate.meta import complete_organ, confirm_year, find_published, find_sections, find_title, parse_date
+
+
+@pytest.mark.parametrize(
+    ("head", "organ", "year"),
+    [
+        ("淮安市人民政府\n2024年政府信息公开工作年度报告", "淮安市人民政府", 2024),
+        ("平潭综合实验区2015年度政府信息公开工作年度报告", "平潭综合实验区", 2015),
+        ("2019年上海市人民政府办公厅政府信息公开工作年度报告", "上海市人民政府办公厅", 2019),
+        ("2025 年上海市黄浦区人民政府打浦桥街道政府信息公开工作年度报告", "上海市黄浦区人民政府打浦桥街道", 2025),
+        ("沭阳县发展和改革局2023年政府信息公开年度报告", "沭阳县发展和改革局", 2023),
+        ("平潭综合实验区自然资源与生态环境局2021年度政府信息公开工作报告", "平潭综合实验区自然资源与生态环境局", 2021),
+    ],
+)
+def test_title_forms(head: str, organ: str, year: int) -> None:
+    info = find_title(head, None)
+    assert (info.organ, info.year) == (organ, year)
+
+
+def test_truncated_organ_is_completed_from_the_body() -> None:
+    assert complete_organ("衡山县贯塘", "2024年,贯塘乡人民政府在县委") == "衡山县贯塘乡人民政府"
+    assert complete_organ("淮安市人民政府", "whatever") == "淮安市人民政府"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "本年度报告中所列数据统计期限从2019年1月1日到12月31日止",
+        "报告所列统计期限自 2024 年 1 月 1 日至 2024 年 12 月 31 日",
+        "本报告中所列数据统计时限为2022年1月1日至2022年12月31日",
+    ],
+)
+def test_statistical_period(sentence: str) -> None:
+    assert confirm_year(sentence) in (2019, 2022, 2024)
+
+
+def test_dates() -> None:
+    assert parse_date("发布时间: 2020-01-20 15:22") == date(2020, 1, 20)
+    assert parse_date("二○一二年二月二十日") == date(2012, 2, 20)
+    # The page's date wins; dates inside the report year are not publication dates.
+    assert find_published({"published": "2023-02-20 15:07"}, "", "", 2022) == (date(2023, 2, 20), "page")
+    assert find_published({}, "（2025年1月20日）", "", 2024) == (date(2025, 1, 20), "title")
+    assert find_published({}, "", "某局 2022年1月10日", 2021) == (date(2022, 1, 10), "signature")
+    assert find_published({}, "", "截至2021年12月31日", 2021) == (None, None)
+
+
+def test_section_variants_and_table_row_numbering() -> None:
+    text = (
+        "一、总体情况 正文。二、主动公开政府信息情况 表。三、收到和处理政府信息公开申请情况 三、本年度办理结果 "
+        "四、结转下年度继续办理 0 四、政府信息公开行政法复议、行政诉讼情况 表。"
+        "五、政府信息公开工作存在的主要问题及改进情况 问题。六、其他需要报告的事项 无"
+    )
+    spans = find_sections(text)
+    assert [s.number for s in spans] == [1, 2, 3, 4, 5, 6]
+    assert spans[3].heading.startswith("四、政府信息公开行政法复议")  # not the 结转 row
+    assert spans[4].heading == "五、政府信息公开工作存在的主要问题及改进情况"
+
+
+def test_enumerator_digit_goes_back_to_its_label() -> None:
+    segs = segments("1.属于国家秘密00000002.其他法律行政法规禁止公开0 0 0 0 0 0 0", 0, 60)
+    assert [s.run.strip() for s in segs] == ["0000000", "0 0 0 0 0 0 0"]
+    assert segs[1].label.startswith("2.其他法律")
+
+
+def test_flattened_rows_with_blank_rows() -> None:
+    text = (
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况"
+        "一、本年新收政府信息公开申请数量3000003二、上年结转政府信息公开申请数量0000000"
+        "三、本年度办理结果（一）予以公开1000001（二）部分公开（区分处理的，只计这一情形，不计其他情形）0000000"
+        "（三）不予公开1.属于国家秘密00000002.其他法律行政法规禁止公开0000000"
+        "7.属于行政执法案卷1000001（四）无法提供1.本机关不掌握相关政府信息1000001"
+        "（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请0000000"
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请3.其他（七）总计3000003"
+        "四、结转下年度继续办理0000000"
+    )
+    found = locate_flat_rows(text)
+    keys = {h.key: h.run for h in found.t3}
+    assert keys["results_total"] == "3000003"
+    assert keys["other_no_fee"] == "" and keys["other_other"] == ""  # printed without digits: blank rows
+
+
+def test_hybrid_template_is_decided_per_table() -> None:
+    rep = generate(4)
+    text = render_pipe(rep)
+    lines = text.splitlines()
+    start = next(i for i, x in enumerate(lines) if "逾期不补正" in x)
+    other = [rep.figures[f"t3.{k}.{c}"] for c in ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")
+             for k in ("other_no_correction",)]
+    merged = [sum(rep.figures[f"t3.{k}.{c}"] for k in ("other_no_correction", "other_no_fee", "other_other"))
+              for c in ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")]
+    assert len(other) == 7
+    lines[start : start + 3] = ["（六）其他处理 | " + " | ".join(str(v) for v in merged) + " | |"]
+    report = extract("\n".join(lines).encode(), name="hybrid.txt").raise_for_error()
+    assert report.meta.templates.t2 == "2021" and report.meta.templates.t3 == "2019"
+    flat = report.flat()
+    assert flat["t3.other.total"] == merged[-1]
+    assert not any(k.startswith("t3.other_") for k in flat)
+    assert not [f for f in report.findings if f.code.startswith("T3")]
+
+
+def test_pre2019_report_keeps_free_figures() -> None:
+    text = (
+        "某某县人民政府2012年政府信息公开工作年度报告\n"
+        "根据《中华人民共和国政府信息公开条例》（国务院令第492号），编制本报告。\n"
+        "一、概述\n全年主动公开政府信息1234条。\n二、主动公开政府信息情况\n三、依申请公开政府信息情况\n"
+        "四、政府信息公开收费及减免情况\n五、因政府信息公开申请提起行政复议、行政诉讼的情况\n"
+        "指标名称 | 计量单位 | 本年度 | 历年累计 |\n主动公开信息数 | 条 | 1234 | 5678 |\n受理依申请公开信息总数 | 件 | 12 | 80 |\n"
+    )
+    report = extract(text.encode(), name="old.txt").raise_for_error()
+    assert report.meta.template == "pre2019"
+    assert report.table3 is None and not any(k.startswith("t3.") for k in report.flat())
+    labels = {f.label: f.value for f in report.pre2019}
+    assert labels["主动公开信息数"] == 1234 and labels["受理依申请公开信息总数"] == 12
