@@ -122,3 +122,24 @@ def test_pre2019_report_keeps_free_figures() -> None:
     assert report.table3 is None and not any(k.startswith("t3.") for k in report.flat())
     labels = {f.label: f.value for f in report.pre2019}
     assert labels["主动公开信息数"] == 1234 and labels["受理依申请公开信息总数"] == 12
+
+
+def test_table4_printed_as_two_tables_and_with_a_row_label() -> None:
+    rep = generate(8)
+    text = render_pipe(rep)
+    lines = text.splitlines()
+    i = next(k for k, x in enumerate(lines) if x.startswith("行政复议 |"))
+    vals = [str(rep.figures[k]) for k in sorted(rep.figures, key=list(rep.figures).index) if k.startswith("t4.")]
+    lines[i : i + 4] = [
+        "行政复议 | ||||",
+        "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |",
+        "件数 | " + " | ".join(vals[:5]) + " |",
+        "",
+        "行政诉讼 | |||||||||",
+        "未经复议直接起诉 | 复议后起诉 | ||||||||",
+        " | ".join(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2) + " |",
+        " | ".join(vals[5:]) + " |",
+    ]
+    report = extract("\n".join(lines).encode(), name="t4split.txt").raise_for_error()
+    flat = report.flat()
+    assert [flat[k] for k in rep.figures if k.startswith("t4.")] == [int(v) for v in vals]

@@ -116,6 +116,7 @@ def locate_grid_rows(doc: Document) -> Located:
     t2_block: str | None = None
     t2_cols: tuple[str, ...] = ()
     table_index = -1
+    t4_pending: list[PrintedCell] = []
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             mode = _paragraph_mode(block.text, mode)
@@ -202,16 +203,22 @@ def locate_grid_rows(doc: Document) -> Located:
                         )
                     )
                 continue
-            if mode == "t4" and not labels and len(values) >= 10 and all(is_value_text(c.text) for c in values):
-                found.t4.append(
-                    RowHit(
-                        kind="t4",
-                        key="data",
-                        cells=[PrintedCell(c.text, _ref(table_index, c)) for c in _trim(values, 15)],
-                        run_ref=_ref(table_index, row[0]),
-                    )
-                )
-                mode = None
+            if (
+                mode == "t4"
+                and len(values) >= 5
+                and len(label_text) <= 6
+                and all(is_value_text(c.text) for c in values)
+                and (not labels or any(c.text.strip() for c in values))  # "行政诉讼 | | |" is a header
+            ):
+                # The data row: one row of 15, or pieces of it when a report prints 行政复议 and
+                # 行政诉讼 as separate tables (5 + 10); a short label such as 件数 may precede it.
+                t4_pending.extend(PrintedCell(c.text, _ref(table_index, c)) for c in _trim(values, 15))
+                if len(t4_pending) >= 15:
+                    found.t4.append(RowHit(kind="t4", key="data", cells=t4_pending[:15], run_ref=t4_pending[0].ref))
+                    t4_pending = []
+                    mode = None
+    if t4_pending and not found.t4:
+        found.t4.append(RowHit(kind="t4", key="data", cells=t4_pending, run_ref=t4_pending[0].ref))
     if sum(1 for h in found.t3 if h.cells and len(h.cells) >= 3) < MIN_GRID_T3_ROWS:
         found.t3.clear()  # a few rows that mention 本年新收 in a notes table are not a table 3
     for kind in ("t2", "t3", "t4"):
