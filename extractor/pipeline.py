@@ -128,6 +128,10 @@ def _choose(grid: Located, flat: Located) -> Located:
     return out
 
 
+_INFO_READER_NOTES = {"converted_with"}
+"""Reader notes that describe how a document was read rather than a problem with it."""
+
+
 def build_report(doc: Document) -> Report:
     """Locate, map and validate a Document (raises :class:`NotAReport` for non-reports)."""
     para_text = "\n".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
@@ -199,7 +203,9 @@ def build_report(doc: Document) -> Report:
     findings = list(mapped.findings)
     for w in doc.warnings:
         code, _, msg = w.partition(":")
-        findings.append(Finding(code=f"reader.{code.strip()}" if msg else "reader.warning", severity=Severity.WARNING, message=msg.strip() or w))
+        code = code.strip() if msg else "warning"
+        severity = Severity.INFO if code in _INFO_READER_NOTES else Severity.WARNING
+        findings.append(Finding(code=f"reader.{code}", severity=severity, message=msg.strip() or w))
     if period_year is not None and info.year is not None and period_year != info.year:
         findings.append(
             Finding(code="meta.year_mismatch", severity=Severity.WARNING,
