@@ -99,3 +99,8 @@ def test_a_citation_of_a_report_is_not_its_title() -> None:
     assert r.report is not None
     assert r.report.meta.report_year == rep.year
     assert r.report.meta.organ == rep.organ
+
+
+def test_mixed_encodings_are_refused_not_turned_into_mojibake() -> None:
+    mixed = ("某县人民政府2023年政府信息公开工作年度报告".encode() + "一、总体情况 本机关认真贯彻".encode("gbk")) * 50
+    assert _code(mixed, "mixed.txt") == "undecodable"

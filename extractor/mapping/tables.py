@@ -110,9 +110,7 @@ def map_table3(hits: list[RowHit], year: int | None, findings: list[Finding]) ->
     template: Template = "2021" if has_sub else "2019" if "other" in by_key else ("2021" if (year or 2021) >= 2021 else "2019")
     if has_sub:
         by_key.pop("other", None)
-    detail = T3_DETAIL_2021 if has_sub or template == "2021" else T3_DETAIL_2019
-    if "other" in by_key:
-        detail = T3_DETAIL_2019
+    detail = T3_DETAIL_2019 if "other" in by_key else T3_DETAIL_2021
     k = len(T3_COLUMNS)
     rows: dict[str, list[Figure]] = {}
     fixed: dict[str, Candidate] = {}

@@ -78,9 +78,18 @@ def decode_bytes(data: bytes, *, source: str | None = None) -> tuple[str, str]:
         raise DecodeError("cannot determine the text encoding (not UTF-8, GB18030 or any detectable charset)", source=source)
     enc = canonical_encoding(best.encoding) or best.encoding
     try:
-        return data.decode(enc), enc
+        text = data.decode(enc)
     except UnicodeDecodeError as exc:  # pragma: no cover - charset-normalizer verified it
         raise DecodeError(f"detected {enc} but the bytes do not decode: {exc}", source=source) from exc
+    high = sum(1 for b in data[:20000] if b >= 0x80)
+    if high > len(data[:20000]) // 10 and not _looks_chinese(text):
+        # Many non-ASCII bytes, yet neither UTF-8 nor GB18030 decodes them, and the detector's
+        # best guess is not Chinese: a mixed or damaged encoding. Refuse rather than emit mojibake.
+        raise DecodeError(
+            f"the bytes are not valid UTF-8 or GB18030 and the best guess ({enc}) is not Chinese text",
+            source=source,
+        )
+    return text, enc
 
 
 def _looks_chinese(text: str) -> bool:
