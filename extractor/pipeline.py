@@ -20,7 +20,14 @@ from extractor.errors import NotAReport, OgiError, ReadError
 from extractor.locate.flat import locate_flat_rows
 from extractor.locate.grid import locate_grid_rows
 from extractor.locate.hits import Located
-from extractor.locate.meta import complete_organ, confirm_year, find_published, find_sections, find_title
+from extractor.locate.meta import (
+    complete_organ,
+    confirm_year,
+    find_numbered_headings,
+    find_published,
+    find_sections,
+    find_title,
+)
 from extractor.locate.pre2019 import free_figures
 from extractor.mapping.tables import map_tables
 from extractor.readers import read_bytes
@@ -200,6 +207,9 @@ def build_report(doc: Document) -> Report:
     )
     if overall == "pre2019":
         report.pre2019 = free_figures(doc)
+        numbered = find_numbered_headings(full_text)
+        if len(numbered) > len(sections):
+            report.sections = _sections(full_text, numbered)
     findings = list(mapped.findings)
     for w in doc.warnings:
         code, _, msg = w.partition(":")

@@ -143,3 +143,17 @@ def test_table4_printed_as_two_tables_and_with_a_row_label() -> None:
     report = extract("\n".join(lines).encode(), name="t4split.txt").raise_for_error()
     flat = report.flat()
     assert [flat[k] for k in rep.figures if k.startswith("t4.")] == [int(v) for v in vals]
+
+
+def test_pre2019_sections_are_the_reports_own_parts() -> None:
+    text = (
+        "某某市人民政府2016年政府信息公开工作年度报告\n本报告依据《中华人民共和国政府信息公开条例》（国务院令第492号）编制。\n"
+        "一、概述\n概述正文。\n二、主动公开政府信息情况\n主动公开正文。\n三、依申请公开政府信息情况\n依申请正文。\n"
+        "四、政府信息公开的收费及减免情况\n无。\n五、因政府信息公开申请提起行政复议、行政诉讼的情况\n无。\n"
+        "六、政府信息公开工作存在的主要问题及改进措施\n问题。\n七、其他需要报告的事项\n无。\n"
+    )
+    report = extract(text.encode(), name="2016.txt").raise_for_error()
+    assert report.meta.template == "pre2019" and report.meta.report_year == 2016
+    assert [s.number for s in report.sections] == [1, 2, 3, 4, 5, 6, 7]
+    assert report.sections[3].heading == "四、政府信息公开的收费及减免情况"
+    assert report.sections[3].text.strip() == "无。"

@@ -186,3 +186,22 @@ def _heading_end(head: str, core_end: int) -> int:
     if m:
         return core_end - 2 + m.end()
     return core_end
+
+
+_CN_ORDINALS = {ch: i + 1 for i, ch in enumerate("一二三四五六七八九十")}
+_GENERIC_HEADING = re.compile(r"^\s*([一二三四五六七八九十])\s*[、.．]\s*(\S.{0,38}?)\s*$", re.MULTILINE)
+
+
+def find_numbered_headings(text: str) -> list[SectionSpan]:
+    """Pre-2019 reports number their own parts (一、概述 … 七、…); take every short line that
+    starts with the next Chinese ordinal, in order."""
+    out: list[SectionSpan] = []
+    expected = 1
+    for m in _GENERIC_HEADING.finditer(text):
+        n = _CN_ORDINALS[m.group(1)]
+        if n != expected:
+            continue
+        heading = _squash(f"{m.group(1)}、{m.group(2)}")
+        out.append(SectionSpan(n, heading, m.start(), m.end()))
+        expected += 1
+    return out

@@ -170,7 +170,10 @@ class FreeFigure(BaseModel):
 
 
 class Section(BaseModel):
-    number: int = Field(ge=1, le=6)
+    """A numbered part of the report: 一、…六、 in the national template; pre-2019 reports number
+    their own parts (up to 十、)."""
+
+    number: int = Field(ge=1, le=10)
     heading: str
     text: str
 
