@@ -28,6 +28,7 @@ _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _META_LINE = re.compile(
     r"^\s*(标题|题目|发布时间|发布日期|成文日期|时间|日期|文号|发布机构|来源|信息来源|栏目|原文链接|链接|索引号|URL|url)\s*[:：]\s*(.*)$"
 )
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
 _BODY_RULE = re.compile(r"^\s*[=\-—*#]{3,}\s*正文\s*[=\-—*#]{3,}\s*$|^\s*正文\s*$")
 _META_KEYS = {
     "标题": "title",
@@ -50,18 +51,33 @@ _META_KEYS = {
 }
 
 
-def _split_row(line: str) -> list[str] | None:
-    """Cells of a pipe or tab row, or ``None`` when the line is not a table row."""
+def _split_row(line: str) -> tuple[list[str], str] | None:
+    """Cells of a pipe or tab row and its kind (``open``: a pipe row opening with ``|``; ``pipe``;
+    ``tab``), or ``None`` when the line is not a table row.
+
+    A leading pipe is kept as an empty first cell here; :func:`_lead_pipes` decides per table
+    whether it is markdown's opening delimiter or a blank first cell.
+    """
     if line.count("|") >= 2 or (line.count("|") == 1 and line.rstrip().endswith("|")):
         s = line.strip()
-        if s.startswith("|"):
-            s = s[1:]
         if s.endswith("|"):
             s = s[:-1]  # a trailing pipe terminates the row; it does not open an empty cell
-        return [c.strip() for c in s.split("|")]
+        return [c.strip() for c in s.split("|")], "open" if s.startswith("|") else "pipe"
     if line.count("\t") >= 2:
-        return [c.strip() for c in line.strip("\r\n").split("\t")]
+        return [c.strip() for c in line.strip("\r\n").split("\t")], "tab"
     return None
+
+
+def _lead_pipes(rows: list[tuple[int, list[str], str]]) -> None:
+    """Decide per table what a leading pipe is. When every pipe row of the table opens with one
+    (markdown ``| a | b |``), it is the opening delimiter and the empty cell before it is dropped.
+    In a table whose other pipe rows do not open with one (seed style ``a | b |``), a row that does
+    starts with a blank cell: `` |  | 6 | 6 |`` is table 4 with its first cells blank."""
+    if any(kind == "pipe" for _, _, kind in rows):
+        return
+    for _, cells, kind in rows:
+        if kind == "open":
+            del cells[0]
 
 
 def _parse_lines(lines: list[str], *, source: str) -> tuple[list[Paragraph | Table], dict[str, str]]:
@@ -80,13 +96,14 @@ def _parse_lines(lines: list[str], *, source: str) -> tuple[list[Paragraph | Tab
                 start = i + 1
         elif line.strip() and rule is None:
             break  # without a body rule only a contiguous key: value header at the top counts
-    rows: list[tuple[int, list[str]]] = []
+    rows: list[tuple[int, list[str], str]] = []
 
     def flush() -> None:
         if not rows:
             return
+        _lead_pipes(rows)
         cells: list[Cell] = []
-        for r, (lineno, texts) in enumerate(rows):
+        for r, (lineno, texts, _) in enumerate(rows):
             for c, text in enumerate(texts):
                 cells.append(Cell(row=r, col=c, text=" ".join(text.split()), raw_text=text, provenance=Provenance(line=lineno)))
         blocks.append(Table(cells=cells, provenance=Provenance(line=rows[0][0]), spans_known=False))
@@ -96,14 +113,17 @@ def _parse_lines(lines: list[str], *, source: str) -> tuple[list[Paragraph | Tab
         line = lines[i]
         if _MD_SEPARATOR.match(line) and "-" in line:
             continue
-        cells = _split_row(line)
-        if cells is not None:
-            rows.append((i + 1, cells))
+        row = _split_row(line)
+        if row is not None:
+            rows.append((i + 1, *row))
             continue
         flush()
         text = line.strip()
+        heading = _MD_HEADING.match(text)
+        if heading:  # markdown "# 标题": the marker is markup, not text
+            text = text[heading.end() :].strip()
         if text:
-            blocks.append(Paragraph(text=text, provenance=Provenance(line=i + 1)))
+            blocks.append(Paragraph(text=text, provenance=Provenance(line=i + 1), kind="heading" if heading else "paragraph"))
     flush()
     return blocks, metadata
 

@@ -85,27 +85,53 @@ def _fmt(x: Num) -> str:
     return str(_fmt_num(x))
 
 
+def _absent_total(t3: Table3, key: str) -> bool:
+    """A blank 总计 on a row that has figures: the total was left out, not printed as 0 (§11.2)."""
+    row = _row(t3, key)
+    if row is None or row.total is None or row.total.state is not CellState.BLANK:
+        return False
+    return any((_val(getattr(row, c)) or 0) != 0 for c in T3_COLUMNS[:-1])
+
+
 def check_table3(t3: Table3, out: list[Finding]) -> None:
     detail = T3_DETAIL_2019 if t3.other is not None else T3_DETAIL_2021
     detail = tuple(k for k in detail if _row(t3, k) is not None)
+    absent = {k for k in T3_ROW_BY_KEY if _absent_total(t3, k)}
+
+    def cell(key: str, col: str) -> Figure | None:
+        # a left-out total makes every sum it is part of uncheckable (None skips the check)
+        return None if col == "total" and key in absent else _cell(t3, key, col)
+
     for col in T3_COLUMNS:
         label = T3_COLUMN_LABELS[col]
         # T3-1: 一 + 二 = (七) + 四, per column, as the header note states.
         _check(
             "T3-1",
             f"一[{col}] + 二[{col}] = (七)总计[{col}] + 四[{col}]",
-            [_cell(t3, "new_received", col), _cell(t3, "carried_over", col)],
-            [_cell(t3, "results_total", col), _cell(t3, "carried_forward", col)],
+            [cell("new_received", col), cell("carried_over", col)],
+            [cell("results_total", col), cell("carried_forward", col)],
             out,
             what=f"table 3, column {label}",
         )
         # T3-3: (七) = sum of the detail rows.
         if detail and _row(t3, "results_total") is not None:
+            lhs, rhs = [cell("results_total", col)], [cell(k, col) for k in detail]
+            if None in lhs or None in rhs:
+                if col == "total" and absent:
+                    out.append(
+                        Finding(
+                            code="T3-3.unchecked",
+                            severity=Severity.INFO,
+                            message=f"table 3, column {label}: {len(absent)} rows leave 总计 blank; T3-3 not checked",
+                            cells=[f"t3.{k}.total" for k in sorted(absent)],
+                        )
+                    )
+                continue
             _check(
                 "T3-3",
                 f"(七)总计[{col}] = Σ detail rows[{col}] ({len(detail)} rows)",
-                [_cell(t3, "results_total", col)],
-                [_cell(t3, k, col) for k in detail],
+                lhs,
+                rhs,
                 out,
                 what=f"table 3, column {label}",
             )

@@ -1,0 +1,70 @@
+"""One test per bug found by the generator's property tests and the fuzzers (tests/gen,
+tests/test_properties.py, tests/test_fuzz.py), named after what broke. Each is the smallest input
+that showed it; the fix is in the general mechanism, never for one document."""
+
+from __future__ import annotations
+
+from extractor import extract
+from extractor.readers import read_bytes
+
+_T4_HEADER = (
+    "四、政府信息公开行政复议、行政诉讼情况\n"
+    "行政复议 | 行政诉讼 |||||||||||||\n"
+    "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉 ||||||||\n"
+    "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |||||\n"
+)
+
+
+def _report(body: str, title: str = "某某县人民政府2023年政府信息公开工作年度报告") -> bytes:
+    head = f"{title}\n本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。\n一、总体情况\n工作有序推进。\n"
+    return (head + body + "五、存在的主要问题及改进情况\n仍有不足。\n六、其他需要报告的事项\n无。\n").encode()
+
+
+def test_pipe_row_opening_with_a_blank_cell_keeps_its_columns() -> None:
+    """Seed-style pipe table 4 whose first cells are blank: `` |  | 6 | 6 |…``. The leading pipe
+    was taken for markdown's opening delimiter and every figure moved one column left."""
+    row = " |  |  | 6 | 6 |  |  | 0 |  |  | 1 |  | 7 |  | 8 |\n"
+    r = extract(_report(_T4_HEADER + row), name="t4.txt")
+    assert r.report is not None and r.report.table4 is not None
+    flat = r.report.flat()
+    assert flat["t4.review.upheld"] == 0 and flat["t4.review.pending"] == 6 and flat["t4.review.total"] == 6
+    assert flat["t4.lit_after_review.total"] == 8 and flat["t4.lit_after_review.upheld"] == 1
+    assert r.report.table4.review.upheld is not None and r.report.table4.review.upheld.state.value == "blank"
+
+
+def test_markdown_table_still_drops_its_opening_pipe() -> None:
+    doc = read_bytes("| 行政许可 | 97 |\n|---|---|\n| 行政处罚 | 5 |\n".encode(), source="x.md")
+    rows = [[c.text for c in row] for row in doc.tables[0].rows()]
+    assert rows == [["行政许可", "97"], ["行政处罚", "5"]]
+
+
+def test_markdown_heading_marker_is_not_part_of_the_organ() -> None:
+    """``# 2022年示例市生态环境局政府信息公开工作年度报告``: the organ came out as ``#``."""
+    data = _report("", title="# 2023年示例市生态环境局政府信息公开工作年度报告")
+    r = extract(data, name="x.md")
+    assert r.report is not None
+    assert r.report.meta.organ == "示例市生态环境局"
+    assert r.report.meta.report_year == 2023
+
+
+def test_blank_detail_totals_leave_the_total_column_of_t3_3_unchecked() -> None:
+    """上海 2019 style: detail rows leave 总计 blank. T3-2 was reported unchecked there, but T3-3
+    compared (七)总计[总计] with the sum of the blanks (read as 0) and failed."""
+    cols = "自然人 | 法人或其他组织 | 总计 |\n商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |\n"
+    rows = [
+        ("一、本年新收政府信息公开申请数量", [5, 1, 0, 0, 0, 0, 6]),
+        ("二、上年结转政府信息公开申请数量", [0, 0, 0, 0, 0, 0, 0]),
+        ("（一）予以公开", [3, 1, 0, 0, 0, 0, None]),
+        ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", [2, 0, 0, 0, 0, 0, None]),
+        ("（七）总计", [5, 1, 0, 0, 0, 0, 6]),
+        ("四、结转下年度继续办理", [0, 0, 0, 0, 0, 0, 0]),
+    ]
+    body = "三、收到和处理政府信息公开申请情况\n（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况 |\n" + cols
+    for label, vals in rows:
+        body += label + " | " + " | ".join("" if v is None else str(v) for v in vals) + " |\n"
+    r = extract(_report(body), name="t3.txt")
+    assert r.report is not None
+    errors = [(f.code, f.cells[:1]) for f in r.findings if f.severity.value == "error"]
+    assert errors == []
+    codes = {f.code for f in r.findings}
+    assert {"T3-2.unchecked", "T3-3.unchecked"} <= codes
