@@ -10,6 +10,7 @@ The curated public API (``__all__`` is tested)::
 """
 
 from extractor.batch import extract_record, run_batch
+from extractor.diff import OrganMatch, ReportDiff, diff_reports, match_organs
 from extractor.document import Cell, Document, Paragraph, Provenance, Table
 from extractor.errors import (
     ERROR_CODES,
@@ -67,11 +68,13 @@ __all__ = [
     "NeedsOCR",
     "NotAReport",
     "OgiError",
+    "OrganMatch",
     "Paragraph",
     "Provenance",
     "ReadError",
     "ReadTimeout",
     "Report",
+    "ReportDiff",
     "Section",
     "Settings",
     "Severity",
@@ -82,9 +85,11 @@ __all__ = [
     "UnsupportedFormat",
     "__version__",
     "build_report",
+    "diff_reports",
     "extract",
     "extract_record",
     "extract_report",
+    "match_organs",
     "read_document",
     "run_batch",
 ]

@@ -247,6 +247,136 @@ def query_cmd(warehouse: str, sql: str, fmt: str | None, as_csv: bool) -> None:
     Console().print(table)
 
 
+def _organ_names(aliases: str | None, office_equivalent: bool) -> Any:
+    from extractor.diff.organs import OrganNames, load_aliases
+
+    try:
+        table = load_aliases(aliases) if aliases else None
+    except ValueError as exc:
+        click.echo(f"ogi: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    return OrganNames.create(table, office_equivalent=office_equivalent)
+
+
+def _rich_console() -> Any:
+    from rich.console import Console
+
+    return Console(file=sys.stdout, width=None if sys.stdout.isatty() else 160)
+
+
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--db", default=None, metavar="WAREHOUSE",
+              help="read OLD and NEW from a warehouse (ogi batch): sha256 prefixes or ORGAN:YEAR")
+@click.option("--json", "as_json", is_flag=True, help="print the diff as JSON")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
+              help="write a self-contained HTML audit page to this file")
+@click.option("--aliases", type=click.Path(exists=True, dir_okay=False), default=None,
+              help='organ alias file, JSON or TOML: {"aliases": {"平潭县人民政府": "平潭综合实验区"}}')
+@click.option("--office-equivalent", is_flag=True, help="match X人民政府办公室 with X人民政府")
+@max_bytes_option
+def diff_cmd(old: str, new: str, db: str | None, as_json: bool, html_out: str | None, aliases: str | None,
+             office_equivalent: bool, max_bytes: int | None) -> None:
+    """Compare an organ's report with the next year's: changed figures, cross-year checks (T3-4, T2-21-1,
+    T2-19-2/3, T3-7 mapping), section texts; exit 1 when an error-level cross-year check fails."""
+    from extractor.diff import diff_reports
+
+    organs = _organ_names(aliases, office_equivalent)
+    if db is not None:
+        import duckdb
+
+        from extractor.diff.warehouse import SECTIONS_NOT_STORED, WarehouseLookupError, connect, load_report
+
+        try:
+            con = connect(db)
+            try:
+                reports = [load_report(con, ref, organs) for ref in (old, new)]
+            finally:
+                con.close()
+        except (WarehouseLookupError, duckdb.Error) as exc:
+            click.echo(f"ogi: diff: {' '.join(str(exc).split())}", err=True)
+            sys.exit(EXIT_ERROR)
+        d = diff_reports(reports[0], reports[1], organs=organs, text=False, notes=[SECTIONS_NOT_STORED])
+    else:
+        results = list(_results((old, new), _settings(max_bytes)))
+        bad = [r for r in results if r.report is None]
+        for r in bad:
+            _fail(r)
+        if bad:
+            sys.exit(EXIT_ERROR)
+        reports = [r.raise_for_error() for r in results]
+        d = diff_reports(reports[0], reports[1], organs=organs)
+    if html_out:
+        from extractor.diff.html import render_html
+
+        Path(html_out).write_text(render_html(d, reports[0], reports[1]), encoding="utf-8")
+    if as_json:
+        click.echo(_dump(d.model_dump(mode="json"), 2))
+    else:
+        from extractor.diff.render import print_diff
+
+        print_diff(d, _rich_console())
+        if html_out:
+            click.echo(f"HTML report: {html_out}")
+    sys.exit(EXIT_FINDINGS if d.failed else 0)
+
+
+@main.command("panel")
+@click.argument("db")
+@click.option("--out", "-o", default="panel.csv", show_default=True, help="output file: .csv or .parquet")
+@click.option("--aliases", type=click.Path(exists=True, dir_okay=False), default=None,
+              help='organ alias file, JSON or TOML: {"aliases": {"平潭县人民政府": "平潭综合实验区"}}')
+@click.option("--office-equivalent", is_flag=True, help="match X人民政府办公室 with X人民政府")
+@click.option("--quiet", "-q", is_flag=True, help="no summary table")
+def panel_cmd(db: str, out: str, aliases: str | None, office_equivalent: bool, quiet: bool) -> None:
+    """Every organ of a warehouse with its years side by side and every cross-year check (CSV/Parquet);
+    organs with a missing year are listed. Exit 1 when an error-level cross-year check fails."""
+    import duckdb
+
+    from extractor.diff.panel import build_panel
+    from extractor.diff.warehouse import WarehouseLookupError, connect
+
+    organs = _organ_names(aliases, office_equivalent)
+    try:
+        con = connect(db)
+        try:
+            panel = build_panel(con, organs)
+        finally:
+            con.close()
+    except (WarehouseLookupError, duckdb.Error) as exc:
+        click.echo(f"ogi: panel: {' '.join(str(exc).split())}", err=True)
+        sys.exit(EXIT_ERROR)
+    try:
+        panel.write(out)
+    except OSError as exc:
+        click.echo(f"ogi: panel: {out}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    failed = sum(o.failed_checks for o in panel.organs)
+    if not quiet:
+        from rich.table import Table as RichTable
+
+        console = _rich_console()
+        table = RichTable("organ", "years", "names", "checks ok", "failed", "missing years", title="ogi panel",
+                          title_justify="left")
+        for o in panel.organs:
+            checks = [c for d in o.diffs for c in d.checks if c.status != "skipped"]
+            table.add_row(o.name, ", ".join(map(str, sorted(o.reports))), "; ".join(o.names) if len(o.names) > 1 else "",
+                          str(sum(c.status == "ok" for c in checks)), str(o.failed_checks),
+                          ", ".join(map(str, o.missing)))
+        console.print(table)
+        for note in panel.notes:
+            click.echo(f"note: {note}")
+        missing = [o for o in panel.organs if o.missing]
+        if missing:
+            click.echo("organs with a missing year: "
+                       + "; ".join(f"{o.name} ({', '.join(map(str, o.missing))})" for o in missing))
+        pairs = sum(len(o.diffs) for o in panel.organs)
+        click.echo(f"ogi panel: {len(panel.organs)} organs, {sum(len(o.reports) for o in panel.organs)} reports, "
+                   f"{pairs} consecutive-year pairs, {failed} failed cross-year checks → {out}")
+    sys.exit(EXIT_FINDINGS if any(o.failed_errors for o in panel.organs) else 0)
+
+
 def run() -> None:  # pragma: no cover - console entry wrapper
     try:
         main(standalone_mode=True)

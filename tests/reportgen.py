@@ -231,3 +231,62 @@ def _fmt(v: int | float) -> str:
     if isinstance(v, float):
         return f"{v:.2f}".rstrip("0").rstrip(".") if v != int(v) else str(int(v))
     return str(v)
+
+
+# --- year-over-year pairs (tests/test_diff.py) ---------------------------------------------------
+
+
+def next_year(prev: GeneratedReport, seed: int, *, organ: str | None = None) -> GeneratedReport:
+    """The same organ's report for the following year, consistent with ``prev`` across years:
+    二、上年结转 = last year's 四、结转下年度继续办理 per column (T3-4) and, for 规章 and
+    行政规范性文件, 现行有效 = last year's 现行有效 + 本年制发 − 本年废止 (T2-21-1). The figures
+    within the year satisfy every identity, like :func:`generate`'s."""
+    fresh = generate(seed)
+    rep = GeneratedReport(organ=organ or prev.organ, year=prev.year + 1, figures=dict(fresh.figures))
+    f = rep.figures
+    carried = [int(prev.figures[f"t3.carried_forward.{c}"]) for c in T3_COLS]
+    for i, c in enumerate(T3_COLS[:6]):
+        forward = int(f[f"t3.carried_forward.{c}"])
+        deficit = carried[i] - (int(f[f"t3.results_total.{c}"]) + forward)
+        if deficit > 0:  # keep 一 ≥ 0: decide more applications (予以公开) in that column
+            for key in (f"t3.granted.{c}", "t3.granted.total", f"t3.results_total.{c}", "t3.results_total.total"):
+                f[key] = int(f[key]) + deficit
+    for i, c in enumerate(T3_COLS):
+        f[f"t3.carried_over.{c}"] = carried[i]
+    for c in T3_COLS:
+        f[f"t3.new_received.{c}"] = int(f[f"t3.results_total.{c}"]) + int(f[f"t3.carried_forward.{c}"]) - int(f[f"t3.carried_over.{c}"])
+    for item in ("regulations", "normative_docs"):
+        prev_in_force = int(prev.figures[f"t2.{item}.in_force"])
+        issued = int(f[f"t2.{item}.issued"])
+        repealed = min(int(f[f"t2.{item}.repealed"]), prev_in_force + issued)
+        f[f"t2.{item}.repealed"] = repealed
+        f[f"t2.{item}.in_force"] = prev_in_force + issued - repealed
+    return rep
+
+
+def with_prose(text: str, paragraphs: list[str]) -> str:
+    """Pipe text with extra paragraphs after the 一、总体情况 heading (for section-text comparisons)."""
+    head, sep, tail = text.partition("一、总体情况\n")
+    return head + sep + "".join(p + "\n" for p in paragraphs) + tail
+
+
+def table3_as_2019(text: str, rep: GeneratedReport) -> str:
+    """Pipe text with table 3 in the 2019 layout: the three （六） sub-rows replaced by one
+    ``（六）其他处理`` row holding their sums."""
+    subs = ("other_no_correction", "other_no_fee", "other_other")
+    sums = [sum(int(rep.figures[f"t3.{k}.{c}"]) for k in subs) for c in T3_COLS]
+    labels = [label for key, label, _ in T3_LABELS_2021 if key in subs]
+    out: list[str] = []
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if any(lab in cells for lab in labels):
+            if labels[0] in cells:
+                out.append(" | ".join(["（六）其他处理", *map(str, sums)]) + " | |")
+            continue
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def drop_line(text: str, startswith: str) -> str:
+    """Pipe text without the line(s) starting with ``startswith`` (a row not printed that year)."""
+    return "".join(ln for ln in text.splitlines(keepends=True) if not ln.startswith(startswith))
