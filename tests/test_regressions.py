@@ -68,3 +68,36 @@ def test_blank_detail_totals_leave_the_total_column_of_t3_3_unchecked() -> None:
     assert errors == []
     codes = {f.code for f in r.findings}
     assert {"T3-2.unchecked", "T3-3.unchecked"} <= codes
+
+
+_SECTIONS_HTML = "".join(
+    f"<p>{h}</p><p>有序推进。</p>"
+    for h in ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+              "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
+)
+
+
+def test_word_export_title_split_over_spans_keeps_the_whole_organ() -> None:
+    """Word exports split the title into ``<span>`` runs; one run (``局2024年度…报告``) looked like a
+    whole title on its own and became the page title, so the organ came out as ``局``."""
+    page = (
+        "<html><body><div class=WordSection1><p class=MsoTitle><span style='font-family:宋体'>样本市人力资源和社会保障</span>"
+        "<span style='font-family:宋体'>局2024年度政府信息公开工作年度报告</span><o:p></o:p></p>"
+        "<p class=MsoNormal><span>本报告所列数据统计期限为2024年1月1日至2024年12月31日。</span></p>"
+        + _SECTIONS_HTML + "</div></body></html>"
+    )
+    r = extract(page.encode(), name="word.html")
+    assert r.report is not None
+    assert r.report.meta.organ == "样本市人力资源和社会保障局"
+    assert r.report.meta.title == "样本市人力资源和社会保障局2024年度政府信息公开工作年度报告"
+
+
+def test_word_export_title_with_a_source_line_wrap_has_no_space() -> None:
+    """A source newline between two CJK characters is the exporter's wrap, also in the title."""
+    page = (
+        "<html><body><p class=MsoTitle><span>某某县卫\r\n生健康委员会2020年度政府信息公开工作年度报告</span></p>"
+        "<p>本年度报告中所列数据统计期限从2020年1月1日到12月31日止。</p>" + _SECTIONS_HTML + "</body></html>"
+    )
+    r = extract(page.encode(), name="wrap.html")
+    assert r.report is not None
+    assert r.report.meta.organ == "某某县卫生健康委员会"

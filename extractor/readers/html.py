@@ -267,18 +267,31 @@ class _Page:
         holder = el.getparent() if is_tail else el
         if holder is None:
             return
-        title = not self.titles and len(s) < 120 and "报告" in s and _TITLE_LIKE.fullmatch(_norm(s))
+        title = self._title_of(s, holder) if not self.titles and len(s) < 120 and "报告" in s else None
         if not title and (self.n_markers >= self.MAX_MARKERS or not _MARKER.search(s)):
             return
         chain = [holder, *holder.iterancestors()]
         if any(e.tag == "a" and e.get("href") is not None for e in chain):
             return
         if title:
-            self.titles.append(_norm(s))
+            self.titles.append(title)
         elif self.n_markers < self.MAX_MARKERS:
             self.n_markers += 1
             for e in chain:
                 self.hit_count[e] = self.hit_count.get(e, 0) + 1
+
+    @staticmethod
+    def _title_of(s: str, holder: El) -> str | None:
+        """The report title this text node belongs to, read from its whole block: Word exports
+        split one title over several ``<span>`` runs (``样本市…保障`` + ``局2024年度…报告``), and a
+        run alone may look like a complete title without the organ."""
+        block = holder if holder.tag in _BLOCK else next((a for a in holder.iterancestors() if a.tag in _BLOCK), None)
+        if block is not None:
+            whole = _norm(_clean_line(_text(block)))
+            if len(whole) < 120:
+                return whole if _TITLE_LIKE.fullmatch(whole) else None
+        line = _norm(_clean_line(s))
+        return line if _TITLE_LIKE.fullmatch(line) else None
 
     def hits(self, el: El) -> int:
         return self.hit_count.get(el, 0)
