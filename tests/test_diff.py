@@ -488,3 +488,43 @@ def test_real_hongze_pair(tmp_path: Path) -> None:
     assert {s.number for s in d.sections} == {1, 2, 3, 4, 5, 6}
     res = CliRunner().invoke(main, ["diff", str(REAL_OLD), str(REAL_NEW), "--html", str(tmp_path / "hz.html")])
     assert res.exit_code == 0 and "organ matched (prefix)" in res.output
+
+
+def _t2_2019(year: int, values: dict[str, float]) -> Report:
+    from extractor.diff.warehouse import build_report
+
+    figures = [{"key": k, "value": v, "state": "number" if v else "zero", "raw": str(v), "unit": None, "inferred": False,
+                "page": None, "table_index": 0, "row_index": None, "col_index": None, "line": None}
+               for k, v in values.items()]
+    return build_report({"sha256": f"x{year}", "organ": "平潭综合实验区", "report_year": year, "template": "2019"}, figures)
+
+
+def test_table2_2019_continuity_t2_19_2_and_3() -> None:
+    old = _t2_2019(2019, {"t2.regulations.new_made": 0, "t2.regulations.new_published": 0, "t2.regulations.total_published": 0,
+                          "t2.normative_docs.total_published": 89, "t2.licensing.prior_year": 396, "t2.licensing.change": 4,
+                          "t2.punishment.prior_year": 2648, "t2.punishment.change": 0})
+    new = _t2_2019(2020, {"t2.regulations.new_made": 0, "t2.regulations.new_published": 0, "t2.regulations.total_published": 7,
+                          "t2.normative_docs.new_published": 77, "t2.normative_docs.total_published": 166,
+                          "t2.licensing.prior_year": 400, "t2.punishment.prior_year": 2600})
+    assert old.table2 is not None and old.table2.template == "2019"
+    d = diff_reports(old, new)
+    status = {(c.code, c.subject): c.status for c in d.checks}
+    assert status[("T2-19-2", "regulations")] == "failed" and status[("T2-19-2", "normative_docs")] == "ok"
+    assert status[("T2-19-3", "licensing")] == "ok" and status[("T2-19-3", "punishment")] == "failed"
+    assert status[("T2-19-3", "coercion")] == "skipped"
+    assert {f.code for f in d.findings if f.severity.value == "warning"} >= {"T2-19-2", "T2-19-3"}
+    assert not any(c.code == "T2-21-1" for c in d.checks) and not d.failed
+
+
+PT19, PT20 = REAL / "2019-pingtan-html.html", REAL / "2020-pingtan-html.html"
+
+
+@pytest.mark.real
+@pytest.mark.skipif(not (PT19.exists() and PT20.exists()), reason="needs ../shared/corpus/real (平潭 2019/2020)")
+def test_real_pingtan_2019_layout_pair() -> None:
+    """format.md §12.3: 规范性文件 89 → 89 + 77 = 166 holds; 规章 0 → 7 with 0 new fails; T2-19-3 holds."""
+    d = diff_reports(extract_report(PT19), extract_report(PT20))
+    status = {(c.code, c.subject): c.status for c in d.checks}
+    assert status[("T2-19-2", "normative_docs")] == "ok" and status[("T2-19-2", "regulations")] == "failed"
+    assert all(status[("T2-19-3", s)] == "ok" for s in ("licensing", "other_services", "punishment", "coercion", "fees"))
+    assert all(status[("T3-4", c)] == "ok" for c in T3_COLS)

@@ -130,7 +130,7 @@ def check_table2(old: Report, new: Report, checks: list[CrossCheck], findings: l
             )
     elif to == "2019":
         for item in ("regulations", "normative_docs"):
-            label = T2_ITEM_LABELS[item]
+            label = "规范性文件" if item == "normative_docs" else T2_ITEM_LABELS[item]  # the 2019 wording
             _evaluate(
                 "T2-19-2", item,
                 f"{label} 对外公开总数量({yn}) = 对外公开总数量({yo}) + 本年新公开数量({yn})",
