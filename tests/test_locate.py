@@ -157,3 +157,54 @@ def test_pre2019_sections_are_the_reports_own_parts() -> None:
     assert [s.number for s in report.sections] == [1, 2, 3, 4, 5, 6, 7]
     assert report.sections[3].heading == "四、政府信息公开的收费及减免情况"
     assert report.sections[3].text.strip() == "无。"
+
+
+def _layer_text(rep_seed: int) -> tuple[dict[str, int | float], str]:
+    """A PDF text layer as pdfplumber prints it: wrapped labels, numbers above or between the
+    label lines, a vertical 三、本年度办理结果, a page number inside the table."""
+    rep = generate(rep_seed)
+    f = rep.figures
+
+    def nums(key: str) -> str:
+        return " ".join(str(f[f"t3.{key}.{c}"]) for c in ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total"))
+
+    lines = [
+        f"{rep.organ}{rep.year}年政府信息公开工作年度报告",
+        "三、收到和处理政府信息公开申请情况",
+        "申请人情况", "（本列数据的勾稽关系为：第一项加第二项之和，等", "于第三项加第四项之和）",
+        "自然人 法人或其他组织 总计", "商业 科研 社会 法律 其他", "企业 机构 公益 服务", "组织 机构",
+        f"一、本年新收政府信息公开申请数量 {nums('new_received')}",
+        f"二、上年结转政府信息公开申请数量 {nums('carried_over')}",
+        f"（一）予以公开 {nums('granted')}",
+        "（二）部分公开（区分处理的，只计这一情 形，不", nums("partial"), "计其他情形）",
+        nums("withheld_state_secret"), "1.属于国家秘密",
+        "三 2.其他法律行政止公开 " + nums("withheld_law_forbidden"), "、", nums("withheld_three_safety"),
+        "本 3.危及“三安全一稳定”", "年", "度 4.保护第三方合法权益 " + nums("withheld_third_party"),
+        "办 （三）不予公开", "理 5.属于三类内部事务信息 " + nums("withheld_internal"),
+        "结", "果 6.属于四类过程性信息 " + nums("withheld_process"),
+        "7.属于行政执法案卷 " + nums("withheld_case_file"), "8.属于行政查询事项 " + nums("withheld_inquiry"),
+        nums("unable_not_held"), "1.本机关不掌握相关政府信息", "（四）无法提供",
+        nums("unable_needs_creation"), "2.没有现成信息需要另行制作", "- 3 -",
+        "3.补正后申请内容仍不明确 " + nums("unable_unclear"),
+        "1.信访举报投诉类申请 " + nums("rejected_petition"), "2.重复申请 " + nums("rejected_duplicate"),
+        "（五）不 3.要求提供公开出版物 " + nums("rejected_publication"), "予处理",
+        nums("rejected_excessive"), "4.无正当理由大量反复 申请", "5.要求行政机关确认或重 新出具", nums("rejected_confirm"), "已获取信息",
+        "1、申请人无正当理由逾期不补", "正、行政机关不再处理其政府信 " + nums("other_no_correction"), "息公开申请",
+        "（六）其", "2、申请人逾期未按收费通知要", "他处理", "求缴纳费用、行政机关不再处理 " + nums("other_no_fee"), "其政府信息公开申请",
+        "3、其他 " + nums("other_other"),
+        "（七）总计 " + nums("results_total"), "四、结转下年度继续办理 " + nums("carried_forward"),
+        "四、政府信息公开行政复议、行政诉讼情况", "行政复议 行政诉讼", "未经复议直接起诉 复议后起诉",
+        "结果 结果 其他 尚未", "总 计", "维持 纠正 结果 审结",
+        " ".join(str(v) for k, v in f.items() if k.startswith("t4.")),
+        "五、存在的主要问题及改进情况", "无。",
+    ]
+    want = {k: v for k, v in f.items() if not k.startswith("t2.")}
+    return want, "\n".join(lines)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_pdf_text_layer_numbers_above_and_between_labels(seed: int) -> None:
+    want, text = _layer_text(seed)
+    report = extract(text.encode(), name="layer.txt").raise_for_error()
+    flat = report.flat()
+    assert {k: flat.get(k) for k in want} == want

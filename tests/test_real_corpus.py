@@ -64,3 +64,27 @@ def test_known_broken_totals_are_findings_not_corrections() -> None:
     t41 = [f for f in result.findings if f.code == "T4-1"]
     assert {c for f in t41 for c in f.cells} >= {"t4.review.total", "t4.lit_after_review.total"}
     assert all(r.page is not None for f in t41 for r in f.refs)
+
+
+@pytest.mark.parametrize("flavour", ["pdfium", "pdfplumber", "pdfplumber-layout"])
+def test_real_pdf_text_layers_read_as_plain_text(flavour: str) -> None:
+    """The same PDFs dumped to text (as crawlers and converters do) — numbers printed above or
+    between wrapped label lines, vertical labels, page numbers inside tables, layout padding."""
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    total = right = 0
+    for pdf in sorted(REAL.glob("*.pdf")):
+        truth = json.loads(pdf.with_name(pdf.stem + ".truth.json").read_text(encoding="utf-8"))["figures"]
+        if flavour == "pdfium":
+            doc = pdfium.PdfDocument(str(pdf))
+            text = "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+        else:
+            with pdfplumber.open(str(pdf)) as p:
+                text = "\n".join(pg.extract_text(layout=flavour.endswith("layout")) or "" for pg in p.pages)
+        result = extract(text.encode(), name=pdf.stem + ".txt")
+        assert result.report is not None, f"{pdf.name}: {result.error}"
+        flat = result.report.flat()
+        total += len(truth)
+        right += sum(1 for k, v in truth.items() if flat.get(k) is not None and abs(float(flat[k]) - float(v)) < 1e-9)
+    assert total and right / total >= 0.99, f"{flavour}: {right}/{total}"

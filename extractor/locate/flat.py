@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from extractor.locate.hits import Located, RowHit, match_t2_item, match_t3_row, t2_block_in, t2_columns_in
+from extractor.mapping.catalog import T3_ROWS
 from extractor.mapping.normalize import fold
 from extractor.records.models import CellRef
 
@@ -34,7 +35,6 @@ _ONE_TO_ONE = str.maketrans(
         "\u3000": " ",
         "\xa0": " ",
         "\t": " ",
-        "\n": " ",
         "\r": " ",
         **{chr(0xFF10 + i): str(i) for i in range(10)},
     }
@@ -83,11 +83,14 @@ def segments(text: str, start: int, end: int) -> list[Segment]:
 
 _T2_START = re.compile(r"第二十条")
 _T3_START = re.compile(r"勾稽|钩稽|申请人情况|本年新收政府信息公开申请")
-_T4_START = re.compile(r"行政复议[^。]{0,6}行政诉讼[^。]{0,6}结果维持|行政复议行政诉讼|行政复议 *行政诉讼")
-_T4_HEADER_END = re.compile(r"(结果维持|结果纠正|其他结果|尚未审结|总计|复议后起诉|直接起诉|行政诉讼)")
+_T4_START = re.compile(r"行政复议[^。]{0,6}行政诉讼[^。]{0,6}结果维持|行政复议\s*行政诉讼")
+_T4_HEADER_END = re.compile(r"(维持|纠正|结果|审结|总计|起诉|行政诉讼)")
 _AFTER_T4 = re.compile(r"[五六][.、]\s*\S")
 
 
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+MIN_LINES_FOR_LINE_MODE = 12
+"""A table-3 region with this many line breaks is read line by line (PDF text layers)."""
 MIN_FLAT_T3_ROWS = 8
 """Table-3 rows with digits needed before flattened text counts as a table 3 (a 2019 table has 23)."""
 
@@ -104,7 +107,10 @@ def locate_flat_rows(text: str) -> Located:
         _t2_rows(t, t2_m.start(), t2_end, found)
     if t3_m is not None:
         t3_end = t4_m.start() if t4_m else len(t)
-        _t3_rows(t, t3_m.start(), t3_end, found)
+        if t.count("\n", t3_m.start(), t3_end) >= MIN_LINES_FOR_LINE_MODE:
+            _t3_rows_by_line(t, t3_m.start(), t3_end, found)
+        else:
+            _t3_rows(t, t3_m.start(), t3_end, found)
         if sum(1 for h in found.t3 if h.run) < MIN_FLAT_T3_ROWS:
             found.t3.clear()  # a few label words near digits (a file list, a news item) are not a table
     if t4_m is not None:
@@ -131,8 +137,9 @@ def _t2_rows(t: str, start: int, end: int, found: Located) -> None:
             found.t2_header_words.update(cols)
         elif b:
             found.t2_header_words.update(t2_columns_in(seg.label))
-        item = match_t2_item(seg.label[-14:])
-        if item is None or not seg.run.strip() or block is None or not _t2_label_ok(seg.label, item.label):
+        label = " ".join(seg.label.split())  # layout text pads labels with runs of spaces
+        item = match_t2_item(label[-14:])
+        if item is None or not seg.run.strip() or block is None or not _t2_label_ok(label, item.label):
             continue
         if any(h.key == item.key for h in found.t2):
             continue  # the first printing is the table; later mentions are narrative
@@ -140,7 +147,7 @@ def _t2_rows(t: str, start: int, end: int, found: Located) -> None:
             RowHit(
                 kind="t2",
                 key=item.key,
-                label=seg.label.strip()[-14:],
+                label=label[-14:],
                 run=seg.run.strip(),
                 run_ref=CellRef(offset=seg.run_start),
                 columns=cols,
@@ -197,10 +204,112 @@ def _t3_rows(t: str, start: int, end: int, found: Located) -> None:
         _blank_rows_inside(label, spec.key, seen, found, seg.run_start)
 
 
+def _rows_in(label: str, has_sub: bool) -> list[str]:
+    """Table-3 rows named in a piece of label text, in print order."""
+    f = fold(label)
+    hits: list[tuple[int, str]] = []
+    for spec in T3_ROWS:
+        if spec.key == "other_other":
+            m = re.search(r"(?:^|\d\.|[)\]])其[他它](?!处理|法律|情形)", f)
+            if m and has_sub:
+                hits.append((m.start(), spec.key))
+            continue
+        if spec.key == "other" and has_sub:
+            continue  # （六）其他处理 is only the group label when its sub-rows are printed
+        for core in spec.cores:
+            pos = f.find(core)
+            if pos >= 0:
+                hits.append((pos, spec.key))
+                break
+    return [k for _, k in sorted(hits)]
+
+
+def _t3_rows_by_line(t: str, start: int, end: int, found: Located) -> None:
+    """Read a table 3 from text that keeps its lines (a PDF's text layer).
+
+    Consecutive lines without numbers form one label block (labels wrap: ``1、申请人无正当理由逾期不补``
+    / ``正、行政机关…``). A run printed on the same line as a label belongs to it. A line of numbers
+    alone belongs to the nearest block within a few lines that still lacks numbers — the first row
+    of a block below it, the last row of a block above it: PDF text streams print a row's numbers
+    above, below or between the lines of a wrapped label.
+    """
+    region = t[start:end]
+    has_sub = bool(re.search(r"逾期不补正|收费通知|缴纳费用", fold(region)))
+    blocks: list[tuple[int, int, list[str], int]] = []  # (first line, last line, row keys, offset)
+    runs: dict[str, tuple[str, int]] = {}
+    orphans: list[tuple[int, str, int]] = []
+    pending: list[str] = []
+    pending_from = pending_off = 0
+
+    def close(last_line: int) -> None:
+        if pending:
+            keys = [k for k in _rows_in("".join(pending), has_sub) if k not in runs]
+            if keys:
+                blocks.append((pending_from, last_line, keys, pending_off))
+            pending.clear()
+
+    offset = start
+    lines = region.split("\n")
+    for ln, line in enumerate(lines):
+        if _PAGE_NUMBER.match(line):
+            offset += len(line) + 1
+            continue  # "- 3 -" between two halves of a table
+        segs = segments(t, offset, offset + len(line))
+        if not any(seg.run.strip() for seg in segs):
+            if not pending:
+                pending_from, pending_off = ln, offset
+            pending.append(line)
+            offset += len(line) + 1
+            continue
+        # A label that wraps onto the line of its numbers: "1、申请人无正当理由逾期不补" /
+        # "正、行政机关不再处理其政府信 67 3 0 0 1 0 71" — read the block and the line's label together.
+        carried = "".join(pending)
+        if pending and segs[0].label.strip() and [k for k in _rows_in(carried + segs[0].label, has_sub) if k not in runs]:
+            pending.clear()
+        else:
+            close(ln - 1)
+            carried = ""
+        for i, seg in enumerate(segs):
+            keys = [k for k in _rows_in((carried if i == 0 else "") + seg.label, has_sub) if k not in runs]
+            if seg.run.strip() and keys:
+                if len(keys) > 1:
+                    blocks.append((ln, ln, keys[:-1], offset))
+                runs[keys[-1]] = (seg.run.strip(), seg.run_start)
+            elif seg.run.strip():
+                orphans.append((ln, seg.run.strip(), seg.run_start))
+            elif keys:
+                blocks.append((ln, ln, keys, offset))
+        offset += len(line) + 1
+    close(len(lines) - 1)
+    for ln, run, off in orphans:
+        best: tuple[int, int, str] | None = None
+        for first, last, keys, _ in blocks:
+            free = [k for k in keys if k not in runs]
+            if not free:
+                continue
+            if last < ln and ln - last <= 3:
+                cand = (ln - last, 0, free[-1])  # a block above: its last row; preferred on ties
+            elif first > ln and first - ln <= 3:
+                cand = (first - ln, 1, free[0])
+            else:
+                continue
+            if best is None or cand < best:
+                best = cand
+        if best is not None:
+            runs[best[2]] = (run, off)
+    labelled = {k: off for _, _, keys, off in blocks for k in keys}
+    for spec in T3_ROWS:
+        if spec.key in runs:
+            run, off = runs[spec.key]
+            found.t3.append(RowHit(kind="t3", key=spec.key, label=spec.label, run=run, run_ref=CellRef(offset=off)))
+        elif spec.key in labelled:
+            found.t3.append(
+                RowHit(kind="t3", key=spec.key, label=spec.label, run="", run_ref=CellRef(offset=labelled[spec.key]))
+            )
+
+
 def _blank_rows_inside(label: str, last_key: str, seen: set[str], found: Located, offset: int) -> None:
     f = fold(label)
-    from extractor.mapping.catalog import T3_ROWS
-
     order = [r.key for r in T3_ROWS]
     hits: list[tuple[int, str]] = []
     for spec in T3_ROWS:
@@ -230,7 +339,7 @@ def _t4_rows(t: str, start: int, found: Located) -> None:
     after = _AFTER_T4.search(t, start + 10)
     end = after.start() if after else min(len(t), start + 4000)
     for seg in segments(t, start, end):
-        if not _T4_HEADER_END.search(seg.label[-8:]):
+        if not _T4_HEADER_END.search(fold(seg.label)[-8:]):  # "尚未 审结 总 计": spaced out in PDF text
             continue
         if sum(ch.isdigit() for ch in seg.run) >= 5:
             found.t4.append(RowHit(kind="t4", key="data", run=seg.run.strip(), run_ref=CellRef(offset=seg.run_start)))

@@ -8,6 +8,7 @@ whose cell boundaries were lost (flattened dumps), to be split by :mod:`extracto
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -32,7 +33,7 @@ class RowHit:
     key: str
     """t3 row key, t2 item key, or ``"data"`` for the table-4 row."""
     label: str = ""
-    cells: list[PrintedCell | None] | None = None
+    cells: Sequence[PrintedCell | None] | None = None
     """Grid rows: one entry per column (``None`` = the row prints no cell there)."""
     run: str | None = None
     """Flattened rows: the text between this row's label and the next label."""

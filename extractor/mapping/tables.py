@@ -198,7 +198,7 @@ def _assign_unlabeled(unlabeled: list[RowHit], by_key: dict[str, RowHit], has_su
     )
 
 
-def _glued_cells(cells: list[PrintedCell | None], k: int) -> bool:
+def _glued_cells(cells: Sequence[PrintedCell | None], k: int) -> bool:
     """A grid row that holds fewer cells than columns but a run of digits in one of them."""
     present = [c for c in cells if c is not None]
     if len(present) >= k:
