@@ -208,3 +208,24 @@ def test_pdf_text_layer_numbers_above_and_between_labels(seed: int) -> None:
     report = extract(text.encode(), name="layer.txt").raise_for_error()
     flat = report.flat()
     assert {k: flat.get(k) for k in want} == want
+
+
+def test_table3_with_a_legal_person_subtotal_column() -> None:
+    """format.md §9.4 (unverified variant): 8 value columns, 小计 after 其他 — accepted and skipped."""
+    rep = generate(12)
+    cols = ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")
+    out = []
+    for line in render_pipe(rep).splitlines():
+        if line.startswith("商业 企业"):
+            line = line.replace("其他 |", "其他 | 小计 |")
+        for key in [k.split(".")[1] for k in rep.figures if k.startswith("t3.") and k.endswith(".total")]:
+            vals = [str(rep.figures[f"t3.{key}.{c}"]) for c in cols]
+            tail = " | ".join(vals) + " | |"
+            if line.endswith(tail):
+                sub = sum(int(v) for v in vals[1:6])
+                line = line[: -len(tail)] + " | ".join([*vals[:6], str(sub), vals[6]]) + " | |"
+                break
+        out.append(line)
+    report = extract("\n".join(out).encode(), name="subtotal.txt").raise_for_error()
+    flat = report.flat()
+    assert {k: flat[k] for k in rep.figures if k.startswith("t3.")} == {k: v for k, v in rep.figures.items() if k.startswith("t3.")}

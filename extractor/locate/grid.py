@@ -64,8 +64,15 @@ class _T3Columns:
     def __init__(self) -> None:
         self.cols: dict[str, int] = {}
         self.width = 0
+        self.subtotal_at: int | None = None
+        """Value index of a printed 法人或其他组织 小计 column, when the header has one."""
 
     def learn(self, row: list[Cell]) -> None:
+        text = fold("".join(c.text for c in row))
+        if "小计" in text:
+            # format.md §9.4: a 法人或其他组织 subtotal column (8 value columns) — accepted and skipped.
+            before = text.find("小计") < text.find("商业") if "商业" in text else False
+            self.subtotal_at = 1 if before else 6
         for c in row:
             key = _T3_HEADER_CORES.get(fold(c.text))
             if key is not None and key not in self.cols:
@@ -75,6 +82,14 @@ class _T3Columns:
     @property
     def complete(self) -> bool:
         return len(self.cols) == len(T3_COLUMNS) and len(set(self.cols.values())) == len(T3_COLUMNS)
+
+
+def _without_subtotal(values: list[Cell], header: _T3Columns) -> list[Cell]:
+    k = len(T3_COLUMNS)
+    if header.subtotal_at is not None and len(_trim(values, k + 1)) == k + 1:
+        values = _trim(values, k + 1)
+        return values[: header.subtotal_at] + values[header.subtotal_at + 1 :]
+    return _trim(values, k)
 
 
 def _row_values_by_header(row: list[Cell], grid_row: list[Cell | None], header: _T3Columns) -> list[Cell] | None:
@@ -177,7 +192,7 @@ def locate_grid_rows(doc: Document) -> Located:
                 if block.spans_known and t3_header.complete:
                     grid = grid or block.grid()
                     by_header = _row_values_by_header(row, grid[r], t3_header)
-                cells = by_header if by_header is not None else _trim(values, len(T3_COLUMNS))
+                cells = by_header if by_header is not None else _without_subtotal(values, t3_header)
                 found.t3.append(
                     RowHit(
                         kind="t3",
