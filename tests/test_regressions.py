@@ -5,6 +5,7 @@ that showed it; the fix is in the general mechanism, never for one document."""
 from __future__ import annotations
 
 from extractor import extract
+from extractor.document import Cell, Provenance, Table
 from extractor.readers import read_bytes
 
 _T4_HEADER = (
@@ -101,3 +102,51 @@ def test_word_export_title_with_a_source_line_wrap_has_no_space() -> None:
     r = extract(page.encode(), name="wrap.html")
     assert r.report is not None
     assert r.report.meta.organ == "某某县卫生健康委员会"
+
+
+def _pdf_table(rows: list[list[tuple[int, int, str]]], top: float = 0.0, row_spans: dict[tuple[int, int], int] | None = None) -> Table:
+    """A PDF-reader Table from rows of (first column, column span, text) on a 10-pt column grid."""
+    cells = []
+    for r, row in enumerate(rows):
+        for col, span, text in row:
+            rs = (row_spans or {}).get((r, col), 1)
+            bbox = (col * 10.0, top + r * 10.0, (col + span) * 10.0, top + (r + rs) * 10.0)
+            cells.append(Cell(r, col, text, text, rs, span, Provenance(page=1, bbox=bbox)))
+    return Table(cells)
+
+
+_T3_HEAD = [
+    [(0, 3, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"), (3, 7, "申请人情况")],
+    [(3, 1, "自然人"), (4, 5, "法人或其他组织"), (9, 1, "总计")],
+    [(4, 1, "商业企业"), (5, 1, "科研机构"), (6, 1, "社会公益组织"), (7, 1, "法律服务机构"), (8, 1, "其他")],
+]
+
+
+def test_pdf_blank_cells_after_a_page_break_are_not_the_header_above() -> None:
+    """Table 3's header ends page 1 and row 一 opens page 2 with blank cells: the stitcher took
+    each blank as the rest of the header cell above it (科研机构 …) and the row read header words."""
+    from extractor.readers.pdf import _continue_table
+
+    head = _pdf_table(_T3_HEAD, row_spans={(0, 0): 3, (1, 3): 2, (1, 9): 2})
+    values = ["16", "4", "", "", "", "4", "24"]
+    tail = _pdf_table([[(0, 3, "一、本年新收政府信息公开申请数量"), *((3 + i, 1, v) for i, v in enumerate(values))]], top=500)
+    assert _continue_table(head, tail)
+    row = head.text_rows()[3]
+    assert row[-7:] == values
+
+
+def test_pdf_empty_strip_of_a_row_cut_by_the_page_break_is_no_row() -> None:
+    """LibreOffice cut a row at the page break with all its text on page 1; the empty strip on
+    page 2 became a value row without a label (``rows.unlabeled``)."""
+    from extractor.readers.pdf import _continue_table
+
+    row4 = [(0, 1, "三、本年度办理结果"), (1, 1, "（三）不予公开"), (2, 1, "4．保护第三方合法权益"), *((3 + i, 1, "0") for i in range(7))]
+    head = _pdf_table([*_T3_HEAD, row4], row_spans={(0, 0): 3, (1, 3): 2, (1, 9): 2})
+    strip = [(0, 1, ""), (1, 1, ""), (2, 1, ""), *((3 + i, 1, "") for i in range(7))]
+    row5 = [(0, 1, ""), (1, 1, ""), (2, 1, "5．属于三类内部事务信息"), *((3 + i, 1, "1") for i in range(7))]
+    tail = _pdf_table([strip, row5], top=500)
+    assert _continue_table(head, tail)
+    rows = head.text_rows()
+    assert len(rows) == 5
+    assert rows[3][2] == "4．保护第三方合法权益" and rows[3][-7:] == ["0"] * 7
+    assert rows[4][2] == "5．属于三类内部事务信息"

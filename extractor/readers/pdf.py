@@ -812,16 +812,21 @@ def _continue_table(head: Table, tail: Table) -> bool:
             and not (cell.text and (_NUMERIC.match(cell.text) or _ENUMERATOR.match(cell.text)))
         )
 
+    # Columns right of the first one holding a number are value columns: an empty cell there is a
+    # blank figure, never the rest of a header or label cell cut by the page break.
+    values_from = min((c.col for c in (*head.cells, *tail.cells) if c.text and _NUMERIC.match(c.text)), default=10**6)
     eligible = [c for c in first if above(c) is not None]
     # a row cut by the page break: every cell that lines up with the cell above continues it
     split_row = any(c.text for c in eligible) and all(not c.text or joinable(above(c), c) for c in eligible)
+    if not any(c.text for c in first) and first and len(eligible) == len(first):
+        split_row = True  # an empty strip: the rest of a row whose text all stayed on the page before
     whole_row = split_row and len(eligible) == len(first)
     offset = head.n_rows - skip - (1 if whole_row else 0)
     for cell in tail.cells:
         if cell.row < skip:
             continue
         a = above(cell) if cell.row == skip else None
-        if a is not None and (split_row or _is_split_part(a, cell)):
+        if a is not None and (split_row or _is_split_part(a, cell, values_from)):
             a.row_span = max(a.row_span, cell.row + offset + cell.row_span - a.row)
             if cell.text:
                 a.text = _join_cell_lines(a.text + "\n" + cell.text)
@@ -833,12 +838,12 @@ def _continue_table(head: Table, tail: Table) -> bool:
     return True
 
 
-def _is_split_part(above: Cell, cell: Cell) -> bool:
+def _is_split_part(above: Cell, cell: Cell, values_from: int) -> bool:
     """Is ``cell`` (first row on the new page) the rest of the label cell ``above`` cut by the page break?"""
     if not above.text or _NUMERIC.match(above.text):
         return False
     if not cell.text:
-        return True
+        return cell.col < values_from
     if _NUMERIC.match(cell.text) or _ENUMERATOR.match(cell.text):
         return False
     return bool(_GROUP_OPEN.match(above.text)) and not above.text.endswith(("。",))
