@@ -14,12 +14,15 @@ Where spans are unknown (text tables), a row's values are the cells after its la
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from extractor.document import Cell, Document, Paragraph
 from extractor.locate.hits import (
     UNLABELED,
     Located,
     PrintedCell,
     RowHit,
+    cell_ref,
     match_t2_item,
     match_t3_row,
     t2_block_in,
@@ -27,18 +30,20 @@ from extractor.locate.hits import (
 )
 from extractor.mapping.catalog import T3_COLUMN_LABELS, T3_COLUMNS
 from extractor.mapping.normalize import fold, has_cjk, is_value_text
-from extractor.records.models import CellRef
 
 _T3_HEADER_CORES = {fold(v): k for k, v in T3_COLUMN_LABELS.items()}
 
 
-def _ref(table_index: int, cell: Cell) -> CellRef:
-    p = cell.provenance
-    return CellRef(table=table_index, row=cell.row, col=cell.col, page=p.page, line=p.line, path=p.path, bbox=p.bbox)
+_ref = cell_ref
 
 
 def _is_label(cell: Cell) -> bool:
-    return has_cjk(cell.text) and not is_value_text(cell.text)
+    return _is_label_text(cell.text)
+
+
+@lru_cache(maxsize=16384)
+def _is_label_text(text: str) -> bool:
+    return has_cjk(text) and not is_value_text(text)
 
 
 def _split_row(cells: list[Cell]) -> tuple[list[Cell], list[Cell]]:
@@ -173,7 +178,7 @@ def locate_grid_rows(doc: Document) -> Located:
                     RowHit(
                         kind="t3",
                         key=UNLABELED,
-                        cells=[PrintedCell(c.text, _ref(table_index, c)) for c in _trim(values, len(T3_COLUMNS))],
+                        cells=[PrintedCell(c.text, table_index, c) for c in _trim(values, len(T3_COLUMNS))],
                         run_ref=_ref(table_index, row[0]),
                     )
                 )
@@ -198,7 +203,7 @@ def locate_grid_rows(doc: Document) -> Located:
                         kind="t3",
                         key=spec.key,
                         label=label_text,
-                        cells=[PrintedCell(c.text, _ref(table_index, c)) for c in cells],
+                        cells=[PrintedCell(c.text, table_index, c) for c in cells],
                         run_ref=_ref(table_index, row[0]),
                     )
                 )
@@ -211,7 +216,7 @@ def locate_grid_rows(doc: Document) -> Located:
                             kind="t2",
                             key=item.key,
                             label=label_text,
-                            cells=[PrintedCell(c.text, _ref(table_index, c)) for c in values],
+                            cells=[PrintedCell(c.text, table_index, c) for c in values],
                             run_ref=_ref(table_index, row[0]),
                             columns=t2_cols,
                             block=t2_block or item.block,
@@ -227,7 +232,7 @@ def locate_grid_rows(doc: Document) -> Located:
             ):
                 # The data row: one row of 15, or pieces of it when a report prints 行政复议 and
                 # 行政诉讼 as separate tables (5 + 10); a short label such as 件数 may precede it.
-                t4_pending.extend(PrintedCell(c.text, _ref(table_index, c)) for c in _trim(values, 15))
+                t4_pending.extend(PrintedCell(c.text, table_index, c) for c in _trim(values, 15))
                 if len(t4_pending) >= 15:
                     found.t4.append(RowHit(kind="t4", key="data", cells=t4_pending[:15], run_ref=t4_pending[0].ref))
                     t4_pending = []

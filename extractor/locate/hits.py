@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
+from extractor.document import Cell
 from extractor.mapping.catalog import T2_ITEMS, T3_ROWS, RowSpec, T2ItemSpec
 from extractor.mapping.normalize import fold
 from extractor.records.models import CellRef
@@ -23,8 +25,24 @@ UNLABELED = "?"
 
 @dataclass(slots=True)
 class PrintedCell:
+    """A printed cell handed to the mapping. Its :class:`CellRef` is built on first use: most
+    cells of a document never become figures, and building pydantic objects is the costly part."""
+
     text: str
-    ref: CellRef
+    table_index: int
+    cell: Cell
+    _ref: CellRef | None = None
+
+    @property
+    def ref(self) -> CellRef:
+        if self._ref is None:
+            self._ref = cell_ref(self.table_index, self.cell)
+        return self._ref
+
+
+def cell_ref(table_index: int, cell: Cell) -> CellRef:
+    p = cell.provenance
+    return CellRef(table=table_index, row=cell.row, col=cell.col, page=p.page, line=p.line, path=p.path, bbox=p.bbox)
 
 
 @dataclass(slots=True)
@@ -59,6 +77,7 @@ class Located:
 _ENUM_PREFIX = re.compile(r"^[\(\[]?[一二三四五六七八九十\d]+[\)\]\.]?")
 
 
+@lru_cache(maxsize=8192)
 def match_t3_row(label: str, *, in_other_group: bool = False) -> RowSpec | None:
     """The table-3 row whose core occurs last in ``label`` (the label closest to the numbers).
 
@@ -95,6 +114,7 @@ _T2_PATTERNS: tuple[tuple[re.Pattern[str], T2ItemSpec], ...] = tuple(
 )
 
 
+@lru_cache(maxsize=4096)
 def match_t2_item(label: str) -> T2ItemSpec | None:
     f = fold(label)
     best: tuple[int, T2ItemSpec] | None = None

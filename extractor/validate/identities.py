@@ -56,13 +56,19 @@ def _check(
     what: str = "",
 ) -> None:
     """``sum(lhs) == sum(rhs)``; skipped when any cell is missing or has no value."""
-    cells = [f for f in (*lhs, *rhs) if f is not None]
-    if len(cells) != len(lhs) + len(rhs) or any(_val(f) is None for f in cells):
-        return
-    left = sum(_val(f) or 0 for f in lhs)
-    right = sum(_val(f) or 0 for f in rhs)
+    left = right = 0.0
+    for side, figs in ((0, lhs), (1, rhs)):
+        for f in figs:
+            v = None if f is None else f.flat_value
+            if v is None:
+                return
+            if side:
+                right += v
+            else:
+                left += v
     if abs(left - right) < 1e-9:
         return
+    cells = [f for f in (*lhs, *rhs) if f is not None]
     out.append(
         Finding(
             code=code,
