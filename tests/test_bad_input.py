@@ -104,3 +104,19 @@ def test_a_citation_of_a_report_is_not_its_title() -> None:
 def test_mixed_encodings_are_refused_not_turned_into_mojibake() -> None:
     mixed = ("某县人民政府2023年政府信息公开工作年度报告".encode() + "一、总体情况 本机关认真贯彻".encode("gbk")) * 50
     assert _code(mixed, "mixed.txt") == "undecodable"
+
+
+def test_report_inside_a_javascript_data_file() -> None:
+    """format.md §8.2: a report served as `let content = "…"` in a .js file."""
+    import json
+
+    rep = generate(31)
+    page = render_html(rep, chrome=False)
+    js = "// data\nlet content = " + json.dumps(page, ensure_ascii=False) + ";\nexport default content;\n"
+    r = extract(js.encode("utf-8"), name="report.js")
+    assert r.report is not None, r.error
+    assert r.report.meta.reader == "jsdata"
+    assert r.report.flat()["t3.results_total.total"] == rep.figures["t3.results_total.total"]
+    single = "var content = '" + page.replace("'", "\\'").replace("\n", "\\n") + "';"
+    r2 = extract(single.encode("utf-8"), name="report.js")
+    assert r2.report is not None and r2.report.flat() == r.report.flat()

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from extractor.document import Document
 from extractor.errors import EmptyInput, FileTooLarge, UnsupportedFormat
+from extractor.readers.jsdata import JS_HEAD, looks_like_js_data
 from extractor.settings import DEFAULT_SETTINGS, Settings
 
 
@@ -28,6 +29,7 @@ READERS: dict[str, str] = {
     "docx": "extractor.readers.docx:read",
     "doc": "extractor.readers.doc:read",
     "rtf": "extractor.readers.doc:read_rtf",
+    "jsdata": "extractor.readers.jsdata:read",
 }
 
 
@@ -44,6 +46,8 @@ def sniff(data: bytes, name: str = "") -> str:
         return "doc"  # OLE2: .doc, .wps, .xls
     if stripped.startswith(b"{\\rtf"):
         return "rtf"
+    if JS_HEAD.match(stripped) and looks_like_js_data(data):
+        return "jsdata"  # a report shipped as a string in a .js data file
     if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or any(
         tag in low for tag in (b"<html", b"<head", b"<body", b"<table", b"<div", b"<p>", b"<meta")
     ):
