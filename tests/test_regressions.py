@@ -150,3 +150,43 @@ def test_pdf_empty_strip_of_a_row_cut_by_the_page_break_is_no_row() -> None:
     assert len(rows) == 5
     assert rows[3][2] == "4．保护第三方合法权益" and rows[3][-7:] == ["0"] * 7
     assert rows[4][2] == "5．属于三类内部事务信息"
+
+
+def test_pdf_blank_first_cells_of_table_4_after_a_page_break_stay_blank() -> None:
+    """Table 4's header ends a page; its data row opens the next with 复议 结果维持… blank. The
+    blanks were joined to the row-spanned header cells above and every figure moved left."""
+    from extractor.readers.pdf import _continue_table
+
+    heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    head = _pdf_table(
+        [
+            [(0, 5, "行政复议"), (5, 10, "行政诉讼")],
+            [*((i, 1, h) for i, h in enumerate(heads)), (5, 5, "未经复议直接起诉"), (10, 5, "复议后起诉")],
+            [*((5 + i, 1, h) for i, h in enumerate(heads * 2))],
+        ],
+        row_spans={(1, i): 2 for i in range(5)},
+    )
+    values = ["", "", "", "6", "6", "", "", "0", "", "", "1", "", "7", "", "8"]
+    tail = _pdf_table([[(i, 1, v) for i, v in enumerate(values)]], top=500)
+    assert _continue_table(head, tail)
+    assert head.text_rows()[3] == values
+
+
+def test_pdf_table_over_three_pages_with_column_edges_shifted_a_few_points() -> None:
+    """LibreOffice moved a column edge by 3 pt between pages: after stitching pages 1 and 2 the
+    table held both edges, and page 3 (with a label cut by the break) was no longer stitched."""
+    from extractor.readers.pdf import _continue_table
+
+    def table(rows: list[tuple[str, str]], top: float, edge: float) -> Table:
+        cells = []
+        for r, (label, value) in enumerate(rows):
+            y = top + 10 * r
+            cells.append(Cell(r, 0, label, label, 1, 1, Provenance(page=1, bbox=(0.0, y, edge, y + 10))))
+            cells.append(Cell(r, 1, value, value, 1, 1, Provenance(page=1, bbox=(edge, y, 100.0, y + 10))))
+        return Table(cells)
+
+    head = table([("1、信访举报投诉类申请", "3"), ("2、重复申请", "0")], 0, 50.0)
+    assert _continue_table(head, table([("3、要求提供公开", "2")], 500, 53.0))
+    assert _continue_table(head, table([("出版物", ""), ("4、无正当理由大量反复申请", "0")], 900, 49.0))
+    labels = [row[0].replace(" ", "") for row in head.text_rows()]
+    assert labels == ["1、信访举报投诉类申请", "2、重复申请", "3、要求提供公开出版物", "4、无正当理由大量反复申请"]

@@ -778,7 +778,9 @@ def _continue_table(head: Table, tail: Table) -> bool:
     fewer or more of the columns); a repeated header is dropped; a row or a group label cut by the
     page break is joined back into the cell above.
     """
-    hx, tx = _x_edges(head), _x_edges(tail)
+    # A head already stitched from several pages holds each page's slightly shifted edges
+    # (LibreOffice moves a column edge by a few points between pages): compare at STITCH_TOL.
+    hx, tx = _cluster(_x_edges(head), STITCH_TOL), _cluster(_x_edges(tail), STITCH_TOL)
     if len(hx) < 2 or len(tx) < 2 or abs(hx[0] - tx[0]) > STITCH_TOL or abs(hx[-1] - tx[-1]) > STITCH_TOL:
         return False
     union = _cluster([*hx, *tx], STITCH_TOL)
@@ -812,9 +814,10 @@ def _continue_table(head: Table, tail: Table) -> bool:
             and not (cell.text and (_NUMERIC.match(cell.text) or _ENUMERATOR.match(cell.text)))
         )
 
-    # Columns right of the first one holding a number are value columns: an empty cell there is a
-    # blank figure, never the rest of a header or label cell cut by the page break.
-    values_from = min((c.col for c in (*head.cells, *tail.cells) if c.text and _NUMERIC.match(c.text)), default=10**6)
+    # Rows of the head that print a number are data rows. An empty cell on the new page continues
+    # only a label cell of such rows (a group label cut by the break); under a header cell it is a
+    # blank figure (table 4's data row after its header, with 复议 结果维持 blank).
+    data_rows = {c.row for c in head.cells if c.text and _NUMERIC.match(c.text)}
     eligible = [c for c in first if above(c) is not None]
     # a row cut by the page break: every cell that lines up with the cell above continues it
     split_row = any(c.text for c in eligible) and all(not c.text or joinable(above(c), c) for c in eligible)
@@ -826,7 +829,7 @@ def _continue_table(head: Table, tail: Table) -> bool:
         if cell.row < skip:
             continue
         a = above(cell) if cell.row == skip else None
-        if a is not None and (split_row or _is_split_part(a, cell, values_from)):
+        if a is not None and (split_row or _is_split_part(a, cell, data_rows)):
             a.row_span = max(a.row_span, cell.row + offset + cell.row_span - a.row)
             if cell.text:
                 a.text = _join_cell_lines(a.text + "\n" + cell.text)
@@ -838,12 +841,12 @@ def _continue_table(head: Table, tail: Table) -> bool:
     return True
 
 
-def _is_split_part(above: Cell, cell: Cell, values_from: int) -> bool:
+def _is_split_part(above: Cell, cell: Cell, data_rows: set[int]) -> bool:
     """Is ``cell`` (first row on the new page) the rest of the label cell ``above`` cut by the page break?"""
     if not above.text or _NUMERIC.match(above.text):
         return False
     if not cell.text:
-        return cell.col < values_from
+        return any(r in data_rows for r in range(above.row, above.row + above.row_span))
     if _NUMERIC.match(cell.text) or _ENUMERATOR.match(cell.text):
         return False
     return bool(_GROUP_OPEN.match(above.text)) and not above.text.endswith(("。",))
