@@ -190,3 +190,15 @@ def test_pdf_table_over_three_pages_with_column_edges_shifted_a_few_points() -> 
     assert _continue_table(head, table([("出版物", ""), ("4、无正当理由大量反复申请", "0")], 900, 49.0))
     labels = [row[0].replace(" ", "") for row in head.text_rows()]
     assert labels == ["1、信访举报投诉类申请", "2、重复申请", "3、要求提供公开出版物", "4、无正当理由大量反复申请"]
+
+
+def test_pdf_blank_cell_after_a_page_break_under_a_none_word_stays_blank() -> None:
+    """A blank cell opening page 2 sat under a ``无`` cell of the row above; ``无`` was not taken for
+    a value, so the blank was joined to it and read as 无."""
+    from extractor.readers.pdf import _continue_table
+
+    row2 = [(0, 1, "2.其他法律行政止公开"), (1, 1, "0"), (2, 1, "无"), (3, 1, "")]
+    head = _pdf_table([[(0, 1, "1.属于国家秘密"), (1, 1, "1"), (2, 1, "0"), (3, 1, "1")], row2])
+    tail = _pdf_table([[(0, 1, "3.危及“三安全一稳定”"), (1, 1, "8"), (2, 1, ""), (3, 1, "8")]], top=500)
+    assert _continue_table(head, tail)
+    assert head.text_rows()[2] == ["3.危及“三安全一稳定”", "8", "", "8"]

@@ -761,7 +761,8 @@ def _x_edges(table: Table) -> list[float]:
 
 _ENUMERATOR = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[.、．])")
 _GROUP_OPEN = re.compile(r"^\s*[（(][一二三四五六七八九十]+(?:[）)]|$)")
-_NUMERIC = re.compile(r"^[\s\d.,，%\-—–/]*$")
+_NUMERIC = re.compile(r"^[\s\d.,，%\-—–/]*$|^\s*[无空〇]\s*$")
+"""A value cell: digits, or a placeholder (/, —, -, 无, 空) — never part of a label."""
 
 
 def _regrid(cells: Iterable[Cell], edges: list[float]) -> None:
