@@ -1,0 +1,124 @@
+"""Property tests: for any generated report (template 2021 / 2019 / hybrid, figures satisfying the
+identities or deliberately breaking some, blanks and placeholders, totals left blank) and any
+rendering (pipe, markdown, tab, HTML flavours and encodings, DOCX with merged cells, PDF through
+LibreOffice) with independently drawn layout variants, extraction returns exactly the generated
+figures and cell states, and exactly the broken identities as error findings (no others, and no
+warnings).
+
+The default run tries a few hundred examples (profile ``default``: 60 per text/HTML test, a third
+of that for DOCX, the cached PDFs); ``--slow`` loads the ``slow`` profile (2000 each) and renders a
+fresh batch of PDFs when LibreOffice is installed.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from gen import GenReport, Variant, generate
+from gen.check import differences
+from gen.model import BREAKS
+from gen.render_docx import render_docx
+from gen.render_html import render_html
+from gen.render_pdf import CACHED_CASES, PdfCase, cached_pdf, convert, refresh_cache, soffice_path
+from gen.render_text import render_markdown, render_pipe, render_tab
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from extractor import extract
+
+EXAMPLES = settings().max_examples
+"""Examples per test under the loaded profile (60 by default, 2000 with --slow)."""
+
+seeds = st.integers(0, 2**31 - 1)
+
+
+@st.composite
+def reports(draw: st.DrawFn) -> GenReport:
+    template = draw(st.sampled_from((None, "2021", "2019", "hybrid")))
+    breaks = draw(st.one_of(st.none(), st.just(()), st.sampled_from(BREAKS).map(lambda b: (b,))))
+    zero_style = draw(st.sampled_from((None, "zeros", "blank", "mixed")))
+    blank_totals = draw(st.sampled_from((None, False, True)))
+    return generate(draw(seeds), template=template, breaks=breaks, zero_style=zero_style, blank_totals=blank_totals)
+
+
+variants = st.builds(
+    Variant,
+    seed=seeds,
+    brackets=st.sampled_from(("full", "half")),
+    quotes=st.sampled_from(("curly", "straight")),
+    enum=st.sampled_from((".", "、", "．")),
+    header_split=st.sampled_from(("none", "space", "newline")),
+    spaced=st.booleans(),
+    typo=st.booleans(),
+    wrap_long_labels=st.booleans(),
+    t2_one_table=st.booleans(),
+    note=st.booleans(),
+    html_flavour=st.sampled_from(("clean", "word", "cms")),
+    encoding=st.sampled_from(("utf-8", "utf-8-nometa", "gbk", "gbk-nometa")),
+    blank_markup=st.sampled_from(("", "&nbsp;", "<p>&nbsp;</p>")),
+    md_style=st.sampled_from(("ragged", "repeat")),
+    docx_runs=st.booleans(),
+)
+
+
+def _round_trip(rep: GenReport, data: bytes, name: str) -> None:
+    result = extract(data, name=name)
+    problems = differences(rep, result)
+    assert problems == [], f"seed {rep.seed} ({rep.template}, breaks {rep.breaks}): " + "; ".join(problems[:12])
+
+
+@given(reports(), variants)
+def test_pipe_text(rep: GenReport, v: Variant) -> None:
+    _round_trip(rep, render_pipe(rep, v).encode(), "gen.txt")
+
+
+@given(reports(), variants)
+def test_markdown(rep: GenReport, v: Variant) -> None:
+    _round_trip(rep, render_markdown(rep, v).encode(), "gen.md")
+
+
+@given(reports(), variants)
+def test_tab_separated_text(rep: GenReport, v: Variant) -> None:
+    _round_trip(rep, render_tab(rep, v).encode("gb18030"), "gen.txt")
+
+
+@given(reports(), variants)
+def test_html(rep: GenReport, v: Variant) -> None:
+    _round_trip(rep, render_html(rep, v), "gen.html")
+
+
+@settings(max_examples=max(10, EXAMPLES // 3), suppress_health_check=[HealthCheck.too_slow])
+@given(reports(), variants)
+def test_docx_with_merged_cells(rep: GenReport, v: Variant) -> None:
+    _round_trip(rep, render_docx(rep, v), "gen.docx")
+
+
+@pytest.mark.parametrize("case", CACHED_CASES, ids=lambda c: c.name)
+def test_pdf_cached(case: PdfCase) -> None:
+    """PDFs rendered by LibreOffice (tables breaking across pages), cached in tests/fixtures/generated."""
+    data = cached_pdf(case)
+    if data is None:
+        if soffice_path() is None:
+            pytest.skip("PDF not cached (or stale) and soffice is not installed")
+        refresh_cache((case,))
+        data = cached_pdf(case)
+        assert data is not None
+    _round_trip(case.report(), data, f"{case.name}.pdf")
+
+
+@pytest.mark.slow
+def test_pdf_fresh_batch() -> None:
+    """--slow: a fresh batch of random PDFs through LibreOffice (HTML and DOCX routes)."""
+    if soffice_path() is None:
+        pytest.skip("soffice is not installed")
+    rng = random.Random()
+    n = max(20, EXAMPLES // 10)
+    cases = [PdfCase(rng.randrange(2**31), rng.randrange(2**31)) for _ in range(n)]
+    pdfs = convert([(c.name, *c.source()) for c in cases])
+    failures = {}
+    for c in cases:
+        problems = differences(c.report(), extract(pdfs[c.name], name=f"{c.name}.pdf"))
+        if problems:
+            failures[c.name] = problems[:6]
+    assert failures == {}
