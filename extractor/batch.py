@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import hashlib
+import json
 import multiprocessing
 import os
 import resource
@@ -549,6 +550,44 @@ def run_dask(jobs: Sequence[Job], settings: Settings, *, scheduler: str | None, 
 
 
 # ---------------------------------------------------------------------------------------------
+# Crawl sidecars (``ogi crawl`` stores ``<document>.json`` beside each document it downloads)
+
+
+def sidecar_meta(paths: Sequence[str]) -> dict[str, Any] | None:
+    """The page metadata a crawler stored beside one of these files (``<file>.json``), if any."""
+    for p in paths:
+        side = Path(p + ".json")
+        if "!" in p or not side.is_file():
+            continue
+        try:
+            data = json.loads(side.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict):
+            return data
+    return None
+
+
+def apply_sidecar(rec: Record) -> Record:
+    """Source URLs go into ``paths``; the page's title and publication date fill a report row that
+    has none (a PDF rarely prints its publication date; the page around it does)."""
+    rep = rec["report"]
+    meta = sidecar_meta(rep.get("paths") or [])
+    if meta is None:
+        return rec
+    urls = [u for u in [meta.get("url"), *(meta.get("urls") or [])] if isinstance(u, str) and u]
+    rep["paths"] = list(dict.fromkeys([*rep.get("paths", []), *urls]))
+    rep["url"] = urls[0] if urls else None
+    if not rep.get("title") and isinstance(meta.get("title"), str):
+        rep["title"] = meta["title"]
+    if not rep.get("published") and isinstance(meta.get("published"), str):
+        from extractor.locate.meta import parse_date
+
+        rep["published"] = parse_date(meta["published"])
+    return rec
+
+
+# ---------------------------------------------------------------------------------------------
 # The batch
 
 
@@ -663,7 +702,7 @@ def run_batch(
         last = time.monotonic()
 
     try:
-        pending.extend(big)
+        pending.extend(apply_sidecar(rec) for rec in big)
         records: Iterator[Record]
         if engine == "dask":
             records = run_dask(todo, settings, scheduler=scheduler, timeout=timeout, workers=workers)
@@ -672,7 +711,7 @@ def run_batch(
         else:
             records = run_local(todo, settings, workers=workers, timeout=timeout, memory_mb=memory_mb, fn=job_fn)
         for rec in records:
-            pending.append(rec)
+            pending.append(apply_sidecar(rec))
             if len(pending) >= commit_every or time.monotonic() - last >= commit_seconds:
                 commit()
         commit()

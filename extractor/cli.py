@@ -377,6 +377,63 @@ def panel_cmd(db: str, out: str, aliases: str | None, office_equivalent: bool, q
     sys.exit(EXIT_FINDINGS if any(o.failed_errors for o in panel.organs) else 0)
 
 
+@main.command("crawl")
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
+              help="crawl folder: manifest.jsonl, reports/ (documents + sidecar JSON), .pages/")
+@click.option("--allow-gov-siblings", is_flag=True, help="also follow hosts under the start host's <name>.gov.cn")
+@click.option("--rate", type=float, default=1.0, show_default=True, help="requests per second per host")
+@click.option("--concurrency", type=int, default=2, show_default=True, help="requests in flight at once")
+@click.option("--max-pages", type=int, default=5000, show_default=True, help="URLs requested per run (0: no limit)")
+@click.option("--max-depth", type=int, default=6, show_default=True, help="link hops from a start URL")
+@click.option("--contact", default=None, metavar="EMAIL", help="contact put in the User-Agent (please set it)")
+@click.option("--user-agent", default=None, help="replace the whole User-Agent string")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="seconds to connect / between bytes")
+@click.option("--retries", type=int, default=3, show_default=True, help="retries on timeouts, 429 and 5xx")
+@click.option("--backoff", type=float, default=1.0, show_default=True, help="first retry delay (doubles each time)")
+@click.option("--refresh", is_flag=True, help="also revalidate stored documents (conditional requests)")
+@click.option("--then-batch", "then_batch", default=None, metavar="DB",
+              help="then extract the crawled reports into this warehouse (as `ogi batch`)")
+@click.option("--quiet", "-q", is_flag=True, help="no summary lines")
+@max_bytes_option
+def crawl_cmd(urls: tuple[str, ...], out: str, allow_gov_siblings: bool, rate: float, concurrency: int,
+              max_pages: int, max_depth: int, contact: str | None, user_agent: str | None, timeout: float,
+              retries: int, backoff: float, refresh: bool, then_batch: str | None, quiet: bool,
+              max_bytes: int | None) -> None:
+    """Find and download the annual reports a website publishes, starting from URL(s) (a site root or
+    a 年报 column). Polite (robots.txt, --rate per host), resumable (rerun the same command) and
+    incremental (conditional requests); --then-batch DB extracts what it found."""
+    try:
+        from extractor.crawl import CrawlConfig, crawl
+    except ImportError as exc:  # pragma: no cover - depends on the optional extra
+        click.echo(f'ogi: crawl needs the optional extra: pip install "ogi-extractor[crawl]" ({exc})', err=True)
+        sys.exit(EXIT_ERROR)
+    if rate <= 0 or concurrency < 1:
+        click.echo("ogi: crawl: --rate must be positive and --concurrency at least 1", err=True)
+        sys.exit(EXIT_ERROR)
+    config = CrawlConfig(rate=rate, concurrency=concurrency, max_pages=max_pages or None, max_depth=max_depth,
+                         max_bytes=max_bytes or DEFAULT_SETTINGS.max_bytes, timeout=timeout, retries=retries,
+                         backoff=backoff, allow_gov_siblings=allow_gov_siblings, contact=contact,
+                         user_agent=user_agent, refresh=refresh)
+    if not quiet and contact is None and user_agent is None:
+        click.echo("ogi: crawl: no --contact given; site operators cannot reach you", err=True)
+    try:
+        summary = crawl(list(urls), out, config)
+    except ValueError as exc:
+        click.echo(f"ogi: crawl: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    if not quiet:
+        click.echo(summary.line())
+    if then_batch:
+        from extractor.batch import run_batch
+
+        batch = run_batch([str(Path(out) / "reports")], then_batch, settings=_settings(max_bytes))
+        if not quiet:
+            for s in batch.skipped:
+                click.echo(f"ogi: {s.path}: skipped: {s.reason}", err=True)
+            click.echo(batch.line())
+
+
 def run() -> None:  # pragma: no cover - console entry wrapper
     try:
         main(standalone_mode=True)
