@@ -3,7 +3,10 @@
     python -m benchmarks.accuracy ../shared/corpus/real corpus [-v]
 
 Prints per-document misses (with -v), per-format and overall figure accuracy (truth keys whose
-value we extract exactly), fully-correct documents and crashes.
+value we extract exactly), fully-correct documents and crashes. Truth files of a generated corpus
+(``python -m tests.gen.make_corpus DIR``) also carry ``states`` (printed cell states) and
+``expected_errors`` (the deliberately broken identities); for those, state accuracy and the
+documents whose error findings are exactly the expected ones are printed too.
 """
 
 from __future__ import annotations
@@ -29,6 +32,10 @@ class DocScore:
     crashed: str | None = None
     agency_ok: bool = False
     year_ok: bool = False
+    states_total: int = 0
+    states_right: int = 0
+    findings_ok: bool | None = None
+    """Error findings exactly the truth's ``expected_errors`` (None: the truth has none listed)."""
 
 
 def truth_pairs(dirs: list[Path]) -> list[tuple[Path, Path]]:
@@ -63,6 +70,15 @@ def score(doc: Path, truth_path: Path) -> DocScore:
             s.misses.append((key, want, got))
     s.agency_ok = result.report.meta.organ_in_title == truth.get("agency") or result.report.meta.organ == truth.get("agency")
     s.year_ok = result.report.meta.report_year == truth.get("report_year")
+    states: dict[str, str] = truth.get("states") or {}
+    if states:
+        got_states = {f.key: f.state.value for f in result.report.figures()}
+        s.states_total = len(states)
+        s.states_right = sum(1 for k, v in states.items() if got_states.get(k) == v)
+    if "expected_errors" in truth:
+        expected = sorted(tuple(e) for e in truth["expected_errors"])
+        found = sorted({(f.code, f.cells[0] if f.cells else "") for f in result.findings if f.severity.value == "error"})
+        s.findings_ok = found == expected
     return s
 
 
@@ -91,7 +107,15 @@ def main(argv: list[str] | None = None) -> int:
         grand_r += r
         full = sum(1 for s in ss if s.right == s.total and not s.crashed)
         crashes = sum(1 for s in ss if s.crashed)
-        print(f"{fmt:5s} docs {len(ss):3d}  figures {r}/{t} = {100 * r / max(t, 1):.2f}%  fully correct {full}  crashes {crashes}")
+        extra = ""
+        st_t = sum(s.states_total for s in ss)
+        if st_t:
+            st_r = sum(s.states_right for s in ss)
+            extra += f"  states {st_r}/{st_t} = {100 * st_r / st_t:.2f}%"
+        checked = [s for s in ss if s.findings_ok is not None]
+        if checked:
+            extra += f"  findings as expected {sum(1 for s in checked if s.findings_ok)}/{len(checked)}"
+        print(f"{fmt:5s} docs {len(ss):3d}  figures {r}/{t} = {100 * r / max(t, 1):.2f}%  fully correct {full}  crashes {crashes}{extra}")
     print(f"ALL   docs {len(scores):3d}  figures {grand_r}/{grand_t} = {100 * grand_r / max(grand_t, 1):.2f}%")
     return 0
 
