@@ -202,3 +202,14 @@ def test_pdf_blank_cell_after_a_page_break_under_a_none_word_stays_blank() -> No
     tail = _pdf_table([[(0, 1, "3.危及“三安全一稳定”"), (1, 1, "8"), (2, 1, ""), (3, 1, "8")]], top=500)
     assert _continue_table(head, tail)
     assert head.text_rows()[2] == ["3.危及“三安全一稳定”", "8", "", "8"]
+
+
+def test_pdf_spaced_out_row_label_after_a_page_break_opens_a_new_row() -> None:
+    """``(七 ) 总计`` (characters spaced out) opened page 3 under the blank （六）其他处理 row; the
+    spaced enumerator was not recognised, so it was joined to （六） as one label."""
+    from extractor.readers.pdf import _continue_table
+
+    head = _pdf_table([[(0, 1, "(五)不予处理"), (1, 1, "1"), (2, 1, "1")], [(0, 1, "(六)其他处理"), (1, 1, ""), (2, 1, "")]])
+    tail = _pdf_table([[(0, 1, "(七 ) 总计"), (1, 1, "20"), (2, 1, "20")]], top=500)
+    assert _continue_table(head, tail)
+    assert [row[0] for row in head.text_rows()] == ["(五)不予处理", "(六)其他处理", "(七 ) 总计"]

@@ -759,8 +759,9 @@ def _x_edges(table: Table) -> list[float]:
     return _cluster(v for c in table.cells if c.provenance.bbox for v in (c.provenance.bbox[0], c.provenance.bbox[2]))
 
 
-_ENUMERATOR = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[.、．])")
-_GROUP_OPEN = re.compile(r"^\s*[（(][一二三四五六七八九十]+(?:[）)]|$)")
+_ENUMERATOR = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d+\s*[.、．])")
+"""A label that opens a new row (PDF text may space the characters out: ``(七 ) 总计``, ``三 、``)."""
+_GROUP_OPEN = re.compile(r"^\s*[（(]\s*[一二三四五六七八九十]+\s*(?:[）)]|$)")
 _NUMERIC = re.compile(r"^[\s\d.,，%\-—–/]*$|^\s*[无空〇]\s*$")
 """A value cell: digits, or a placeholder (/, —, -, 无, 空) — never part of a label."""
 
