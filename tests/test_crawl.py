@@ -389,8 +389,9 @@ def test_javascript_pagers_and_list_links() -> None:
     page = parse_links(
         "<html><body><ul><li><a href='t1.html' title='某县2023年政府信息公开工作年度报告'>某县2023年政府信...</a>"
         "<span>2024-01-20</span></li></ul><a href='index_1.html'>下一页</a><a href='ftp://x/y'>f</a>"
-        "<a href='#top'>top</a><a href='javascript:go()'>js</a></body></html>", base)
-    first, nxt = page.links
+        "<a href='#top'>top</a><a href='javascript:go()'>js</a><a href='/'>首页</a></body></html>", base)
+    first, nxt, home = page.links
+    assert not home.pager  # 首页 to the site root is navigation, not the list's first page
     assert (first.text, first.date, first.pager) == ("某县2023年政府信息公开工作年度报告", "2024-01-20", False)
     assert nxt.pager and nxt.url == "http://h/xxgk/nb/index_1.html"
     assert page.other_schemes == 1

@@ -122,7 +122,7 @@ class CrawlSummary:
             parts.append(f"{sum(self.failed.values()):,} failed ({by})")
         if self.disallowed:
             parts.append(f"{self.disallowed:,} disallowed by robots.txt")
-        if self.out_of_scope:
+        if sum(self.out_of_scope.values()):
             parts.append(f"{sum(self.out_of_scope.values()):,} links out of scope")
         if self.stopped:
             parts.append(f"stopped: {self.stopped}")
@@ -390,8 +390,9 @@ class Crawler:
         in_column = task.in_column or C.has_report_token(url) or any(
             _COLUMN_HEAD.search(h) and not C.mentions_report(h) for h in [links.title or "", *links.headings])
         title = self._report_title(task, links, meta, in_column) if (task.kind == "candidate" or task.depth == 0) else None
-        with self._lock:
-            self.summary.out_of_scope["scheme"] += links.other_schemes
+        if links.other_schemes:
+            with self._lock:
+                self.summary.out_of_scope["scheme"] += links.other_schemes
         if title is not None:
             return self._report_page(task, entry, body, text, links, meta, title, record=record)
         if record:

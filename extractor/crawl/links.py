@@ -153,7 +153,9 @@ def parse_links(text: str, base_url: str) -> PageLinks:
         if len(title) > len(label):
             label = title
         href = a.get("href")
-        pager = is_pager_text(label) or (bool(href) and is_numbered_page(urljoin(base, href or "")))
+        target = urljoin(base, href or "")
+        # a pager link stays in the list's folder: 首页 to the site root is navigation, not page 1
+        pager = bool(href) and (is_pager_text(label) or is_numbered_page(target)) and _same_folder(target, base)
         add(href, label, a.tag, None if pager else _beside(a, label), pager)
     for tag, attr in (("iframe", "src"), ("frame", "src"), ("embed", "src"), ("object", "data")):
         for el in root.iter(tag):
@@ -162,6 +164,11 @@ def parse_links(text: str, base_url: str) -> PageLinks:
     for page in js_pager_pages(scripts, base):
         add(page, "", "script", pager=True)
     return out
+
+
+def _same_folder(url: str, base: str) -> bool:
+    a, b = urlsplit(url), urlsplit(base)
+    return a.netloc.lower() == b.netloc.lower() and a.path.rsplit("/", 1)[0] == b.path.rsplit("/", 1)[0]
 
 
 def js_pager_pages(script: str, base_url: str) -> list[str]:
