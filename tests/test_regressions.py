@@ -4,6 +4,10 @@ that showed it; the fix is in the general mechanism, never for one document."""
 
 from __future__ import annotations
 
+import time
+import tracemalloc
+from collections.abc import Callable
+
 from extractor import extract
 from extractor.document import Cell, Provenance, Table
 from extractor.readers import read_bytes
@@ -213,3 +217,47 @@ def test_pdf_spaced_out_row_label_after_a_page_break_opens_a_new_row() -> None:
     tail = _pdf_table([[(0, 1, "(七 ) 总计"), (1, 1, "20"), (2, 1, "20")]], top=500)
     assert _continue_table(head, tail)
     assert [row[0] for row in head.text_rows()] == ["(五)不予处理", "(六)其他处理", "(七 ) 总计"]
+
+
+def _peak_mib(fn: Callable[[], object]) -> float:
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def test_long_run_of_numbers_in_flat_text_has_bounded_memory() -> None:
+    """Fuzzing: a 3 MB run of ``1 1 1 …`` after a table-3 label peaked near 1 GB — the number-run
+    regex kept backtracking state for every repetition."""
+    head = "某某县2023年政府信息公开工作年度报告 三、收到和处理政府信息公开申请情况 申请人情况 一、本年新收政府信息公开申请数量"
+    data = (head + "1 " * 1_500_000).encode()
+    assert _peak_mib(lambda: extract(data, name="run.txt")) < 120
+
+
+def test_huge_javascript_string_literal_has_bounded_memory() -> None:
+    """Fuzzing: a report shipped as a 4 MB JavaScript string peaked at ~600 MB (and took 30 s) in
+    the string-literal regex."""
+    data = ('let content = "<p>2023年某某县政府信息公开工作年度报告</p><p>' + "很长的正文" * 800_000 + '</p>";').encode()
+    assert _peak_mib(lambda: read_bytes(data, source="x.js", fmt="jsdata")) < 250
+
+
+def test_markdown_separator_line_of_a_million_columns_has_bounded_memory() -> None:
+    data = ("|" + "---|" * 1_000_000 + "\n").encode()
+    assert _peak_mib(lambda: read_bytes(data, source="sep.md")) < 150
+
+
+def test_docx_grid_span_of_two_billion_is_clamped() -> None:
+    """Fuzzing: ``w:gridSpan w:val="2000000000"`` was walked column by column (90 s)."""
+    from test_reader_docx import make_docx
+
+    body = (
+        '<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="2000000000"/><w:vMerge w:val="restart"/></w:tcPr>'
+        "<w:p><w:r><w:t>申请人情况</w:t></w:r></w:p></w:tc></w:tr>"
+        '<w:tr><w:trPr><w:gridBefore w:val="900000000"/></w:trPr><w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'
+    )
+    t0 = time.perf_counter()
+    doc = read_bytes(make_docx(body), source="span.docx")
+    assert time.perf_counter() - t0 < 5
+    assert doc.tables[0].n_cols <= 2000

@@ -40,7 +40,9 @@ _ONE_TO_ONE = str.maketrans(
     }
 )
 
-_RUN = re.compile(r"(?:-?\d+(?:\.\d+)?(?:万元|亿元|元|笔|件)?[ ,]*)+")
+_RUN = re.compile(r"(?:-?\d+(?:\.\d+)?(?:万元|亿元|元|笔|件)?[ ,]*)++")
+"""Possessive (``++``): nothing follows the run, so no backtracking is lost, and the regex engine
+keeps no state per repetition (a greedy ``+`` held ~500 bytes per number: 1 GB for a 3 MB run)."""
 _ENUM_AFTER = re.compile(r"\.\s*[\u4e00-\u9fff\"“]")
 
 

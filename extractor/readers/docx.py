@@ -36,6 +36,9 @@ STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationship
 MAX_PART_BYTES = 50 * 1024 * 1024
 """Largest XML part inflated (word/document.xml of a real report is well under 5 MB)."""
 MAX_ENTRIES = 5000
+MAX_GRID_COLUMNS = 1000
+"""Clamp for ``w:gridSpan`` and ``w:gridBefore`` (Word itself allows 63 columns): a hostile
+``gridSpan="2000000000"`` would otherwise be walked column by column and expanded into the grid."""
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -276,10 +279,10 @@ def _table_cells(
     cells: list[Cell] = []
     open_cells: dict[int, Cell] = {}  # grid column -> vertically merged cell still open
     for r, tr in enumerate(_children(tbl, _w("tr"))):
-        col = _int_val(tr.find(f"{_w('trPr')}/{_w('gridBefore')}"), 0)
+        col = min(_int_val(tr.find(f"{_w('trPr')}/{_w('gridBefore')}"), 0), MAX_GRID_COLUMNS)
         for k, tc in enumerate(_children(tr, _w("tc")), start=1):
             tc_pr = tc.find(_w("tcPr"))
-            span = max(_int_val(tc_pr.find(_w("gridSpan")) if tc_pr is not None else None, 1), 1)
+            span = min(max(_int_val(tc_pr.find(_w("gridSpan")) if tc_pr is not None else None, 1), 1), MAX_GRID_COLUMNS)
             vmerge = tc_pr.find(_w("vMerge")) if tc_pr is not None else None
             hmerge = tc_pr.find(_w("hMerge")) if tc_pr is not None else None
             lines = _cell_text(tc, nested, boxes)

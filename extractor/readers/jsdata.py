@@ -16,9 +16,11 @@ from extractor.readers.decode import decode_bytes
 from extractor.settings import Settings
 
 _STRING = {
-    '"': re.compile(r'"((?:[^"\\]|\\.)*)"', re.DOTALL),
-    "'": re.compile(r"'((?:[^'\\]|\\.)*)'", re.DOTALL),
-    "`": re.compile(r"`((?:[^`\\]|\\.)*)`", re.DOTALL),
+    # possessive (*+, ++): the regex engine keeps no state per character (a plain * held hundreds
+    # of bytes per character: gigabytes for a few-MB string literal)
+    '"': re.compile(r'"((?:[^"\\]++|\\.)*+)"', re.DOTALL),
+    "'": re.compile(r"'((?:[^'\\]++|\\.)*+)'", re.DOTALL),
+    "`": re.compile(r"`((?:[^`\\]++|\\.)*+)`", re.DOTALL),
 }
 JS_HEAD = re.compile(rb"""^\s*(?:/[/*][^\n]*\n\s*)*(?:let|var|const|window\.\w+|export\s+default)\b[^=]{0,80}=\s*["'`]""")
 

@@ -24,7 +24,7 @@ from extractor.document import Cell, Document, Paragraph, Provenance, Table
 from extractor.readers.decode import decode_bytes
 from extractor.settings import Settings
 
-_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*+\|?\s*$")
 _META_LINE = re.compile(
     r"^\s*(标题|题目|发布时间|发布日期|成文日期|时间|日期|文号|发布机构|来源|信息来源|栏目|原文链接|链接|索引号|URL|url)\s*[:：]\s*(.*)$"
 )
