@@ -65,8 +65,11 @@ def _is_binary(head: bytes) -> bool:
         return False
     if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff"))):
         return True
-    control = sum(1 for b in head if b < 9 or 13 < b < 32)
+    control = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return control > len(head) // 20
+
+
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
 
 
 def get_reader(fmt: str) -> Callable[..., Document]:

@@ -104,8 +104,9 @@ def _parse_lines(lines: list[str], *, source: str) -> tuple[list[Paragraph | Tab
         _lead_pipes(rows)
         cells: list[Cell] = []
         for r, (lineno, texts, _) in enumerate(rows):
+            prov = Provenance(line=lineno)  # one per line: every cell of a text row sits on it
             for c, text in enumerate(texts):
-                cells.append(Cell(row=r, col=c, text=" ".join(text.split()), raw_text=text, provenance=Provenance(line=lineno)))
+                cells.append(Cell(row=r, col=c, text=" ".join(text.split()), raw_text=text, provenance=prov))
         blocks.append(Table(cells=cells, provenance=Provenance(line=rows[0][0]), spans_known=False))
         rows.clear()
 
