@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Literal
 
 BBox = tuple[float, float, float, float]
@@ -101,14 +102,14 @@ class Table:
 
     def rows(self) -> Iterator[list[Cell]]:
         """Cells by origin row (each cell once, left to right); rows without origin cells are empty."""
-        by_row: dict[int, list[Cell]] = {}
-        n_rows = 0
-        for c in self.cells:
-            by_row.setdefault(c.row, []).append(c)
-            n_rows = max(n_rows, c.row + c.row_span)
+        cells = sorted(self.cells, key=_ROW_COL)
+        n_rows = max((c.row + c.row_span for c in cells), default=0)
+        i, n = 0, len(cells)
         for r in range(n_rows):
-            row = by_row.get(r, [])
-            row.sort(key=lambda c: c.col)
+            row: list[Cell] = []
+            while i < n and cells[i].row == r:
+                row.append(cells[i])
+                i += 1
             yield row
 
     def grid(self) -> list[list[Cell | None]]:
@@ -131,6 +132,7 @@ class Table:
 
 
 Block = Paragraph | Table
+_ROW_COL = attrgetter("row", "col")
 
 
 @dataclass(slots=True)
