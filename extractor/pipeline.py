@@ -15,6 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Literal
 
+from extractor.budget import Budget
 from extractor.document import Document, Paragraph, Table
 from extractor.errors import NotAReport, OgiError, ReadError
 from extractor.locate.flat import locate_flat_rows
@@ -102,7 +103,7 @@ def extract(
     label = name or (str(source) if not isinstance(source, bytes) else "<bytes>")
     try:
         doc = read_document(source, name=name, settings=settings)
-        report = build_report(doc)
+        report = build_report(doc, settings=settings)
     except OgiError as exc:
         if exc.source is None:
             exc.source = label
@@ -139,8 +140,10 @@ _INFO_READER_NOTES = {"converted_with"}
 """Reader notes that describe how a document was read rather than a problem with it."""
 
 
-def build_report(doc: Document) -> Report:
-    """Locate, map and validate a Document (raises :class:`NotAReport` for non-reports)."""
+def build_report(doc: Document, *, settings: Settings = DEFAULT_SETTINGS) -> Report:
+    """Locate, map and validate a Document (raises :class:`NotAReport` for non-reports, and
+    :class:`~extractor.errors.ReadTimeout` when locating takes more than ``settings.timeout_s``)."""
+    budget = Budget(settings, doc.source)
     para_text = "\n".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
     full_text = doc.text()
     head = "\n".join(b.text for b in doc.blocks[:12] if isinstance(b, Paragraph))
@@ -150,7 +153,7 @@ def build_report(doc: Document) -> Report:
     period_year = confirm_year(full_text)
     year = info.year or period_year
 
-    grid = locate_grid_rows(doc)
+    grid = locate_grid_rows(doc, budget)
     flat = locate_flat_rows(para_text)
     located = _choose(grid, flat)
     sections = find_sections(full_text)

@@ -11,9 +11,11 @@ class Settings:
     max_bytes: int = 64 * 1024 * 1024
     """Inputs larger than this are refused with ``too_large`` before any parsing."""
     timeout_s: float = 60.0
-    """Time budget per document for the slow readers (PDF tables, external converters)."""
+    """Time budget per document: for reading it (every reader), and again for locating its tables."""
     pdf_max_pages: int = 200
     converter_timeout_s: float = 60.0
+    max_cells: int = 200_000
+    """Documents whose tables hold more cells are refused with ``too_large`` while being read."""
 
 
 DEFAULT_SETTINGS = Settings()

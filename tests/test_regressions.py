@@ -261,3 +261,64 @@ def test_docx_grid_span_of_two_billion_is_clamped() -> None:
     doc = read_bytes(make_docx(body), source="span.docx")
     assert time.perf_counter() - t0 < 5
     assert doc.tables[0].n_cols <= 2000
+
+
+_T3_HTML_HEAD = (
+    "<p>某某县2023年政府信息公开工作年度报告</p><table><tr><td>申请人情况</td><td>自然人</td><td>商业企业</td>"
+    "<td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td><td>总计</td></tr>"
+)
+
+
+def test_html_table_of_a_million_cells_is_refused_with_bounded_memory() -> None:
+    """Fuzzing: a 100,000-row table (800,000 cells, 11 MB) took 21 s and 700 MB; every cell is
+    a Python object, so the cells are now counted while read and the page refused past the limit."""
+    rows = "".join(f"<tr><td>{i}.属于国家秘密</td>" + "<td>1</td>" * 7 + "</tr>" for i in range(30_000))
+    data = f"<html><body>{_T3_HTML_HEAD}{rows}</table></body></html>".encode()
+    result = extract(data, name="rows.html")
+    assert result.error is not None and result.error.code == "too_large"
+    assert "table cells" in result.error.message
+
+
+def test_text_line_of_millions_of_pipes_is_refused_before_it_is_split() -> None:
+    """Fuzzing: one line of 5,000,000 pipes became a table row of 5,000,000 cells (1.1 GB, 22 s)."""
+    data = ("某某县2023年政府信息公开工作年度报告\n" + "|" * 5_000_000 + "\n").encode()
+    peak = _peak_mib(lambda: extract(data, name="pipes.txt"))
+    assert extract(data, name="pipes.txt").error.code == "too_large"  # type: ignore[union-attr]
+    assert peak < 200
+
+
+def test_time_budget_applies_to_html_and_text_readers_and_to_locating() -> None:
+    """Only the PDF and converter readers honoured ``timeout_s``; a big HTML page or text file ran
+    for as long as it took. Now every reader and the locator stop with ``timeout``."""
+    from extractor.settings import Settings
+
+    tight = Settings(timeout_s=0.0)
+    rows = "".join(f"<tr><td>{i}.属于国家秘密</td>" + "<td>1</td>" * 7 + "</tr>" for i in range(2000))
+    html = f"<html><body>{_T3_HTML_HEAD}{rows}</table></body></html>".encode()
+    text = ("某某县2023年政府信息公开工作年度报告\n" + "1.属于国家秘密 | 1 | 1 |\n" * 2000).encode()
+    for data, name in ((html, "x.html"), (text, "x.txt")):
+        result = extract(data, name=name, settings=tight)
+        assert result.error is not None and result.error.code == "timeout", name
+
+
+def test_hostile_spans_do_not_build_a_huge_dense_grid() -> None:
+    """Fuzzing: rowspan/colspan 999999 over 20,000 rows made the locator expand a 20M-position grid
+    (360 MB) to place values under the table-3 header."""
+    rows = '<tr><td rowspan="999999" colspan="999999">一、本年新收政府信息公开申请数量</td>' + "<td>1</td>" * 7 + "</tr>"
+    rows += "<tr><td colspan='1000'>1</td></tr>" * 20_000
+    data = f"<html><body>{_T3_HTML_HEAD}{rows}</table></body></html>".encode()
+    assert _peak_mib(lambda: extract(data, name="spans.html")) < 150
+
+
+def test_pdf_page_showing_millions_of_characters_is_read_in_bounded_time() -> None:
+    """Fuzzing: a one-page PDF whose content stream shows 7.6 million characters kept the reader
+    busy for minutes (the time budget is checked between pages): a page is now read up to
+    100,000 characters, with a ``page_truncated`` warning."""
+    from gen.fuzz import _FONT, _PAGE, _pdf, _stream, _text_content
+
+    page = _stream(_text_content(150_000))
+    data = _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", 3: _PAGE, 4: page, 5: _FONT})
+    t0 = time.perf_counter()
+    doc = read_bytes(data, source="huge.pdf", fmt="pdf")
+    assert time.perf_counter() - t0 < 30
+    assert any(w.startswith("page_truncated") for w in doc.warnings)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from extractor.budget import Budget
 from extractor.document import Cell, Document, Paragraph
 from extractor.locate.hits import (
     UNLABELED,
@@ -31,6 +32,9 @@ from extractor.locate.hits import (
 from extractor.mapping.catalog import T3_COLUMN_LABELS, T3_COLUMNS
 from extractor.mapping.normalize import fold, has_cjk, is_value_text
 
+MAX_GRID_AREA = 2_000_000
+"""Largest table (rows × columns, spans expanded) whose dense grid is built to place values under
+the header; hostile spans (20,000 rows × colspan 1000) would otherwise allocate gigabytes."""
 _T3_HEADER_CORES = {fold(v): k for k, v in T3_COLUMN_LABELS.items()}
 
 
@@ -130,7 +134,7 @@ def _paragraph_mode(text: str, mode: str | None) -> str | None:
     return mode
 
 
-def locate_grid_rows(doc: Document) -> Located:
+def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
     found = Located()
     mode: str | None = None
     t2_block: str | None = None
@@ -146,6 +150,8 @@ def locate_grid_rows(doc: Document) -> Located:
         grid: list[list[Cell | None]] | None = None
         in_other_group = False
         for r, row in enumerate(block.rows()):
+            if budget is not None:
+                budget.tick("locating table rows")
             if not row:
                 continue
             joined = fold("".join(c.text for c in row))
@@ -194,7 +200,7 @@ def locate_grid_rows(doc: Document) -> Located:
                 elif spec.group is not None or spec.key in ("results_total", "carried_forward"):
                     in_other_group = False
                 by_header = None
-                if block.spans_known and t3_header.complete:
+                if block.spans_known and t3_header.complete and block.n_rows * block.n_cols <= MAX_GRID_AREA:
                     grid = grid or block.grid()
                     by_header = _row_values_by_header(row, grid[r], t3_header)
                 cells = by_header if by_header is not None else _without_subtotal(values, t3_header)

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from extractor.budget import Budget
 from extractor.document import Cell, Document, Paragraph, Provenance, Table
 from extractor.errors import CorruptDocument, EmptyInput, EncryptedDocument, FileTooLarge
 from extractor.settings import DEFAULT_SETTINGS, Settings
@@ -76,7 +77,7 @@ def read(data: bytes, *, source: str = "<memory>", settings: Settings = DEFAULT_
     body = root.find(_w("body"))
     if body is None:
         raise CorruptDocument(f"{main} has no w:body", source=source)
-    walker = _Walker()
+    walker = _Walker(Budget(settings, source))
     walker.container(body)
     return Document(
         blocks=walker.blocks,
@@ -153,7 +154,8 @@ def _join_lines(lines: list[str]) -> str:
 
 
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, budget: Budget | None = None) -> None:
+        self.budget = budget
         self.blocks: list[Paragraph | Table] = []
         self.n_paragraphs = 0
         self.n_tables = 0
@@ -203,7 +205,7 @@ class _Walker:
         self.n_tables += 1
         tpath = f"{path}tbl[{self.n_tables}]"
         nested: list[etree._Element] = []
-        cells = _table_cells(tbl, tpath, nested, self.pending)
+        cells = _table_cells(tbl, tpath, nested, self.pending, self.budget)
         if cells:
             self.blocks.append(Table(cells, Provenance(path=tpath)))
         for inner in nested:
@@ -274,11 +276,18 @@ def _int_val(el: etree._Element | None, default: int) -> int:
 
 
 def _table_cells(
-    tbl: etree._Element, tpath: str, nested: list[etree._Element], boxes: list[etree._Element]
+    tbl: etree._Element,
+    tpath: str,
+    nested: list[etree._Element],
+    boxes: list[etree._Element],
+    budget: Budget | None = None,
 ) -> list[Cell]:
     cells: list[Cell] = []
     open_cells: dict[int, Cell] = {}  # grid column -> vertically merged cell still open
     for r, tr in enumerate(_children(tbl, _w("tr"))):
+        if budget is not None:
+            budget.tick("docx table rows")
+            budget.cells(len(tr), "docx tables")
         col = min(_int_val(tr.find(f"{_w('trPr')}/{_w('gridBefore')}"), 0), MAX_GRID_COLUMNS)
         for k, tc in enumerate(_children(tr, _w("tc")), start=1):
             tc_pr = tc.find(_w("tcPr"))

@@ -33,6 +33,7 @@ from typing import Any
 
 from lxml import etree
 
+from extractor.budget import Budget
 from extractor.document import Block, Cell, Document, Paragraph, Provenance, Table
 from extractor.errors import EmptyInput
 from extractor.readers.decode import decode_bytes
@@ -100,7 +101,6 @@ _TITLE_LIKE = re.compile(
 
 def read(data: bytes, *, source: str, settings: Settings) -> Document:
     """Read an HTML page into a :class:`Document` (reader ``html``)."""
-    del settings  # nothing in this reader is slow enough to need a time budget
     if not data.strip():
         raise EmptyInput("the input is empty", source=source)
     text, encoding = decode_bytes(data, source=source)
@@ -111,18 +111,19 @@ def read(data: bytes, *, source: str, settings: Settings) -> Document:
     if root is None:
         raise EmptyInput("the page holds no text", source=source)
     etree.strip_elements(root, etree.Comment, etree.PI, "script", "style", "noscript", "template", with_tail=False)
-    page = _Page(root)
+    budget = Budget(settings, source)
+    page = _Page(root, budget)
     metadata = _metadata(root, page)
     body = root.find("body")
     if body is None:
         body = root
     content = _content_root(body, page)
     warnings: list[str] = []
-    blocks = _Emitter(page, warnings, keep_links=False).run(content)
+    blocks = _Emitter(page, warnings, budget, keep_links=False).run(content)
     if not blocks and content is not body:
-        blocks = _Emitter(page, warnings, keep_links=False).run(body)
+        blocks = _Emitter(page, warnings, budget, keep_links=False).run(body)
     if not blocks:  # a page of nothing but links is still text: keep it rather than claim emptiness
-        blocks = _Emitter(page, warnings, keep_links=True).run(body)
+        blocks = _Emitter(page, warnings, budget, keep_links=True).run(body)
     if not any(b.text if isinstance(b, Paragraph) else any(c.text for c in b.cells) for b in blocks):
         raise EmptyInput("the page holds no text", source=source)
     return Document(
@@ -241,10 +242,12 @@ class _Page:
 
     MAX_MARKERS = 500  # enough to pin the report tables down; bounds the work on giant pages
 
-    def __init__(self, root: El) -> None:
+    def __init__(self, root: El, budget: Budget | None = None) -> None:
         self.tree = root.getroottree()
         self.link_weight: dict[El, int] = {}  # CJK link text inside each element
         for a in root.iter("a"):
+            if budget is not None:
+                budget.tick("html links")
             w = _cjk(_text(a)) if a.get("href") is not None else 0
             if w:
                 for e in (a, *a.iterancestors()):
@@ -254,6 +257,8 @@ class _Page:
         self.hit_count: dict[El, int] = {}  # marker texts (outside links) inside each element
         self.n_markers = 0
         for el in root.iter():
+            if budget is not None:
+                budget.tick("html elements")
             s = el.text
             if s and _ANY_HINT.search(s):
                 self._note(s, el, False)
@@ -368,8 +373,9 @@ def _subtree_weights(top: El, page: _Page) -> dict[El, int]:
 class _Emitter:
     """Walks the report container once (iterwalk events) and turns it into blocks."""
 
-    def __init__(self, page: _Page, warnings: list[str], *, keep_links: bool) -> None:
+    def __init__(self, page: _Page, warnings: list[str], budget: Budget, *, keep_links: bool) -> None:
         self.page = page
+        self.budget = budget
         self.tree = page.tree
         self.warnings = warnings
         self.keep_links = keep_links
@@ -390,6 +396,7 @@ class _Emitter:
         skipped: El = None
         skip = _SKIP - {"head"} if top.tag == "html" else _SKIP  # no <body>: libxml2 left the text in <head>
         for event, el in it:
+            self.budget.tick("html elements")
             tag = el.tag
             if not isinstance(tag, str):  # entity or the like: only its tail is text
                 if event == "end" and el is not top:
@@ -491,6 +498,8 @@ class _Emitter:
         active: list[tuple[int, int, int]] = []  # (first col, end col, last row) of rowspans from above
         shrunk = False
         for r, tr in enumerate(rows):
+            self.budget.tick("html table rows")
+            self.budget.cells(len(tr), "html tables")
             active = [a for a in active if a[2] >= r]
             occupied = sorted((a[0], a[1]) for a in active)  # disjoint by construction
             i = col = ci = 0

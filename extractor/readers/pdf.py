@@ -73,6 +73,9 @@ EDGE_TOL = 2.0
 STITCH_TOL = 4.5
 """How far the column edges of a table continued on the next page may move."""
 MAX_EDGES = 4000
+MAX_PAGE_CHARS = 100_000
+"""Characters read per page (a dense A4 page holds a few thousand; a hostile content stream can
+show millions, each costing pdfium calls and a Python object): the rest is dropped with a warning."""
 MARGIN = 0.08
 """Fraction of the page height at top and bottom where page numbers and running heads live."""
 
@@ -171,6 +174,9 @@ def _read(data: bytes, source: str, settings: Settings) -> Document:
                     f"reading stopped at page {index + 1} of {n_pages} after {settings.timeout_s:g} s", source=source
                 )
             page = _load_page(pdf, index, source)
+            n_chars = pdfium_c.FPDFText_CountChars(page.textpage.raw)
+            if n_chars > MAX_PAGE_CHARS:
+                doc.warnings.append(f"page_truncated: page {index + 1} shows {n_chars:,} characters; read the first {MAX_PAGE_CHARS:,}")
             pages.append(page.data)
             if TABLE_KEYWORDS.search(page.data.text) or prev_table_open or heading_before:
                 _find_tables(page, doc, heading_before=heading_before)
@@ -280,12 +286,13 @@ def _box(m: Matrix, x0: float, y0: float, x1: float, y1: float) -> BBox:
 
 
 def _chars(textpage: pdfium.PdfTextPage, m: Matrix) -> list[Char]:
+    """The page's characters (at most :data:`MAX_PAGE_CHARS`) in display space."""
     out: list[Char] = []
     raw = textpage.raw
     rect = pdfium_c.FS_RECTF()
     left, right, bottom_, top_ = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
     gap = False
-    for i in range(pdfium_c.FPDFText_CountChars(raw)):
+    for i in range(min(pdfium_c.FPDFText_CountChars(raw), MAX_PAGE_CHARS)):
         code = pdfium_c.FPDFText_GetUnicode(raw, i)
         if code in (0, 0xFFFE, 0xFFFF) or code in (10, 13):
             continue

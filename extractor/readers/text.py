@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from extractor.budget import Budget
 from extractor.document import Cell, Document, Paragraph, Provenance, Table
 from extractor.readers.decode import decode_bytes
 from extractor.settings import Settings
@@ -80,7 +81,7 @@ def _lead_pipes(rows: list[tuple[int, list[str], str]]) -> None:
             del cells[0]
 
 
-def _parse_lines(lines: list[str], *, source: str) -> tuple[list[Paragraph | Table], dict[str, str]]:
+def _parse_lines(lines: list[str], *, source: str, budget: Budget | None = None) -> tuple[list[Paragraph | Table], dict[str, str]]:
     blocks: list[Paragraph | Table] = []
     metadata: dict[str, str] = {}
     rule = next((i for i, line in enumerate(lines[:60]) if _BODY_RULE.match(line)), None)
@@ -114,8 +115,14 @@ def _parse_lines(lines: list[str], *, source: str) -> tuple[list[Paragraph | Tab
         line = lines[i]
         if _MD_SEPARATOR.match(line) and "-" in line:
             continue
+        if budget is not None:
+            budget.tick("text lines")
+            if len(line) > 100_000:  # refuse a line of a million cells before splitting it
+                budget.cells(max(line.count("|"), line.count("\t")) // 2, "text table row")
         row = _split_row(line)
         if row is not None:
+            if budget is not None:
+                budget.cells(len(row[0]), "text tables")
             rows.append((i + 1, *row))
             continue
         flush()
@@ -129,9 +136,11 @@ def _parse_lines(lines: list[str], *, source: str) -> tuple[list[Paragraph | Tab
     return blocks, metadata
 
 
-def read_text(text: str, *, source: str = "<memory>", sha256: str = "", encoding: str | None = None) -> Document:
+def read_text(
+    text: str, *, source: str = "<memory>", sha256: str = "", encoding: str | None = None, budget: Budget | None = None
+) -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    blocks, metadata = _parse_lines(lines, source=source)
+    blocks, metadata = _parse_lines(lines, source=source, budget=budget)
     return Document(
         blocks=blocks,
         reader="text",
@@ -145,4 +154,5 @@ def read_text(text: str, *, source: str = "<memory>", sha256: str = "", encoding
 
 def read(data: bytes, *, source: str, settings: Settings) -> Document:
     text, encoding = decode_bytes(data, source=source)
-    return read_text(text, source=source, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding)
+    budget = Budget(settings, source)
+    return read_text(text, source=source, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding, budget=budget)

@@ -1,0 +1,46 @@
+"""Per-document budgets: time (``Settings.timeout_s``) and table cells (``Settings.max_cells``).
+
+Readers and the locator call :meth:`Budget.tick` in their per-row loops; it reads the clock every
+few hundred calls and raises :class:`~extractor.errors.ReadTimeout` once the document's time is
+spent. :meth:`Budget.cells` counts table cells and raises :class:`~extractor.errors.FileTooLarge`
+past the limit: a real report's tables hold a few hundred cells (a Word export a few thousand), and
+every cell costs memory, so a page of a million cells is refused before it is built, not after.
+"""
+
+from __future__ import annotations
+
+import time
+
+from extractor.errors import FileTooLarge, ReadTimeout
+from extractor.settings import Settings
+
+_EVERY = 256
+
+
+class Budget:
+    __slots__ = ("_calls", "_cells", "_end", "max_cells", "seconds", "source")
+
+    def __init__(self, settings: Settings, source: str | None = None) -> None:
+        self.seconds = settings.timeout_s
+        self.max_cells = settings.max_cells
+        self.source = source
+        self._end = time.monotonic() + settings.timeout_s
+        self._calls = 0
+        self._cells = 0
+
+    def check(self, what: str) -> None:
+        if time.monotonic() > self._end:
+            raise ReadTimeout(f"{what}: over the {self.seconds:g} s time budget per document", source=self.source)
+
+    def tick(self, what: str) -> None:
+        self._calls += 1
+        if self._calls % _EVERY == 0:
+            self.check(what)
+
+    def cells(self, n: int, what: str) -> None:
+        self._cells += n
+        if self._cells > self.max_cells:
+            raise FileTooLarge(
+                f"{what}: more than {self.max_cells:,} table cells (a report's tables hold a few hundred)",
+                source=self.source,
+            )

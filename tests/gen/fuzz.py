@@ -1,0 +1,465 @@
+"""Fuzzing support: seed inputs, byte and structure mutators, hostile structural cases, and a
+runner that classifies every call as a result, the project's own error, or a crash.
+
+The contract under test: ``extractor.extract`` and ``extractor.readers.read_bytes(data, fmt=F)``
+for every reader ``F`` either return or raise an :class:`extractor.errors.OgiError` — never any
+other exception, never a hang beyond the per-document time limit, never unbounded memory.
+Structural cases run in a child process (``python -m tests.gen.fuzz --case NAME``) under an
+address-space limit, reporting time and peak RSS as JSON.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import re
+import resource
+import subprocess
+import sys
+import time
+import traceback
+import zipfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from extractor import extract
+from extractor.errors import OgiError
+from extractor.readers import READERS, read_bytes
+from extractor.settings import Settings
+
+from .model import generate
+from .render_docx import render_docx
+from .render_html import render_html
+from .render_pdf import CACHE
+from .render_text import render_markdown, render_pipe, render_tab
+from .variants import draw_variant
+
+TESTS = Path(__file__).resolve().parents[1]
+ROOT = TESTS.parent
+REAL = ROOT.parent / "shared" / "corpus" / "real"
+FORMATS: tuple[str, ...] = tuple(READERS)
+"""Every reader by name (text, html, pdf, docx, doc, rtf, jsdata)."""
+CONVERTER_FORMATS = ("doc", "rtf")
+"""Readers that run external converters (LibreOffice, antiword…): seconds per call."""
+
+FUZZ_SETTINGS = Settings(timeout_s=5.0, converter_timeout_s=10.0, max_bytes=16 * 1024 * 1024)
+"""Small budgets: a reader must finish (or give up with ``timeout``) within these."""
+SLACK_S = 10.0
+"""Allowed beyond the budget: the readers check their clock between steps, not preemptively."""
+MAX_RSS_MB = 1500
+"""Peak resident memory allowed to a child process reading one hostile document."""
+AS_LIMIT = 6 * 1024**3
+"""Address-space limit of a child (RLIMIT_AS): a runaway allocation fails instead of swapping."""
+
+
+# ------------------------------------------------------------------------------------- seeds
+
+
+def seed_inputs(*, real: bool = True, n_generated: int = 6) -> list[tuple[str, bytes]]:
+    """Real corpus files (when present), the reader fixtures, generated renderings and cached PDFs."""
+    out: list[tuple[str, bytes]] = []
+    if real and REAL.is_dir():
+        for p in sorted(REAL.iterdir()):
+            if p.suffix in (".html", ".txt", ".md", ".pdf") and p.stat().st_size < 2_000_000:
+                out.append((p.name, p.read_bytes()))
+    for p in sorted((TESTS / "fixtures").iterdir()):
+        if p.is_file() and p.suffix in (".html", ".pdf", ".docx", ".doc"):
+            out.append((p.name, p.read_bytes()))
+    for s in range(n_generated):
+        rep, v = generate(s), draw_variant(s)
+        out += [
+            (f"gen{s}.txt", render_pipe(rep, v).encode()),
+            (f"gen{s}.md", render_markdown(rep, v).encode()),
+            (f"gen{s}.tsv", render_tab(rep, v).encode("gb18030")),
+            (f"gen{s}.html", render_html(rep, v)),
+            (f"gen{s}.docx", render_docx(rep, v)),
+        ]
+    for p in sorted(CACHE.glob("*.pdf"))[:4]:
+        out.append((p.name, p.read_bytes()))
+    return out
+
+
+# ------------------------------------------------------------------------------------- mutators
+
+Mutator = Callable[[bytes, random.Random], bytes]
+
+
+def _span(data: bytes, rng: random.Random, most: int = 4096) -> tuple[int, int]:
+    if not data:
+        return 0, 0
+    a = rng.randrange(len(data))
+    return a, min(len(data), a + rng.randint(1, most))
+
+
+def truncate(data: bytes, rng: random.Random) -> bytes:
+    return data[: rng.randrange(len(data) + 1)] if data else data
+
+
+def flip_bytes(data: bytes, rng: random.Random) -> bytes:
+    b = bytearray(data)
+    for _ in range(rng.randint(1, 64)):
+        if b:
+            b[rng.randrange(len(b))] ^= 1 << rng.randrange(8)
+    return bytes(b)
+
+
+def overwrite(data: bytes, rng: random.Random) -> bytes:
+    a, z = _span(data, rng, 512)
+    return data[:a] + rng.randbytes(z - a) + data[z:]
+
+
+def insert_nuls(data: bytes, rng: random.Random) -> bytes:
+    b = bytearray(data)
+    for _ in range(rng.randint(1, 20)):
+        pos = rng.randint(0, len(b))
+        b[pos:pos] = b"\x00" * rng.choice((1, 2, 7, 100))
+    return bytes(b)
+
+
+def delete_range(data: bytes, rng: random.Random) -> bytes:
+    a, z = _span(data, rng, 20000)
+    return data[:a] + data[z:]
+
+
+def duplicate_range(data: bytes, rng: random.Random) -> bytes:
+    a, z = _span(data, rng, 2000)
+    times = rng.choice((2, 10, 200))
+    return data[:z] + data[a:z] * times + data[z:]
+
+
+def shuffle_lines(data: bytes, rng: random.Random) -> bytes:
+    lines = data.split(b"\n")
+    if len(lines) > 2:
+        i = rng.randrange(len(lines))
+        j = min(len(lines), i + rng.randint(2, 200))
+        part = lines[i:j]
+        rng.shuffle(part)
+        lines[i:j] = part
+    return b"\n".join(lines)
+
+
+def invalid_encoding(data: bytes, rng: random.Random) -> bytes:
+    """Broken UTF-8 sequences, a stray BOM, or a stretch re-encoded as GBK / UTF-16."""
+    pos = rng.randint(0, len(data))
+    kind = rng.randrange(4)
+    if kind == 0:
+        return data[:pos] + rng.choice((b"\xff", b"\xc3", b"\xe4\xb8", b"\xed\xa0\x80", b"\xf4\x90\x80\x80")) * rng.randint(1, 50) + data[pos:]
+    if kind == 1:
+        return data[:pos] + rng.choice((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) + data[pos:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data[:pos] + b"\x80\x81\x82" + data[pos:]
+    a = rng.randrange(len(text) + 1)
+    z = min(len(text), a + rng.randint(1, 2000))
+    enc = "gbk" if kind == 2 else "utf-16-le"
+    return text[:a].encode() + text[a:z].encode(enc, "replace") + text[z:].encode()
+
+
+def huge_cell(data: bytes, rng: random.Random) -> bytes:
+    pos = rng.randint(0, len(data))
+    blob = rng.choice((b"1" * 1_000_000, "很".encode() * 300_000, b"1 " * 400_000, b"|" * 200_000, b"<td>" * 100_000))
+    return data[:pos] + blob + data[pos:]
+
+
+BYTE_MUTATORS: tuple[Mutator, ...] = (
+    truncate,
+    flip_bytes,
+    overwrite,
+    insert_nuls,
+    delete_range,
+    duplicate_range,
+    shuffle_lines,
+    invalid_encoding,
+    huge_cell,
+)
+
+
+def mutate_zip(data: bytes, rng: random.Random) -> bytes:
+    """Mutate the parts of a DOCX (not the container): document.xml bytes or structure."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            parts = {n: zf.read(n) for n in zf.namelist()}
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return flip_bytes(data, rng)
+    name = "word/document.xml" if "word/document.xml" in parts else rng.choice(sorted(parts) or ["x"])
+    xml = parts.get(name, b"")
+    kind = rng.randrange(6)
+    if kind == 0:
+        xml = rng.choice(BYTE_MUTATORS)(xml, rng)
+    elif kind == 1:  # billion laughs
+        ents = '<!ENTITY a "lol">' + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+        xml = re.sub(rb"^(<\?xml[^>]*\?>)?", lambda m: (m.group(0) or b"") + f"<!DOCTYPE d [{ents}]>".encode(), xml, count=1)
+        xml = xml.replace(b"<w:t>", b"<w:t>&j;", 1)
+    elif kind == 2:  # huge spans
+        xml = re.sub(rb'w:val="\d+"', lambda m: b'w:val="' + str(rng.choice((0, 10**9, 2**31, -5))).encode() + b'"', xml)
+    elif kind == 3:  # deep nesting of tables
+        depth = rng.choice((50, 300, 3000))
+        nest = b"<w:tbl><w:tr><w:tc>" * depth + b"<w:p/>" + b"</w:tc></w:tr></w:tbl>" * depth
+        xml = xml.replace(b"<w:body>", b"<w:body>" + nest, 1)
+    elif kind == 4:  # many rows
+        row = b"<w:tr><w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc></w:tr>"
+        xml = xml.replace(b"</w:tbl>", row * rng.choice((1000, 100_000)) + b"</w:tbl>", 1)
+    else:  # NUL bytes and control characters inside text
+        xml = xml.replace(b"<w:t>", b"<w:t>\x00\x01\x1f", rng.randint(1, 10))
+    parts[name] = xml
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, b in parts.items():
+            zf.writestr(n, b)
+    return buf.getvalue()
+
+
+_REF = re.compile(rb"(\d+) 0 R")
+
+
+def mutate_pdf(data: bytes, rng: random.Random) -> bytes:
+    """Mutate a PDF's structure: references redirected (loops), xref offsets broken, /Count lies,
+    the trailer or %%EOF dropped, streams cut."""
+    kind = rng.randrange(6)
+    if kind == 0:  # redirect references: cycles through /Parent, /Kids, /Contents
+        objs = [int(m) for m in re.findall(rb"(\d+) 0 obj", data)] or [1]
+        return _REF.sub(lambda m: (str(rng.choice(objs)).encode() if rng.random() < 0.2 else m.group(1)) + b" 0 R", data)
+    if kind == 1:  # break xref offsets
+        return re.sub(rb"\d{10} 00000 n", lambda m: str(rng.randrange(10**10)).zfill(10).encode() + b" 00000 n", data)
+    if kind == 2:
+        return re.sub(rb"/Count \d+", b"/Count " + str(rng.choice((0, 10**9, -1))).encode(), data)
+    if kind == 3:
+        return data.replace(b"trailer", b"trai1er").replace(b"startxref", b"startxrex")
+    if kind == 4:  # a stream cut short (its /Length now lies)
+        i = data.find(b"stream", rng.randrange(max(len(data), 1)))
+        return data if i < 0 else data[: i + 10] + data[i + 10 + rng.randint(1, 5000) :]
+    return data.replace(b"/Kids [", b"/Kids [" + b"1 0 R " * rng.randint(1, 3), 1)
+
+
+def mutate(name: str, data: bytes, rng: random.Random) -> bytes:
+    """One to three mutations, structure-aware for DOCX and PDF half of the time."""
+    for _ in range(rng.randint(1, 3)):
+        if data.startswith(b"PK") and rng.random() < 0.5:
+            data = mutate_zip(data, rng)
+        elif data.lstrip()[:5] == b"%PDF-" and rng.random() < 0.5:
+            data = mutate_pdf(data, rng)
+        else:
+            data = rng.choice(BYTE_MUTATORS)(data, rng)
+    return data
+
+
+# ------------------------------------------------------------------------------------- runner
+
+
+@dataclass
+class Outcome:
+    fmt: str
+    """``auto`` (``extract``) or a reader name (``read_bytes(fmt=…)``)."""
+    kind: str
+    """``ok``, ``error`` (an OgiError) or ``crash``."""
+    code: str = ""
+    elapsed: float = 0.0
+    detail: str = ""
+
+    @property
+    def slow(self) -> bool:
+        budget = FUZZ_SETTINGS.converter_timeout_s if self.fmt in CONVERTER_FORMATS else FUZZ_SETTINGS.timeout_s
+        return self.elapsed > budget + SLACK_S
+
+
+def run(data: bytes, fmt: str, name: str = "fuzz", settings: Settings = FUZZ_SETTINGS) -> Outcome:
+    t0 = time.perf_counter()
+    try:
+        if fmt == "auto":
+            result = extract(data, name=name, settings=settings)
+            out = Outcome(fmt, "error" if result.error else "ok", result.error.code if result.error else result.status)
+        else:
+            read_bytes(data, source=name, fmt=fmt, settings=settings)
+            out = Outcome(fmt, "ok")
+    except OgiError as exc:
+        out = Outcome(fmt, "error", exc.code)
+    except BaseException as exc:  # the contract: nothing else may escape
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        out = Outcome(fmt, "crash", type(exc).__name__, detail="".join(traceback.format_exception(exc, limit=6))[-2000:])
+    out.elapsed = time.perf_counter() - t0
+    return out
+
+
+# ------------------------------------------------------------------------------------- structural cases
+
+
+def _pdf(objects: dict[int, bytes], *, root: int = 1, xref: bool = True, size: int | None = None) -> bytes:
+    """A minimal PDF from ``{number: object body}`` (correct xref unless ``xref`` is false)."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets: dict[int, int] = {}
+    for n in sorted(objects):
+        offsets[n] = len(out)
+        out += b"%d 0 obj\n" % n + objects[n] + b"\nendobj\n"
+    start = len(out)
+    count = size or max(objects) + 1
+    if xref:
+        out += b"xref\n0 %d\n0000000000 65535 f \n" % count
+        for n in range(1, count):
+            out += b"%010d 00000 n \n" % offsets.get(n, 0)
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (count, root, start)
+    return bytes(out)
+
+
+_PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
+_FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+def _stream(content: bytes) -> bytes:
+    return b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"
+
+
+def _text_content(lines: int = 40) -> bytes:
+    return b"BT /F1 10 Tf 50 800 Td " + b"(2023 report 1 2 3) Tj 0 -14 Td " * lines + b"ET"
+
+
+def structural_cases() -> dict[str, Callable[[], bytes]]:
+    """Hostile inputs by name (built on demand: some are tens of MB)."""
+    head = "<p>某某县2023年政府信息公开工作年度报告</p><p>三、收到和处理政府信息公开申请情况</p>"
+    t3_header = "<tr><td>申请人情况</td><td>自然人</td><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td><td>总计</td></tr>"
+    title = "某某县2023年政府信息公开工作年度报告\n本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。\n"
+    cases: dict[str, Callable[[], bytes]] = {
+        # HTML
+        "html-deep-divs": lambda: ("<html><body>" + "<div>" * 200_000 + head + "</div>" * 200_000 + "</body></html>").encode(),
+        "html-deep-tables": lambda: ("<html><body>" + "<table><tr><td>" * 5000 + head + "</td></tr></table>" * 5000 + "</body></html>").encode(),
+        "html-deep-unclosed": lambda: ("<html><body>" + "<span><b><i>" * 100_000 + head).encode(),
+        "html-100k-rows": lambda: (
+            f"<html><body>{head}<table>{t3_header}" + "".join(f"<tr><td>{i}.属于国家秘密</td>" + "<td>1</td>" * 7 + "</tr>" for i in range(100_000)) + "</table></body></html>"
+        ).encode(),
+        "html-huge-spans": lambda: (
+            f"<html><body>{head}<table>{t3_header}" + '<tr><td rowspan="999999" colspan="999999">一、本年新收政府信息公开申请数量</td>' + "<td>1</td>" * 7 + "</tr>"
+            + "<tr><td colspan='1000'>1</td></tr>" * 20_000 + "</table></body></html>"
+        ).encode(),
+        "html-huge-cell": lambda: (f"<html><body>{head}<table>{t3_header}<tr><td>一、本年新收</td><td>" + "1" * 5_000_000 + "</td></tr></table></body></html>").encode(),
+        "html-nul-bytes": lambda: (f"<html><body>{head}".encode() + b"\x00" * 2_000_000 + b"</body></html>"),
+        "html-invalid-utf8": lambda: (f"<html><head><meta charset='utf-8'></head><body>{head}".encode() + b"\xff\xfe\xc3\x28" * 200_000),
+        "html-gbk-label-utf16-bytes": lambda: (f"<html><head><meta charset='gb2312'></head><body>{head}" * 2000).encode("utf-16-le"),
+        # text
+        "text-100k-rows": lambda: (title + "申请人情况 | 自然人 | 总计 |\n" + "".join(f"{i}.属于国家秘密 | 1 | 1 | 1 | 1 | 1 | 1 | 7 |\n" for i in range(100_000))).encode(),
+        "text-huge-cell": lambda: (title + "一、本年新收政府信息公开申请数量 | " + "1" * 8_000_000 + " |\n").encode(),
+        "text-long-run": lambda: (title + "三、收到和处理政府信息公开申请情况 申请人情况 一、本年新收政府信息公开申请数量" + "1 " * 4_000_000).encode(),
+        "text-one-line-labels": lambda: (title + "三、收到和处理政府信息公开申请情况 申请人情况 " + "一、本年新收政府信息公开申请数量 1 " * 300_000).encode(),
+        "text-million-pipes": lambda: (title + "|" * 5_000_000 + "\n").encode(),
+        "text-million-tabs": lambda: (title + "1\t" * 3_000_000 + "\n").encode(),
+        "text-nul-bytes": lambda: title.encode() + b"\x00" * 1_000_000,
+        "text-invalid-utf8": lambda: title.encode() + b"\xff\xc3\x28\xa0\xa1" * 1_000_000,
+        "text-mixed-encodings": lambda: (title.encode("gbk") + title.encode("utf-8") + title.encode("utf-16")) * 20_000,
+        "js-huge-string": lambda: ('let content = "<p>2023年某某县政府信息公开工作年度报告</p><table>' + "<tr><td>1</td></tr>" * 300_000 + '</table>";').encode(),
+        "js-unterminated": lambda: ('var x = "<table><p>' + "\\u003c" * 2_000_000).encode(),
+        # DOCX
+        "docx-billion-laughs": lambda: _docx_with(lambda xml: _laughs(xml)),
+        "docx-zip-bomb": _docx_bomb,
+        "docx-deep-tables": lambda: _docx_with(lambda xml: xml.replace(b"<w:body>", b"<w:body>" + b"<w:tbl><w:tr><w:tc>" * 10_000 + b"<w:p/>" + b"</w:tc></w:tr></w:tbl>" * 10_000, 1)),
+        "docx-100k-rows": lambda: _docx_with(lambda xml: xml.replace(b"</w:tbl>", b"<w:tr><w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc></w:tr>" * 100_000 + b"</w:tbl>", 1)),
+        "docx-huge-spans": lambda: _docx_with(lambda xml: re.sub(rb'(w:gridSpan w:val=")\d+', rb"\g<1>2147483647", xml).replace(b"<w:tcPr>", b'<w:tcPr><w:gridSpan w:val="999999999"/>', 50)),
+        "docx-many-entries": _docx_many_entries,
+        "docx-nul-text": lambda: _docx_with(lambda xml: xml.replace(b"<w:t>", b"<w:t>\x00", 100)),
+        # PDF
+        "pdf-kids-loop": lambda: _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>", 3: _PAGE, 4: _stream(_text_content()), 5: _FONT}),
+        "pdf-parent-loop": lambda: _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 /Parent 3 0 R >>", 3: _PAGE.replace(b"/Parent 2 0 R", b"/Parent 3 0 R"), 4: _stream(_text_content()), 5: _FONT}),
+        "pdf-ref-cycle": lambda: _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", 3: _PAGE.replace(b"/Contents 4 0 R", b"/Contents 6 0 R"), 4: _stream(_text_content()), 5: _FONT, 6: b"7 0 R", 7: b"6 0 R"}),
+        "pdf-broken-xref": lambda: re.sub(rb"\d{10} 00000 n", b"9999999999 00000 n", _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", 3: _PAGE, 4: _stream(_text_content()), 5: _FONT})),
+        "pdf-no-xref": lambda: _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", 3: _PAGE, 4: _stream(_text_content()), 5: _FONT}, xref=False),
+        "pdf-count-lies": lambda: _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 2000000000 >>", 3: _PAGE, 4: _stream(_text_content()), 5: _FONT}),
+        "pdf-deep-arrays": lambda: _pdf({1: b"<< /Type /Catalog /Pages 2 0 R /X " + b"[" * 100_000 + b"]" * 100_000 + b" >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", 3: _PAGE, 4: _stream(_text_content()), 5: _FONT}),
+        "pdf-huge-content": lambda: _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", 3: _PAGE, 4: _stream(_text_content(400_000)), 5: _FONT}),
+        "pdf-many-paths": lambda: _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", 3: _PAGE, 4: _stream(b"0.5 w " + b"10 10 m 500 800 l S 10 10 200 300 re S " * 100_000 + _text_content()), 5: _FONT}),
+        "pdf-2000-pages": _pdf_many_pages,
+        "pdf-truncated": lambda: (CACHE / "2021-s1-v11-html-small.pdf").read_bytes()[:50_000],
+    }
+    return cases
+
+
+def _base_docx() -> bytes:
+    return render_docx(generate(1), draw_variant(1))
+
+
+def _docx_with(edit: Callable[[bytes], bytes]) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(_base_docx())) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["word/document.xml"] = edit(parts["word/document.xml"])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, b in parts.items():
+            zf.writestr(n, b)
+    return buf.getvalue()
+
+
+def _laughs(xml: bytes) -> bytes:
+    ents = '<!ENTITY a "lol">' + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+    xml = re.sub(rb"^<\?xml[^>]*\?>", lambda m: m.group(0) + f"<!DOCTYPE w:document [{ents}]>".encode(), xml, count=1)
+    return xml.replace(b"<w:t>", b"<w:t>&j;", 1)
+
+
+def _docx_bomb() -> bytes:
+    """document.xml inflating to 200 MB of whitespace from a few hundred KB."""
+    with zipfile.ZipFile(io.BytesIO(_base_docx())) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    xml = parts["word/document.xml"]
+    parts["word/document.xml"] = xml.replace(b"<w:body>", b"<w:body>" + b" " * 200_000_000, 1)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for n, b in parts.items():
+            zf.writestr(n, b)
+    return buf.getvalue()
+
+
+def _docx_many_entries() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_base_docx())) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        for n in src.namelist():
+            zf.writestr(n, src.read(n))
+        for i in range(20_000):
+            zf.writestr(f"junk/{i}.xml", b"<x/>")
+    return buf.getvalue()
+
+
+def _pdf_many_pages() -> bytes:
+    n = 2000
+    objects: dict[int, bytes] = {1: b"<< /Type /Catalog /Pages 2 0 R >>", 4: _stream(_text_content()), 5: _FONT}
+    kids = b" ".join(b"%d 0 R" % (10 + i) for i in range(n))
+    objects[2] = b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % n
+    for i in range(n):
+        objects[10 + i] = _PAGE
+    return _pdf(objects)
+
+
+def run_case(name: str, fmts: tuple[str, ...] = ("auto", *FORMATS)) -> dict[str, object]:
+    """Build one structural case and read it every way (called in the child process)."""
+    data = structural_cases()[name]()
+    outcomes = [asdict(run(data, f, name=name)) for f in fmts]
+    return {"case": name, "bytes": len(data), "outcomes": outcomes, "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+
+
+def run_case_isolated(name: str, fmts: tuple[str, ...] | None = None, *, timeout: float = 600) -> dict[str, object]:
+    """:func:`run_case` in a child process under RLIMIT_AS; a child killed or out of memory is a crash."""
+    cmd = [sys.executable, "-m", "tests.gen.fuzz", "--case", name]
+    if fmts:
+        cmd += ["--formats", ",".join(fmts)]
+    try:
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"case": name, "crash": f"child did not finish within {timeout:g} s"}
+    if proc.returncode != 0:
+        return {"case": name, "crash": f"child exited {proc.returncode}: {proc.stderr[-1500:]}"}
+    result: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (AS_LIMIT, AS_LIMIT))
+
+
+if __name__ == "__main__":
+    import argparse
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--case", required=True)
+    ap.add_argument("--formats", default="")
+    args = ap.parse_args()
+    _limit_memory()
+    chosen = tuple(f for f in args.formats.split(",") if f) or ("auto", *FORMATS)
+    print(json.dumps(run_case(args.case, chosen), ensure_ascii=False))
