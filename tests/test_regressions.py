@@ -8,6 +8,8 @@ import time
 import tracemalloc
 from collections.abc import Callable
 
+import pytest
+
 from extractor import extract
 from extractor.document import Cell, Provenance, Table
 from extractor.readers import read_bytes
@@ -322,3 +324,20 @@ def test_pdf_page_showing_millions_of_characters_is_read_in_bounded_time() -> No
     doc = read_bytes(data, source="huge.pdf", fmt="pdf")
     assert time.perf_counter() - t0 < 30
     assert any(w.startswith("page_truncated") for w in doc.warnings)
+
+
+def test_docx_with_corrupt_deflate_data_is_a_corrupt_document() -> None:
+    """Fuzzing: flipped bits inside word/document.xml's deflate stream raised ``zlib.error``."""
+    from test_reader_docx import make_docx
+
+    from extractor.errors import CorruptDocument
+
+    body = "".join(f"<w:p><w:r><w:t>第{i}段 政府信息公开工作年度报告</w:t></w:r></w:p>" for i in range(400))
+    data = bytearray(make_docx(body))
+    start = data.find(b"word/document.xml") + len("word/document.xml") + 200  # inside its compressed data
+    for i in range(start, start + 40):
+        data[i] ^= 0x5A
+    result = extract(bytes(data), name="bad.docx")
+    assert result.error is not None and result.error.code == "corrupt"
+    with pytest.raises(CorruptDocument):
+        read_bytes(bytes(data), source="bad.docx", fmt="docx")

@@ -19,6 +19,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from lxml import etree
@@ -105,7 +106,7 @@ def _read_part(zf: zipfile.ZipFile, name: str, source: str) -> bytes:
     try:
         with zf.open(info) as fh:
             raw = fh.read(MAX_PART_BYTES + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise CorruptDocument(f"{name} cannot be inflated: {exc}", source=source) from exc
     if len(raw) > MAX_PART_BYTES:
         raise FileTooLarge(f"{name} inflates past {MAX_PART_BYTES:,} bytes: refusing", source=source)
