@@ -312,18 +312,26 @@ def test_hostile_spans_do_not_build_a_huge_dense_grid() -> None:
     assert _peak_mib(lambda: extract(data, name="spans.html")) < 150
 
 
-def test_pdf_page_showing_millions_of_characters_is_read_in_bounded_time() -> None:
+def test_pdf_page_showing_millions_of_characters_is_read_in_bounded_time_and_memory() -> None:
     """Fuzzing: a one-page PDF whose content stream shows 7.6 million characters kept the reader
-    busy for minutes (the time budget is checked between pages): a page is now read up to
-    100,000 characters, with a ``page_truncated`` warning."""
+    busy for minutes at 1 GB (pdfium's text page, and the time budget is checked between pages).
+    A page with more than 50,000 text objects is now skipped (``page_skipped``; a document of
+    nothing else is ``too_large``), and a page is read up to 100,000 characters (``page_truncated``)."""
     from gen.fuzz import _FONT, _PAGE, _pdf, _stream, _text_content
 
-    page = _stream(_text_content(150_000))
-    data = _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", 3: _PAGE, 4: page, 5: _FONT})
+    from extractor.errors import FileTooLarge
+
+    def one_page(content: bytes) -> bytes:
+        pages = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+        return _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: pages, 3: _PAGE, 4: _stream(content), 5: _FONT})
+
     t0 = time.perf_counter()
-    doc = read_bytes(data, source="huge.pdf", fmt="pdf")
-    assert time.perf_counter() - t0 < 30
+    with pytest.raises(FileTooLarge):
+        read_bytes(one_page(_text_content(150_000)), source="objects.pdf", fmt="pdf")
+    lines = (b"(" + b"1" * 1000 + b") Tj 0 -1 Td ") * 150  # 150 text objects, 150,000 characters
+    doc = read_bytes(one_page(b"BT /F1 1 Tf 10 800 Td " + lines + b"ET"), source="chars.pdf", fmt="pdf")
     assert any(w.startswith("page_truncated") for w in doc.warnings)
+    assert time.perf_counter() - t0 < 30
 
 
 def test_docx_with_corrupt_deflate_data_is_a_corrupt_document() -> None:
@@ -341,3 +349,14 @@ def test_docx_with_corrupt_deflate_data_is_a_corrupt_document() -> None:
     assert result.error is not None and result.error.code == "corrupt"
     with pytest.raises(CorruptDocument):
         read_bytes(bytes(data), source="bad.docx", fmt="docx")
+
+
+def test_html_page_of_millions_of_tags_is_refused_before_parsing() -> None:
+    """Fuzzing: libxml2's tree of an 11 MB page of 900,000 elements took 600 MB before any cell was
+    read; pages with more tags than 10 per allowed table cell are now refused up front."""
+    from extractor.settings import Settings
+
+    data = ("<html><body><p>某某县2023年政府信息公开工作年度报告</p>" + "<b>1</b>" * 60_000 + "</body></html>").encode()
+    result = extract(data, name="tags.html", settings=Settings(max_cells=10_000))
+    assert result.error is not None and result.error.code == "too_large"
+    assert "tags" in result.error.message

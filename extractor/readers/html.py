@@ -35,7 +35,7 @@ from lxml import etree
 
 from extractor.budget import Budget
 from extractor.document import Block, Cell, Document, Paragraph, Provenance, Table
-from extractor.errors import EmptyInput
+from extractor.errors import EmptyInput, FileTooLarge
 from extractor.readers.decode import decode_bytes
 from extractor.settings import Settings
 
@@ -45,6 +45,9 @@ El = Any
 """An lxml element (lxml ships no type information)."""
 
 MAX_COLSPAN = 1000  # the HTML standard's own clamp for colspan
+MAX_TAGS_PER_CELL = 10
+"""Pages with more than this many ``<`` per allowed table cell (``Settings.max_cells``) are refused
+before parsing: libxml2's tree costs a few hundred bytes per element."""
 
 
 def _words(spec: str) -> frozenset[str]:
@@ -103,6 +106,9 @@ def read(data: bytes, *, source: str, settings: Settings) -> Document:
     """Read an HTML page into a :class:`Document` (reader ``html``)."""
     if not data.strip():
         raise EmptyInput("the input is empty", source=source)
+    tags = data.count(b"<")
+    if tags > MAX_TAGS_PER_CELL * settings.max_cells:  # the parse tree alone would take gigabytes
+        raise FileTooLarge(f"the page has {tags:,} tags (limit {MAX_TAGS_PER_CELL * settings.max_cells:,})", source=source)
     text, encoding = decode_bytes(data, source=source)
     # In ASCII-compatible encodings a control character is a control byte: look for it in C.
     ascii_based = not encoding.startswith(("utf-16", "utf-32"))

@@ -38,7 +38,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractor.document import BBox, Cell, Document, Paragraph, Provenance, Table
-from extractor.errors import CorruptDocument, EncryptedDocument, NeedsOCR, ReadTimeout
+from extractor.errors import CorruptDocument, EncryptedDocument, FileTooLarge, NeedsOCR, ReadTimeout
 from extractor.settings import DEFAULT_SETTINGS, Settings
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -73,6 +73,9 @@ EDGE_TOL = 2.0
 STITCH_TOL = 4.5
 """How far the column edges of a table continued on the next page may move."""
 MAX_EDGES = 4000
+MAX_PAGE_TEXT_OBJECTS = 50_000
+"""A page with more text objects is not read at all (``page_skipped`` warning): pdfium's text page
+for it would take about 100 bytes per character (a 400,000-object page: 700 MB)."""
 MAX_PAGE_CHARS = 100_000
 """Characters read per page (a dense A4 page holds a few thousand; a hostile content stream can
 show millions, each costing pdfium calls and a Python object): the rest is dropped with a warning."""
@@ -136,6 +139,8 @@ class PageData:
     """The page's last paragraph runs to the right margin (it may continue on the next page)."""
     starts_continued: bool = False
     """The page's first paragraph starts at the left margin, not indented (it may continue one)."""
+    note: str = ""
+    """A ``page_skipped`` / ``page_truncated`` warning for a page too large to read whole."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -174,15 +179,16 @@ def _read(data: bytes, source: str, settings: Settings) -> Document:
                     f"reading stopped at page {index + 1} of {n_pages} after {settings.timeout_s:g} s", source=source
                 )
             page = _load_page(pdf, index, source)
-            n_chars = pdfium_c.FPDFText_CountChars(page.textpage.raw)
-            if n_chars > MAX_PAGE_CHARS:
-                doc.warnings.append(f"page_truncated: page {index + 1} shows {n_chars:,} characters; read the first {MAX_PAGE_CHARS:,}")
+            if page.data.note:
+                doc.warnings.append(page.data.note)
             pages.append(page.data)
             if TABLE_KEYWORDS.search(page.data.text) or prev_table_open or heading_before:
                 _find_tables(page, doc, heading_before=heading_before)
             prev_table_open = _table_reaches_bottom(page.data)
             heading_before = bool(TABLE_HEADINGS.search(page.data.text[-60:]))
             page.close()
+        if not any(p.chars for p in pages) and any(p.note.startswith("page_skipped") for p in pages):
+            raise FileTooLarge(f"every page with content is too large to read ({pages[0].note})", source=source)
         if not any(p.chars for p in pages):
             raise NeedsOCR(
                 f"the PDF has no text layer ({n_pages} page(s) of images or outlines): run OCR on it first",
@@ -220,27 +226,34 @@ def _open(data: bytes, source: str) -> pdfium.PdfDocument:
 class _Page:
     """A loaded pdfium page with its coordinate transform to pdfplumber's top-left convention."""
 
-    def __init__(self, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, data: PageData, to_top: Matrix) -> None:
+    def __init__(self, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage | None, data: PageData, to_top: Matrix) -> None:
         self.page = page
         self.textpage = textpage
         self.data = data
         self.to_top = to_top
 
     def close(self) -> None:
-        self.textpage.close()
+        if self.textpage is not None:
+            self.textpage.close()
         self.page.close()
 
 
 def _load_page(pdf: pdfium.PdfDocument, index: int, source: str) -> _Page:
     try:
         page = pdf[index]
-        textpage = page.get_textpage()
+        n_text = _text_objects(page)
+        textpage = page.get_textpage() if n_text <= MAX_PAGE_TEXT_OBJECTS else None
     except pdfium.PdfiumError as exc:
         raise CorruptDocument(f"page {index + 1} cannot be parsed: {exc}", source=source) from exc
     left, bottom, right, top = page.get_cropbox()
     rotation = page.get_rotation() % 360
     to_top = _display_matrix(left, bottom, right, top, rotation)
     width, height = (right - left, top - bottom) if rotation in (0, 180) else (top - bottom, right - left)
+    if textpage is None:
+        note = f"page_skipped: page {index + 1} holds more than {MAX_PAGE_TEXT_OBJECTS:,} text objects"
+        return _Page(page, None, PageData(index + 1, width, height, [], "", note=note), to_top)
+    n_chars = pdfium_c.FPDFText_CountChars(textpage.raw)
+    note = f"page_truncated: page {index + 1} shows {n_chars:,} characters; read the first {MAX_PAGE_CHARS:,}" if n_chars > MAX_PAGE_CHARS else ""
     chars = _chars(textpage, to_top)
     if rotation in (90, 270) and _runs_vertically(chars):
         # content drawn upright in user space and only displayed rotated: read it unrotated
@@ -248,7 +261,22 @@ def _load_page(pdf: pdfium.PdfDocument, index: int, source: str) -> _Page:
         width, height = right - left, top - bottom
         chars = _chars(textpage, to_top)
     text = "".join(c.text for c in chars)
-    return _Page(page, textpage, PageData(index + 1, width, height, chars, text), to_top)
+    return _Page(page, textpage, PageData(index + 1, width, height, chars, text, note=note), to_top)
+
+
+def _text_objects(page: pdfium.PdfPage) -> int:
+    """Text objects on the page, counted only up to just past :data:`MAX_PAGE_TEXT_OBJECTS`."""
+    raw = page.raw
+    n = int(pdfium_c.FPDFPage_CountObjects(raw))
+    if n <= MAX_PAGE_TEXT_OBJECTS:
+        return n
+    found = 0
+    for i in range(n):
+        if pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(raw, i)) == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            found += 1
+            if found > MAX_PAGE_TEXT_OBJECTS:
+                break
+    return found
 
 
 def _runs_vertically(chars: list[Char]) -> bool:
