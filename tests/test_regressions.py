@@ -360,3 +360,18 @@ def test_html_page_of_millions_of_tags_is_refused_before_parsing() -> None:
     result = extract(data, name="tags.html", settings=Settings(max_cells=10_000))
     assert result.error is not None and result.error.code == "too_large"
     assert "tags" in result.error.message
+
+
+def test_numbers_of_a_million_digits_are_text_not_a_crash() -> None:
+    """Fuzzing: a cell, a flattened run or a sentence holding a number of 900,000 digits raised
+    ``ValueError: Exceeds the limit (4300 digits) for integer string conversion``."""
+    big = "9" * 900_000
+    cases = [
+        _report("三、收到和处理政府信息公开申请情况\n申请人情况 | 自然人 | 总计 |\n一、本年新收政府信息公开申请数量 | " + big + " | 1 |\n"),
+        _report("二、主动公开政府信息情况\n第二十条第（五）项\n信息内容 本年处理决定数量\n行政许可 " + big + "\n"),
+        _report("共收到政府信息公开申请" + big + "件。发生行政诉讼" + big + "件。现行有效规范性文件" + big + "件。\n"),
+        _report("", title="某某县2016年政府信息公开工作年度报告").replace(b"\xe4\xb8\x80", ("主动公开信息" + big + "条").encode(), 1),
+        f"<html><body><p>某某县2023年政府信息公开工作年度报告</p><table><tr><td colspan='{big[:5000]}'>申请人情况</td></tr></table></body></html>".encode(),
+    ]
+    for data in cases:
+        extract(data, name="big.html" if data.startswith(b"<") else "big.txt")  # no exception escapes

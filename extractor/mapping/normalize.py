@@ -114,8 +114,12 @@ _PLACEHOLDERS: dict[str, CellState] = {
     "〇": CellState.ZERO,
 }
 
+MAX_DIGITS = 300
+"""Longest digit string read as a number. Glued cells of a flattened row reach ~180 digits
+(15 cells of up to 12); anything longer is text. Python refuses ``int()`` of over 4,300 digits."""
+
 _NUMBER = re.compile(
-    r"""^(?P<sign>[-+−])?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*
+    r"""^(?P<sign>[-+−])?\s*(?P<num>\d{1,3}(?:,\d{3}){1,99}(?:\.\d{1,300})?|\d{1,300}(?:\.\d{1,300})?|\.\d{1,300})\s*
         (?P<unit>万元|亿元|元|件|条|个|笔|项|次|人次|%|％)?$""",
     re.VERBOSE,
 )

@@ -27,7 +27,7 @@ from extractor.mapping.catalog import (
     T4_COLUMNS,
     T4_GROUPS,
 )
-from extractor.mapping.normalize import CellState, parse_cell, to_number
+from extractor.mapping.normalize import MAX_DIGITS, CellState, parse_cell, to_number
 from extractor.mapping.split import (
     Candidate,
     candidate_splits,
@@ -357,7 +357,7 @@ def _split_t2(
     item = prefix.split(".")[1]
     decimals = [i for i, c in enumerate(cols) if (item, c) in T2_DECIMAL_COLUMNS]
     negatives = [i for i, c in enumerate(cols) if c == "change"]
-    if len(parsed.chunks) == len(cols):  # the printed spaces already separate the cells
+    if len(parsed.chunks) == len(cols) and all(len(c) <= MAX_DIGITS for c in parsed.chunks):  # spaces separate the cells
         vals = [to_number(c.lstrip("-−"), "-" if c[0] in "-−" else "") for c in parsed.chunks]
         return [
             _inferred(f"{prefix}.{c}", v, hit, unit if i in decimals or len(cols) == 1 else None).model_copy(
@@ -403,7 +403,7 @@ def narrative_numbers_for(item_cores: Sequence[str], prose: str) -> set[int | fl
     (``现行有效行政规范性文件698件``, ``制发的规范性文件88件``)."""
     out: set[int | float] = set()
     for core in item_cores:
-        for m in re.finditer(re.escape(core) + r"[^。；，,\d]{0,8}?(\d+(?:\.\d+)?)\s*[件条个项]", prose):
+        for m in re.finditer(re.escape(core) + r"[^。；，,\d]{0,8}?(\d{1,15}(?:\.\d{1,6})?)(?![\d.])\s*[件条个项]", prose):
             num = m.group(1)
             out.add(float(num) if "." in num else int(num))
     return out

@@ -228,8 +228,8 @@ def _soft_le(code: str, a: Figure, b: Figure, text: str, out: list[Finding]) -> 
     )
 
 
-_RECEIVED = re.compile(r"(?:共|全年|累计|本年度?|今年)?(?:收到|受理|新收)[^。；，,]{0,20}?申请[^。；，,\d]{0,6}?(\d+)\s*[件个条份]")
-_LITIGATION = re.compile(r"行政诉讼(?:案件)?(?:数为|共)?\s*(\d+)\s*[件起]")
+_RECEIVED = re.compile(r"(?:共|全年|累计|本年度?|今年)?(?:收到|受理|新收)[^。；，,]{0,20}?申请[^。；，,\d]{0,6}?(\d{1,15})(?!\d)\s*[件个条份]")
+_LITIGATION = re.compile(r"行政诉讼(?:案件)?(?:数为|共)?\s*(\d{1,15})(?!\d)\s*[件起]")
 
 
 def check_narrative(report: Report, section_text: str, out: list[Finding]) -> None:
