@@ -428,25 +428,37 @@ def _pdf_many_pages() -> bytes:
 
 
 def run_case(name: str, fmts: tuple[str, ...] = ("auto", *FORMATS)) -> dict[str, object]:
-    """Build one structural case and read it every way (called in the child process)."""
+    """Build one structural case and read it every way (in the child process); ``own`` in
+    ``fmts`` stands for the case's own reader."""
     data = structural_cases()[name]()
-    outcomes = [asdict(run(data, f, name=name)) for f in fmts]
+    fmts = tuple(own_format(name) if f == "own" else f for f in fmts)
+    outcomes = [asdict(run(data, f, name=name)) for f in dict.fromkeys(fmts)]
     return {"case": name, "bytes": len(data), "outcomes": outcomes, "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
 
 
-def run_case_isolated(name: str, fmts: tuple[str, ...] | None = None, *, timeout: float = 600) -> dict[str, object]:
-    """:func:`run_case` in a child process under RLIMIT_AS; a child killed or out of memory is a crash."""
-    cmd = [sys.executable, "-m", "tests.gen.fuzz", "--case", name]
+def own_format(case: str) -> str:
+    """The reader a structural case is written for (its name's prefix)."""
+    prefix = case.split("-")[0]
+    return {"js": "jsdata"}.get(prefix, prefix)
+
+
+def run_cases_isolated(names: list[str], fmts: tuple[str, ...] | None = None, *, timeout: float = 900) -> list[dict[str, object]]:
+    """:func:`run_case` for each name, in one child process under RLIMIT_AS (``max_rss_mb`` is the
+    child's peak so far). A child killed, out of memory or out of time is a crash of every case."""
+    cmd = [sys.executable, "-m", "tests.gen.fuzz", "--case", ",".join(names)]
     if fmts:
         cmd += ["--formats", ",".join(fmts)]
     try:
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        return {"case": name, "crash": f"child did not finish within {timeout:g} s"}
+        return [{"case": n, "crash": f"child did not finish within {timeout:g} s"} for n in names]
     if proc.returncode != 0:
-        return {"case": name, "crash": f"child exited {proc.returncode}: {proc.stderr[-1500:]}"}
-    result: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return result
+        return [{"case": n, "crash": f"child exited {proc.returncode}: {proc.stderr[-1500:]}"} for n in names]
+    return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+
+
+def run_case_isolated(name: str, fmts: tuple[str, ...] | None = None, *, timeout: float = 600) -> dict[str, object]:
+    return run_cases_isolated([name], fmts, timeout=timeout)[0]
 
 
 def _limit_memory() -> None:
@@ -462,4 +474,5 @@ if __name__ == "__main__":
     args = ap.parse_args()
     _limit_memory()
     chosen = tuple(f for f in args.formats.split(",") if f) or ("auto", *FORMATS)
-    print(json.dumps(run_case(args.case, chosen), ensure_ascii=False))
+    for case in args.case.split(","):
+        print(json.dumps(run_case(case, chosen), ensure_ascii=False), flush=True)

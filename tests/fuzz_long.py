@@ -1,0 +1,167 @@
+"""The long fuzz run: mutated inputs through every reader for a given time, plus every hostile
+structural case against every reader. From the repository root::
+
+    python -m tests.fuzz_long --minutes 10                 # 2 workers, no converters
+    python -m tests.fuzz_long --minutes 60 --workers 4 --converters --out /tmp/fuzz
+
+Each worker process runs under RLIMIT_AS (``tests.gen.fuzz.AS_LIMIT``) and loops: pick a seed input
+(real corpus files when present, reader fixtures, generated renderings, cached PDFs), mutate it
+(bytes and structure), read it with ``extract`` and with ``read_bytes(fmt=…)`` for each reader.
+A crash (any exception that is not an ``OgiError``), a call over its time budget, or a worker that
+dies (segfault, out of memory) is saved under ``--out`` with its input; the input being read is
+written to ``current-<worker>.bin`` first, so even a hard crash leaves it behind. Exit status 1
+when anything crashed.
+
+The short pass that runs in CI is ``tests/test_fuzz.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import multiprocessing as mp
+import random
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from .gen.fuzz import (
+    CONVERTER_FORMATS,
+    FORMATS,
+    MAX_RSS_MB,
+    _limit_memory,
+    mutate,
+    run,
+    run_cases_isolated,
+    seed_inputs,
+    structural_cases,
+)
+
+
+def _worker(wid: int, seed: int, until: float, converters: bool, out: Path, queue: Any) -> None:
+    _limit_memory()
+    rng = random.Random(seed)
+    seeds = seed_inputs(n_generated=8)
+    fmts = ["auto", *(f for f in FORMATS if f not in CONVERTER_FORMATS)]
+    current = out / f"current-{wid}.bin"
+    execs = 0
+    while time.time() < until:
+        name, data = rng.choice(seeds)
+        mutated = mutate(name, data, rng)
+        current.write_bytes(mutated)
+        chosen = fmts + ([rng.choice(CONVERTER_FORMATS)] if converters and rng.random() < 0.05 else [])
+        for fmt in chosen:
+            o = run(mutated, fmt, name=name)
+            execs += 1
+            if o.kind == "crash" or o.slow:
+                digest = hashlib.sha1(mutated).hexdigest()[:12]
+                (out / f"{o.kind}-{digest}.bin").write_bytes(mutated)
+                detail = o.detail or f"{o.elapsed:.1f} s over the budget"
+                (out / f"{o.kind}-{digest}.txt").write_text(f"seed input {name}, reader {fmt}\n{detail}\n", encoding="utf-8")
+                key = o.detail.strip().splitlines()[-1][:160] if o.kind == "crash" else f"slow {fmt}"
+                queue.put(("bad", wid, o.kind, fmt, key, digest))
+        if execs >= 200:
+            queue.put(("execs", wid, execs))
+            execs = 0
+    queue.put(("execs", wid, execs))
+    current.unlink(missing_ok=True)
+
+
+def _structural(out: Path) -> tuple[int, list[str]]:
+    names = list(structural_cases())
+    problems: list[str] = []
+    execs = 0
+    for name in names:
+        r = run_cases_isolated([name])[0]
+        if "crash" in r:
+            problems.append(f"{name}: {r['crash']}")
+            continue
+        for o in r["outcomes"]:  # type: ignore[attr-defined]
+            execs += 1
+            if o["kind"] == "crash":
+                problems.append(f"{name} {o['fmt']}: {o['detail'][-400:]}")
+            elif o["elapsed"] > 15 + (10 if o["fmt"] in CONVERTER_FORMATS else 0):
+                problems.append(f"{name} {o['fmt']}: {o['elapsed']:.1f} s")
+        if int(r["max_rss_mb"]) > MAX_RSS_MB:  # type: ignore[call-overload]
+            problems.append(f"{name}: peak RSS {r['max_rss_mb']} MB")
+        print(f"  structural {name}: {r['bytes']:,} bytes, peak {r['max_rss_mb']} MB", flush=True)
+    (out / "structural.txt").write_text("\n".join(problems) + "\n", encoding="utf-8")
+    return execs, problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--minutes", type=float, default=10.0)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=int(time.time()))
+    ap.add_argument("--out", type=Path, default=Path("fuzz-out"))
+    ap.add_argument("--converters", action="store_true", help="also the doc/rtf readers (LibreOffice per call: slow)")
+    ap.add_argument("--no-structural", action="store_true")
+    args = ap.parse_args(argv)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    execs = 0
+    problems: list[str] = []
+    if not args.no_structural:
+        print("structural cases (each in a child process under RLIMIT_AS):", flush=True)
+        n, problems = _structural(out)
+        execs += n
+    until = time.time() + args.minutes * 60
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    procs = {
+        w: ctx.Process(target=_worker, args=(w, args.seed + w, until, args.converters, out, queue)) for w in range(args.workers)
+    }
+    for p in procs.values():
+        p.start()
+    bad: Counter[tuple[str, str, str]] = Counter()
+    died = 0
+    restarts = 0
+    print(f"fuzzing for {args.minutes:g} min with {args.workers} workers (seed {args.seed}) …", flush=True)
+    while procs:
+        while not queue.empty():
+            msg = queue.get()
+            if msg[0] == "execs":
+                execs += msg[2]
+            else:
+                _, _wid, kind, fmt, key, digest = msg
+                if (kind, fmt, key) not in bad:
+                    print(f"  {kind} [{fmt}] {key}  → {out}/{kind}-{digest}.bin", flush=True)
+                bad[(kind, fmt, key)] += 1
+        for w, p in list(procs.items()):
+            if p.is_alive():
+                continue
+            p.join()
+            del procs[w]
+            if p.exitcode != 0:  # killed: segfault or memory limit; keep its last input
+                died += 1
+                cur = out / f"current-{w}.bin"
+                if cur.exists():
+                    cur.rename(out / f"died-{w}-{int(time.time())}.bin")
+                print(f"  worker {w} died (exit {p.exitcode}); its input is kept in {out}", flush=True)
+                if time.time() < until - 5:
+                    restarts += 1
+                    np = ctx.Process(target=_worker, args=(w, args.seed + 1000 * restarts + w, until, args.converters, out, queue))
+                    np.start()
+                    procs[w] = np
+        time.sleep(0.5)
+    while not queue.empty():
+        msg = queue.get()
+        if msg[0] == "execs":
+            execs += msg[2]
+    crashes = sum(v for (k, _, _), v in bad.items() if k == "crash")
+    slow = sum(v for (k, _, _), v in bad.items() if k == "slow")
+    print(
+        f"\n{execs:,} executions in {time.time() - t0:.0f} s: {crashes} crashes ({sum(1 for k in bad if k[0] == 'crash')} distinct), "
+        f"{slow} over the time budget, {died} workers died, {len(problems)} structural problems"
+    )
+    for p_ in problems:
+        print("  structural:", p_)
+    return 1 if crashes or died or problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
