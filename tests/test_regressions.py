@@ -375,3 +375,18 @@ def test_numbers_of_a_million_digits_are_text_not_a_crash() -> None:
     ]
     for data in cases:
         extract(data, name="big.html" if data.startswith(b"<") else "big.txt")  # no exception escapes
+
+
+def test_html_nested_deeper_than_256_levels_keeps_its_text() -> None:
+    """Fuzzing: libxml2 cut the tree off at 256 levels without a word, so text inside 300 nested
+    <div>s (junk HTML of unclosed tags gets that deep) vanished and the page read as ``empty_input``.
+    The limit is now 2,048 levels, and a page deeper than that is ``corrupt``, not empty."""
+    from extractor.errors import CorruptDocument
+
+    def page(depth: int) -> bytes:
+        return ("<html><body>" + "<div>" * depth + "<p>第二十条第（一）项</p>" + "</div>" * depth + "</body></html>").encode()
+
+    doc = read_bytes(page(300), source="deep.html")
+    assert any("第二十条" in p.text for p in doc.paragraphs)
+    with pytest.raises(CorruptDocument):
+        read_bytes(page(3000), source="deeper.html")

@@ -35,7 +35,7 @@ from lxml import etree
 
 from extractor.budget import Budget
 from extractor.document import Block, Cell, Document, Paragraph, Provenance, Table
-from extractor.errors import EmptyInput, FileTooLarge
+from extractor.errors import CorruptDocument, EmptyInput, FileTooLarge
 from extractor.readers.decode import decode_bytes
 from extractor.settings import Settings
 
@@ -83,6 +83,7 @@ _WRAP = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n[ \t\r\n\f]*(?=[{_CJK}])")
 _HTML_WS = re.compile(r"[ \t\n\r\f]+")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 _XML_DECL = re.compile(r"\A\s*<\?xml[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*+>")
 _DIGITS = re.compile(r"\s*(\d{1,9})")  # a span of more digits is clamped anyway (int() refuses 4,300+)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CONTROL_BYTES = bytes((*range(9), 11, 12, *range(14, 32)))
@@ -113,8 +114,14 @@ def read(data: bytes, *, source: str, settings: Settings) -> Document:
     # In ASCII-compatible encodings a control character is a control byte: look for it in C.
     ascii_based = not encoding.startswith(("utf-16", "utf-32"))
     controls = len(data.translate(None, _CONTROL_BYTES)) != len(data) if ascii_based else None
-    root = _parse(text, controls)
+    try:
+        root = _parse(text, controls)
+    except CorruptDocument as exc:
+        exc.source = source
+        raise
     if root is None:
+        if _TAG.sub("", text).strip():  # text the parser could not build a tree for (e.g. 100,000 nested divs)
+            raise CorruptDocument("the HTML cannot be parsed (elements nested too deeply?)", source=source)
         raise EmptyInput("the page holds no text", source=source)
     etree.strip_elements(root, etree.Comment, etree.PI, "script", "style", "noscript", "template", with_tail=False)
     budget = Budget(settings, source)
@@ -164,11 +171,17 @@ def _parse(text: str, controls: bool | None = None) -> El | None:
 
 
 def _lxml(text: str) -> El | None:
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True)  # one per call: parsers are not thread-safe
+    # one parser per call: parsers are not thread-safe. huge_tree lifts libxml2's nesting limit
+    # from 256 to 2048 levels (junk HTML of unclosed <font>/<span> tags gets deep); deeper than
+    # that the tree is cut off silently, so that is reported rather than read as a shorter page.
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
     try:
-        return etree.fromstring(text, parser)
+        root = etree.fromstring(text, parser)
     except (etree.LxmlError, ValueError):
         return None
+    if any("Excessive depth" in e.message for e in parser.error_log):
+        raise CorruptDocument("the HTML nests elements more than 2,048 levels deep; the parser would drop the rest")
+    return root
 
 
 # ---------------------------------------------------------------- text helpers
