@@ -47,7 +47,7 @@ if TYPE_CHECKING:  # the writers pull in pyarrow and duckdb: imported only when 
     from extractor.writers import Record, Writer
 
 DOC_SUFFIXES: frozenset[str] = frozenset(
-    {".txt", ".md", ".htm", ".html", ".shtml", ".xhtml", ".pdf", ".docx", ".doc", ".wps", ".rtf"}
+    {".txt", ".md", ".tsv", ".htm", ".html", ".shtml", ".xhtml", ".pdf", ".docx", ".doc", ".wps", ".rtf"}
 )
 """Suffixes picked up when walking folders and archives (files named explicitly are always read)."""
 
