@@ -211,13 +211,15 @@ def _needed_split(run: str, k: int) -> bool:
     return len(run.split()) != k
 
 
+def _row_finding(code: str, severity: Severity, prefix: str, hit: RowHit, message: str) -> Finding:
+    """A finding about one located row: its flat-key prefix and where it was printed."""
+    return Finding(code=code, severity=severity, message=f"{prefix}: {message}", cells=[prefix], refs=[hit.run_ref])
+
+
 def _short_row(prefix: str, hit: RowHit, got: int, k: int) -> Finding:
-    return Finding(
-        code="cells.missing",
-        severity=Severity.WARNING,
-        message=f"{prefix}: the row prints {got} cells for {k} columns; the missing ones are recorded as blank",
-        cells=[prefix],
-        refs=[hit.run_ref],
+    return _row_finding(
+        "cells.missing", Severity.WARNING, prefix, hit,
+        f"the row prints {got} cells for {k} columns; the missing ones are recorded as blank",
     )
 
 
@@ -238,22 +240,16 @@ def _short_run(prefix: str, cols: Sequence[str], hit: RowHit, chunks: list[str],
 
 def _ambiguous(prefix: str, hit: RowHit, n: int) -> Finding:
     why = f"{n} equally good splits" if n > 1 else "no split into the expected number of cells"
-    return Finding(
-        code="split.ambiguous",
-        severity=Severity.WARNING,
-        message=f"{prefix}: digits run together as {hit.run!r}; {why}, so the cells are left without values",
-        cells=[prefix],
-        refs=[hit.run_ref],
+    return _row_finding(
+        "split.ambiguous", Severity.WARNING, prefix, hit,
+        f"digits run together as {hit.run!r}; {why}, so the cells are left without values",
     )
 
 
 def _split_note(prefix: str, hit: RowHit, values: Candidate, by: str) -> Finding:
-    return Finding(
-        code="split.inferred",
-        severity=Severity.INFO,
-        message=f"{prefix}: digits run together as {hit.run!r}; split as {' / '.join(str(v) for v in values)} by {by}",
-        cells=[prefix],
-        refs=[hit.run_ref],
+    return _row_finding(
+        "split.inferred", Severity.INFO, prefix, hit,
+        f"digits run together as {hit.run!r}; split as {' / '.join(str(v) for v in values)} by {by}",
     )
 
 
