@@ -390,3 +390,15 @@ def test_html_nested_deeper_than_256_levels_keeps_its_text() -> None:
     assert any("第二十条" in p.text for p in doc.paragraphs)
     with pytest.raises(CorruptDocument):
         read_bytes(page(3000), source="deeper.html")
+
+
+def test_docx_zip_needing_an_unknown_zip_version_is_corrupt() -> None:
+    """Fuzzing: a flipped byte in the central directory's "version needed to extract" made
+    ``zipfile`` raise ``NotImplementedError: zip file version 14.8``."""
+    from test_reader_docx import make_docx
+
+    data = bytearray(make_docx("<w:p><w:r><w:t>政府信息公开工作年度报告</w:t></w:r></w:p>"))
+    central = data.find(b"PK\x01\x02")
+    data[central + 6] = 148  # version needed to extract: 14.8
+    result = extract(bytes(data), name="v.docx")
+    assert result.error is not None and result.error.code == "corrupt"

@@ -66,7 +66,7 @@ def read(data: bytes, *, source: str = "<memory>", settings: Settings = DEFAULT_
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, NotImplementedError) as exc:
         raise CorruptDocument(f"the DOCX zip cannot be opened: {exc}", source=source) from exc
     if len(infos) > MAX_ENTRIES:
         raise CorruptDocument(f"the DOCX zip has {len(infos)} entries: refusing", source=source)
