@@ -212,7 +212,7 @@ def mutate_zip(data: bytes, rng: random.Random) -> bytes:
     return buf.getvalue()
 
 
-_REF = re.compile(rb"(\d+) 0 R")
+_REF = re.compile(rb"(?<!\d)(\d{1,10}) 0 R")  # bounded: "\d+" is quadratic on a million-digit run
 
 
 def mutate_pdf(data: bytes, rng: random.Random) -> bytes:
@@ -220,7 +220,7 @@ def mutate_pdf(data: bytes, rng: random.Random) -> bytes:
     the trailer or %%EOF dropped, streams cut."""
     kind = rng.randrange(6)
     if kind == 0:  # redirect references: cycles through /Parent, /Kids, /Contents
-        objs = [int(m) for m in re.findall(rb"(\d+) 0 obj", data)] or [1]
+        objs = [int(m) for m in re.findall(rb"(?<!\d)(\d{1,10}) 0 obj", data)] or [1]
         return _REF.sub(lambda m: (str(rng.choice(objs)).encode() if rng.random() < 0.2 else m.group(1)) + b" 0 R", data)
     if kind == 1:  # break xref offsets
         return re.sub(rb"\d{10} 00000 n", lambda m: str(rng.randrange(10**10)).zfill(10).encode() + b" 00000 n", data)
