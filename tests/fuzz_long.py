@@ -8,7 +8,7 @@ Each worker process runs under RLIMIT_AS (``tests.gen.fuzz.AS_LIMIT``) and loops
 (real corpus files when present, reader fixtures, generated renderings, cached PDFs), mutate it
 (bytes and structure), read it with ``extract`` and with ``read_bytes(fmt=…)`` for each reader.
 A crash (any exception that is not an ``OgiError``), a call over its time budget, or a worker that
-dies (segfault, out of memory) is saved under ``--out`` with its input; the input being read is
+dies (segfault, out of memory) or hangs past the deadline is saved under ``--out`` with its input; the input being read is
 written to ``current-<worker>.bin`` first, so even a hard crash leaves it behind. Exit status 1
 when anything crashed.
 
@@ -38,6 +38,9 @@ from .gen.fuzz import (
     seed_inputs,
     structural_cases,
 )
+
+HANG_GRACE_S = 180.0
+"""A worker still busy this long after the deadline is stuck on one input (every call has a budget)."""
 
 
 def _worker(wid: int, seed: int, until: float, converters: bool, out: Path, queue: Any) -> None:
@@ -118,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     for p in procs.values():
         p.start()
     bad: Counter[tuple[str, str, str]] = Counter()
-    died = 0
+    died = hung = 0
     restarts = 0
     print(f"fuzzing for {args.minutes:g} min with {args.workers} workers (seed {args.seed}) …", flush=True)
     while procs:
@@ -132,6 +135,16 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {kind} [{fmt}] {key}  → {out}/{kind}-{digest}.bin", flush=True)
                 bad[(kind, fmt, key)] += 1
         for w, p in list(procs.items()):
+            if p.is_alive() and time.time() > until + HANG_GRACE_S:  # stuck in one input: a hang
+                p.kill()
+                p.join()
+                hung += 1
+                cur = out / f"current-{w}.bin"
+                if cur.exists():
+                    cur.rename(out / f"hung-{w}-{int(time.time())}.bin")
+                print(f"  worker {w} hung past the deadline; its input is kept in {out}", flush=True)
+                del procs[w]
+                continue
             if p.is_alive():
                 continue
             p.join()
@@ -156,11 +169,11 @@ def main(argv: list[str] | None = None) -> int:
     slow = sum(v for (k, _, _), v in bad.items() if k == "slow")
     print(
         f"\n{execs:,} executions in {time.time() - t0:.0f} s: {crashes} crashes ({sum(1 for k in bad if k[0] == 'crash')} distinct), "
-        f"{slow} over the time budget, {died} workers died, {len(problems)} structural problems"
+        f"{slow} over the time budget, {died} workers died, {hung} hung, {len(problems)} structural problems"
     )
     for p_ in problems:
         print("  structural:", p_)
-    return 1 if crashes or died or problems else 0
+    return 1 if crashes or died or hung or problems else 0
 
 
 if __name__ == "__main__":
