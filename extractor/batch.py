@@ -27,6 +27,7 @@ import signal
 import sys
 import time
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -225,7 +226,8 @@ def plan(inputs: Iterable[str | Path], settings: Settings = DEFAULT_SETTINGS,
                     skipped.append(Skipped(item.path, "zip_bomb: member larger than its header says"))
                     continue
                 sha, size = hashlib.sha256(data).hexdigest(), len(data)
-        except (OSError, zipfile.BadZipFile, RuntimeError, ValueError) as exc:
+        except (OSError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, ValueError) as exc:
+            # corrupt deflate data or an unsupported zip method in one member skips that member only
             skipped.append(Skipped(item.path, f"unreadable: {exc}"))
             continue
         job = jobs.get(sha)
@@ -381,7 +383,7 @@ def run_job(job: Job, settings: Settings, timeout: float | None = None) -> Recor
     except MemoryError:
         return failed_record(job.sha256, job.paths, OUT_OF_MEMORY, "the document exceeded the worker memory cap",
                              elapsed_ms=(time.perf_counter() - t0) * 1000)
-    except (OSError, zipfile.BadZipFile) as exc:
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError) as exc:
         return failed_record(job.sha256, job.paths, "read_error", f"cannot read: {exc}")
     except Exception as exc:  # a bug in the extractor must not stop the batch
         return failed_record(job.sha256, job.paths, INTERNAL_ERROR, f"{type(exc).__name__}: {exc}",

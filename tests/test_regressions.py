@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -402,3 +403,24 @@ def test_docx_zip_needing_an_unknown_zip_version_is_corrupt() -> None:
     data[central + 6] = 148  # version needed to extract: 14.8
     result = extract(bytes(data), name="v.docx")
     assert result.error is not None and result.error.code == "corrupt"
+
+
+def test_batch_zip_member_with_corrupt_deflate_data_is_skipped_not_a_crash(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    from extractor.batch import run_batch
+
+    seed = (Path(__file__).resolve().parents[1] / "corpus" / "guantang-2024.txt").read_bytes()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("good.txt", seed)
+        z.writestr("bad.txt", seed + b"\n# other bytes")
+    data = bytearray(buf.getvalue())
+    at = data.find(b"bad.txt") + len("bad.txt") + 10  # inside the member's compressed data
+    data[at : at + 20] = b"\xff" * 20
+    archive = tmp_path / "reports.zip"
+    archive.write_bytes(bytes(data))
+    summary = run_batch([str(archive)], str(tmp_path / "out.duckdb"), workers=1)
+    assert any("bad.txt" in s.path and s.reason.startswith("unreadable") for s in summary.skipped)
+    assert "1 ok" in summary.line()
