@@ -29,7 +29,6 @@ from extractor.errors import (
     ReadTimeout,
     UnsupportedFormat,
 )
-from extractor.mapping.normalize import CellState
 from extractor.pipeline import ExtractionResult, __version__, build_report, extract, extract_report, read_document
 from extractor.records import (
     CellRef,
@@ -45,6 +44,7 @@ from extractor.records import (
     Table4,
 )
 from extractor.settings import Settings
+from extractor.text import CellState
 
 __all__ = [
     "ERROR_CODES",

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extractor.mapping.normalize import CellState, fold, parse_cell
+from extractor.text import CellState, fold, parse_cell
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,8 @@ a cell missing or without a value (ambiguous, text) is skipped, never guessed.
 from __future__ import annotations
 
 from extractor.diff.keys import T2_ITEM_LABELS
-from extractor.mapping.catalog import T3_COLUMN_LABELS, T3_COLUMNS
 from extractor.records.models import Figure, Finding, Number, Report, Severity, Table2Row, Table3Row
+from extractor.template import T3_COLUMN_LABELS, T3_COLUMNS
 
 from .models import CrossCheck
 

@@ -15,8 +15,8 @@ from extractor.diff.keys import key_label, sort_key
 from extractor.diff.models import FigureChange, FigureOnly, ReportDiff, ReportSide, Side
 from extractor.diff.organs import OrganNames
 from extractor.diff.text import COPY_THRESHOLD, MIN_REPORT_COPY_CHARS, compare_sections, whole_text_similarity
-from extractor.mapping.catalog import T3_COLUMN_LABELS, T3_COLUMNS, T3_OTHER_SUBROWS
 from extractor.records.models import Figure, Finding, Number, Report, Severity, Table3, Table3Row
+from extractor.template import T3_COLUMN_LABELS, T3_COLUMNS, T3_OTHER_SUBROWS
 
 
 def side_of(report: Report) -> ReportSide:

@@ -17,7 +17,8 @@ from extractor.diff.compare import t3_layout
 from extractor.diff.keys import T2_ITEM_LABELS, col_label, key_label
 from extractor.diff.models import ReportDiff
 from extractor.diff.render import fmt_change, fmt_num, fmt_rel
-from extractor.mapping.catalog import (
+from extractor.records.models import Figure, Finding, Report, Severity, Table2Row, Table3Row, Table4Group
+from extractor.template import (
     T2_COLUMNS_2019,
     T2_COLUMNS_2021,
     T2_ITEM_BY_KEY,
@@ -29,7 +30,6 @@ from extractor.mapping.catalog import (
     T4_COLUMNS,
     T4_GROUPS,
 )
-from extractor.records.models import Figure, Finding, Report, Severity, Table2Row, Table3Row, Table4Group
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:1.5em;color:#222;line-height:1.45}

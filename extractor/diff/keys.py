@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from extractor.mapping.catalog import (
+from extractor.template import (
     T2_COLUMN_LABELS,
     T2_COLUMNS_2019,
     T2_COLUMNS_2021,

@@ -21,8 +21,6 @@ from typing import Any
 import duckdb
 
 from extractor.diff.organs import OrganNames
-from extractor.mapping.catalog import T2_COLUMNS_2019, T2_COLUMNS_2021, T2_DECIMAL_COLUMNS
-from extractor.mapping.normalize import CellState
 from extractor.records.models import (
     CellRef,
     Figure,
@@ -39,6 +37,8 @@ from extractor.records.models import (
     TableTemplates,
     Template,
 )
+from extractor.template import T2_COLUMNS_2019, T2_COLUMNS_2021, T2_DECIMAL_COLUMNS
+from extractor.text import CellState
 
 SECTIONS_NOT_STORED = "section texts are not stored in the warehouse: figures and cross-year checks only"
 REPORT_COLUMNS = ("sha256", "organ", "organ_in_title", "report_year", "template", "title", "published", "reader",

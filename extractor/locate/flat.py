@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass
 
 from extractor.locate.hits import Located, RowHit, match_t2_item, match_t3_row, t2_block_in, t2_columns_in
-from extractor.mapping.catalog import T3_ROWS
-from extractor.mapping.normalize import fold
 from extractor.records.models import CellRef
+from extractor.template import T3_ROWS
+from extractor.text import fold
 
 # 1:1 character folding (offsets survive): brackets and enumerator marks to ASCII, digits to ASCII.
 _ONE_TO_ONE = str.maketrans(

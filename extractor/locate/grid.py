@@ -29,8 +29,8 @@ from extractor.locate.hits import (
     t2_block_in,
     t2_columns_in,
 )
-from extractor.mapping.catalog import T3_COLUMN_LABELS, T3_COLUMNS
-from extractor.mapping.normalize import fold, has_cjk, is_value_text
+from extractor.template import T3_COLUMN_LABELS, T3_COLUMNS
+from extractor.text import fold, has_cjk, is_value_text
 
 MAX_GRID_AREA = 2_000_000
 """Largest table (rows × columns, spans expanded) whose dense grid is built to place values under

@@ -14,9 +14,9 @@ from functools import lru_cache
 from typing import Literal
 
 from extractor.document import Cell
-from extractor.mapping.catalog import T2_ITEMS, T3_ROWS, RowSpec, T2ItemSpec
-from extractor.mapping.normalize import fold
 from extractor.records.models import CellRef
+from extractor.template import T2_ITEMS, T3_ROWS, RowSpec, T2ItemSpec
+from extractor.text import fold
 
 TableKind = Literal["t2", "t3", "t4"]
 UNLABELED = "?"

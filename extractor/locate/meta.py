@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from extractor.mapping.catalog import SECTION_CORES
+from extractor.template import SECTION_CORES
 
 _TITLE = re.compile(
     r"(?P<pre>[^\s，。；:：、《》“”\"（）()]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<post>[^\s，。；、《》]{0,40}?)"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from extractor.document import Document, Paragraph, Table
-from extractor.mapping.normalize import CellState, has_cjk, parse_cell
 from extractor.records.models import CellRef, FreeFigure
+from extractor.text import CellState, has_cjk, parse_cell
 
 _PROSE = re.compile(r"([\u4e00-\u9fff“”]{2,24}?)[为共计达]{0,2}\s*(\d{1,15}(?:\.\d{1,6})?)(?![\d.])\s*(件|条|次|人次|个|项|万元|元)")
 _UNITS = {"件", "条", "次", "人次", "个", "项", "万元", "元", "人", "篇"}

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from extractor.mapping.normalize import to_number
+from extractor.text import to_number
 
 Num = int | float
 Candidate = tuple[Num, ...]

@@ -14,20 +14,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from extractor.locate.hits import UNLABELED, Located, PrintedCell, RowHit
-from extractor.mapping.catalog import (
-    T2_COLUMNS_2019,
-    T2_COLUMNS_2021,
-    T2_DECIMAL_COLUMNS,
-    T2_ITEM_BY_KEY,
-    T3_COLUMNS,
-    T3_DETAIL_2019,
-    T3_DETAIL_2021,
-    T3_ROWS_2019,
-    T3_ROWS_2021,
-    T4_COLUMNS,
-    T4_GROUPS,
-)
-from extractor.mapping.normalize import MAX_DIGITS, CellState, parse_cell, to_number
 from extractor.mapping.split import (
     Candidate,
     candidate_splits,
@@ -49,6 +35,20 @@ from extractor.records.models import (
     Table4Group,
     Template,
 )
+from extractor.template import (
+    T2_COLUMNS_2019,
+    T2_COLUMNS_2021,
+    T2_DECIMAL_COLUMNS,
+    T2_ITEM_BY_KEY,
+    T3_COLUMNS,
+    T3_DETAIL_2019,
+    T3_DETAIL_2021,
+    T3_ROWS_2019,
+    T3_ROWS_2021,
+    T4_COLUMNS,
+    T4_GROUPS,
+)
+from extractor.text import MAX_DIGITS, CellState, parse_cell, to_number
 
 MAX_SPLIT_CANDIDATES = 400
 

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from extractor.mapping.normalize import CellState
+from extractor.text import CellState
 
 SCHEMA_VERSION = "1.0"
 Template = Literal["2021", "2019", "pre2019", "other"]

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extractor.mapping.catalog import (
+from extractor.records.models import Figure, Finding, Report, Severity, Table3, Table3Row
+from extractor.template import (
     T3_COLUMN_LABELS,
     T3_COLUMNS,
     T3_DETAIL_2019,
@@ -23,8 +24,7 @@ from extractor.mapping.catalog import (
     T4_GROUP_LABELS,
     T4_GROUPS,
 )
-from extractor.mapping.normalize import CellState
-from extractor.records.models import Figure, Finding, Report, Severity, Table3, Table3Row
+from extractor.text import CellState
 
 Num = int | float
 

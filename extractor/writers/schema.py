@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from extractor.mapping.catalog import T2_COLUMNS_2019, T2_COLUMNS_2021, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS
+from extractor.template import T2_COLUMNS_2019, T2_COLUMNS_2021, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS
 
 WAREHOUSE_SCHEMA_VERSION = "1.0"
 """Bump the minor part when columns are added (old databases get them with ALTER TABLE ADD COLUMN);

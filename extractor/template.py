@@ -1,9 +1,9 @@
-"""The template's canonical rows and columns, with the label *cores* used to recognise them.
+"""The national template: its canonical rows and columns, with the label *cores* used to recognise them.
 
 A core is a short, stable piece of the printed label (format.md §9.3): matching on cores rather
 than whole labels survives bracket styles, enumerator styles, line breaks and typos such as
 `其他法律行政止公开` (missing 法规禁). Cores are given in folded form (see
-:func:`extractor.mapping.normalize.fold`).
+:func:`extractor.text.normalize.fold`).
 """
 
 from __future__ import annotations

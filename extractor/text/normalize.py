@@ -4,7 +4,7 @@ Labels arrive in many spellings of the same template text: full- or half-width b
 (`（一）` / `(一)`), curly or straight quotes around 三安全一稳定, `1.` / `1、` / `1．` enumerators,
 spaces and line breaks inside words (`总 计`, `商业企\\n业`), stray characters. :func:`fold` maps
 all of them onto one comparable key; matching then works on short stable *cores* (see
-:mod:`extractor.mapping.catalog`), which also tolerates deletions such as `其他法律行政止公开`.
+:mod:`extractor.template`), which also tolerates deletions such as `其他法律行政止公开`.
 
 Cell values keep their printed state. A blank, ``/``, ``—``, ``-`` and ``无`` all *read* as 0 in
 flat output (that is the truth-file convention) but are different facts, so the state is kept.

@@ -1,0 +1,29 @@
+"""Text operations shared by the locator and the mapping: label folding and cell-value parsing.
+
+They sit below both layers (``locate/`` finds rows by folded labels, ``mapping/`` parses the
+cells it is handed), so neither imports the other sideways for them.
+"""
+
+from extractor.text.normalize import (
+    MAX_DIGITS,
+    CellState,
+    ParsedValue,
+    fold,
+    has_cjk,
+    is_value_text,
+    parse_cell,
+    squash,
+    to_number,
+)
+
+__all__ = [
+    "MAX_DIGITS",
+    "CellState",
+    "ParsedValue",
+    "fold",
+    "has_cjk",
+    "is_value_text",
+    "parse_cell",
+    "squash",
+    "to_number",
+]
