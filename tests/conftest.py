@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -8,6 +9,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "corpus" / "real"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# Subprocesses started by tests (``python -c "from extractor.cli import run"``) import the checkout
+# under test, not whichever copy happens to be installed (a second git worktree, a stale install).
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
 
 
 @pytest.fixture(scope="session")
