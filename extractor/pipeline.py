@@ -18,7 +18,7 @@ from typing import Any, Literal
 from extractor.budget import Budget
 from extractor.document import Document, Paragraph, Table
 from extractor.errors import NotAReport, OgiError, ReadError
-from extractor.locate.flat import locate_flat_rows
+from extractor.locate.align import locate_text_rows
 from extractor.locate.grid import locate_grid_rows
 from extractor.locate.hits import Located
 from extractor.locate.meta import (
@@ -154,7 +154,7 @@ def build_report(doc: Document, *, settings: Settings = DEFAULT_SETTINGS) -> Rep
     year = info.year or period_year
 
     grid = locate_grid_rows(doc, budget)
-    flat = locate_flat_rows(para_text)
+    flat = locate_text_rows([b for b in doc.blocks if isinstance(b, Paragraph)])
     located = _choose(grid, flat)
     sections = find_sections(full_text)
 

@@ -40,8 +40,8 @@ class RowSpec:
 
 
 T3_ROWS: tuple[RowSpec, ...] = (
-    RowSpec("new_received", "一、本年新收政府信息公开申请数量", ("本年新收", "新收政府信息")),
-    RowSpec("carried_over", "二、上年结转政府信息公开申请数量", ("上年结转",)),
+    RowSpec("new_received", "一、本年新收政府信息公开申请数量", ("本年新收", "本年度新收", "新收政府信息")),
+    RowSpec("carried_over", "二、上年结转政府信息公开申请数量", ("上年结转", "上年度结转", "结转政府信息")),
     RowSpec("granted", "（一）予以公开", ("予以公开",)),
     RowSpec("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ("部分公开",)),
     RowSpec("withheld_state_secret", "1.属于国家秘密", ("国家秘密",), "不予公开"),

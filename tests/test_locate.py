@@ -8,7 +8,7 @@ import pytest
 from reportgen import generate, render_pipe
 
 from extractor import extract
-from extractor.locate.flat import locate_flat_rows, segments
+from extractor.locate.align import locate_in_stream, tokenize
 from extractor.locate.meta import complete_organ, confirm_year, find_published, find_sections, find_title, parse_date
 
 
@@ -68,9 +68,9 @@ def test_section_variants_and_table_row_numbering() -> None:
 
 
 def test_enumerator_digit_goes_back_to_its_label() -> None:
-    segs = segments("1.属于国家秘密00000002.其他法律行政法规禁止公开0 0 0 0 0 0 0", 0, 60)
-    assert [s.run.strip() for s in segs] == ["0000000", "0 0 0 0 0 0 0"]
-    assert segs[1].label.startswith("2.其他法律")
+    stream = tokenize("1.属于国家秘密00000002.其他法律行政法规禁止公开0 0 0 0 0 0 0")
+    assert [n.text for n in stream.numbers] == ["0000000", *["0"] * 7]
+    assert stream.labels.startswith("1.属于国家秘密2.其他法律")
 
 
 def test_flattened_rows_with_blank_rows() -> None:
@@ -84,7 +84,7 @@ def test_flattened_rows_with_blank_rows() -> None:
         "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请3.其他（七）总计3000003"
         "四、结转下年度继续办理0000000"
     )
-    found = locate_flat_rows(text)
+    found = locate_in_stream(tokenize(text))
     keys = {h.key: h.run for h in found.t3}
     assert keys["results_total"] == "3000003"
     assert keys["other_no_fee"] == "" and keys["other_other"] == ""  # printed without digits: blank rows

@@ -2,7 +2,7 @@
 
 A :class:`RowHit` is one template row found in the document, whatever the format: either a list
 of printed cells already resolved to columns (tables the reader saw as grids) or a *run* of text
-whose cell boundaries were lost (flattened dumps), to be split by :mod:`extractor.mapping.split`.
+whose cell boundaries were lost (running text), read by :mod:`extractor.mapping.readings`.
 """
 
 from __future__ import annotations
@@ -11,12 +11,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from extractor.document import Cell
 from extractor.records.models import CellRef
 from extractor.template import T2_ITEMS, T3_ROWS, RowSpec, T2ItemSpec
 from extractor.text import fold
+
+if TYPE_CHECKING:
+    from extractor.locate.align.tokens import NumToken
 
 TableKind = Literal["t2", "t3", "t4"]
 UNLABELED = "?"
@@ -55,6 +58,9 @@ class RowHit:
     """Grid rows: one entry per column (``None`` = the row prints no cell there)."""
     run: str | None = None
     """Flattened rows: the text between this row's label and the next label."""
+    tokens: Sequence[NumToken] | None = None
+    """Running text: the numbers printed for this row, with how they were separated
+    (:mod:`extractor.locate.align`); the mapping decides how many cells each fills."""
     run_ref: CellRef = field(default_factory=CellRef)
     columns: tuple[str, ...] = ()
     """Table 2: column keys from the block's header row (in print order)."""

@@ -1,28 +1,36 @@
 """Located rows → typed table records (tables 2, 3 and 4), provenance kept.
 
-Grid rows map cell by cell. Flattened runs are split with :mod:`extractor.mapping.split`; for
-table 3 the split of every run is chosen jointly, because one ambiguous row is often decided by
-the column sums of the others (T3-1/T3-3). Every split that was needed is recorded as a finding
-(``split.inferred`` or ``split.ambiguous``), so an auditor can tell a printed cell from a decided
-one.
+Grid rows map cell by cell. Rows read from running text (and grid cells that hold several numbers)
+are resolved together per table by :mod:`extractor.mapping.resolve`: their readings are weighed
+against the table's identities and every cell that more than one equally good reading would fill
+differently is left without a value. Every reading that was not one number per cell is recorded as
+a finding (``split.inferred``, ``cells.collapsed``, ``cells.joined``; ``split.ambiguous`` /
+``cells.undecided`` for cells left open), so an auditor can tell a printed cell from a decided one.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from extractor.locate.align.tokens import NumToken
 from extractor.locate.hits import UNLABELED, Located, PrintedCell, RowHit
-from extractor.mapping.split import (
-    Candidate,
-    candidate_splits,
+from extractor.mapping.narrative import Statements, statements
+from extractor.mapping.readings import CellReading, Columns, Hypothesis, Reading
+from extractor.mapping.resolve import (
+    UNEXPLAINED,
+    TableResult,
     choose,
-    group_total_violations,
-    parse_run,
-    row_sum_violations,
-    solve_columns,
+    figures_for,
+    glued_evidence,
+    options_for,
+    solve_rows,
+    solve_t3_text,
+    solve_t4_text,
+    t2_cost,
+    tokens_of,
 )
+from extractor.mapping.solve import Solved
 from extractor.records.models import (
     Figure,
     Finding,
@@ -39,7 +47,7 @@ from extractor.template import (
     T2_COLUMNS_2019,
     T2_COLUMNS_2021,
     T2_DECIMAL_COLUMNS,
-    T2_ITEM_BY_KEY,
+    T2_SIGNED_COLUMNS,
     T3_COLUMNS,
     T3_DETAIL_2019,
     T3_DETAIL_2021,
@@ -48,9 +56,7 @@ from extractor.template import (
     T4_COLUMNS,
     T4_GROUPS,
 )
-from extractor.text import MAX_DIGITS, CellState, parse_cell, to_number
-
-MAX_SPLIT_CANDIDATES = 400
+from extractor.text import CellState, parse_cell
 
 
 @dataclass(slots=True)
@@ -68,37 +74,14 @@ def _figure(key: str, cell: PrintedCell | None) -> Figure:
     return Figure(key=key, value=parsed.value, state=parsed.state, raw=cell.text, unit=parsed.unit, ref=cell.ref)
 
 
-def _inferred(key: str, value: int | float | None, hit: RowHit, unit: str | None = None) -> Figure:
-    if value is None:
-        return Figure(key=key, value=None, state=CellState.AMBIGUOUS, raw=hit.run or "", ref=hit.run_ref, inferred=True)
-    state = CellState.ZERO if value == 0 else CellState.NUMBER
-    return Figure(key=key, value=value, state=state, raw=hit.run or "", unit=unit, inferred=True, ref=hit.run_ref)
-
-
-def _v(f: Figure | None) -> int | float:
-    return f.value if f is not None and f.value is not None else 0
-
-
 # ---------------------------------------------------------------------------------------------
 # Table 3
 
 
-def _t3_column_cost(rows: dict[str, Candidate], detail: Sequence[str]) -> int:
-    """Violations of T3-2 (per row), T3-3 and T3-1 (per column) for a full assignment."""
-    cost = sum(row_sum_violations(v) for v in rows.values())
-    zero = (0,) * len(T3_COLUMNS)
-    for c in range(len(T3_COLUMNS)):
-        det = sum(rows.get(k, zero)[c] for k in detail)
-        if "results_total" in rows and det != rows["results_total"][c]:
-            cost += 1
-        lhs = rows.get("new_received", zero)[c] + rows.get("carried_over", zero)[c]
-        rhs = rows.get("results_total", zero)[c] + rows.get("carried_forward", zero)[c]
-        if lhs != rhs:
-            cost += 1
-    return cost
-
-
-def map_table3(hits: list[RowHit], year: int | None, findings: list[Finding]) -> Table3 | None:
+def map_table3(
+    hits: list[RowHit], year: int | None, findings: list[Finding], said: Statements | None = None, layout: list[Hypothesis] | None = None
+) -> Table3 | None:
+    """Table 3; ``layout`` receives the text-layout hypothesis the table settled (if it had to)."""
     if not hits:
         return None
     by_key: dict[str, RowHit] = {}
@@ -113,48 +96,29 @@ def map_table3(hits: list[RowHit], year: int | None, findings: list[Finding]) ->
     detail = T3_DETAIL_2019 if "other" in by_key else T3_DETAIL_2021
     k = len(T3_COLUMNS)
     rows: dict[str, list[Figure]] = {}
-    fixed: dict[str, Candidate] = {}
-    open_rows: dict[str, list[Candidate]] = {}
+    fixed: dict[str, Reading] = {}
+    text_rows: dict[str, list[NumToken]] = {}
     for key, hit in by_key.items():
         if hit.cells is not None and not _glued_cells(hit.cells, k):
             cells: list[PrintedCell | None] = list(hit.cells[:k]) + [None] * max(0, k - len(hit.cells))
             figs = [_figure(f"t3.{key}.{col}", c) for col, c in zip(T3_COLUMNS, cells, strict=True)]
             rows[key] = figs
-            fixed[key] = tuple(_v(f) for f in figs)
+            fixed[key] = tuple(CellReading(f.value, f.state, f.raw) for f in figs)
             if len(hit.cells) < k:
                 findings.append(_short_row(f"t3.{key}", hit, len(hit.cells), k))
             continue
-        run = hit.run if hit.run is not None else " ".join(c.text for c in hit.cells or [] if c)
-        hit.run = run
-        parsed = parse_run(run)
-        if parsed.digit_count == 0:
-            rows[key] = [Figure(key=f"t3.{key}.{col}", value=None, state=CellState.BLANK, raw="", ref=hit.run_ref) for col in T3_COLUMNS]
-            fixed[key] = (0,) * k
-            continue
-        cands = candidate_splits(parsed, k)
-        if not cands:
-            figs = _short_run(f"t3.{key}", T3_COLUMNS, hit, parsed.chunks, findings)
-            rows[key] = figs
-            fixed[key] = tuple(_v(f) for f in figs)
-            continue
-        if len(cands) == 1:
-            fixed[key] = cands[0]
-        else:
-            good = [c for c in cands if row_sum_violations(c) == 0]
-            open_rows[key] = (good or cands)[:MAX_SPLIT_CANDIDATES]
-        rows[key] = []
-    chosen, ties = solve_columns(fixed, open_rows, lambda r: _t3_column_cost(r, detail))
-    for key, hit in by_key.items():
-        if rows.get(key):
-            continue
-        values = chosen.get(key)
-        if values is None:
-            rows[key] = [_inferred(f"t3.{key}.{col}", None, hit) for col in T3_COLUMNS]
-            findings.append(_ambiguous(f"t3.{key}", hit, ties.get(key, 0)))
-        else:
-            rows[key] = [_inferred(f"t3.{key}.{col}", v, hit) for col, v in zip(T3_COLUMNS, values, strict=True)]
-            if _needed_split(hit.run or "", k):
-                findings.append(_split_note(f"t3.{key}", hit, values, "the table-3 identities (T3-1/T3-2/T3-3)"))
+        text_rows[key] = tokens_of(hit)
+    if text_rows:
+        said = said or Statements()
+        hyps: list[Hypothesis] = ["dropped", "glued"] if any(0 < len(t) < k for t in text_rows.values()) else ["dropped"]
+        results = [solve_t3_text(text_rows, fixed, detail, h, said.t3_cost) for h in hyps]
+        best = choose(results, glued_evidence(list(text_rows.values())))
+        if layout is not None and len(results) > 1:
+            layout.append(best.hyp)
+        for key in text_rows:
+            opts = best.options[key]
+            kept = best.solved.kept.get(key, [])
+            rows[key] = figures_for(f"t3.{key}", T3_COLUMNS, by_key[key], opts, kept, findings)
     table = Table3(template=template)
     for key, figs in rows.items():
         setattr(table, key, Table3Row(**{col: f for col, f in zip(T3_COLUMNS, figs, strict=True)}))
@@ -207,10 +171,6 @@ def _glued_cells(cells: Sequence[PrintedCell | None], k: int) -> bool:
     return digits >= k and any(len(c.text.split()) > 1 or len(c.text.strip()) > 6 for c in present)
 
 
-def _needed_split(run: str, k: int) -> bool:
-    return len(run.split()) != k
-
-
 def _row_finding(code: str, severity: Severity, prefix: str, hit: RowHit, message: str) -> Finding:
     """A finding about one located row: its flat-key prefix and where it was printed."""
     return Finding(code=code, severity=severity, message=f"{prefix}: {message}", cells=[prefix], refs=[hit.run_ref])
@@ -223,41 +183,11 @@ def _short_row(prefix: str, hit: RowHit, got: int, k: int) -> Finding:
     )
 
 
-def _short_run(prefix: str, cols: Sequence[str], hit: RowHit, chunks: list[str], findings: list[Finding]) -> list[Figure]:
-    """Fewer digits than cells: only an all-zero run can be read (the blank cell's place is unknown)."""
-    digits = "".join(chunks).replace("-", "").replace(".", "")
-    if digits and set(digits) == {"0"}:
-        figs = [
-            Figure(key=f"{prefix}.{col}", value=0 if i < len(digits) else None,
-                   state=CellState.ZERO if i < len(digits) else CellState.BLANK, raw=hit.run or "", inferred=True, ref=hit.run_ref)
-            for i, col in enumerate(cols)
-        ]
-        findings.append(_short_row(prefix, hit, len(digits), len(cols)))
-        return figs
-    findings.append(_ambiguous(prefix, hit, 0))
-    return [_inferred(f"{prefix}.{col}", None, hit) for col in cols]
-
-
-def _ambiguous(prefix: str, hit: RowHit, n: int) -> Finding:
-    why = f"{n} equally good splits" if n > 1 else "no split into the expected number of cells"
-    return _row_finding(
-        "split.ambiguous", Severity.WARNING, prefix, hit,
-        f"digits run together as {hit.run!r}; {why}, so the cells are left without values",
-    )
-
-
-def _split_note(prefix: str, hit: RowHit, values: Candidate, by: str) -> Finding:
-    return _row_finding(
-        "split.inferred", Severity.INFO, prefix, hit,
-        f"digits run together as {hit.run!r}; split as {' / '.join(str(v) for v in values)} by {by}",
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # Table 4
 
 
-def map_table4(hits: list[RowHit], findings: list[Finding]) -> Table4 | None:
+def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | None = None) -> Table4 | None:
     if not hits:
         return None
     hit = hits[0]
@@ -269,20 +199,12 @@ def map_table4(hits: list[RowHit], findings: list[Finding]) -> Table4 | None:
         if len(hit.cells) < 15:
             findings.append(_short_row("t4", hit, len(hit.cells), 15))
     else:
-        run = hit.run if hit.run is not None else " ".join(c.text for c in hit.cells or [] if c)
-        hit.run = run
-        parsed = parse_run(run)
-        choice = choose(candidate_splits(parsed, 15), group_total_violations)
-        if choice.values is not None:
-            figs = [_inferred(k, v, hit) for k, v in zip(keys, choice.values, strict=True)]
-            if _needed_split(run, 15):
-                findings.append(_split_note("t4", hit, choice.values, "the table-4 group totals (T4-1)"))
-        elif choice.n_candidates == 0:
-            figs = _short_run("t4", [k.removeprefix("t4.") for k in keys], hit, parsed.chunks, findings)
-            figs = [f.model_copy(update={"key": k}) for f, k in zip(figs, keys, strict=True)]
-        else:
-            figs = [_inferred(k, None, hit) for k in keys]
-            findings.append(_ambiguous("t4", hit, choice.n_best))
+        tokens = tokens_of(hit)
+        hyps: list[Hypothesis] = [hyp] if hyp else (["dropped", "glued"] if 0 < len(tokens) < 15 else ["dropped"])
+        best = choose([solve_t4_text(tokens, h) for h in hyps], glued_evidence([tokens]))
+        cols = [k.removeprefix("t4.") for k in keys]
+        figs = figures_for("t4", cols, hit, best.options["data"], best.solved.kept.get("data", []), findings)
+        figs = [f.model_copy(update={"key": k}) for f, k in zip(figs, keys, strict=True)]
     table = Table4()
     for g_i, g in enumerate(T4_GROUPS):
         group = Table4Group(**{c: figs[g_i * 5 + c_i] for c_i, c in enumerate(T4_COLUMNS)})
@@ -295,43 +217,72 @@ def map_table4(hits: list[RowHit], findings: list[Finding]) -> Table4 | None:
 
 
 def t2_template(located: Located, year: int | None) -> Template:
+    """Block (一)'s header decides (本年新制作/新公开/对外公开总数量 = 2019; 本年制发/废止/现行有效 =
+    2021); the other blocks' words only when it is missing (a stray 上一年项目 line in a 2021
+    fee header must not turn the table into 2019)."""
     words = located.t2_header_words
-    if words & {"new_made", "new_published", "total_published", "prior_year", "change", "projects"}:
+    if words & {"new_made", "new_published", "total_published"}:
         return "2019"
     if words & {"issued", "repealed", "in_force"}:
         return "2021"
+    if words & {"prior_year", "change", "projects"}:
+        return "2019"
     if any(h.key in ("procurement", "other_services") for h in located.t2):
         return "2019"
     return "2021" if (year or 2021) >= 2021 else "2019"
 
 
-def map_table2(hits: list[RowHit], template: Template, prose: str, findings: list[Finding]) -> Table2 | None:
+def map_table2(hits: list[RowHit], template: Template, prose: str, findings: list[Finding], hyp: Hypothesis | None = None) -> Table2 | None:
     if not hits:
         return None
     defaults = T2_COLUMNS_2019 if template == "2019" else T2_COLUMNS_2021
     table = Table2(template=template)
+    text_hits: list[tuple[RowHit, tuple[str, ...], list[NumToken]]] = []
     for hit in hits:
-        if getattr(table, hit.key) is not None:
+        if getattr(table, hit.key) is not None or any(h.key == hit.key for h, _, _ in text_hits):
             continue
         cols = _t2_columns(hit, defaults)
         if not cols:
             continue
-        row = Table2Row(label=hit.label.strip())
-        prefix = f"t2.{hit.key}"
         if hit.cells is not None and not _glued_cells(hit.cells, len(cols)):
+            row = Table2Row(label=hit.label.strip())
             present = [c for c in hit.cells if c is not None]
             while len(present) > len(cols) and not present[-1].text.strip():
                 present.pop()
             for col, cell in zip(cols, present, strict=False):
-                setattr(row, col, _figure(f"{prefix}.{col}", cell))
+                setattr(row, col, _figure(f"t2.{hit.key}.{col}", cell))
+            setattr(table, hit.key, row)
         else:
-            run = hit.run if hit.run is not None else " ".join(c.text for c in hit.cells or [] if c)
-            hit.run = run
-            stated = narrative_numbers_for(T2_ITEM_BY_KEY[hit.key].cores, prose)
-            for col, fig in zip(cols, _split_t2(prefix, hit, cols, stated, findings), strict=True):
+            text_hits.append((hit, cols, tokens_of(hit)))
+    if text_hits:
+        rows = {hit.key: toks for hit, _, toks in text_hits}
+        hyps: list[Hypothesis] = [hyp] if hyp else (["dropped", "glued"] if any(0 < len(t) < len(c) for _, c, t in text_hits) else ["dropped"])
+        results = []
+        for h in hyps:
+            options = {hit.key: options_for(toks, _t2_cols(hit.key, cols), h) for hit, cols, toks in text_hits}
+            kept: dict[str, list[Reading]] = {}
+            cost = 0.0
+            for hit, cols, _ in text_hits:
+                ranked = solve_rows({hit.key: options[hit.key].readings}, t2_cost(hit.key, cols, h, prose, _t2_soft_cost))
+                kept.update(ranked.kept)
+                cost += ranked.cost if options[hit.key].readings else UNEXPLAINED
+            results.append(TableResult(h, options, Solved(kept, cost, True), cost))
+        best = choose(results, glued_evidence(list(rows.values())))
+        for hit, cols, _ in text_hits:
+            row = Table2Row(label=hit.label.strip())
+            figs = figures_for(f"t2.{hit.key}", cols, hit, best.options[hit.key], best.solved.kept.get(hit.key, []), findings)
+            for col, fig in zip(cols, figs, strict=True):
                 setattr(row, col, fig)
-        setattr(table, hit.key, row)
+            setattr(table, hit.key, row)
     return table
+
+
+def _t2_cols(item: str, cols: tuple[str, ...]) -> Columns:
+    return Columns(
+        k=len(cols),
+        decimal=frozenset(i for i, c in enumerate(cols) if (item, c) in T2_DECIMAL_COLUMNS),
+        signed=frozenset(i for i, c in enumerate(cols) if c in T2_SIGNED_COLUMNS),
+    )
 
 
 def _t2_columns(hit: RowHit, defaults: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
@@ -344,39 +295,7 @@ def _t2_columns(hit: RowHit, defaults: dict[str, tuple[str, ...]]) -> tuple[str,
     return expected or cols
 
 
-def _split_t2(
-    prefix: str, hit: RowHit, cols: tuple[str, ...], narrative: set[int | float], findings: list[Finding]
-) -> list[Figure]:
-    run = hit.run or ""
-    parsed = parse_run(run)
-    unit = parsed.units[-1] if parsed.units else None
-    item = prefix.split(".")[1]
-    decimals = [i for i, c in enumerate(cols) if (item, c) in T2_DECIMAL_COLUMNS]
-    negatives = [i for i, c in enumerate(cols) if c == "change"]
-    if len(parsed.chunks) == len(cols) and all(len(c) <= MAX_DIGITS for c in parsed.chunks):  # spaces separate the cells
-        vals = [to_number(c.lstrip("-−"), "-" if c[0] in "-−" else "") for c in parsed.chunks]
-        return [
-            _inferred(f"{prefix}.{c}", v, hit, unit if i in decimals or len(cols) == 1 else None).model_copy(
-                update={"inferred": False}
-            )
-            for i, (c, v) in enumerate(zip(cols, vals, strict=True))
-        ]
-    cands = candidate_splits(parsed, len(cols), decimal_positions=decimals, negative_positions=negatives)
-    cost: Callable[[Candidate], int] = lambda c: _t2_soft_cost(cols, c) * 10 - _narrative_hits(c, narrative)  # noqa: E731
-    choice = choose(cands, cost)
-    if choice.values is None:
-        if choice.n_candidates == 0 and parsed.digit_count:
-            return _short_run(prefix, cols, hit, parsed.chunks, findings)
-        findings.append(_ambiguous(prefix, hit, choice.n_best))
-        return [_inferred(f"{prefix}.{c}", None, hit) for c in cols]
-    if choice.n_candidates > 1:
-        findings.append(_split_note(prefix, hit, choice.values, "the table-2 consistency rules and the figures the narrative states"))
-    return [
-        _inferred(f"{prefix}.{c}", v, hit, unit if i in decimals else None) for i, (c, v) in enumerate(zip(cols, choice.values, strict=True))
-    ]
-
-
-def _t2_soft_cost(cols: tuple[str, ...], values: Candidate) -> int:
+def _t2_soft_cost(cols: tuple[str, ...], values: tuple[int | float, ...]) -> int:
     """T2-19-1: 本年新公开数量 ≤ 对外公开总数量 and ≤ 本年新制作数量; 2021: 废止 ≤ 现行有效 + 废止 is no rule."""
     v = dict(zip(cols, values, strict=True))
     bad = 0
@@ -389,26 +308,13 @@ def _t2_soft_cost(cols: tuple[str, ...], values: Candidate) -> int:
     return bad
 
 
-def _narrative_hits(values: Candidate, narrative: set[int | float]) -> int:
-    """How many of a split's multi-digit numbers the prose states next to the row's own label."""
-    return sum(1 for v in values if isinstance(v, int) and v >= 10 and v in narrative)
-
-
-def narrative_numbers_for(item_cores: Sequence[str], prose: str) -> set[int | float]:
-    """Numbers printed within a few characters after an item's label in the prose
-    (``现行有效行政规范性文件698件``, ``制发的规范性文件88件``)."""
-    out: set[int | float] = set()
-    for core in item_cores:
-        for m in re.finditer(re.escape(core) + r"[^。；，,\d]{0,8}?(\d{1,15}(?:\.\d{1,6})?)(?![\d.])\s*[件条个项]", prose):
-            num = m.group(1)
-            out.add(float(num) if "." in num else int(num))
-    return out
-
-
 def map_tables(located: Located, year: int | None, prose: str) -> MappingResult:
     out = MappingResult()
+    said = statements(prose)
+    layout: list[Hypothesis] = []
+    out.table3 = map_table3(located.t3, year, out.findings, said, layout)
+    hyp = layout[0] if layout else None  # one crawler made the whole dump: table 3 decides for 2 and 4
     t2_tpl = t2_template(located, year)
-    out.table2 = map_table2(located.t2, t2_tpl, prose, out.findings)
-    out.table3 = map_table3(located.t3, year, out.findings)
-    out.table4 = map_table4(located.t4, out.findings)
+    out.table2 = map_table2(located.t2, t2_tpl, prose, out.findings, hyp)
+    out.table4 = map_table4(located.t4, out.findings, hyp)
     return out

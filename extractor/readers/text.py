@@ -12,7 +12,7 @@ Everything else is a :class:`~extractor.document.Paragraph` per line. Crawler du
 ``key: value`` header above the body (``标题:``, ``发布时间:``, ``原文链接:`` …, then a ``====
 正文 ====`` rule); those lines become :attr:`Document.metadata`, not report text. Many such dumps
 hold the whole report, tables included, on one line with the cell boundaries lost; that is left to
-the locator's flat-text path (:mod:`extractor.locate.flat`).
+the locator's running-text path (:mod:`extractor.locate.align`).
 """
 
 from __future__ import annotations

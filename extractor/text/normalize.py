@@ -54,6 +54,11 @@ _FOLD_TABLE = str.maketrans(
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
+def fold_text(text: str) -> str:
+    """:func:`fold` without the cache, for long one-off texts (a document's label stream)."""
+    return text.translate(_FOLD_TABLE).translate(_FULLWIDTH_DIGITS)
+
+
 @lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """Comparable form of a label: half-width punctuation, no whitespace, ASCII digits."""

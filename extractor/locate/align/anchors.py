@@ -1,0 +1,136 @@
+"""Where tables 2–4 and their rows are in the label stream.
+
+Regions come from the header words every printing keeps (``第二十条`` opens table 2; the 勾稽 note,
+``申请人情况`` or the first row ``本年新收`` open table 3; ``行政复议`` + ``行政诉讼`` open table 4).
+Inside a region each template row is recognised by its label cores (``extractor.template``); all
+occurrences are collected and the *anchors* are the longest chain of them in template print order,
+so a label repeated by a page break, a group label (``三、本年度办理结果``) or a stray mention does
+not open a second row. A row's anchor is the span of its cores in the label stream; the numbers
+printed after it (or inside it, when a wrapped label is cut by its own numbers) are its cells.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.template import T2_ITEMS, T3_ROWS
+
+T3_PRINT_ORDER: tuple[str, ...] = (
+    *(r.key for r in T3_ROWS if r.key not in ("other", "results_total", "carried_forward") and not r.key.startswith("other_")),
+    "other",
+    "other_no_correction",
+    "other_no_fee",
+    "other_other",
+    "results_total",
+    "carried_forward",
+)
+"""Table-3 rows as printed: （六）其他处理 (a row in 2019, the group label in 2021) before its sub-rows."""
+T2_PRINT_ORDER: tuple[str, ...] = tuple(i.key for i in T2_ITEMS)
+
+_T2_START = re.compile(r"第二十条")
+_T3_START = re.compile(r"勾稽|钩稽|申请人情况|本年新收政府信息公开申请|本年新收")
+_T4_START = re.compile(r"行政复议.{0,8}?行政诉讼|结果维持.{0,4}?结果纠正")
+_SECTION_5 = re.compile(r"[五六]\.(?:政府信息公开工作)?(?:存在|主要问题|其他需要|其它需要)|[五六]\.[^.]{0,12}(?:问题|改进|事项)")
+_OTHER_OTHER = re.compile(r"其[他它](?!处理|法律|情形|对外|结果|组织|需要)")
+
+
+@dataclass(slots=True)
+class Anchor:
+    key: str
+    start: int
+    """Label-stream span of the row's cores (the first core's start to the last core's end)."""
+    end: int
+    order: int
+
+
+@dataclass(slots=True)
+class Regions:
+    t2: tuple[int, int] | None = None
+    t3: tuple[int, int] | None = None
+    t4: tuple[int, int] | None = None
+
+
+def find_regions(labels: str) -> Regions:
+    """Label-stream spans of tables 2, 3 and 4 (each ends where the next begins)."""
+    out = Regions()
+    t2 = _T2_START.search(labels)
+    t3 = _T3_START.search(labels, t2.start() if t2 else 0)
+    t4 = _T4_START.search(labels, t3.end() if t3 else (t2.end() if t2 else 0))
+    if t2 is not None:
+        out.t2 = (t2.start(), t3.start() if t3 and t3.start() > t2.start() else (t4.start() if t4 else len(labels)))
+    if t3 is not None:
+        out.t3 = (t3.start(), t4.start() if t4 else len(labels))
+    if t4 is not None:
+        s5 = _SECTION_5.search(labels, t4.end())
+        out.t4 = (t4.start(), s5.start() if s5 else len(labels))
+    return out
+
+
+def _occurrences(labels: str, lo: int, hi: int, cores: tuple[str, ...]) -> list[tuple[int, int]]:
+    out = []
+    for core in cores:
+        start = lo
+        while True:
+            pos = labels.find(core, start, hi)
+            if pos < 0:
+                break
+            out.append((pos, pos + len(core)))
+            start = pos + 1
+    return out
+
+
+def _cluster(key: str, order: int, spans: list[tuple[int, int]], gap: int = 24) -> list[Anchor]:
+    """Occurrences of one row's cores close together are one printed label."""
+    out: list[Anchor] = []
+    for s, e in sorted(spans):
+        if out and s - out[-1].end <= gap:
+            out[-1].end = max(out[-1].end, e)
+        else:
+            out.append(Anchor(key, s, e, order))
+    return out
+
+
+def chain(anchors: list[Anchor]) -> list[Anchor]:
+    """The longest sequence of anchors increasing both in position and in template order
+    (ties: the earliest printing)."""
+    anchors = sorted(anchors, key=lambda a: (a.start, a.order))
+    n = len(anchors)
+    best = [1] * n
+    prev = [-1] * n
+    for i in range(n):
+        for j in range(i):
+            if anchors[j].order < anchors[i].order and anchors[j].end <= anchors[i].start and best[j] + 1 > best[i]:
+                best[i] = best[j] + 1
+                prev[i] = j
+    if not n:
+        return []
+    i = max(range(n), key=lambda x: (best[x], -anchors[x].start))
+    out = []
+    while i >= 0:
+        out.append(anchors[i])
+        i = prev[i]
+    return out[::-1]
+
+
+def t3_anchors(labels: str, lo: int, hi: int) -> list[Anchor]:
+    by_key = {r.key: r for r in T3_ROWS}
+    found: list[Anchor] = []
+    for order, key in enumerate(T3_PRINT_ORDER):
+        if key == "other_other":
+            continue
+        found.extend(_cluster(key, order, _occurrences(labels, lo, hi, by_key[key].cores)))
+    fee = [a for a in found if a.key == "other_no_fee"]
+    for m in _OTHER_OTHER.finditer(labels, lo, hi):
+        enumerated = labels[max(lo, m.start() - 2) : m.start()] in ("3.", "3)")
+        after_fee = any(0 <= m.start() - a.end <= 40 for a in fee)
+        if enumerated or after_fee:
+            found.append(Anchor("other_other", m.start(), m.end(), T3_PRINT_ORDER.index("other_other")))
+    return chain(found)
+
+
+def t2_anchors(labels: str, lo: int, hi: int) -> list[Anchor]:
+    found: list[Anchor] = []
+    for order, item in enumerate(T2_ITEMS):
+        found.extend(_cluster(item.key, order, _occurrences(labels, lo, hi, item.cores), gap=4))
+    return chain(found)

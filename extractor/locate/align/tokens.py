@@ -1,0 +1,226 @@
+"""Running text → a stream of tokens: numbers (with how they are separated) and label characters.
+
+Text dumps of the same table differ only in where they put whitespace: one cell per line, a row per
+line with spaces or tabs, everything on one line with the digits run together, pdftotext's
+wrapped labels with the numbers above, below or between their lines. The tokenizer therefore
+keeps whitespace as *evidence* (how two numbers were separated) rather than as structure:
+
+- a :class:`NumToken` is a maximal printed number (``337``, ``-3``, ``增3``, ``851.776247``,
+  ``142512元``, or a run of glued digits ``14710000148`` that may hold several cells) or a lone
+  placeholder (``/``, ``—``, ``-``, ``无``) standing between whitespace; ``sep`` says what stood
+  between it and the previous number (``space``, ``line`` or ``label`` text);
+- every other non-whitespace character goes to the *label stream*: the folded label text with
+  numbers and whitespace removed, in which row labels are matched even when a line break, a page
+  header or the numbers of a wrapped cell cut through them (``逾期不补`` / ``67 3 0 0 1 0 71`` /
+  ``正、行政机关…``).
+
+What a printed table guarantees and the tokenizer relies on: an enumerator (``1.``, ``1、``,
+``(1)``) belongs to the label that follows it; digits followed by 年/月/日/号/页 are a date or a
+reference, not a cell; a lone ``.`` line between two digit lines is a decimal point that the dump
+put on its own line (``851`` / ``.`` / ``776247``); a unit or a 增/减 sign on its own line belongs to
+the number beside it (``142512`` / ``元``, ``增`` / ``3``). Page numbers (``— 4 —``, ``第4页``) and
+running page headers (a line repeated across pages) are dropped before anything is read.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+from extractor.text import MAX_DIGITS, fold_text
+
+Sep = Literal["start", "space", "line", "label"]
+
+# 1:1 character folding (offsets survive): full-width digits, signs and brackets to ASCII.
+_ONE_TO_ONE = str.maketrans(
+    {
+        "（": "(",
+        "）": ")",
+        "．": ".",
+        "－": "-",
+        "−": "-",
+        "＋": "+",
+        "，": ",",
+        "\u3000": " ",
+        "\xa0": " ",
+        "\t": " ",
+        "\r": " ",
+        "\u200b": " ",
+        "\ufeff": " ",
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+    }
+)
+
+_NUMBER = re.compile(
+    r"""
+    (?P<sign>[+-](?=\d)|[增减]\s*(?=\d))?
+    (?P<num>\d++(?:,\d{3}(?!\d))*+(?:\.\d++|\s*\n\s*\.\s*\n\s*\d++)?)
+    (?P<unit>\s*(?:万元|亿元|元))?
+    """,
+    re.VERBOSE,
+)
+"""A printed number. Possessive quantifiers keep the engine stateless over long digit runs."""
+_ENUMERATOR_AFTER = re.compile(r"\s*[.、]\s*(?=[\u4e00-\u9fff\"“'(])")
+"""``1.``/``1、`` followed by a label character: the digits enumerate a row, they are not a cell."""
+_REFERENCE_AFTER = re.compile(r"[ ]*[年月日号页期]")
+_YEAR_ACROSS_LINES = re.compile(r"\s*年")
+_BRACKETED = re.compile(r"[(\[]\s*$")
+_PLACEHOLDER = re.compile(r"(?<![^\s|])(?:/|\\|—{1,2}|–|-{1,2}|无|空)(?![^\s|])")
+"""A placeholder cell: a lone ``/``, ``—``, ``-``, ``无``, ``空`` between whitespace (or pipes)."""
+_PAGE_LINE = re.compile(
+    r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|共\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页)\s*$"
+)
+
+
+@dataclass(slots=True)
+class NumToken:
+    """One printed number (or placeholder) in running text."""
+
+    text: str
+    """As printed, whitespace inside removed (``851.776247``, ``增3``, ``142512元``, ``/``)."""
+    digits: str
+    """The digits (with a decimal point); empty for a placeholder."""
+    sign: str
+    """``-`` or ``+`` (增/减 and +/- written before the digits), else empty."""
+    unit: str | None
+    start: int
+    """Offset of the first character in the document text."""
+    end: int
+    sep: Sep
+    """What separated it from the previous token: nothing yet, spaces, a line break, label text."""
+    label_pos: int
+    """Position in the label stream where the number was printed (label characters before it)."""
+    digits_at: int = 0
+    """Offset of the first digit (after a sign such as 增)."""
+    line: int | None = None
+
+    @property
+    def placeholder(self) -> bool:
+        return not self.digits
+
+
+@dataclass(slots=True)
+class TokenStream:
+    """The document text as numbers plus a label stream (whitespace and numbers removed, folded)."""
+
+    text: str
+    numbers: list[NumToken]
+    labels: str
+    segment_labels: list[int] = field(default_factory=list)
+    """Label-stream position where each text segment between two numbers begins …"""
+    segment_offsets: list[int] = field(default_factory=list)
+    """… and that segment's document offset."""
+    truncated: bool = False
+    """More than :data:`MAX_NUMBERS` numbers: the rest were not read."""
+
+    def offset_of(self, label_pos: int) -> int:
+        """Document offset of a label-stream position (to the segment; whitespace is not counted)."""
+        idx = bisect_right(self.segment_labels, label_pos) - 1
+        if idx < 0:
+            return 0
+        return self.segment_offsets[idx] + (label_pos - self.segment_labels[idx])
+
+    def numbers_between(self, lo: int, hi: int) -> list[NumToken]:
+        """Numbers printed at label positions ``lo <= pos < hi``."""
+        return [n for n in self.numbers if lo <= n.label_pos < hi]
+
+
+MAX_NUMBERS = 100_000
+"""Numbers read from one document; a report prints a few thousand at most (hostile input more)."""
+
+
+def _drop_page_furniture(text: str) -> str:
+    """Blank out page numbers and running page headers (same length, offsets survive)."""
+    lines = text.split("\n")
+    counts = Counter(s.strip() for s in lines if len(s.strip()) >= 8)
+    out = []
+    for line in lines:
+        s = line.strip()
+        furniture = bool(_PAGE_LINE.match(line)) or (
+            counts.get(s, 0) >= 2 and ("报告" in s or "年度" in s) and not re.search(r"本年新收|上年结转|总计|予以公开", s)
+        )
+        out.append(" " * len(line) if furniture else line)
+    return "\n".join(out)
+
+
+def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: list[int | None] | None = None) -> TokenStream:
+    """Tokenize document text. ``line_starts``/``line_numbers`` map offsets to source lines."""
+    t = _drop_page_furniture(text.translate(_ONE_TO_ONE))
+    numbers: list[NumToken] = []
+    spans: list[tuple[int, int, str, str, str | None, str, int]] = []  # start, end, text, digits, unit, sign, digits_at
+    pos = 0
+    for m in _NUMBER.finditer(t):
+        if len(spans) >= MAX_NUMBERS:
+            break
+        s, e = m.start(), m.end()
+        if s < pos:
+            continue
+        num = m.group("num")
+        if m.group("sign") is None and m.group("unit") is None:
+            if _REFERENCE_AFTER.match(t, e) or (len(num) == 4 and num[:2] in ("19", "20") and _YEAR_ACROSS_LINES.match(t, e)):
+                continue  # "2022年", "2022" / "年"; not "1" / "年" (a vertical 本年度 beside a row)
+            if _ENUMERATOR_AFTER.match(t, e) and num.isdigit():
+                if len(num) == 1:
+                    continue  # "1.属于…": the digit enumerates the next row's label
+                # "00000002.其他法律…": a glued run ends with the next label's enumerator.
+                e -= 1
+                num = num[:-1]
+        if m.group("sign") is None and _BRACKETED.search(t, max(0, s - 3), s) and re.match(r"\s*[)\]]", t[e:]):
+            continue  # "(1)" enumerates
+        if s > 0 and (t[s - 1].isalpha() and t[s - 1].isascii()):
+            continue  # "ptsl2008@163.com", "T3-1": digits inside a word
+        digits = re.sub(r"\s+", "", num).replace(",", "")
+        if len(digits) > MAX_DIGITS:
+            continue  # a run of a million digits is not a number (int() refuses past 4,300 digits)
+        sign_raw = (m.group("sign") or "").strip()
+        sign = "-" if sign_raw in ("-", "减") else "+" if sign_raw in ("+", "增") else ""
+        unit_raw = (m.group("unit") or "").strip() or None
+        spans.append((s, e, sign_raw + digits + (unit_raw or ""), digits, unit_raw, sign, m.start("num")))
+        pos = e
+    starts = [sp[0] for sp in spans]
+    ends = [sp[1] for sp in spans]
+    for m in _PLACEHOLDER.finditer(t):
+        if len(spans) >= MAX_NUMBERS:
+            break
+        idx = bisect_right(starts, m.start()) - 1
+        if idx < 0 or not (starts[idx] <= m.start() < ends[idx]):
+            spans.append((m.start(), m.end(), m.group(0), "", None, "", m.start()))
+    spans.sort()
+    labels: list[str] = []
+    seg_labels: list[int] = []
+    seg_offsets: list[int] = []
+    n_label = 0
+    prev_end: int | None = None
+    i = 0
+    for s, e, txt, digits, unit, sign, digits_at in spans:
+        between = t[i:s]
+        folded = fold_text(between)
+        if folded:
+            seg_labels.append(n_label)
+            seg_offsets.append(i + len(between) - len(between.lstrip()))
+            labels.append(folded)
+            n_label += len(folded)
+        sep: Sep
+        if prev_end is None:
+            sep = "start"
+        elif folded:
+            sep = "label"
+        else:
+            sep = "line" if "\n" in between else "space"
+        numbers.append(NumToken(txt, digits, sign, unit, s, e, sep, n_label, digits_at))
+        i = e
+        prev_end = e
+    tail = fold_text(t[i:])
+    if tail:
+        seg_labels.append(n_label)
+        seg_offsets.append(i)
+        labels.append(tail)
+    stream = TokenStream(t, numbers, "".join(labels), seg_labels, seg_offsets, truncated=len(spans) >= MAX_NUMBERS)
+    if line_starts and line_numbers:
+        for n in numbers:
+            idx = bisect_right(line_starts, n.start) - 1
+            n.line = line_numbers[idx] if 0 <= idx < len(line_numbers) else None
+    return stream

@@ -1,0 +1,82 @@
+"""What the report's prose says about its own tables, used only to break ties.
+
+The identities decide first; the prose is second-hand (it is often rounded, out of date or about
+something else), so it is consulted only among readings the identities leave equally good:
+
+- table 3: ``共收到政府信息公开申请9件`` fixes row 一's 总计; ``申请人均为自然人`` puts every
+  application in the 自然人 column;
+- table 2: a number printed within a few characters after an item's name
+  (``现行有效行政规范性文件698件``, ``发布采购信息21条共5419886元``) is preferred where a glued run
+  could be split either way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from extractor.text import squash
+
+_RECEIVED = re.compile(
+    r"(?:共|全年|累计|本年度?|今年)?(?:收到|受理|新收)[^。；，,]{0,20}?申请[^。；，,\d]{0,6}?(\d{1,15})(?!\d)\s*[件个条份]"
+    r"|(?:共|全年|累计)(?:收到|受理|新收)[^。；，,\d]{0,16}?(\d{1,15})(?!\d)\s*[件个条份][^。；，,]{0,8}?申请"
+)
+_ALL_NATURAL = re.compile(r"(?:申请人|申请)?(?:均|全部|都|皆)(?:为|是|系|来自)自然人")
+
+
+@dataclass(slots=True)
+class Statements:
+    received: set[int] = field(default_factory=set)
+    """Applications received, as the prose states them."""
+    all_natural: bool = False
+    text: str = ""
+
+    def t3_cost(self, key: str, vec: Sequence[int | float]) -> float:
+        """How many of the prose's statements a table-3 row vector contradicts."""
+        cost = 0.0
+        if key == "new_received" and self.received and vec[-1] not in self.received:
+            cost += 1
+        if self.all_natural and any(vec[1:-1]):
+            cost += 1
+        return cost
+
+
+def joined_prose(text: str) -> str:
+    """Prose with the line breaks a one-run-per-line dump puts around numbers removed
+    (``共受理依申请公开信息`` / ``3`` / ``条`` → ``共受理依申请公开信息3条``)."""
+    return re.sub(r"\s*\n\s*", "", text)
+
+
+def statements(prose: str) -> Statements:
+    flat = joined_prose(prose)
+    received = {int(next(g for g in m.groups() if g)) for m in _RECEIVED.finditer(flat)}
+    return Statements(received=received, all_natural=bool(_ALL_NATURAL.search(flat)), text=squash(flat)[:20000])
+
+
+NARRATIVE_CORES: dict[str, tuple[str, ...]] = {
+    "regulations": ("规章",),
+    "normative_docs": ("规范性文件",),
+    "licensing": ("行政许可",),
+    "other_services": ("对外管理服务",),
+    "punishment": ("行政处罚",),
+    "coercion": ("行政强制",),
+    "fees": ("事业性收费",),
+    "procurement": ("采购",),
+}
+"""Words the prose uses for table-2 items (wider than the table's own labels: 采购信息)."""
+_STATED = re.compile(r"(\d{1,15}(?:\.\d{1,6})?)(?![\d.])\s*(?:件|条|个|项|份|万元|元)")
+
+
+def numbers_after(item: str, prose: str) -> set[int | float]:
+    """Numbers stated with a unit within a few characters after a table-2 item's name
+    (``现行有效行政规范性文件698件``, ``发布采购信息21条共5419886元``)."""
+    out: set[int | float] = set()
+    flat = joined_prose(prose)
+    for core in NARRATIVE_CORES.get(item, ()):
+        for m in re.finditer(re.escape(core), flat):
+            window = re.split(r"[。；;]", flat[m.end() : m.end() + 28], maxsplit=1)[0]
+            for n in _STATED.finditer(window):
+                num = n.group(1)
+                out.add(float(num) if "." in num else int(num))
+    return out

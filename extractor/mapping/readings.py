@@ -1,0 +1,320 @@
+"""The ways a row's printed numbers can fill its cells.
+
+A row of ``k`` cells printed in running text shows ``n`` numbers (:class:`NumToken`, with how they
+were separated). Four *readings* explain them, each under rules the printing guarantees:
+
+- **exact** (``n == k``): one number per cell, as printed;
+- **joined** (``n > k``): a number was broken over lines (``1`` / ``62``); adjacent numbers on
+  separate lines are joined, exactly ``n - k`` times, into valid numbers (no leading zeros);
+- **glued** (``n < k``, digits run together): each digit run is cut into several numbers, no
+  leading zeros, a sign only at the start of the change column's number, a decimal point only in
+  an amount column (``14710000148`` → 147 1 0 0 0 0 148);
+- **dropped** (``n < k``, the dump leaves out blank cells and merges a value repeated in adjacent
+  cells): the printed values, in order, each fill one or more adjacent cells, the rest blank
+  (``3 0 3`` → 3 in one applicant column, 0s, 3 in 总计).
+
+Which of glued and dropped applies is a property of the whole document (one crawler made it) and
+is chosen by :mod:`extractor.mapping.solve` from how well each explains every row. Every reading is
+a tuple of :class:`CellReading`; nothing here ranks them except by the cost of joins.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from extractor.locate.align.tokens import NumToken
+from extractor.text import MAX_DIGITS, CellState, to_number
+
+Num = int | float
+Hypothesis = Literal["glued", "dropped"]
+MAX_READINGS = 20_000
+"""Readings kept per row. A row with more is left undecided (``none``): a cell is only decided
+when *every* reading is known to agree on it, so a truncated list must never decide one."""
+MAX_JOINS = 3
+MAX_ATTEMPTS = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class CellReading:
+    value: Num | None
+    """``None`` for a placeholder or a cell the reading leaves blank."""
+    state: CellState
+    raw: str
+    offset: int | None = None
+    line: int | None = None
+    inferred: bool = False
+
+    @property
+    def flat(self) -> Num:
+        return 0 if self.value is None else self.value
+
+
+Reading = tuple[CellReading, ...]
+BLANK = CellReading(None, CellState.BLANK, "")
+
+
+@dataclass(slots=True)
+class Options:
+    """A row's readings under one hypothesis, with the cost of each (joins cost 1 apiece)."""
+
+    how: str
+    """``exact``, ``joined``, ``glued``, ``dropped``, ``blank`` or ``none`` (nothing explains the row)."""
+    readings: list[tuple[Reading, float]]
+
+
+_PLACEHOLDER_STATE = {
+    "/": CellState.SLASH,
+    "\\": CellState.SLASH,
+    "—": CellState.DASH,
+    "——": CellState.DASH,
+    "–": CellState.DASH,
+    "-": CellState.HYPHEN,
+    "--": CellState.HYPHEN,
+    "无": CellState.NONE_WORD,
+    "空": CellState.NONE_WORD,
+}
+
+
+def _valid(digits: str, *, decimal: bool, max_digits: int = MAX_DIGITS) -> bool:
+    if not digits or len(digits.replace(".", "").split(".")[0]) > max_digits or len(digits) > MAX_DIGITS:
+        return False
+    if "." in digits:
+        if not decimal:
+            return False
+        ip, _, fp = digits.partition(".")
+        return bool(ip) and bool(fp) and ip.isdigit() and fp.isdigit() and (ip == "0" or ip[0] != "0")
+    return digits.isdigit() and (digits == "0" or digits[0] != "0")
+
+
+def _cell(tok: NumToken, digits: str, sign: str, *, offset: int | None = None, inferred: bool = False, unit: bool = True) -> CellReading:
+    value = to_number(digits, "-" if sign == "-" else "")
+    state = CellState.ZERO if value == 0 else CellState.NUMBER
+    raw = sign + digits + ((tok.unit or "") if unit else "")
+    return CellReading(value, state, raw, tok.start if offset is None else offset, tok.line, inferred)
+
+
+def token_cell(tok: NumToken) -> CellReading:
+    """The cell one printed token makes when it fills exactly one cell."""
+    if tok.placeholder:
+        return CellReading(None, _PLACEHOLDER_STATE.get(tok.text, CellState.TEXT), tok.text, tok.start, tok.line)
+    return _cell(tok, tok.digits, tok.sign)
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Per-cell rules of a row: where a decimal point and where a sign may appear."""
+
+    k: int
+    decimal: frozenset[int] = frozenset()
+    signed: frozenset[int] = frozenset()
+    max_digits: int = 15
+    """Longest plausible number in one cell (table 3/4 counts never reach a million)."""
+
+
+def _fits(cell: CellReading, tok: NumToken | None, pos: int, cols: Columns) -> bool:
+    if cell.value is None:
+        return True
+    if isinstance(cell.value, float) and pos not in cols.decimal:
+        return False
+    return not (tok is not None and tok.sign and pos not in cols.signed)
+
+
+def exact(tokens: Sequence[NumToken], cols: Columns) -> Options:
+    cells = tuple(token_cell(t) for t in tokens)
+    if all(_fits(c, t, i, cols) for i, (c, t) in enumerate(zip(cells, tokens, strict=True))):
+        return Options("exact", [(cells, 0.0)])
+    return Options("none", [])
+
+
+def joined(tokens: Sequence[NumToken], cols: Columns) -> Options:
+    """Join ``n - k`` pairs of adjacent numbers printed on consecutive lines."""
+    n, k = len(tokens), cols.k
+    if n - k > MAX_JOINS:
+        return Options("none", [])
+    joinable = [
+        i for i in range(1, n) if tokens[i].sep == "line" and not tokens[i].placeholder and not tokens[i - 1].placeholder
+        and not tokens[i].sign and not tokens[i - 1].unit
+    ]
+    out: list[tuple[Reading, float]] = []
+    for joins in itertools.combinations(joinable, n - k):
+        cells: list[CellReading] = []
+        ok = True
+        i = 0
+        js = set(joins)
+        while i < n:
+            group = [tokens[i]]
+            while i + 1 < n and (i + 1) in js:
+                i += 1
+                group.append(tokens[i])
+            i += 1
+            first = group[0]
+            digits = "".join(t.digits for t in group)
+            pos = len(cells)
+            if len(group) == 1:
+                cell = token_cell(first)
+            elif not _valid(digits, decimal=pos in cols.decimal, max_digits=cols.max_digits):
+                ok = False
+                break
+            else:
+                unit_tok = group[-1]
+                cell = _cell(unit_tok, digits, first.sign, offset=first.start, inferred=True)
+            if not _fits(cell, first, pos, cols):
+                ok = False
+                break
+            cells.append(cell)
+        if ok and len(cells) == k:
+            out.append((tuple(cells), float(len(joins))))
+        if len(out) >= MAX_READINGS:
+            return Options("none", [])
+    return Options("joined" if out else "none", out)
+
+
+def _pieces(digits: str, parts: int, first_pos: int, cols: Columns) -> Iterator[list[str]]:
+    """Ways to cut a digit run into ``parts`` valid numbers for cells ``first_pos``…"""
+    if parts == 1:
+        if _valid(digits, decimal=first_pos in cols.decimal, max_digits=cols.max_digits):
+            yield [digits]
+        return
+    for cut in range(1, len(digits) - parts + 2):
+        head = digits[:cut]
+        if not _valid(head, decimal=first_pos in cols.decimal, max_digits=cols.max_digits):
+            continue
+        for rest in _pieces(digits[cut:], parts - 1, first_pos + 1, cols):
+            yield [head, *rest]
+
+
+def glued(tokens: Sequence[NumToken], cols: Columns) -> Options:
+    """Cut digit runs into cells so that exactly ``k`` numbers result."""
+    n, k = len(tokens), cols.k
+    caps = [1 if t.placeholder else max(1, len(t.digits.replace(".", ""))) for t in tokens]
+    if sum(caps) < k or n > k:
+        return Options("none", [])
+    out: list[tuple[Reading, float]] = []
+
+    def allocations(i: int, remaining: int) -> Iterator[list[int]]:
+        if i == n - 1:
+            if 1 <= remaining <= caps[i]:
+                yield [remaining]
+            return
+        for p in range(1, min(caps[i], remaining - (n - i - 1)) + 1):
+            for rest in allocations(i + 1, remaining - p):
+                yield [p, *rest]
+
+    for alloc in allocations(0, k):
+        per_token: list[list[list[CellReading]]] = []
+        pos = 0
+        for tok, parts in zip(tokens, alloc, strict=True):
+            options: list[list[CellReading]] = []
+            if tok.placeholder or parts == 1:
+                cell = token_cell(tok)
+                if (tok.placeholder or _valid(tok.digits, decimal=pos in cols.decimal, max_digits=cols.max_digits)) and _fits(cell, tok, pos, cols):
+                    options.append([cell])
+            else:
+                for pieces in _pieces(tok.digits, parts, pos, cols):
+                    cells = []
+                    off = tok.digits_at
+                    for j, piece in enumerate(pieces):
+                        sign = tok.sign if j == 0 else ""
+                        cell = _cell(tok, piece, sign, offset=off, inferred=True, unit=j == len(pieces) - 1)
+                        off += len(piece)
+                        if not _fits(cell, tok if j == 0 else None, pos + j, cols):
+                            break
+                        cells.append(cell)
+                    else:
+                        options.append(cells)
+            if not options:
+                break
+            per_token.append(options)
+            pos += parts
+        else:
+            for combo in itertools.product(*per_token):
+                out.append((tuple(c for part in combo for c in part), 0.0))
+                if len(out) >= MAX_READINGS:
+                    return Options("none", [])
+    return Options("glued" if out else "none", out)
+
+
+def dropped(tokens: Sequence[NumToken], cols: Columns) -> Options:
+    """Printed values in order, each filling one or more cells; the other cells blank.
+
+    Enumerated as distinct *cell vectors*: a printed 0 and a blank read alike, so they are one
+    reading (state ``zero`` when the row printed a 0); a non-zero cell keeps the token it came from.
+    A lone ``0`` is one reading however many cells it may stand for.
+    """
+    n, k = len(tokens), cols.k
+    if n == 0 or n > k:
+        return Options("none", [])
+    if any(tok.digits and not _valid(tok.digits, decimal=True, max_digits=cols.max_digits) for tok in tokens):
+        return Options("none", [])  # "000023" is glued digits, never one cell
+    base = [token_cell(t) for t in tokens]
+    printed_zero = any(c.value == 0 for c in base)
+    zero_cell = CellReading(0, CellState.ZERO, "0", None, None, True) if printed_zero else BLANK
+    Key = tuple[int, ...]  # per cell: -1 blank-or-zero, else the token index
+
+    @cache
+    def suffixes(c: int, i: int, used: bool) -> frozenset[Key]:
+        """Cell-origin suffixes from cell ``c`` on, token ``i`` current (``used``: placed already)."""
+        if c == k:
+            return frozenset({()}) if i == n - 1 and used else frozenset()
+        moves: list[tuple[int, bool, int | None]] = [(i, used, None)]  # this cell blank
+        if i >= 0:
+            moves.append((i, True, i))  # token i again (a repeated value merged)
+        if (i < 0 or used) and i + 1 < n:
+            moves.append((i + 1, True, i + 1))  # the next printed token
+        out: set[Key] = set()
+        for nxt_i, nxt_used, origin in moves:
+            if origin is not None and not _fits(base[origin], tokens[origin], c, cols):
+                continue
+            mark = -1 if origin is None or base[origin].value == 0 else origin
+            for rest in suffixes(c + 1, nxt_i, nxt_used):
+                out.add((mark, *rest))
+                if len(out) > MAX_READINGS:
+                    raise _TooMany
+        return frozenset(out)
+
+    try:
+        vectors = suffixes(0, -1, False)
+    except _TooMany:
+        return Options("none", [])
+    out: list[tuple[Reading, float]] = []
+    for vec in sorted(vectors):
+        cells = tuple(
+            zero_cell if o == -1 else CellReading(base[o].value, base[o].state, base[o].raw, base[o].offset, base[o].line, n < k)
+            for o in vec
+        )
+        out.append((cells, 0.0))
+    return Options("dropped" if out else "none", out)
+
+
+class _TooMany(Exception):
+    pass
+
+
+def per_digit(tokens: Sequence[NumToken]) -> list[NumToken]:
+    """Every digit of a glued run as a number of its own (a run with fewer digits than cells)."""
+    out: list[NumToken] = []
+    for t in tokens:
+        if t.placeholder or t.sign or "." in t.digits or len(t.digits) == 1:
+            out.append(t)
+            continue
+        for i, d in enumerate(t.digits):
+            out.append(NumToken(d, d, "", None, t.digits_at + i, t.digits_at + i + 1, "space" if i else t.sep, t.label_pos, t.digits_at + i, t.line))
+    return out
+
+
+def row_options(tokens: Sequence[NumToken], cols: Columns, hypothesis: Hypothesis) -> Options:
+    """The readings of one row under a hypothesis about the document's layout."""
+    n, k = len(tokens), cols.k
+    if n == 0:
+        return Options("blank", [(tuple([BLANK] * k), 0.0)])
+    if n == k:
+        ex = exact(tokens, cols)
+        if ex.readings:
+            return ex
+    if n > k:
+        return joined(tokens, cols)
+    return glued(tokens, cols) if hypothesis == "glued" else dropped(tokens, cols)

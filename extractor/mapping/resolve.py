@@ -1,0 +1,210 @@
+"""Rows printed as running text → figures: readings, one hypothesis per document, identities.
+
+For every row the locator found in running text (:mod:`extractor.locate.align`) this module builds
+the readings of :mod:`extractor.mapping.readings` under the document's layout hypothesis, solves
+each table (:mod:`extractor.mapping.solve`) and turns the cells all best readings agree on into
+:class:`~extractor.records.models.Figure` objects; the others get no value and a finding.
+
+The hypothesis (*glued*: digits of adjacent cells run together; *dropped*: blank cells left out
+and repeated values merged) is chosen once per document by how well each explains table 3 (and
+table 4): fewest rows no reading explains, then fewest identity failures. A digit run with a
+leading zero (``000023``) can only be glued digits and settles a tie.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from extractor.locate.align.tokens import NumToken, tokenize
+from extractor.locate.hits import RowHit
+from extractor.mapping.narrative import Statements, numbers_after
+from extractor.mapping.readings import BLANK, Columns, Hypothesis, Options, Reading, dropped, per_digit, row_options
+from extractor.mapping.solve import (
+    VIOLATION,
+    Decided,
+    Solved,
+    decide,
+    flat,
+    group_violations,
+    prefilter,
+    row_sum_violation,
+    solve_rows,
+    solve_table3,
+)
+from extractor.records.models import CellRef, Figure, Finding, Severity
+from extractor.text import CellState
+
+UNEXPLAINED = 1000.0
+COUNT_DIGITS = 6
+"""Longest count a table-3/4 cell plausibly prints (applications and cases per organ and year)."""
+"""Cost of a row that no reading under a hypothesis explains."""
+
+
+def tokens_of(hit: RowHit) -> list[NumToken]:
+    """The row's printed numbers: located tokens, or the cells of a grid row re-read as text
+    (a grid cell holding several glued or spaced numbers)."""
+    if hit.tokens is not None:
+        return list(hit.tokens)
+    text = hit.run if hit.run is not None else " ".join(c.text for c in hit.cells or [] if c is not None)
+    return tokenize(text).numbers
+
+
+def glued_evidence(rows: Sequence[Sequence[NumToken]]) -> bool:
+    """A digit run no single cell could print (``00``, ``000023``): the dump glues digits."""
+    return any(len(t.digits) > 1 and t.digits[0] == "0" and t.digits[1] != "." for toks in rows for t in toks)
+
+
+def options_for(tokens: Sequence[NumToken], cols: Columns, hyp: Hypothesis) -> Options:
+    opts = row_options(tokens, cols, hyp)
+    if not opts.readings and hyp == "glued" and 0 < len(tokens) < cols.k:
+        # Too few digits to cut into k cells: blank cells were left out even in a glued dump
+        # ("000000" for seven cells), so each digit is a cell and one cell printed nothing.
+        opts = dropped(per_digit(tokens), cols)
+    return opts
+
+
+@dataclass(slots=True)
+class TableResult:
+    hyp: Hypothesis
+    options: dict[str, Options]
+    solved: Solved
+    cost: float
+
+
+def solve_t3_text(
+    rows: dict[str, list[NumToken]],
+    fixed: dict[str, Reading],
+    detail: Sequence[str],
+    hyp: Hypothesis,
+    narrative: Callable[[str, tuple[int | float, ...]], float],
+) -> TableResult:
+    cols = Columns(7, max_digits=COUNT_DIGITS)
+    options: dict[str, Options] = {k: options_for(toks, cols, hyp) for k, toks in rows.items()}
+    pre: dict[str, list[tuple[Reading, float]]] = {k: [(r, 0.0)] for k, r in fixed.items()}
+    row_cost = 0.0
+    for k, opts in options.items():
+        kept = prefilter(opts, lambda r, how=opts.how: row_sum_violation(r, how))  # type: ignore[misc]
+        if not kept:
+            row_cost += UNEXPLAINED
+            continue
+        row_cost += VIOLATION * row_sum_violation(kept[0][0], opts.how)
+        pre[k] = kept
+    solved = solve_table3(pre, detail, narrative)
+    return TableResult(hyp, options, solved, row_cost + solved.cost)
+
+
+def solve_t4_text(tokens: list[NumToken], hyp: Hypothesis) -> TableResult:
+    opts = options_for(tokens, Columns(15, max_digits=COUNT_DIGITS), hyp)
+    kept = prefilter(opts, group_violations)
+    if not kept:
+        return TableResult(hyp, {"data": opts}, Solved({}, 0.0, True), UNEXPLAINED)
+    solved = Solved({"data": [r for r, _ in kept]}, kept[0][1], True)
+    return TableResult(hyp, {"data": opts}, solved, VIOLATION * group_violations(kept[0][0]) + kept[0][1])
+
+
+def choose(results: list[TableResult], evidence: bool) -> TableResult:
+    """The hypothesis that explains the table best; ties go to glued when a leading-zero run
+    proves glued digits, else to dropped (the lossless reading of a row is the same under both)."""
+    def rank(r: TableResult) -> tuple[float, int]:
+        return (round(r.cost, 6), 0 if (r.hyp == "glued") == evidence else 1)
+
+    return min(results, key=rank)
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures and findings
+
+
+def figures_for(prefix: str, cols: Sequence[str], hit: RowHit, opts: Options, kept: list[Reading], findings: list[Finding]) -> list[Figure]:
+    """Figures of one row from its kept readings, and the finding that says how they were read."""
+    k = len(cols)
+    cells: list[Decided | None] = decide(kept, k) if kept else [None] * k
+    out: list[Figure] = []
+    for col, cell in zip(cols, cells, strict=True):
+        key = f"{prefix}.{col}"
+        if cell is None:
+            out.append(Figure(key=key, value=None, state=CellState.AMBIGUOUS, raw=hit.run or "", ref=hit.run_ref, inferred=True))
+            continue
+        ref = CellRef(offset=cell.offset, line=cell.line) if cell.offset is not None and hit.cells is None else hit.run_ref
+        unit = _unit(cell.raw)
+        out.append(Figure(key=key, value=cell.value, state=cell.state, raw=cell.raw if cell.raw else (hit.run or ""),
+                          unit=unit, inferred=cell.inferred, ref=ref))
+    undecided = [c for c, cell in zip(cols, cells, strict=True) if cell is None]
+    n = len(tokens_of(hit))
+    if not kept:
+        findings.append(_finding("split.ambiguous", Severity.WARNING, prefix, hit,
+                                 f"{n} printed numbers {hit.run!r} cannot fill {k} cells; the cells are left without values"))
+    elif undecided:
+        code = "split.ambiguous" if opts.how == "glued" else "cells.undecided"
+        why = ("digits run together" if opts.how == "glued" else
+               "the dump leaves out blank cells and merges repeated values" if opts.how == "dropped" else "numbers split over lines")
+        findings.append(_finding(code, Severity.WARNING, prefix, hit,
+                                 f"{why} ({hit.run!r}); {len(kept)} readings are equally good, so "
+                                 f"{', '.join(undecided)} {'is' if len(undecided) == 1 else 'are'} left without a value"))
+    elif opts.how == "glued" and any(c is not None and c.inferred for c in cells):
+        values = " / ".join(_fmt(c.value) for c in cells if c is not None)
+        by = "the identities" if len(opts.readings) > 1 else "the rule that no cell prints a leading zero"
+        findings.append(_finding("split.inferred", Severity.INFO, prefix, hit, f"digits run together as {hit.run!r}; split as {values} by {by}"))
+    elif opts.how == "dropped" and n < k:
+        findings.append(_finding("cells.collapsed", Severity.INFO, prefix, hit,
+                                 f"the row prints {n} of {k} cells ({hit.run!r}); blank cells left out and repeated values merged "
+                                 "— every reading gives these values"))
+    elif opts.how == "joined":
+        findings.append(_finding("cells.joined", Severity.INFO, prefix, hit,
+                                 f"{n} numbers for {k} cells ({hit.run!r}): numbers broken over lines were joined"))
+    return out
+
+
+def _fmt(v: int | float | None) -> str:
+    return "—" if v is None else str(v)
+
+
+def _unit(raw: str) -> str | None:
+    for u in ("万元", "亿元", "元"):
+        if raw.endswith(u):
+            return u
+    return None
+
+
+def _finding(code: str, severity: Severity, prefix: str, hit: RowHit, message: str) -> Finding:
+    return Finding(code=code, severity=severity, message=f"{prefix}: {message}", cells=[prefix], refs=[hit.run_ref])
+
+
+def blank_reading(k: int) -> Reading:
+    return tuple([BLANK] * k)
+
+
+def t2_cost(item: str, cols: Sequence[str], hyp: Hypothesis, prose: str, soft: Callable[[tuple[str, ...], tuple[int | float, ...]], int]) -> Callable[[str, Reading], float]:
+    """Table-2 ranking: the soft consistency rules and the prose, only where digits ran together."""
+    stated = numbers_after(item, prose)
+
+    def cost(_key: str, reading: Reading) -> float:
+        if hyp != "glued" and not any(c.inferred for c in reading):
+            return 0.0
+        vals = flat(reading)
+        hits = sum(1 for c in reading if c.inferred and isinstance(c.value, int) and c.value >= 10 and c.value in stated)
+        hits += sum(1 for c in reading if c.inferred and isinstance(c.value, float) and c.value in stated)
+        return 10.0 * soft(tuple(cols), vals) - hits
+
+    return cost
+
+
+def narrative_for(statements: Statements) -> Callable[[str, tuple[int | float, ...]], float]:
+    return statements.t3_cost
+
+
+__all__ = [
+    "TableResult",
+    "blank_reading",
+    "choose",
+    "figures_for",
+    "glued_evidence",
+    "narrative_for",
+    "options_for",
+    "solve_rows",
+    "solve_t3_text",
+    "solve_t4_text",
+    "t2_cost",
+    "tokens_of",
+]

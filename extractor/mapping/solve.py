@@ -1,0 +1,266 @@
+"""Choosing readings for a whole table at once, and the cells every best choice agrees on.
+
+Each row has readings (:mod:`extractor.mapping.readings`). A row's own identity (T3-2 总计 = the
+six columns, T4-1 group total = its four parts) first keeps the readings that satisfy it, when any
+does. The table's column identities then score whole tables:
+
+    cost = 100 × (failed T3-1 and T3-3 column checks) + Σ reading costs (joins) + narrative misses
+
+and *every* reading that appears in some lowest-cost table is kept. A cell is decided when all of
+its row's kept readings agree on it (blank and 0 agree: both read as 0); otherwise it stays without
+a value and a finding says so. This is exact, not greedy: the detail rows are combined by dynamic
+programming over their column-sum vectors (the only thing T3-3 sees), so a table of many
+undecided rows is still solved exactly; past :data:`MAX_STATES` sum vectors the solver gives up on
+the column identities and keeps every reading that satisfies its own row — fewer cells decided,
+never a guessed one.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from extractor.mapping.readings import Num, Options, Reading
+from extractor.text import CellState
+
+Vec = tuple[Num, ...]
+MAX_STATES = 50_000
+VIOLATION = 100.0
+
+
+def flat(reading: Reading) -> Vec:
+    return tuple(c.flat for c in reading)
+
+
+def row_sum_violation(reading: Reading, how: str) -> int:
+    """T3-2 on one reading; a 总计 printed blank (not inferred) leaves the row unchecked."""
+    total = reading[-1]
+    if how == "exact" and total.state is CellState.BLANK and any(c.flat for c in reading[:-1]):
+        return 0
+    return 0 if abs(sum(c.flat for c in reading[:-1]) - total.flat) < 1e-9 else 1
+
+
+def group_violations(reading: Reading, group: int = 5) -> int:
+    bad = 0
+    for g in range(0, len(reading), group):
+        part = reading[g : g + group]
+        if len(part) == group and abs(sum(c.flat for c in part[:-1]) - part[-1].flat) > 1e-9:
+            bad += 1
+    return bad
+
+
+def prefilter(options: Options, own: Callable[[Reading], int]) -> list[tuple[Reading, float]]:
+    """The readings with the fewest violations of the row's own identity, then the cheapest."""
+    if not options.readings:
+        return []
+    scored = [(own(r), c, r) for r, c in options.readings]
+    best = min((v, c) for v, c, _ in scored)
+    return [(r, c) for v, c, r in scored if (v, c) == best]
+
+
+@dataclass(slots=True)
+class Solved:
+    kept: dict[str, list[Reading]]
+    """Per row, every reading that appears in some lowest-cost table."""
+    cost: float
+    exact: bool
+    """False when the search gave up on the column identities (:data:`MAX_STATES`)."""
+
+
+def _groups(readings: list[tuple[Reading, float]], extra: Callable[[Vec], float]) -> dict[Vec, tuple[float, list[Reading]]]:
+    """Readings by their flat vector (the identities see nothing else), cheapest cost per vector."""
+    out: dict[Vec, tuple[float, list[Reading]]] = {}
+    for r, c in readings:
+        v = flat(r)
+        cost = c + extra(v)
+        cur = out.get(v)
+        if cur is None or cost < cur[0] - 1e-9:
+            out[v] = (cost, [r])
+        elif abs(cost - cur[0]) <= 1e-9:
+            cur[1].append(r)
+    return out
+
+
+def _add(a: Vec, b: Vec) -> Vec:
+    return tuple(x + y for x, y in zip(a, b, strict=True))
+
+
+def _sub(a: Vec, b: Vec) -> Vec:
+    return tuple(x - y for x, y in zip(a, b, strict=True))
+
+
+def _mismatches(a: Vec, b: Vec) -> int:
+    return sum(1 for x, y in zip(a, b, strict=True) if abs(x - y) > 1e-9)
+
+
+def solve_table3(
+    rows: dict[str, list[tuple[Reading, float]]],
+    detail: Sequence[str],
+    extra: Callable[[str, Vec], float] = lambda key, v: 0.0,
+) -> Solved:
+    """Lowest-cost tables under T3-1 (一 + 二 = （七） + 四, per column) and T3-3 ((七) = Σ detail).
+
+    ``rows`` holds each row's prefiltered readings; ``extra`` adds a row-local cost (the narrative).
+    """
+    groups = {k: _groups(v, lambda vec, k=k: extra(k, vec)) for k, v in rows.items() if v}  # type: ignore[misc]
+    kept: dict[str, list[Reading]] = {}
+    if not groups:
+        return Solved(kept, 0.0, True)
+    width = len(next(iter(next(iter(groups.values())))))
+    zero: Vec = (0,) * width
+    det = [k for k in detail if k in groups]
+    top = ("new_received", "carried_over", "results_total", "carried_forward")
+    if "results_total" not in groups:
+        return _independent(groups, kept)
+
+    # Forward and backward sums over the detail rows.
+    fwd: list[dict[Vec, float]] = [{zero: 0.0}]
+    for k in det:
+        nxt: dict[Vec, float] = {}
+        for s, c in fwd[-1].items():
+            for v, (cv, _) in groups[k].items():
+                t = _add(s, v)
+                if c + cv < nxt.get(t, float("inf")):
+                    nxt[t] = c + cv
+        if len(nxt) > MAX_STATES:
+            return _independent(groups, kept, exact=False)
+        fwd.append(nxt)
+    bwd: list[dict[Vec, float]] = [{} for _ in range(len(det) + 1)]
+    bwd[len(det)] = {zero: 0.0}
+    for i in range(len(det) - 1, -1, -1):
+        nxt = {}
+        for s, c in bwd[i + 1].items():
+            for v, (cv, _) in groups[det[i]].items():
+                t = _add(s, v)
+                if c + cv < nxt.get(t, float("inf")):
+                    nxt[t] = c + cv
+        if len(nxt) > MAX_STATES:
+            return _independent(groups, kept, exact=False)
+        bwd[i] = nxt
+
+    # T3-1 over the other three top rows, for each (七) vector.
+    others = [k for k in top if k != "results_total"]
+    have_all = all(k in groups for k in others)
+
+    def t31(rt: Vec) -> tuple[float, list[tuple[Vec, ...]]]:
+        if not have_all:
+            return sum(min(c for c, _ in groups[k].values()) for k in others if k in groups), []
+        best = float("inf")
+        winners: list[tuple[Vec, ...]] = []
+        for combo in itertools.product(*(groups[k].items() for k in others)):
+            (new, (cn, _)), (car, (cc, _)), (cf, (cf_cost, _)) = combo
+            cost = VIOLATION * _mismatches(_add(new, car), _add(rt, cf)) + cn + cc + cf_cost
+            if cost < best:
+                best, winners = cost, [(new, car, cf)]
+            elif cost == best:
+                winners.append((new, car, cf))
+        return best, winners
+
+    finals = fwd[-1]
+    best_total = float("inf")
+    pairs: list[tuple[Vec, Vec]] = []
+    t31_of: dict[Vec, tuple[float, list[tuple[Vec, ...]]]] = {}
+    for rt, (crt, _) in groups["results_total"].items():
+        t31_of[rt] = t31(rt)
+        g = t31_of[rt][0] + crt
+        for s, cs in finals.items():
+            cost = cs + VIOLATION * _mismatches(s, rt) + g
+            if cost < best_total - 1e-9:
+                best_total, pairs = cost, [(s, rt)]
+            elif abs(cost - best_total) <= 1e-9:
+                pairs.append((s, rt))
+    keep_vecs: dict[str, set[Vec]] = {k: set() for k in groups}
+    for _s, rt in pairs:
+        keep_vecs["results_total"].add(rt)
+        if have_all:
+            for new, car, fwd_row in t31_of[rt][1]:
+                keep_vecs["new_received"].add(new)
+                keep_vecs["carried_over"].add(car)
+                keep_vecs["carried_forward"].add(fwd_row)
+    if not have_all:
+        for k in others:
+            if k in groups:
+                low = min(c for c, _ in groups[k].values())
+                keep_vecs[k] = {v for v, (c, _) in groups[k].items() if c == low}
+    targets = {s for s, _ in pairs}
+    for i, k in enumerate(det):
+        for v, (cv, _) in groups[k].items():
+            for f, c_before in fwd[i].items():
+                partial = _add(f, v)
+                if any(abs(c_before + cv + bwd[i + 1].get(_sub(s, partial), float("inf")) - finals[s]) <= 1e-9 for s in targets):
+                    keep_vecs[k].add(v)
+                    break
+    for k, by_vec in groups.items():
+        if k in keep_vecs and (k in det or k in top):
+            kept[k] = [r for v in keep_vecs[k] for r in by_vec[v][1]]
+        else:
+            low = min(c for c, _ in by_vec.values())
+            kept[k] = [r for c, rs in by_vec.values() if c == low for r in rs]
+    return Solved(kept, best_total, True)
+
+
+def _independent(groups: dict[str, dict[Vec, tuple[float, list[Reading]]]], kept: dict[str, list[Reading]], *, exact: bool = True) -> Solved:
+    total = 0.0
+    for k, g in groups.items():
+        low = min(c for c, _ in g.values())
+        total += low
+        kept[k] = [r for c, rs in g.values() if c == low for r in rs]
+    return Solved(kept, total, exact)
+
+
+def solve_rows(rows: dict[str, list[tuple[Reading, float]]], cost: Callable[[str, Reading], float]) -> Solved:
+    """Rows without column identities between them (tables 2 and 4): each row on its own."""
+    kept: dict[str, list[Reading]] = {}
+    total = 0.0
+    for k, readings in rows.items():
+        if not readings:
+            continue
+        scored = [(c + cost(k, r), r) for r, c in readings]
+        low = min(s for s, _ in scored)
+        total += low
+        kept[k] = [r for s, r in scored if abs(s - low) <= 1e-9]
+    return Solved(kept, total, True)
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """One cell after solving: the agreed reading, or ``None`` when the kept readings disagree."""
+
+    value: Num | None
+    state: CellState
+    raw: str
+    offset: int | None
+    line: int | None
+    inferred: bool
+
+
+def decide(kept: list[Reading], k: int) -> list[Decided | None]:
+    """Per column, the cell all kept readings agree on (``None``: they disagree)."""
+    out: list[Decided | None] = []
+    for col in range(k):
+        cells = [r[col] for r in kept]
+        if not cells or any(abs(c.flat - cells[0].flat) > 1e-9 for c in cells):
+            out.append(None)
+            continue
+        states = {c.state for c in cells}
+        first = cells[0]
+        if len(states) == 1:
+            state = first.state
+        elif first.flat == 0:
+            state = CellState.ZERO if CellState.ZERO in states else CellState.BLANK
+        else:
+            state = first.state
+        offsets = {c.offset for c in cells}
+        raws = {c.raw for c in cells}
+        out.append(
+            Decided(
+                value=first.value if len(states) == 1 else (0 if first.flat == 0 else first.value),
+                state=state,
+                raw=first.raw if len(raws) == 1 else "",
+                offset=first.offset if len(offsets) == 1 else None,
+                line=first.line if len(offsets) == 1 else None,
+                inferred=any(c.inferred for c in cells) or len(kept) > 1,
+            )
+        )
+    return out
