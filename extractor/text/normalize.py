@@ -124,7 +124,7 @@ MAX_DIGITS = 300
 (15 cells of up to 12); anything longer is text. Python refuses ``int()`` of over 4,300 digits."""
 
 _NUMBER = re.compile(
-    r"""^(?P<sign>[-+−])?\s*(?P<num>\d{1,3}(?:,\d{3}){1,99}(?:\.\d{1,300})?|\d{1,300}(?:\.\d{1,300})?|\.\d{1,300})\s*
+    r"""^(?P<sign>[-+−＋－]|增|减)?\s*(?P<num>\d{1,3}(?:,\d{3}){1,99}(?:\.\d{1,300})?|\d{1,300}(?:\.\d{1,300})?|\.\d{1,300})\s*
         (?P<unit>万元|亿元|元|件|条|个|笔|项|次|人次|%|％)?$""",
     re.VERBOSE,
 )
@@ -170,7 +170,8 @@ def parse_cell(text: str) -> ParsedValue:
     m = _NUMBER.match(t.replace(" ", "") if len(t) < 40 else t)
     if not m:
         return ParsedValue(CellState.TEXT, None)
-    value = to_number(m.group("num"), m.group("sign") or "")
+    sign = m.group("sign") or ""
+    value = to_number(m.group("num"), "-" if sign in ("-", "−", "－", "减") else "")
     unit = m.group("unit")
     if unit == "％":
         unit = "%"

@@ -112,14 +112,17 @@ class GenReport:
     """Detail rows print no 总计 (上海 2019 style)."""
     sections: list[tuple[str, str]] = field(default_factory=list)
     """The six sections: (heading without its number, text)."""
+    t2_layout: str | None = None
+    """Table-2 template when it is not the one ``template`` implies (a real report's truth file)."""
+    t3_layout: str | None = None
 
     @property
     def t2_template(self) -> str:
-        return "2019" if self.template == "2019" else "2021"
+        return self.t2_layout or ("2019" if self.template == "2019" else "2021")
 
     @property
     def t3_template(self) -> str:
-        return "2021" if self.template == "2021" else "2019"
+        return self.t3_layout or ("2021" if self.template == "2021" else "2019")
 
     @property
     def t3_rows(self) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from extractor.document import Paragraph
-from extractor.locate.align.anchors import Anchor, find_regions, t2_anchors, t3_anchors
+from extractor.locate.align.anchors import SECTION_5, Anchor, find_regions, t2_anchors, t3_anchors
 from extractor.locate.align.assign import assign_rows
 from extractor.locate.align.tokens import NumToken, TokenStream, tokenize
 from extractor.locate.hits import Located, RowHit, t2_columns_in
@@ -94,7 +94,7 @@ def _hits(
     if shifts:
         for j, n in enumerate(numbers):
             width = k_of[zones[j] + 1] if zones[j] + 1 < len(k_of) else 0
-            if n.sep == "space" or width < 2:
+            if n.sep == "space" or width < 1:
                 continue
             run = j + 1
             while run < len(numbers) and numbers[run].sep == "space":
@@ -167,7 +167,7 @@ def _table2(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
         cols_of.append(cols)
         block_of.append(block[2] if block else None)
     widths = [len(c) if c else _t2_width(a.key) for a, c in zip(anchors, cols_of, strict=True)]
-    per_row = _hits(stream, anchors, numbers, widths)
+    per_row = _hits(stream, anchors, numbers, widths, shifts=True)
     for anchor, toks, cols, block_name in zip(anchors, per_row, cols_of, block_of, strict=True):
         if not toks:
             continue
@@ -198,6 +198,11 @@ def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
     for n in stream.numbers:
         if n.label_pos <= lo:
             continue
+        if not toks and n.label_pos > hi:
+            # The next section's heading printed before the table as well (a Word section break
+            # repeats it): the table's numbers come after it, and the region ends at its reprint.
+            later = SECTION_5.search(labels, n.label_pos)
+            hi = later.start() if later else len(labels)
         between = labels[prev_pos : n.label_pos]
         if toks and _T4_HEADER_WORDS.sub("", between):
             break  # prose after the table

@@ -31,7 +31,7 @@ T2_PRINT_ORDER: tuple[str, ...] = tuple(i.key for i in T2_ITEMS)
 _T2_START = re.compile(r"第二十条")
 _T3_START = re.compile(r"勾稽|钩稽|申请人情况|本年新收政府信息公开申请|本年新收")
 _T4_START = re.compile(r"行政复议.{0,8}?行政诉讼|结果维持.{0,4}?结果纠正")
-_SECTION_5 = re.compile(r"[五六]\.(?:政府信息公开工作)?(?:存在|主要问题|其他需要|其它需要)|[五六]\.[^.]{0,12}(?:问题|改进|事项)")
+SECTION_5 = re.compile(r"[五六]\.(?:政府信息公开工作)?(?:存在|主要问题|其他需要|其它需要)|[五六]\.[^.]{0,12}(?:问题|改进|事项)")
 _OTHER_OTHER = re.compile(r"其[他它](?!处理|法律|情形|对外|结果|组织|需要)")
 
 
@@ -62,7 +62,7 @@ def find_regions(labels: str) -> Regions:
     if t3 is not None:
         out.t3 = (t3.start(), t4.start() if t4 else len(labels))
     if t4 is not None:
-        s5 = _SECTION_5.search(labels, t4.end())
+        s5 = SECTION_5.search(labels, t4.end())
         out.t4 = (t4.start(), s5.start() if s5 else len(labels))
     return out
 
@@ -113,6 +113,26 @@ def chain(anchors: list[Anchor]) -> list[Anchor]:
     return out[::-1]
 
 
+_ENUMERATOR = re.compile(r"\([一二三四五六七八九十]\)|[一二三四五六七八九十]\.|\d[.)]|\(\d\)")
+_ENUMERATOR_REACH = 24
+"""Label characters an enumerator may stand before its row's core (``1.申请人无正当理由逾期不补正``)."""
+
+
+def extend_to_enumerators(anchors: list[Anchor], labels: str, lo: int) -> list[Anchor]:
+    """Start each row at its enumerator (``3.``, ``（二）``, ``四、``) when one stands shortly before
+    its core: numbers printed between the first line of a wrapped label and the line holding the
+    core then fall inside the row, where they belong."""
+    prev_end = lo
+    for a in anchors:
+        best = None
+        for m in _ENUMERATOR.finditer(labels, max(prev_end, a.start - _ENUMERATOR_REACH), a.start):
+            best = m
+        if best is not None:
+            a.start = best.start()
+        prev_end = a.end
+    return anchors
+
+
 def t3_anchors(labels: str, lo: int, hi: int) -> list[Anchor]:
     by_key = {r.key: r for r in T3_ROWS}
     found: list[Anchor] = []
@@ -126,7 +146,7 @@ def t3_anchors(labels: str, lo: int, hi: int) -> list[Anchor]:
         after_fee = any(0 <= m.start() - a.end <= 40 for a in fee)
         if enumerated or after_fee:
             found.append(Anchor("other_other", m.start(), m.end(), T3_PRINT_ORDER.index("other_other")))
-    return chain(found)
+    return extend_to_enumerators(chain(found), labels, lo)
 
 
 def t2_anchors(labels: str, lo: int, hi: int) -> list[Anchor]:

@@ -6,7 +6,7 @@ text layers print a row's numbers one line *above* its label when the label wrap
 are centred on it; those numbers fall in the previous row's zone. The programme assigns each
 number to its natural row or the next one, keeping rows in order, and minimises
 
-    Σ rows  count_cost(row)  +  SHIFT_COST × numbers moved to the next row
+    Σ rows  count_cost(row)  +  SHIFT_COST × rows whose numbers were moved up from the previous zone
 
 where ``count_cost`` is 0 for a row whose numbers can fill exactly its columns — as many numbers
 as columns, or fewer numbers holding at least as many digits (digits run together) — and 1
@@ -67,8 +67,7 @@ def assign_rows(
                     c = cost
                 else:
                     key = (target, 1, d)
-                    c = cost + closing(row, count, dig, target)
-                c += SHIFT_COST * shift
+                    c = cost + closing(row, count, dig, target) + SHIFT_COST * shift
                 if c < nxt.get(key, inf):
                     nxt[key] = c
                     bp[key] = (row, count, dig)

@@ -56,20 +56,22 @@ _ONE_TO_ONE = str.maketrans(
 
 _NUMBER = re.compile(
     r"""
-    (?P<sign>[+-](?=\d)|[增减]\s*(?=\d))?
+    (?P<sign>[+-](?=\d)|(?<![/增])[增减]\s*(?=\d))?
     (?P<num>\d++(?:,\d{3}(?!\d))*+(?:\.\d++|\s*\n\s*\.\s*\n\s*\d++)?)
     (?P<unit>\s*(?:万元|亿元|元))?
     """,
     re.VERBOSE,
 )
 """A printed number. Possessive quantifiers keep the engine stateless over long digit runs."""
-_ENUMERATOR_AFTER = re.compile(r"\s*[.、]\s*(?=[\u4e00-\u9fff\"“'(])")
+_ENUMERATOR_AFTER = re.compile(r"[ ]*[.、]\s*(?=[\u4e00-\u9fff\"“'(])")
 """``1.``/``1、`` followed by a label character: the digits enumerate a row, they are not a cell."""
 _REFERENCE_AFTER = re.compile(r"[ ]*[年月日号页期]")
 _YEAR_ACROSS_LINES = re.compile(r"\s*年")
 _BRACKETED = re.compile(r"[(\[]\s*$")
 _PLACEHOLDER = re.compile(r"(?<![^\s|])(?:/|\\|—{1,2}|–|-{1,2}|无|空)(?![^\s|])")
 """A placeholder cell: a lone ``/``, ``—``, ``-``, ``无``, ``空`` between whitespace (or pipes)."""
+_LABEL_FOLLOWS = re.compile(r"[ ]*[\u4e00-\u9fff](?<![无空])")
+"""A placeholder is never followed on its line by label text."""
 _PAGE_LINE = re.compile(
     r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|共\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页)\s*$"
 )
@@ -133,13 +135,25 @@ MAX_NUMBERS = 100_000
 
 
 def _drop_page_furniture(text: str) -> str:
-    """Blank out page numbers and running page headers (same length, offsets survive)."""
+    """Blank out page numbers and running page headers (same length, offsets survive).
+
+    A page number counts only in sequence (the first at most 5, each next one to three higher):
+    ``— 58 —`` alone in a short report is a table row of a dash, 58 and a dash, not a footer."""
     lines = text.split("\n")
     counts = Counter(s.strip() for s in lines if len(s.strip()) >= 8)
+    page_lines: set[int] = set()
+    last: int | None = None
+    for i, line in enumerate(lines):
+        if _PAGE_LINE.match(line):
+            digits = re.search(r"\d+", line)
+            n = int(digits.group(0)) if digits else 0
+            if (last is None and n <= 5) or (last is not None and 0 < n - last <= 3):
+                page_lines.add(i)
+                last = n
     out = []
-    for line in lines:
+    for i, line in enumerate(lines):
         s = line.strip()
-        furniture = bool(_PAGE_LINE.match(line)) or (
+        furniture = i in page_lines or (
             counts.get(s, 0) >= 2 and ("报告" in s or "年度" in s) and not re.search(r"本年新收|上年结转|总计|予以公开", s)
         )
         out.append(" " * len(line) if furniture else line)
@@ -185,6 +199,8 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
     for m in _PLACEHOLDER.finditer(t):
         if len(spans) >= MAX_NUMBERS:
             break
+        if _LABEL_FOLLOWS.match(t, m.end()):
+            continue  # "无 正 当 理由": a spaced-out label, not a cell
         idx = bisect_right(starts, m.start()) - 1
         if idx < 0 or not (starts[idx] <= m.start() < ends[idx]):
             spans.append((m.start(), m.end(), m.group(0), "", None, "", m.start()))

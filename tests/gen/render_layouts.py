@@ -1,0 +1,292 @@
+"""The same report in the text layouts that crawlers, converters and copy-paste produce.
+
+Each layout is a function ``(report, variant, rng) -> str`` over the logical document of
+:mod:`.layout`. Layouts differ only in where they put line breaks and spaces — which is exactly
+what a layout-independent reader must not depend on:
+
+========================  =====================================================================
+``cell_lines``            one cell per line (LF); labels as printed
+``cell_lines_crlf``       one cell per line, CRLF; brackets, enumerators and header words broken
+                          onto lines of their own (``(`` / ``一`` / ``)`` / ``予以公开``)
+``tab_rows``              a row per line, cells separated by tabs
+``space_rows``            a row per line, cells separated by runs of spaces
+``pipe_rows``             seed-style ``a | b |`` rows
+``wrapped``               pdftotext: labels wrapped at a few characters, each row's numbers on
+                          one line above, between or below its label lines; 本年度办理结果 printed
+                          down the side one character per line
+``paged``                 space rows with running page headers, page numbers (``— 3 —``) and the
+                          section-5 heading printed before table 4 as well
+``glued``                 everything on one line, adjacent cells' digits run together
+``dropped``               one cell per line, blank cells left out and consecutive equal lines
+                          merged (the 莆田 crawler)
+``split_numbers``         one cell per line, some numbers broken over two lines (``1`` / ``62``,
+                          ``851`` / ``.`` / ``776247``), signs and units on lines of their own
+========================  =====================================================================
+
+:data:`LOSSLESS` layouts print every cell, so every figure must be read exactly. The others lose
+information a reader can only sometimes recover (from the identities): there no figure may be
+*wrong*, and every figure not read must be marked ambiguous.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+
+from .layout import LCell, LTable, Para, document
+from .model import GenReport
+from .render_text import render_pipe
+from .variants import Variant
+
+Layout = Callable[[GenReport, Variant, random.Random], str]
+
+_PLACEHOLDER_INSTEAD_OF_BLANK = ("slash", "dash", "none_word")
+
+
+def printable(rep: GenReport, rng: random.Random) -> GenReport:
+    """The report with blank cells written as a placeholder: layouts that print nothing for a blank
+    cell (one cell per line, space rows) cannot show where it was."""
+    states = {k: (rng.choice(_PLACEHOLDER_INSTEAD_OF_BLANK) if s == "blank" else s) for k, s in rep.states.items()}
+    out = GenReport(**{**rep.__dict__, "states": states})
+    return out
+
+
+def _cell_text(rep: GenReport, cell: LCell, rng: random.Random, *, signs: bool = True) -> str:
+    """A value cell as printed; 2019 本年增/减 cells with the signs reports use (+3, 增3, -3, 减3)."""
+    text = cell.text
+    if signs and cell.key and cell.key.endswith(".change") and rep.states.get(cell.key) == "number":
+        v = rep.figures[cell.key]
+        if v > 0:
+            text = rng.choice((f"+{v}", f"增{v}", f"＋{v}", str(v)))
+        else:
+            text = rng.choice((f"-{-v}", f"减{-v}", f"－{-v}"))
+    return text
+
+
+def _blocks(rep: GenReport, v: Variant) -> list[Para | LTable]:
+    return document(rep, v)
+
+
+def _rows(t: LTable) -> list[list[LCell]]:
+    return [[c for _, c in row] for row in t.rows]
+
+
+def _join(lines: list[str], crlf: bool = False) -> str:
+    return ("\r\n" if crlf else "\n").join(lines) + ("\r\n" if crlf else "\n")
+
+
+def cell_lines(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    rep = printable(rep, rng)
+    lines: list[str] = []
+    for b in _blocks(rep, v):
+        if isinstance(b, Para):
+            lines.append(b.text)
+            continue
+        for row in _rows(b):
+            for c in row:
+                lines.extend(x for x in (_cell_text(rep, c, rng) if c.kind == "value" else c.text).split("\n") if x.strip())
+    return _join(lines)
+
+
+_BREAKABLE = re.compile(r"([（(][一二三四五六七八九十]+[）)])|^(\d[.、．])")
+
+
+def _broken_label(text: str, rng: random.Random) -> list[str]:
+    """``（一）予以公开`` → ``(``, ``一``, ``)``, ``予以公开``; ``1.属于…`` → ``1.``, ``属于…`` (三明)."""
+    out: list[str] = []
+    for part in text.split("\n"):
+        m = _BREAKABLE.search(part)
+        if m and m.group(1) and rng.random() < 0.8:
+            inner = m.group(1)[1:-1]
+            head, tail = part[: m.start()], part[m.end() :]
+            out.extend(x for x in (head, "(", inner, ")", tail) if x)
+        elif m and m.group(2) and rng.random() < 0.8:
+            out.extend(x for x in (m.group(2), part[m.end() :]) if x)
+        elif len(part) <= 6 and len(part) >= 3 and rng.random() < 0.3:
+            out.extend(part)  # a header word one character per line (自 / 然 / 人)
+        else:
+            out.append(part)
+    return out
+
+
+def cell_lines_crlf(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    rep = printable(rep, rng)
+    lines: list[str] = []
+    for b in _blocks(rep, v):
+        if isinstance(b, Para):
+            lines.append(b.text)
+            continue
+        for row in _rows(b):
+            for c in row:
+                if c.kind == "value":
+                    lines.append(_cell_text(rep, c, rng))
+                else:
+                    lines.extend(x for x in _broken_label(c.text, rng) if x.strip())
+    return _join(lines, crlf=True)
+
+
+def _row_line(rep: GenReport, row: list[LCell], rng: random.Random, sep: Callable[[], str]) -> str:
+    parts = [(_cell_text(rep, c, rng) if c.kind == "value" else c.text.replace("\n", "")) for c in row]
+    return sep().join(parts)
+
+
+def tab_rows(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    lines: list[str] = []
+    for b in _blocks(rep, v):
+        if isinstance(b, Para):
+            lines.append(b.text)
+            continue
+        for row in _rows(b):
+            cells = [(_cell_text(rep, c, rng) if c.kind == "value" else c.text.replace("\n", "")) for c in row]
+            cells += [""] * max(0, 3 - len(cells))
+            lines.append("\t".join(cells))
+    return _join(lines)
+
+
+def space_rows(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    rep = printable(rep, rng)
+    lines: list[str] = []
+    for b in _blocks(rep, v):
+        if isinstance(b, Para):
+            lines.append(b.text)
+            continue
+        for row in _rows(b):
+            lines.append(_row_line(rep, row, rng, lambda: " " * rng.choice((1, 1, 2, 4))))
+    return _join(lines)
+
+
+def pipe_rows(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    return render_pipe(rep, v)
+
+
+def wrapped(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    """pdftotext of a PDF table: wrapped labels, the numbers on one line centred on the label."""
+    rep = printable(rep, rng)
+    lines: list[str] = []
+    side = list("三、本年度办理结果")
+    width = rng.choice((7, 9, 12))
+    for b in _blocks(rep, v):
+        if isinstance(b, Para):
+            lines.append(b.text)
+            continue
+        for row in _rows(b):
+            labels = [c.text.replace("\n", "") for c in row if c.kind != "value" and c.text.strip()]
+            values = [_cell_text(rep, c, rng) for c in row if c.kind == "value"]
+            label = "".join(x for x in labels if x != "三、本年度办理结果")
+            chunks = _wrap(label, width)
+            if not values:
+                lines.extend(chunks)
+                continue
+            nums = " ".join(values)
+            where = rng.choice(("same", "above", "between", "below")) if len(chunks) > 1 else rng.choice(("same", "same", "above"))
+            if where == "same":
+                block = [*chunks[:-1], chunks[-1] + " " + nums] if len(chunks) == 1 else [chunks[0] + " " + nums, *chunks[1:]]
+            elif where == "above":
+                block = [nums, *chunks]
+            elif where == "between":
+                block = [chunks[0], nums, *chunks[1:]]
+            else:
+                block = [*chunks[:1], nums, *chunks[1:]] if len(chunks) > 2 else [*chunks, nums]
+            if side and any(c.key and c.key.startswith("t3.") and ".new_received." not in c.key and ".carried_over." not in c.key
+                            for c in row) and rng.random() < 0.5:
+                block = [side.pop(0) + " " + block[0], *block[1:]] if block[0] != nums else [side.pop(0), *block]
+            lines.extend(block)
+    return _join(lines)
+
+
+def _wrap(label: str, width: int) -> list[str]:
+    """Cut a label into lines of ``width`` characters, never between an enumerator and its dot."""
+    chunks = [label[i : i + width] for i in range(0, len(label), width)] or [""]
+    for i in range(len(chunks) - 1):
+        head = chunks[i].rstrip()
+        if head[-1:].isdigit() and chunks[i + 1].lstrip()[:1] in ".、．":
+            chunks[i], chunks[i + 1] = head[:-1], head[-1] + chunks[i + 1].lstrip()
+    return [c for c in chunks if c] or [""]
+
+
+def paged(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    text = space_rows(rep, v, rng)
+    lines = text.splitlines()
+    header = f"{rep.organ}{rep.year}年政府信息公开工作年度报告"
+    out: list[str] = []
+    page = 1
+    for i, line in enumerate(lines):
+        out.append(line)
+        if i > 3 and i % rng.choice((9, 13, 17)) == 0:
+            page += 1
+            out.extend(rng.choice(([f"— {page} —", header], [f"- {page} -"], [f"第{page}页", header], [header])))
+        if line.startswith("四、") and "行政复议" in line and rng.random() < 0.7:
+            out.append("五、存在的主要问题及改进情况")  # the next heading printed early (a Word section break)
+    return _join(out)
+
+
+def glued(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    parts: list[str] = []
+    for b in _blocks(rep, v):
+        if isinstance(b, Para):
+            parts.append(b.text)
+            continue
+        for row in _rows(b):
+            parts.append("".join((_cell_text(rep, c, rng, signs=False) if c.kind == "value" else c.text.replace("\n", "")) for c in row))
+    return "".join(parts) + "\n"
+
+
+def dropped(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    lines: list[str] = []
+    for b in _blocks(rep, v):
+        if isinstance(b, Para):
+            lines.append(b.text)
+            continue
+        for row in _rows(b):
+            for c in row:
+                text = _cell_text(rep, c, rng) if c.kind == "value" else c.text
+                lines.extend(x for x in text.split("\n") if x.strip())
+    merged = [x for i, x in enumerate(lines) if i == 0 or x != lines[i - 1]]
+    return _join(merged)
+
+
+def split_numbers(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    rep = printable(rep, rng)
+    lines: list[str] = []
+    for b in _blocks(rep, v):
+        if isinstance(b, Para):
+            lines.append(b.text)
+            continue
+        for row in _rows(b):
+            for c in row:
+                if c.kind != "value":
+                    lines.extend(x for x in c.text.split("\n") if x.strip())
+                    continue
+                text = _cell_text(rep, c, rng)
+                m = re.fullmatch(r"([增减]?)(\d+)(\.\d+)?(元)?", text)
+                if m and (m.group(3) or len(m.group(2)) >= 2) and rng.random() < 0.35:
+                    sign, ip, fp, unit = m.group(1), m.group(2), m.group(3) or "", m.group(4) or ""
+                    if fp:
+                        pieces = [ip, ".", fp[1:]]
+                    else:
+                        cut = rng.randint(1, len(ip) - 1)
+                        pieces = [ip[:cut], ip[cut:]]
+                    lines.extend([*([sign] if sign else []), *pieces, *([unit] if unit else [])])
+                else:
+                    lines.append(text)
+    return _join(lines)
+
+
+LAYOUTS: dict[str, Layout] = {
+    "cell_lines": cell_lines,
+    "cell_lines_crlf": cell_lines_crlf,
+    "tab_rows": tab_rows,
+    "space_rows": space_rows,
+    "pipe_rows": pipe_rows,
+    "wrapped": wrapped,
+    "paged": paged,
+    "glued": glued,
+    "dropped": dropped,
+    "split_numbers": split_numbers,
+}
+LOSSLESS = frozenset({"cell_lines", "cell_lines_crlf", "tab_rows", "space_rows", "pipe_rows", "wrapped", "paged"})
+
+
+def render_layout(name: str, rep: GenReport, v: Variant, seed: int = 0) -> str:
+    return LAYOUTS[name](rep, v, random.Random(seed * 1009 + sum(map(ord, name))))
