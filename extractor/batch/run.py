@@ -7,8 +7,10 @@ import hashlib
 import multiprocessing
 import os
 import resource
+import select
 import signal
 import sys
+import threading
 import time
 import zipfile
 import zlib
@@ -51,14 +53,55 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
     raise _Deadline
 
 
-def _init_worker(memory_mb: int) -> None:
+def _init_worker(memory_mb: int, parent_pid: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's business
+    if parent_pid is not None:
+        watch_parent(parent_pid)
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def watch_parent(pid: int, poll_s: float = 1.0) -> threading.Thread:
+    """Exit this process as soon as process ``pid`` (the batch's main process) is gone.
+
+    A worker's parent is the forkserver, not the main process, so neither a parent-death signal nor
+    ``os.getppid()`` notices a SIGKILLed ``ogi batch``; and while a worker lives, the forkserver
+    (which exits when its last client is gone) and the resource tracker live too. A daemon thread
+    waits on a pidfd of the main process (Linux ≥ 5.3; elsewhere it polls ``kill(pid, 0)``) and ends
+    the worker with ``os._exit``, which takes the forkserver and the tracker down after it.
+    """
+
+    def gone() -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+
+    def wait() -> None:
+        fd: int | None = None
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            os._exit(70)
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            while not gone():
+                time.sleep(poll_s)
+        os._exit(70)
+
+    thread = threading.Thread(target=wait, name="ogi-parent-watch", daemon=True)
+    thread.start()
+    return thread
 
 
 def run_job(job: Job, settings: Settings, timeout: float | None = None) -> Record:
@@ -102,8 +145,6 @@ def _pack(rec: Record) -> Record:
 
 
 def _main_thread() -> bool:
-    import threading
-
     return threading.current_thread() is threading.main_thread()
 
 
@@ -145,7 +186,7 @@ def run_local(jobs: Sequence[Job], settings: Settings, *, workers: int, timeout:
 
     def new_pool() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                                   initargs=(memory_mb,))
+                                   initargs=(memory_mb, os.getpid()))
 
     pool = new_pool()
     running: dict[Future[Record], tuple[Job, float]] = {}
