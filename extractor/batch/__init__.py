@@ -13,6 +13,7 @@ The run has three stages:
 
 :func:`extract_record` is the per-document function, usable on its own from Spark, Ray or Dask.
 """
+from extractor.batch.dedupe import FORMAT_PREFERENCE, DatasetSummary, update_dataset
 from extractor.batch.records import (
     CHANGED,
     INTERNAL_ERROR,
@@ -23,7 +24,7 @@ from extractor.batch.records import (
     failed_record,
     record_from_result,
 )
-from extractor.batch.run import BatchSummary, JobFn, ProgressHook, run_batch, run_dask, run_job, run_local
+from extractor.batch.run import JobFn, run_batch, run_dask, run_job, run_local
 from extractor.batch.sources import (
     DOC_SUFFIXES,
     Job,
@@ -31,21 +32,26 @@ from extractor.batch.sources import (
     Source,
     ZipGuard,
     apply_sidecar,
+    check_inputs,
     iter_sources,
     load_source,
+    member_name,
     plan,
     sidecar_meta,
     unsafe_member,
 )
+from extractor.batch.summary import BatchSummary, ProgressHook
 
 __all__ = [
     "CHANGED",
     "DOC_SUFFIXES",
+    "FORMAT_PREFERENCE",
     "INTERNAL_ERROR",
     "OUT_OF_MEMORY",
     "TIMEOUT",
     "WORKER_CRASHED",
     "BatchSummary",
+    "DatasetSummary",
     "Job",
     "JobFn",
     "ProgressHook",
@@ -53,10 +59,12 @@ __all__ = [
     "Source",
     "ZipGuard",
     "apply_sidecar",
+    "check_inputs",
     "extract_record",
     "failed_record",
     "iter_sources",
     "load_source",
+    "member_name",
     "plan",
     "record_from_result",
     "run_batch",
@@ -65,4 +73,5 @@ __all__ = [
     "run_local",
     "sidecar_meta",
     "unsafe_member",
+    "update_dataset",
 ]

@@ -16,8 +16,9 @@ from extractor.pipeline import ExtractionResult, __version__, extract
 from extractor.readers import sniff
 from extractor.records.models import SCHEMA_VERSION, Report, Severity
 from extractor.settings import DEFAULT_SETTINGS, Settings
+from extractor.writers.schema import MONEY_KEYS, exact_number
 
-if TYPE_CHECKING:  # the writers pull in pyarrow and duckdb: imported only when a batch runs
+if TYPE_CHECKING:
     from extractor.writers import Record
 
 # Batch-level error codes, in addition to extractor.errors.ERROR_CODES.
@@ -40,27 +41,43 @@ def failed_record(sha256: str, paths: Sequence[str], code: str, message: str, *,
     report: dict[str, Any] = {
         "sha256": sha256, "paths": list(paths), "reader": reader, "status": "failed",
         "error_code": code, "error_message": " ".join(message.split()), "n_figures": 0, "n_findings": 0,
-        "n_errors": 0, "elapsed_ms": round(elapsed_ms, 3), "extractor_version": __version__,
+        "n_errors": 0, "n_sections": 0, "elapsed_ms": round(elapsed_ms, 3), "extractor_version": __version__,
         "schema_version": SCHEMA_VERSION, "extracted_at": _now(),
     }
-    return {"report": report, "figures": [], "findings": []}
+    return {"report": report, "figures": [], "findings": [], "sections": []}
 
 
 def _figure_rows(sha: str, report: Report) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for f in report.figures():
-        r, v = f.ref, f.flat_value
+        r = f.ref
+        value, amount = exact_number(f.key, f.flat_value)
         rows.append({
-            "sha256": sha, "key": f.key, "value": None if v is None else float(v), "state": f.state.value,
+            "sha256": sha, "key": f.key, "value": value, "amount": amount, "state": f.state.value,
             "raw": f.raw, "unit": f.unit, "inferred": f.inferred, "page": r.page, "table_index": r.table,
             "row_index": r.row, "col_index": r.col, "line": r.line,
         })
     for ff in report.pre2019:
         r = ff.ref
+        value, amount = exact_number(ff.key, ff.value, money="元" in (ff.unit or ""))
         rows.append({
-            "sha256": sha, "key": ff.key, "value": float(ff.value), "state": "number", "raw": f"{ff.label}: {ff.raw}",
-            "unit": ff.unit, "inferred": False, "page": r.page, "table_index": r.table, "row_index": r.row,
-            "col_index": r.col, "line": r.line,
+            "sha256": sha, "key": ff.key, "value": value, "amount": amount, "state": "number",
+            "raw": f"{ff.label}: {ff.raw}", "unit": ff.unit, "inferred": False, "page": r.page,
+            "table_index": r.table, "row_index": r.row, "col_index": r.col, "line": r.line,
+        })
+    return rows
+
+
+def _finding_rows(sha: str, report: Report) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for i, f in enumerate(report.findings):
+        money = bool(f.cells) and all(c in MONEY_KEYS for c in f.cells)
+        expected, expected_amount = exact_number("", f.expected, money=money)
+        actual, actual_amount = exact_number("", f.actual, money=money)
+        rows.append({
+            "sha256": sha, "finding_no": i, "code": f.code, "severity": f.severity.value, "message": f.message,
+            "expression": f.expression, "expected": expected, "actual": actual,
+            "expected_amount": expected_amount, "actual_amount": actual_amount, "cells": list(f.cells),
         })
     return rows
 
@@ -76,22 +93,21 @@ def record_from_result(sha256: str, paths: Sequence[str], result: ExtractionResu
     rep = result.report
     meta = rep.meta
     figures = _figure_rows(sha256, rep)
-    findings = [{
-        "sha256": sha256, "code": f.code, "severity": f.severity.value, "message": f.message,
-        "expression": f.expression, "expected": None if f.expected is None else float(f.expected),
-        "actual": None if f.actual is None else float(f.actual), "cells": list(f.cells),
-    } for f in rep.findings]
+    findings = _finding_rows(sha256, rep)
+    sections = [{"sha256": sha256, "position": i, "number": s.number, "heading": s.heading, "text": s.text}
+                for i, s in enumerate(rep.sections)]
     report: dict[str, Any] = {
-        "sha256": sha256, "paths": list(paths), "reader": meta.reader or reader, "title": meta.title,
-        "organ": meta.organ, "organ_in_title": meta.organ_in_title, "report_year": meta.report_year,
-        "year_confirmed": meta.year_confirmed, "published": meta.published, "template": meta.template,
-        "page_count": meta.page_count, "status": result.status, "error_code": None, "error_message": None,
+        "sha256": sha256, "paths": list(paths), "url": meta.url, "reader": meta.reader or reader,
+        "title": meta.title, "organ": meta.organ, "organ_in_title": meta.organ_in_title,
+        "report_year": meta.report_year, "year_confirmed": meta.year_confirmed, "published": meta.published,
+        "published_source": meta.published_source, "template": meta.template, "page_count": meta.page_count,
+        "status": result.status, "error_code": None, "error_message": None,
         "n_figures": len(figures), "n_findings": len(findings),
-        "n_errors": sum(1 for f in rep.findings if f.severity is Severity.ERROR),
+        "n_errors": sum(1 for f in rep.findings if f.severity is Severity.ERROR), "n_sections": len(sections),
         "elapsed_ms": round(result.elapsed_ms, 3), "extractor_version": rep.extractor_version or __version__,
         "schema_version": rep.schema_version, "extracted_at": _now(),
     }
-    return {"report": report, "figures": figures, "findings": findings}
+    return {"report": report, "figures": figures, "findings": findings, "sections": sections}
 
 
 def sniff_format(data: bytes, name: str) -> str | None:
@@ -103,7 +119,8 @@ def sniff_format(data: bytes, name: str) -> str | None:
 
 def extract_record(source: str | Path | bytes, name: str | None = None, *,
                    settings: Settings = DEFAULT_SETTINGS, paths: Sequence[str] | None = None) -> Record:
-    """Extract one document into warehouse rows: ``{"report": {...}, "figures": [...], "findings": [...]}``.
+    """Extract one document into warehouse rows: ``{"report": {...}, "figures": [...], "findings": [...],
+    "sections": [...]}``.
 
     Never raises for a bad document (a ``failed`` report row carries the error code). The rows match
     the tables of :mod:`extractor.writers.schema`; this is the function to map over a Spark or Ray

@@ -14,15 +14,14 @@ import threading
 import time
 import zipfile
 import zlib
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from extractor.batch.dedupe import update_dataset
 from extractor.batch.records import (
     CHANGED,
     INTERNAL_ERROR,
@@ -33,12 +32,13 @@ from extractor.batch.records import (
     record_from_result,
     sniff_format,
 )
-from extractor.batch.sources import Job, Skipped, apply_sidecar, load_source, plan
+from extractor.batch.sources import Job, apply_sidecar, check_inputs, load_source, plan
+from extractor.batch.summary import BatchSummary, ProgressHook
 from extractor.errors import OgiError
 from extractor.pipeline import extract
 from extractor.settings import DEFAULT_SETTINGS, Settings
 
-if TYPE_CHECKING:  # the writers pull in pyarrow and duckdb: imported only when a batch runs
+if TYPE_CHECKING:  # the writers pull in duckdb: imported only when a batch runs
     from extractor.writers import Record, Writer
 
 # ---------------------------------------------------------------------------------------------
@@ -138,10 +138,11 @@ def run_job(job: Job, settings: Settings, timeout: float | None = None) -> Recor
 
 def _pack(rec: Record) -> Record:
     """Columns instead of row dicts: much cheaper to pickle back to the writer process."""
-    from extractor.writers.base import as_columns  # light: pyarrow is imported only by to_arrow's callers
+    from extractor.writers.base import as_columns  # light: no DuckDB import
 
     return {"report": rec["report"], "figures": as_columns("figures", rec["figures"]),
-            "findings": as_columns("findings", rec["findings"])}
+            "findings": as_columns("findings", rec["findings"]),
+            "sections": as_columns("sections", rec.get("sections", []))}
 
 
 def _main_thread() -> bool:
@@ -295,57 +296,6 @@ def run_dask(jobs: Sequence[Job], settings: Settings, *, scheduler: str | None, 
 # The batch
 
 
-@dataclass(slots=True)
-class BatchSummary:
-    out: str
-    documents: int = 0
-    """Distinct documents (by content hash) named by the inputs."""
-    already_stored: int = 0
-    extracted: int = 0
-    ok: int = 0
-    with_findings: int = 0
-    failed: Counter[str] = field(default_factory=Counter)
-    figures: int = 0
-    duplicate_paths: int = 0
-    skipped: list[Skipped] = field(default_factory=list)
-    elapsed_s: float = 0.0
-
-    @property
-    def docs_per_s(self) -> float:
-        return self.extracted / self.elapsed_s if self.elapsed_s > 0 else 0.0
-
-    def add(self, rec: Record) -> None:
-        rep = rec["report"]
-        self.extracted += 1
-        self.figures += int(rep.get("n_figures") or 0)
-        if rep["status"] == "ok":
-            self.ok += 1
-        elif rep["status"] == "findings":
-            self.with_findings += 1
-        else:
-            self.failed[str(rep["error_code"])] += 1
-
-    def line(self) -> str:
-        failed = sum(self.failed.values())
-        by_code = ", ".join(f"{k}: {v}" for k, v in sorted(self.failed.items()))
-        parts = [
-            f"{self.documents:,} documents",
-            f"{self.ok:,} ok",
-            f"{self.with_findings:,} with findings",
-            f"{failed:,} failed" + (f" ({by_code})" if by_code else ""),
-            f"{self.figures:,} figures",
-        ]
-        if self.already_stored:
-            parts.insert(1, f"{self.already_stored:,} already stored")
-        if self.skipped:
-            parts.append(f"{len(self.skipped):,} skipped")
-        return (f"ogi batch: {'; '.join(parts)}; {self.elapsed_s:.1f} s, {self.docs_per_s:.1f} docs/s → {self.out}")
-
-
-ProgressHook = Callable[[str, int], None]
-"""``hook("total", n)`` once after planning, then ``hook("done", 1)`` per stored document."""
-
-
 def run_batch(
     inputs: Sequence[str | Path],
     out: str | Path = "reports.duckdb",
@@ -368,15 +318,17 @@ def run_batch(
     t0 = time.perf_counter()
     workers = workers or os.cpu_count() or 1
     summary = BatchSummary(out=str(out))
+    check_inputs(inputs)
+    if writer is None:
+        from extractor.writers import open_writer
+
+        writer = open_writer(out, fmt)  # an unknown output name is refused before any work
     jobs, skipped = plan(inputs, settings)
     summary.skipped = skipped
     summary.documents = len(jobs)
     summary.duplicate_paths = sum(len(j.paths) - 1 for j in jobs.values())
-    if writer is None:
-        from extractor.writers import open_writer
-
-        writer = open_writer(out, fmt)
     known = writer.start(replace=set(jobs) if force else ())
+    summary.migrated_from = getattr(writer, "migrated_from", None)
     todo: list[Job] = []
     big: list[Record] = []
     for sha, job in jobs.items():
@@ -422,6 +374,7 @@ def run_batch(
     finally:
         try:
             commit()  # on Ctrl-C, keep what is finished
+            summary.dataset = update_dataset(writer)  # report keys and duplicates over the whole warehouse
         finally:
             writer.finish()
             summary.elapsed_s = time.perf_counter() - t0

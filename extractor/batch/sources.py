@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from extractor.errors import InputNotFound
 from extractor.settings import DEFAULT_SETTINGS, Settings
 
-if TYPE_CHECKING:  # the writers pull in pyarrow and duckdb: imported only when a batch runs
+if TYPE_CHECKING:  # the writers pull in duckdb: imported only when a batch runs
     from extractor.writers import Record
 
 
@@ -87,6 +88,42 @@ def iter_sources(inputs: Iterable[str | Path], guard: ZipGuard = ZipGuard()) -> 
             yield from _walk(p, explicit=True, guard=guard)
 
 
+def check_inputs(inputs: Iterable[str | Path]) -> None:
+    """Raise :class:`InputNotFound` for inputs that name nothing: a path that does not exist, a glob
+    without a match (a typo must not quietly produce an empty warehouse)."""
+    missing: list[str] = []
+    for item in inputs:
+        s = str(item)
+        if Path(s).exists() or (_is_glob(s) and glob.glob(s, recursive=True)):
+            continue
+        missing.append(s)
+    if missing:
+        what = "no file matches this pattern" if _is_glob(missing[0]) else "no such file or directory"
+        more = f" (and {len(missing) - 1} more: {', '.join(missing[1:4])}{' …' if len(missing) > 4 else ''})" \
+            if len(missing) > 1 else ""
+        raise InputNotFound(what + more, source=missing[0])
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The member's real name. Without the UTF-8 flag, :mod:`zipfile` decodes names as cp437; Windows
+    zip tools in China write GBK there (and some tools UTF-8 without the flag): the cp437 text is
+    turned back into its bytes and decoded as UTF-8, else GB18030, else left as it was."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:  # zipfile was given another metadata_encoding
+        return info.filename
+    if raw.isascii():
+        return info.filename
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
 def _walk(p: Path, *, explicit: bool, guard: ZipGuard) -> Iterator[Source | Skipped]:
     if p.is_dir():
         for root, dirs, files in os.walk(p):
@@ -121,17 +158,18 @@ def _zip_members(p: Path, guard: ZipGuard) -> Iterator[Source | Skipped]:
     with zf:
         total = 0
         for i, info in enumerate(zf.infolist()):
-            shown = f"{p}!{info.filename}"
+            name = member_name(info)
+            shown = f"{p}!{name}"
             if i >= guard.max_members:
                 yield Skipped(str(p), f"too_many_members: stopped after {guard.max_members}")
                 return
             if info.is_dir():
                 continue
-            base = info.filename.replace("\\", "/").rsplit("/", 1)[-1]
-            if unsafe_member(info.filename):
+            base = name.replace("\\", "/").rsplit("/", 1)[-1]
+            if unsafe_member(name) or unsafe_member(info.filename):
                 yield Skipped(shown, "unsafe_path")
                 continue
-            if base.startswith(".") or info.filename.startswith("__MACOSX/"):
+            if base.startswith(".") or name.startswith("__MACOSX/"):
                 continue
             suffix = Path(base).suffix.lower()
             if suffix == ".zip":
