@@ -286,10 +286,11 @@ def diff_cmd(refs: tuple[str, ...], db: str | None, warehouse_format: str | None
     if fmt == "json":
         emit_json(d.model_dump(mode="json"))
     else:
-        from extractor.cli_output import console
+        from extractor.cli_output import console, print_with
         from extractor.diff.render import print_diff
 
-        print_diff(d, console())
+        con = console()
+        print_with(con, lambda: print_diff(d, con))
         if html_out:
             note(f"HTML report: {html_out}", quiet=quiet)
     sys.exit(EXIT_FINDINGS if d.failed else 0)

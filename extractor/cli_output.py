@@ -122,7 +122,22 @@ def print_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title:
                   header_style="" if plain else "bold", pad_edge=not plain, show_edge=not plain)
     for row in rows:
         table.add_row(*("" if v is None else str(csv_value(v)) for v in row))
-    con.print(table)
+    print_rich(con, table)
+
+
+def print_rich(con: Any, renderable: Any) -> None:
+    """Print with rich; off a terminal, without the padding rich adds at the end of each line."""
+    print_with(con, lambda: con.print(renderable))
+
+
+def print_with(con: Any, draw: Callable[[], None]) -> None:
+    """Run ``draw`` (which prints on ``con``); off a terminal, strip the padding at the end of each line."""
+    if con.is_terminal:
+        draw()
+        return
+    with con.capture() as cap:
+        draw()
+    click.echo("\n".join(line.rstrip() for line in cap.get().splitlines()))
 
 
 @contextmanager

@@ -54,12 +54,12 @@ def format_for(out: str | Path, fmt: str | None = None) -> str:
         for name in WRITERS:
             if name != "duckdb" and (p / f"reports.{name}").exists():
                 return name
-        raise UnknownOutput(f"{p} is a folder: name the format of its tables with --format "
+        raise UnknownOutput(f"{p} is a folder: name the format of its tables with --warehouse-format "
                             f"({', '.join(n for n in WRITERS if n != 'duckdb')})", source=str(p))
     if suffix == "":
         return "duckdb"
     raise UnknownOutput(f"ogi does not write {suffix!r} files: give a name ending in "
-                        f"{', '.join(sorted(EXTENSIONS))} (or a folder with --format)", source=str(p))
+                        f"{', '.join(sorted(EXTENSIONS))} (or a folder with --warehouse-format)", source=str(p))
 
 
 def writer_class(fmt: str) -> type[Any]:

@@ -112,11 +112,18 @@ def _migrate(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE _ogi_old_{table}")
 
 
+_WRITING: set[str] = set()
+"""Databases a writer of this process has open: DuckDB shares one instance between the connections
+of a process, so its file lock only keeps *other* processes out."""
+
+
 def open_database(path: str | Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     """Connect, turning DuckDB's errors into the warehouse error codes (locked, missing, not a database)."""
     p = Path(path)
     if read_only and not p.exists():
         raise WarehouseMissing(f"{p}: no such warehouse", source=str(p))
+    if not read_only and str(p.resolve()) in _WRITING:
+        raise lock_error(p, "a writer of this process")
     try:
         return duckdb.connect(str(p), read_only=read_only)
     except duckdb.Error as exc:
@@ -158,6 +165,21 @@ class DuckDBStore:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._replace: set[str] = set()
         self.migrated_from: str | None = None
+        self._held: str | None = None
+
+    def _open(self, path: Path) -> duckdb.DuckDBPyConnection:
+        self._con = open_database(path, read_only=False)
+        self._held = str(path.resolve())
+        _WRITING.add(self._held)
+        return self._con
+
+    def _close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        if self._held is not None:
+            _WRITING.discard(self._held)
+            self._held = None
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -248,7 +270,7 @@ class DuckDBWriter(DuckDBStore):
     def start(self, replace: Collection[str] = ()) -> dict[str, list[str]]:
         if self.out.parent and not self.out.parent.exists():
             self.out.parent.mkdir(parents=True, exist_ok=True)
-        self._con = open_database(self.out, read_only=False)
+        self._open(self.out)
         try:
             self.migrated_from = ensure_schema(self.con)
             self.con.execute("CHECKPOINT")  # the schema (or a migration) is durable before any document
@@ -259,10 +281,11 @@ class DuckDBWriter(DuckDBStore):
         return self._known(replace)
 
     def finish(self) -> None:
-        if self._con is not None:
-            self._con.execute("CHECKPOINT")
-            self._con.close()
-            self._con = None
+        try:
+            if self._con is not None:
+                self._con.execute("CHECKPOINT")
+        finally:
+            self._close()
 
 
 def connect(path: str | Path, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:

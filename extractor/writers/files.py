@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from extractor.writers.base import KeyAssignment, Record, as_rows, lock_error, number_of, record_rows
-from extractor.writers.duckdb_writer import DuckDBStore, ensure_schema, open_database
+from extractor.writers.duckdb_writer import DuckDBStore, ensure_schema
 from extractor.writers.schema import DOCUMENT_TABLES, DUP_CONFLICT, TABLE_NAMES, column_names, exact_number
 from extractor.writers.sql import copy_to_sql, lit, typed_source
 
@@ -67,8 +67,7 @@ class _StagedWriter(DuckDBStore):
 
     def start(self, replace: Collection[str] = ()) -> dict[str, list[str]]:
         self._path("reports").parent.mkdir(parents=True, exist_ok=True)
-        self._con = open_database(self._staging, read_only=False)  # the lock: a second writer stops here
-        con = self.con
+        con = self._open(self._staging)  # the lock: a second writer stops here
         for (view,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall():
             con.execute(f"DROP VIEW IF EXISTS {view}")
         for table in ("meta", *TABLE_NAMES):  # leftovers of a killed run
@@ -100,8 +99,7 @@ class _StagedWriter(DuckDBStore):
             for table in (*DOCUMENT_TABLES, "reports"):
                 os.replace(_tmp(self._path(table)), self._path(table))
         finally:
-            con.close()
-            self._con = None
+            self._close()
             for p in (self._staging, Path(f"{self._staging}.wal")):
                 with contextlib.suppress(OSError):
                     p.unlink()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from extractor.errors import WarehouseMissing, WarehouseOutdated
+from extractor.errors import UnknownOutput, WarehouseError, WarehouseMissing, WarehouseOutdated
 from extractor.writers.duckdb_writer import connect
 from extractor.writers.files import table_path, warehouse_base
 from extractor.writers.schema import TABLE_NAMES, column_names
@@ -84,7 +84,17 @@ def connect_any(out: str | Path, fmt: str | None = None) -> duckdb.DuckDBPyConne
     from extractor.writers import format_for
 
     p, named = warehouse_base(Path(out))
-    kind = format_for(p, fmt or named)
+    if fmt is None and named is None and not p.exists() and not p.suffix:
+        # `x` for the tables x.reports.parquet (…csv, …jsonl) beside it
+        named = next((ext for ext in ("parquet", "csv", "jsonl") if table_path(p.with_name(f"{p.name}.{ext}"), ext,
+                                                                              "reports").exists()), None)
+        if named is not None:
+            p = p.with_name(f"{p.name}.{named}")
+    try:
+        kind = format_for(p, fmt or named)
+    except UnknownOutput as exc:
+        raise WarehouseError(f"not a warehouse: give a .duckdb file or a Parquet, CSV or JSON Lines warehouse "
+                             f"(x.parquet for x.reports.parquet …) ({exc.message})", source=str(p)) from exc
     if kind == "duckdb":
         return connect(p, read_only=True)
     reports = table_path(p, kind, "reports")
