@@ -308,11 +308,14 @@ class DuckDBWriter(DuckDBStore):
         try:
             self.migrated_from = ensure_schema(self.con)
             self.con.execute("CHECKPOINT")  # the schema (or a migration) is durable before any document
+            return self._known(replace)
         except duckdb.Error as exc:
-            self.finish()
+            self._close()
             raise WarehouseError(f"cannot use {self.out} as a warehouse: {' '.join(str(exc).split())}",
                                  source=str(self.out)) from exc
-        return self._known(replace)
+        except BaseException:
+            self._close()
+            raise
 
     def finish(self) -> None:
         try:

@@ -26,6 +26,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+import duckdb
+
+from extractor.errors import WarehouseError
 from extractor.writers.base import KeyAssignment, Record, as_rows, lock_error, number_of, record_rows
 from extractor.writers.duckdb_writer import DuckDBStore, ensure_schema
 from extractor.writers.schema import DOCUMENT_TABLES, DUP_CONFLICT, TABLE_NAMES, column_names, exact_number
@@ -67,7 +70,19 @@ class _StagedWriter(DuckDBStore):
 
     def start(self, replace: Collection[str] = ()) -> dict[str, list[str]]:
         self._path("reports").parent.mkdir(parents=True, exist_ok=True)
-        con = self._open(self._staging)  # the lock: a second writer stops here
+        self._open(self._staging)  # the lock: a second writer stops here
+        try:
+            return self._load(replace)
+        except duckdb.Error as exc:
+            self._close()
+            raise WarehouseError(f"cannot read {self.out}: {' '.join(str(exc).split())}", source=str(self.out)) from exc
+        except BaseException:
+            self._close()
+            raise
+
+    def _load(self, replace: Collection[str]) -> dict[str, list[str]]:
+        """Start the staging database from the published files (any older layout converted)."""
+        con = self.con
         for (view,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall():
             con.execute(f"DROP VIEW IF EXISTS {view}")
         for table in ("meta", *TABLE_NAMES):  # leftovers of a killed run
@@ -190,9 +205,18 @@ class JSONLWriter:
         self._lock = fh
 
     def start(self, replace: Collection[str] = ()) -> dict[str, list[str]]:
-        drop = set(replace)
         self._path("reports").parent.mkdir(parents=True, exist_ok=True)
         self._take_lock()
+        try:
+            return self._load(replace)
+        except BaseException:
+            if self._lock is not None:
+                self._lock.close()
+                self._lock = None
+            raise
+
+    def _load(self, replace: Collection[str]) -> dict[str, list[str]]:
+        drop = set(replace)
         self._reports = {r["sha256"]: r for r in read_jsonl(self._path("reports"), "reports") if r["sha256"] not in drop}
         # Rewrite every table without torn lines, replaced documents and orphans of a killed run.
         for table in TABLE_NAMES:
