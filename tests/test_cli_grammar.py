@@ -115,10 +115,10 @@ def test_small_things(db: Path, tmp_path: Path) -> None:
     res = runner.invoke(main, ["check", str(SEED)])
     assert "200 figures, 0 findings" in res.stdout
     res = runner.invoke(main, ["diff", str(db), "abc12", "示例县人民政府:2023"])
-    assert res.exit_code == 2 and "abc12: a sha256 prefix needs at least 6 hex digits" in res.stderr
+    assert res.exit_code == 2 and res.stderr.startswith("ogi: abc12: report_lookup: a sha256 prefix needs at least 6")
     res = runner.invoke(main, ["diff", str(db), "生态环境局:2023", "示例县人民政府:2023"])
     assert res.exit_code == 2 and res.stderr.count("\n") == 1
-    assert "生态环境局:2023 matches 2 reports" in res.stderr
+    assert res.stderr.startswith("ogi: 生态环境局:2023: report_lookup: matches 2 reports: ")
     assert "淮安市生态环境局" in res.stderr and "宿迁市生态环境局" in res.stderr  # both listed, with sha256 prefixes
     res = runner.invoke(main, ["diff", str(db), str(SEED)])
     assert res.exit_code == 2 and f"use `ogi diff {db} OLD NEW` (or --db {db})" in res.stderr

@@ -91,31 +91,31 @@ def resolve(con: duckdb.DuckDBPyConnection, ref: str, organs: OrganNames | None 
     """The sha256 that ``ref`` (sha256 prefix or ``ORGAN:YEAR``) names; raises WarehouseLookupError."""
     ref = ref.strip()
     if _SHORT_SHA.match(ref):
-        raise WarehouseLookupError(f"{ref}: a sha256 prefix needs at least 6 hex digits (or give ORGAN:YEAR)")
+        raise WarehouseLookupError("a sha256 prefix needs at least 6 hex digits (or give ORGAN:YEAR)", source=ref)
     if _SHA.match(ref):
         rows = report_rows(con, include_failed=True, include_duplicates=True)
         hits = [r for r in rows if str(r["sha256"]).lower().startswith(ref.lower())]
         if len(hits) == 1:
             return str(hits[0]["sha256"])
         if len(hits) > 1:
-            raise WarehouseLookupError(f"{ref}: prefix of {len(hits)} documents ({'; '.join(_describe(h) for h in hits[:5])}"
-                                       f"{' …' if len(hits) > 5 else ''}); give more digits")
+            raise WarehouseLookupError(f"prefix of {len(hits)} documents ({'; '.join(_describe(h) for h in hits[:5])}"
+                                       f"{' …' if len(hits) > 5 else ''}); give more digits", source=ref)
     m = _ORGAN_YEAR.match(ref)
     if m is None:
-        raise WarehouseLookupError(f"{ref}: no document with this sha256 prefix (or give ORGAN:YEAR)")
+        raise WarehouseLookupError("no document with this sha256 prefix (or give ORGAN:YEAR)", source=ref)
     organs = organs or OrganNames.create()
     year = int(m.group("year"))
     cands = [r for r in report_rows(con) if r["report_year"] == year]
     hits = [r for r in cands if r["organ"] and organs.match(m.group("organ"), r["organ"]).matched]
     if not hits:
         near = sorted({str(r["organ"]) for r in cands if r["organ"]})[:8]
-        raise WarehouseLookupError(f"{ref}: no {year} report of this organ"
-                                   + (f" (that year: {', '.join(near)})" if near else ""))
+        raise WarehouseLookupError(f"no {year} report of this organ" + (f" (that year: {', '.join(near)})" if near else ""),
+                                   source=ref)
     exact = [r for r in hits if r["organ"] == m.group("organ")]
     hits = exact or hits
     if len(hits) > 1:
-        raise WarehouseLookupError(f"{ref} matches {len(hits)} reports: {'; '.join(_describe(h) for h in hits[:8])}"
-                                   f"{' …' if len(hits) > 8 else ''}; name one by its sha256 prefix")
+        raise WarehouseLookupError(f"matches {len(hits)} reports: {'; '.join(_describe(h) for h in hits[:8])}"
+                                   f"{' …' if len(hits) > 8 else ''}; name one by its sha256 prefix", source=ref)
     return str(hits[0]["sha256"])
 
 
