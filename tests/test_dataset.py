@@ -387,3 +387,28 @@ def test_file_warehouse_of_schema_1_is_converted_on_write(tmp_path: Path) -> Non
     assert res.exit_code == 0, res.output
     tables = load_tables(out)
     assert len(tables["figures"]) == 200 and {type(f["value"]) for f in tables["figures"] if f["value"] is not None} == {int}
+
+
+def poisoned(job: Any, settings: Any, timeout: float | None) -> Any:
+    """run_job, with a text no sink can store in one document (module level: workers import it)."""
+    from extractor.batch import run_job
+
+    rec = run_job(job, settings, timeout)
+    if job.source.path.endswith("r1.txt"):
+        rec["report"]["title"] = "bad \ud800 title"
+    return rec
+
+
+@pytest.mark.parametrize("fmt", ["duckdb", "parquet", "jsonl"])
+def test_a_document_the_writer_cannot_store_fails_alone(tmp_path: Path, fmt: str) -> None:
+    """A value a sink refuses (a lone surrogate in a text) fails that document only, as internal_error."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"r{i}.txt").write_bytes(SEED.read_bytes() + f"\n# {i}\n".encode())
+    s = run_batch([src], tmp_path / f"w.{fmt}", workers=1, job_fn=poisoned, commit_every=8)
+    assert s.ok == 2 and dict(s.failed) == {"internal_error": 1}
+    tables = load_tables(tmp_path / f"w.{fmt}")
+    bad = next(r for r in tables["reports"] if r["status"] == "failed")
+    assert bad["paths"] == [str(src / "r1.txt")] and "cannot store" in bad["error_message"]
+    assert {f["sha256"] for f in tables["figures"]} == {r["sha256"] for r in tables["reports"] if r["status"] == "ok"}

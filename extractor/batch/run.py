@@ -296,6 +296,35 @@ def run_dask(jobs: Sequence[Job], settings: Settings, *, scheduler: str | None, 
 # The batch
 
 
+def store(writer: Writer, records: list[Record]) -> list[Record]:
+    """Write ``records`` in one transaction; if the writer refuses the batch (a value it cannot
+    store, e.g. a lone surrogate in a text), write them one by one and store the document that
+    fails as ``failed`` (``internal_error``) instead, so that one document never stops the run."""
+    from extractor.errors import WarehouseError
+
+    try:
+        writer.write(records)
+        return records
+    except WarehouseError:
+        raise  # the output itself is unusable (locked, unwritable): stop
+    except Exception:  # retried one by one below
+        pass
+    out: list[Record] = []
+    for rec in records:
+        try:
+            writer.write([rec])
+            out.append(rec)
+        except WarehouseError:
+            raise
+        except Exception as exc:
+            rep = rec["report"]
+            bad = failed_record(rep["sha256"], rep.get("paths") or [], INTERNAL_ERROR,
+                                f"cannot store the extracted rows: {type(exc).__name__}: {exc}")
+            writer.write([bad])
+            out.append(bad)
+    return out
+
+
 def run_batch(
     inputs: Sequence[str | Path],
     out: str | Path = "reports.duckdb",
@@ -349,8 +378,8 @@ def run_batch(
     def commit() -> None:
         nonlocal last
         if pending:
-            writer.write(pending)
-            for rec in pending:
+            stored = store(writer, pending)
+            for rec in stored:
                 summary.add(rec)
             if progress:
                 progress("done", len(pending))

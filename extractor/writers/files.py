@@ -237,14 +237,17 @@ class JSONLWriter:
 
     def write(self, records: Sequence[Record]) -> None:
         for rec in records:
-            for table in DOCUMENT_TABLES:
-                rows = as_rows(table, record_rows(rec, table))
-                if rows:
-                    self._fh[table].write("".join(_dumps(table, r) + "\n" for r in rows))
+            # every line is made (and checked to encode) before any is written: a value that cannot
+            # be stored fails the document without leaving half of it in the files
+            text = {table: "".join(_dumps(table, r) + "\n" for r in as_rows(table, record_rows(rec, table)))
+                    for table in (*DOCUMENT_TABLES, "reports")}
+            for chunk in text.values():
+                chunk.encode("utf-8")
+            for table in (*DOCUMENT_TABLES, "reports"):
+                if text[table]:
+                    self._fh[table].write(text[table])
                     self._fh[table].flush()
-            self._fh["reports"].write(_dumps("reports", rec["report"]) + "\n")
-            self._fh["reports"].flush()
-            self._reports[rec["report"]["sha256"]] = json.loads(_dumps("reports", rec["report"]))
+            self._reports[rec["report"]["sha256"]] = json.loads(text["reports"])
         with contextlib.suppress(OSError):
             os.fsync(self._fh["reports"].fileno())
 
