@@ -15,7 +15,15 @@
     │   └── ReadTimeout           timeout         a reader exceeded its time budget
     ├── LocateError               locate_error    the Document is not what we expected
     │   └── NotAReport            not_a_report    no title/sections/tables of an annual report
-    └── MapError                  map_error       located parts cannot be mapped (a bug, reported)
+    ├── MapError                  map_error       located parts cannot be mapped (a bug, reported)
+    ├── InputNotFound             missing_input   a batch input (file, folder, glob) that does not exist
+    └── WarehouseError            warehouse_error a warehouse cannot be opened, read or written
+        ├── UnknownOutput         unknown_output  an output name or format ogi does not write (x.xlsx)
+        ├── WarehouseLocked       warehouse_locked    another process is writing this warehouse
+        ├── WarehouseMissing      no_warehouse    the warehouse file does not exist
+        ├── WarehouseOutdated     old_warehouse   written by an older major schema: run ogi migrate
+        ├── QueryError            query_error     bad SQL, or a table/view that does not exist
+        └── ReportLookupError     report_lookup   a sha256 prefix or ORGAN:YEAR naming no report, or several
 
 Validation problems are never exceptions: they are :class:`extractor.records.Finding` objects.
 Errors carry their context (``source``) so that a batch can report them per document.
@@ -92,6 +100,40 @@ class MapError(OgiError):
     code = "map_error"
 
 
+class InputNotFound(OgiError):
+    code = "missing_input"
+
+
+class WarehouseError(OgiError):
+    """The output cannot be opened or written (wrong format, incompatible schema version, …)."""
+
+    code = "warehouse_error"
+
+
+class UnknownOutput(WarehouseError):
+    code = "unknown_output"
+
+
+class WarehouseLocked(WarehouseError):
+    code = "warehouse_locked"
+
+
+class WarehouseMissing(WarehouseError):
+    code = "no_warehouse"
+
+
+class WarehouseOutdated(WarehouseError):
+    code = "old_warehouse"
+
+
+class QueryError(WarehouseError):
+    code = "query_error"
+
+
+class ReportLookupError(WarehouseError, ValueError):
+    code = "report_lookup"
+
+
 ERROR_CODES: dict[str, type[OgiError]] = {
     cls.code: cls
     for cls in (
@@ -109,5 +151,13 @@ ERROR_CODES: dict[str, type[OgiError]] = {
         LocateError,
         NotAReport,
         MapError,
+        InputNotFound,
+        WarehouseError,
+        UnknownOutput,
+        WarehouseLocked,
+        WarehouseMissing,
+        WarehouseOutdated,
+        QueryError,
+        ReportLookupError,
     )
 }

@@ -41,7 +41,8 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+source"
 
-Status = Literal["ok", "findings", "failed"]
+Status = Literal["ok", "findings", "partial", "failed"]
+"""``partial``: a table the template requires is missing or unreadable (``table.missing`` / ``table.unreadable``)."""
 
 
 @dataclass(slots=True)

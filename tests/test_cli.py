@@ -23,7 +23,7 @@ def test_extract_flat_matches_truth(runner: CliRunner, seed_path: Path) -> None:
     res = runner.invoke(main, ["extract", str(seed_path), "--flat"])
     assert res.exit_code == 0
     truth = json.loads(seed_path.with_name("guantang-2024.truth.json").read_text(encoding="utf-8"))
-    assert json.loads(res.output) == truth["figures"]
+    assert json.loads(res.output) == {"source": str(seed_path), "figures": truth["figures"]}
 
 
 def test_extract_json_record(runner: CliRunner, seed_path: Path) -> None:
@@ -54,7 +54,7 @@ def test_stdin(runner: CliRunner) -> None:
     rep = generate(7)
     res = runner.invoke(main, ["extract", "-", "--flat"], input=render_pipe(rep).encode())
     assert res.exit_code == 0
-    flat = json.loads(res.output)
+    flat = json.loads(res.output)["figures"]
     assert flat["t3.results_total.total"] == rep.figures["t3.results_total.total"]
 
 
@@ -102,6 +102,7 @@ def test_check_exit_codes(runner: CliRunner, tmp_path: Path, seed_path: Path) ->
     res = runner.invoke(main, ["check", str(f)])
     assert res.exit_code == 1
     assert "T4-1" in res.output and "t4.review.total" in res.output
+    assert "— findings: 200 figures, 1 finding\n" in res.output
 
 
 def test_schema_command(runner: CliRunner) -> None:

@@ -33,7 +33,7 @@ from reportgen import generate, render_html
 
 from extractor.batch import apply_sidecar, sidecar_meta
 from extractor.cli import main
-from extractor.crawl import CrawlConfig, Entry, Manifest, crawl
+from extractor.crawl import CrawlConfig, CrawlProgress, Entry, Manifest, crawl
 from extractor.crawl.classify import is_report_title, maybe_report_title
 from extractor.crawl.links import js_pager_pages, parse_links
 from extractor.crawl.policy import RateLimiter, Robots, Scope, gov_site_domain
@@ -626,6 +626,28 @@ def test_sigkilled_crawl_resumes(site: Site, tmp_path: Path) -> None:
     assert not set(site.paths(since=mark)) & before
     assert stored_urls(out, site) == set(EXPECTED)
     assert not list((out / REPORTS).glob(".*.tmp"))
+
+
+def test_crawl_progress_hook_and_summary_on_stderr(site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`ogi crawl` shows pages, reports, queue and rate while it runs and prints its summary at the
+    end, both on stderr; -q silences both; stdout stays empty."""
+    build(site, faults=False)
+    events: list[CrawlProgress] = []
+    summary = crawl([site.url("/")], tmp_path / "c", fast(), on_progress=events.append)
+    assert events and events[-1].queued == 0 and events[-1].reports == len(summary.documents) > 0
+    assert [e.requests for e in events] == sorted(e.requests for e in events) and events[-1].rate > 0
+    args = ["crawl", site.url("/"), "--rate", "20", "--timeout", "0.8", "--retries", "1", "--contact", "t@example.org"]
+    res = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "d")])
+    assert res.exit_code == 0 and res.stdout == "" and res.stderr.startswith("ogi crawl: "), res.output
+    res = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "e"), "-q"])
+    assert res.exit_code == 0 and res.output == ""
+    from test_cli_grammar import _run_with_tty_stderr
+
+    cmd = [sys.executable, "-c", "from extractor.cli import run; run()", *args, "--rate", "8", "--out", str(tmp_path / "f")]
+    monkeypatch.setenv("NO_PROXY", "*")
+    out, tty, rc = _run_with_tty_stderr(cmd)
+    assert rc == 0 and out == ""
+    assert "queued" in tty and "req/s" in tty and "reports" in tty and "ogi crawl: " in tty
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,16 @@ import duckdb
 import pytest
 
 from extractor.batch import extract_record
-from extractor.writers import WRITERS, Record, WarehouseError, canonical_keys, format_for, load_tables, open_writer
-from extractor.writers.duckdb_writer import ensure_schema
+from extractor.errors import WarehouseOutdated
+from extractor.writers import (
+    WAREHOUSE_SCHEMA_VERSION,
+    WRITERS,
+    Record,
+    WarehouseError,
+    format_for,
+    load_tables,
+    open_writer,
+)
 from extractor.writers.files import table_path
 from extractor.writers.queries import QUERIES, connect_any
 
@@ -31,8 +40,9 @@ def records() -> list[Record]:
     ]
     # a finding with every column filled, and text that needs quoting in CSV
     recs[1]["findings"].append({
-        "sha256": recs[1]["report"]["sha256"], "code": "T3-1", "severity": "error", "message": 'a, "quoted"\nline',
-        "expression": "一 + 二 = 七 + 四", "expected": 3.0, "actual": 2.5, "cells": ["t3.granted.total", "x"],
+        "sha256": recs[1]["report"]["sha256"], "finding_no": 0, "code": "T3-1", "severity": "error",
+        "message": 'a, "quoted"\nline', "expression": "一 + 二 = 七 + 四", "expected": 3, "actual": None,
+        "expected_amount": None, "actual_amount": Decimal("2.5"), "cells": ["t3.granted.total", "x"],
     })
     recs[1]["report"]["n_findings"] = 1
     return recs
@@ -56,7 +66,9 @@ def test_every_format_round_trips_the_same_rows(tmp_path: Path, records: list[Re
     out = tmp_path / f"w.{EXT[fmt]}"
     _write(out, records)
     got = load_tables(out)
-    assert {t: len(v) for t, v in got.items()} == {"reports": 4, "figures": 400, "findings": 1}
+    n_sections = sum(len(r["sections"]) for r in records)
+    assert n_sections >= 12
+    assert {t: len(v) for t, v in got.items()} == {"reports": 4, "figures": 400, "findings": 1, "sections": n_sections}
     expected = {"reports": [r["report"] for r in records], "figures": [f for r in records for f in r["figures"]],
                 "findings": [f for r in records for f in r["findings"]]}
     reference = tmp_path / "ref.duckdb"
@@ -66,6 +78,7 @@ def test_every_format_round_trips_the_same_rows(tmp_path: Path, records: list[Re
     assert _norm(got)["figures"] == _norm(expected)["figures"]
     [finding] = got["findings"]
     assert finding["cells"] == ["t3.granted.total", "x"] and finding["message"] == 'a, "quoted"\nline'
+    assert finding["expected"] == 3 and finding["actual_amount"] == Decimal("2.5")
     rep = next(r for r in got["reports"] if r["paths"] == ["a.txt", "dir/b.txt"])
     assert rep["organ"] == "衡山县贯塘乡人民政府" and rep["report_year"] == 2024 and rep["n_figures"] == 200
     # the same SQL works on every format
@@ -73,6 +86,12 @@ def test_every_format_round_trips_the_same_rows(tmp_path: Path, records: list[Re
     for sql in QUERIES.values():
         con.execute(sql).fetchall()
     assert con.execute("SELECT count(*) FROM report_figures").fetchone() == (4,)
+    # exact types: counts BIGINT, money DECIMAL, whatever the format
+    types = dict(con.execute("SELECT DISTINCT key, CASE WHEN value IS NOT NULL THEN typeof(value) ELSE typeof(amount) END "
+                             "FROM figures WHERE key IN ('t3.granted.total', 't2.fees.amount')").fetchall())
+    assert types == {"t3.granted.total": "BIGINT", "t2.fees.amount": "DECIMAL(18,4)"}
+    assert con.execute("SELECT typeof(t3_granted_total), typeof(t2_fees_amount) FROM report_figures LIMIT 1"
+                       ).fetchone() == ("BIGINT", "DECIMAL(18,4)")
     con.close()
 
 
@@ -126,21 +145,78 @@ def test_jsonl_drops_torn_lines_and_orphans(tmp_path: Path, records: list[Record
     assert len(got["figures"]) == 200 and {r["sha256"] for r in got["figures"]} == {records[0]["report"]["sha256"]}
 
 
-def test_duckdb_schema_evolution(tmp_path: Path, records: list[Record]) -> None:
-    db = tmp_path / "old.duckdb"
-    _write(db, records)
+V1_DDL = {
+    "reports": "sha256 VARCHAR, paths VARCHAR[], reader VARCHAR, title VARCHAR, organ VARCHAR, organ_in_title VARCHAR, "
+               "report_year BIGINT, year_confirmed BOOLEAN, published DATE, template VARCHAR, page_count BIGINT, "
+               "status VARCHAR, error_code VARCHAR, error_message VARCHAR, n_figures BIGINT, n_findings BIGINT, "
+               "n_errors BIGINT, elapsed_ms DOUBLE, extractor_version VARCHAR, schema_version VARCHAR, "
+               "extracted_at TIMESTAMP",
+    "figures": "sha256 VARCHAR, key VARCHAR, value DOUBLE, state VARCHAR, raw VARCHAR, unit VARCHAR, inferred BOOLEAN, "
+               "page BIGINT, table_index BIGINT, row_index BIGINT, col_index BIGINT, line BIGINT",
+    "findings": "sha256 VARCHAR, code VARCHAR, severity VARCHAR, message VARCHAR, expression VARCHAR, expected DOUBLE, "
+                "actual DOUBLE, cells VARCHAR[]",
+}
+
+
+def _v1_database(db: Path, records: list[Record]) -> None:
+    """A warehouse as schema 1.0 wrote it: DOUBLE numbers, no keys, no sections."""
     con = duckdb.connect(str(db))
-    con.execute("ALTER TABLE reports DROP COLUMN n_errors")  # as if written by an older minor version
-    con.execute("UPDATE meta SET value = '1.0' WHERE key = 'schema_version'")
-    con.execute("DROP VIEW report_figures")
-    ensure_schema(con)
-    cols = {r[0] for r in con.execute("DESCRIBE report_figures").fetchall()}
-    assert set(canonical_keys()) <= cols and "t3.new_received.total" in cols
-    assert con.execute("SELECT count(*) FROM reports WHERE n_errors IS NULL").fetchone() == (4,)
-    assert con.execute(
-        """SELECT "t3.granted.total" FROM report_figures r JOIN reports USING (sha256) WHERE 'a.txt' IN paths"""
-    ).fetchone() == (0.0,)
+    con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1.0')")
+    for table, ddl in V1_DDL.items():
+        con.execute(f"CREATE TABLE {table} ({ddl})")
+    for rec in records:
+        rep = rec["report"]
+        cols = [c.split()[0] for c in V1_DDL["reports"].split(", ")]
+        con.execute(f"INSERT INTO reports VALUES ({', '.join('?' * len(cols))})", [rep.get(c) for c in cols])
+        for f in rec["figures"]:
+            v = f["value"] if f["value"] is not None else f["amount"]
+            con.execute("INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [f["sha256"], f["key"], None if v is None else float(v), f["state"], f["raw"], f["unit"],
+                         f["inferred"], f["page"], f["table_index"], f["row_index"], f["col_index"], f["line"]])
+        for x in rec["findings"]:
+            con.execute("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [x["sha256"], x["code"], x["severity"], x["message"], x["expression"], 3.0, 2.5, x["cells"]])
+    con.execute('CREATE VIEW report_figures AS SELECT sha256, 0.0 AS "t3.granted.total" FROM reports')
+    con.close()
+
+
+def test_duckdb_v1_warehouse_is_migrated(tmp_path: Path, records: list[Record]) -> None:
+    db = tmp_path / "old.duckdb"
+    _v1_database(db, records)
+    with pytest.raises(WarehouseOutdated, match="ogi migrate"):  # readers refuse it with a way out
+        connect_any(db)
+    w = open_writer(db)
+    w.start()
+    assert getattr(w, "migrated_from", None) == "1.0"
+    w.finish()
+    con = connect_any(db)
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (WAREHOUSE_SCHEMA_VERSION,)
+    assert con.execute("SELECT count(*), count(value), count(amount) FROM figures").fetchone() == (400, 398, 2)
+    assert con.execute("SELECT DISTINCT typeof(value) FROM figures WHERE value IS NOT NULL").fetchone() == ("BIGINT",)
+    assert con.execute("SELECT expected, actual, actual_amount FROM findings").fetchone() == (3, None, Decimal("2.5"))
+    assert con.execute("SELECT count(*) FROM report_figures WHERE t3_granted_total = 0").fetchone() == (2,)
+    con.close()
+    con = duckdb.connect(str(db))  # the keys hold after the migration
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute("INSERT INTO figures (sha256, key, state, inferred) SELECT sha256, key, state, inferred "
+                    "FROM figures LIMIT 1")
+    con.close()
+    con = duckdb.connect(str(db))
     con.execute("UPDATE meta SET value = '9.0' WHERE key = 'schema_version'")
     con.close()
     with pytest.raises(WarehouseError):
         open_writer(db).start()
+
+
+def test_inserts_without_pyarrow_store_the_same_rows(tmp_path: Path, records: list[Record],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """pyarrow is optional: without it, rows go to DuckDB as one JSON text per table and batch."""
+    import extractor.writers.duckdb_writer as dw
+
+    _write(tmp_path / "arrow.duckdb", records)
+    monkeypatch.setattr(dw, "_pyarrow", lambda: None)
+    _write(tmp_path / "json.duckdb", records)
+    _write(tmp_path / "json.parquet", records)
+    ref = _norm(load_tables(tmp_path / "arrow.duckdb"))
+    assert _norm(load_tables(tmp_path / "json.duckdb")) == ref == _norm(load_tables(tmp_path / "json.parquet"))

@@ -14,7 +14,7 @@ their attachments into a folder that ``ogi batch`` reads (:mod:`extractor.crawl.
 
 from __future__ import annotations
 
-from extractor.crawl.crawler import AGENT, CrawlConfig, Crawler, CrawlSummary, crawl, user_agent
+from extractor.crawl.crawler import AGENT, CrawlConfig, Crawler, CrawlProgress, CrawlSummary, crawl, user_agent
 from extractor.crawl.store import Entry, Manifest
 
-__all__ = ["AGENT", "CrawlConfig", "CrawlSummary", "Crawler", "Entry", "Manifest", "crawl", "user_agent"]
+__all__ = ["AGENT", "CrawlConfig", "CrawlProgress", "CrawlSummary", "Crawler", "Entry", "Manifest", "crawl", "user_agent"]

@@ -42,12 +42,31 @@ from extractor.readers import sniff
 from extractor.readers.decode import decode_bytes
 from extractor.settings import DEFAULT_SETTINGS
 
-__all__ = ["AGENT", "CrawlConfig", "CrawlSummary", "Crawler", "crawl", "user_agent"]
+__all__ = ["AGENT", "CrawlConfig", "CrawlProgress", "CrawlSummary", "Crawler", "crawl", "user_agent"]
 
 AGENT = "ogi-crawl"
 """The product token robots.txt rules are matched against."""
 
 EntryHook = Callable[[Entry], None]
+ProgressHook = Callable[["CrawlProgress"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlProgress:
+    """What ``ogi crawl`` shows while it runs (``on_progress`` gets one after every finished URL)."""
+
+    requests: int
+    fetched: int
+    reports: int
+    """Report documents reached so far (new or stored before)."""
+    queued: int
+    """URLs waiting or in flight."""
+    elapsed_s: float
+
+    @property
+    def rate(self) -> float:
+        """Requests per second so far."""
+        return self.requests / self.elapsed_s if self.elapsed_s > 0 else 0.0
 
 
 def user_agent(contact: str | None = None) -> str:
@@ -166,7 +185,8 @@ def _iso_date(value: str | None) -> str | None:
 class Crawler:
     def __init__(self, start_urls: Iterable[str], out: str | Path, config: CrawlConfig = CrawlConfig(),
                  *, on_entry: EntryHook | None = None,
-                 on_request: Callable[[str, str], None] | None = None) -> None:
+                 on_request: Callable[[str, str], None] | None = None,
+                 on_progress: ProgressHook | None = None) -> None:
         self.starts = [normalize_url(u) for u in start_urls]
         if not self.starts:
             raise ValueError("no start URL")
@@ -189,6 +209,7 @@ class Crawler:
         )
         self.robots = Robots(AGENT, self._fetch_robots, self.limiter, obey=config.obey_robots)
         self.on_entry = on_entry
+        self.on_progress = on_progress
         self.summary = CrawlSummary(out=str(self.out))
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -238,6 +259,10 @@ class Crawler:
                     running.pop(fut)
                     for child, priority in fut.result():
                         push(child, priority)
+                if self.on_progress is not None:
+                    self.on_progress(CrawlProgress(
+                        requests=self.fetcher.requests, fetched=self.summary.fetched, reports=len(self._documents),
+                        queued=len(heap) + len(running), elapsed_s=time.perf_counter() - t0))
         except BaseException:
             self._stop.set()
             raise
@@ -545,6 +570,7 @@ class Crawler:
 
 
 def crawl(start_urls: Iterable[str], out: str | Path, config: CrawlConfig = CrawlConfig(), *,
-          on_entry: EntryHook | None = None, on_request: Callable[[str, str], None] | None = None) -> CrawlSummary:
+          on_entry: EntryHook | None = None, on_request: Callable[[str, str], None] | None = None,
+          on_progress: ProgressHook | None = None) -> CrawlSummary:
     """Crawl ``start_urls`` into the folder ``out`` (see :mod:`extractor.crawl`)."""
-    return Crawler(start_urls, out, config, on_entry=on_entry, on_request=on_request).run()
+    return Crawler(start_urls, out, config, on_entry=on_entry, on_request=on_request, on_progress=on_progress).run()

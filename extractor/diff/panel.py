@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -116,11 +117,18 @@ class Panel:
         rows = self.rows()
         cols = self.columns()
         if path.suffix.lower() in (".parquet", ".pq"):
-            import pyarrow as pa
-            import pyarrow.parquet as pq
+            from extractor.writers.sql import ident, lit
 
-            schema = pa.schema([(c, pa.float64() if c.isdigit() else pa.string()) for c in cols])
-            pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
+            types = {c: "DECIMAL(18,4)" if c.isdigit() else "VARCHAR" for c in cols}
+            con = duckdb.connect()
+            try:
+                con.execute(f"CREATE TABLE panel ({', '.join(f'{ident(c)} {t}' for c, t in types.items())})")
+                if rows:
+                    con.execute(f"INSERT INTO panel SELECT {', '.join(f'unnest(?::{t}[])' for t in types.values())}",
+                                [[_decimal(r.get(c)) if c.isdigit() else r.get(c) for r in rows] for c in cols])
+                con.execute(f"COPY panel TO {lit(str(path))} (FORMAT parquet, COMPRESSION zstd)")
+            finally:
+                con.close()
             return path
         with path.open("w", newline="", encoding="utf-8") as fh:
             w = csv.DictWriter(fh, fieldnames=cols, lineterminator="\n")
@@ -128,6 +136,10 @@ class Panel:
             for r in rows:
                 w.writerow({k: ("" if v is None else _csv(v)) for k, v in r.items()})
         return path
+
+
+def _decimal(v: Any) -> Decimal | None:
+    return None if v is None else Decimal(str(v))
 
 
 def _csv(v: Any) -> Any:
@@ -138,10 +150,16 @@ def _csv(v: Any) -> Any:
 
 def build_panel(con: duckdb.DuckDBPyConnection, organs: OrganNames | None = None) -> Panel:
     """Group the warehouse's reports by organ and diff every pair of consecutive years."""
+    from extractor.writers.queries import duplicates_set_aside
+
     organs = organs or OrganNames.create()
-    rows = report_rows(con)
+    rows = report_rows(con)  # canonical documents: a report published twice (page and PDF) counts once
     usable = [r for r in rows if r["organ"] and r["report_year"] is not None]
     notes = []
+    set_aside = duplicates_set_aside(con)
+    if set_aside:
+        notes.append(f"{set_aside} duplicate document{'s' if set_aside != 1 else ''} set aside "
+                     "(the same report published twice; reports.duplicate_of)")
     if len(usable) < len(rows):
         notes.append(f"{len(rows) - len(usable)} reports without an organ or a year were left out")
     group_of, ambiguous = group_organs((str(r["organ"]) for r in usable), organs)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -40,6 +43,16 @@ def _year(d: ReportDiff, side: str) -> str:
 
 
 def print_diff(d: ReportDiff, console: Console, *, show_info: bool = True, max_sentences: int = 6) -> None:
+    """Print the diff; tables are boxes on a terminal and plain aligned text otherwise."""
+    plain = not console.is_terminal
+
+    def new_table(*args: Any, **kwargs: Any) -> Table:
+        if plain:
+            kwargs.update(box=None, show_edge=False, pad_edge=False, header_style="")
+        else:
+            kwargs.setdefault("box", box.HEAVY_HEAD)
+        return Table(*args, **kwargs)
+
     o, n = d.old, d.new
     yo, yn = _year(d, "old"), _year(d, "new")
     console.print(Text(f"{o.organ or '?'} {yo} → {n.organ or '?'} {yn}", style="bold"),
@@ -50,7 +63,7 @@ def print_diff(d: ReportDiff, console: Console, *, show_info: bool = True, max_s
     for note in d.notes:
         console.print(Text("note:", style="bold"), Text(note))
 
-    t = Table(title=f"Changed figures ({len(d.changed)}; {d.unchanged} unchanged)", title_justify="left")
+    t = new_table(title=f"Changed figures ({len(d.changed)}; {d.unchanged} unchanged)", title_justify="left")
     for col, just in (("key", "left"), ("figure", "left"), (yo, "right"), (yn, "right"), ("Δ", "right"), ("Δ %", "right")):
         t.add_column(col, justify=just)  # type: ignore[arg-type]
     for c in d.changed:
@@ -66,7 +79,7 @@ def print_diff(d: ReportDiff, console: Console, *, show_info: bool = True, max_s
     for side, items in (("old", d.only_old), ("new", d.only_new)):
         if not items:
             continue
-        t = Table(title=f"Only in {_year(d, side)} ({len(items)})", title_justify="left")
+        t = new_table(title=f"Only in {_year(d, side)} ({len(items)})", title_justify="left")
         for col in ("key", "figure", "value", "why"):
             t.add_column(col)
         for it in items:
@@ -74,7 +87,7 @@ def print_diff(d: ReportDiff, console: Console, *, show_info: bool = True, max_s
         console.print(t)
 
     if d.checks:
-        t = Table(title="Cross-year checks", title_justify="left")
+        t = new_table(title="Cross-year checks", title_justify="left")
         for col, just in (("code", "left"), ("subject", "left"), ("expected", "right"), ("actual", "right"),
                           ("status", "left"), ("identity", "left")):
             t.add_column(col, justify=just)  # type: ignore[arg-type]
@@ -84,7 +97,7 @@ def print_diff(d: ReportDiff, console: Console, *, show_info: bool = True, max_s
         console.print(t)
 
     if d.sections:
-        t = Table(title="Section texts (prose; table rows left out)", title_justify="left")
+        t = new_table(title="Section texts (prose; table rows left out)", title_justify="left")
         for col, just in (("§", "right"), ("heading", "left"), ("sentences", "right"), ("similarity", "right"),
                           ("numbers masked", "right"), ("", "left")):
             t.add_column(col, justify=just)  # type: ignore[arg-type]

@@ -1,8 +1,10 @@
 """Warehouse sinks for batch runs: DuckDB (default), Parquet, CSV, JSON Lines.
 
-Every sink follows :class:`~extractor.writers.base.Writer` (``start`` → ``write``… → ``finish``) and
-stores the same three tables (:mod:`extractor.writers.schema`). Pick one by name or by the output's
-extension with :func:`open_writer`; read any of them back with :func:`load_tables`.
+Every sink follows :class:`~extractor.writers.base.Writer` (``start`` → ``write``… → ``set_keys`` →
+``finish``) and stores the same four tables (:mod:`extractor.writers.schema`). Pick one by name or by
+the output's extension with :func:`open_writer` (an unknown name is refused: ``unknown_output``);
+read any of them back with :func:`load_tables` or query them with
+:func:`extractor.writers.queries.connect_any`.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ import importlib
 from pathlib import Path
 from typing import Any
 
-from extractor.writers.base import Record, WarehouseError, Writer
+from extractor.errors import UnknownOutput, WarehouseError
+from extractor.writers.base import Record, Writer
 from extractor.writers.schema import TABLE_NAMES, WAREHOUSE_SCHEMA_VERSION, canonical_keys
 
-# name -> "module:class", imported on first use (DuckDB and pyarrow are heavy imports)
+# name -> "module:class", imported on first use (DuckDB is a heavy import)
 WRITERS: dict[str, str] = {
     "duckdb": "extractor.writers.duckdb_writer:DuckDBWriter",
     "parquet": "extractor.writers.files:ParquetWriter",
@@ -34,12 +37,29 @@ EXTENSIONS: dict[str, str] = {
 
 
 def format_for(out: str | Path, fmt: str | None = None) -> str:
-    """The format named by ``fmt``, else by the extension of ``out`` (default ``duckdb``)."""
+    """The format named by ``fmt``, else by the extension of ``out``.
+
+    A name without an extension is a DuckDB file, or (an existing folder) the format of the table
+    files inside it. Anything else (``x.xlsx``) is refused with ``unknown_output``.
+    """
     if fmt:
         if fmt not in WRITERS:
-            raise WarehouseError(f"unknown output format {fmt!r} (choose from {', '.join(WRITERS)})")
+            raise UnknownOutput(f"unknown warehouse format {fmt!r} (choose from {', '.join(WRITERS)})", source=str(out))
         return fmt
-    return EXTENSIONS.get(Path(out).suffix.lower(), "duckdb")
+    p = Path(out)
+    suffix = p.suffix.lower()
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
+    if p.is_dir():
+        for name in WRITERS:
+            if name != "duckdb" and (p / f"reports.{name}").exists():
+                return name
+        raise UnknownOutput(f"{p} is a folder: name the format of its tables with --warehouse-format "
+                            f"({', '.join(n for n in WRITERS if n != 'duckdb')})", source=str(p))
+    if suffix == "":
+        return "duckdb"
+    raise UnknownOutput(f"ogi does not write {suffix!r} files: give a name ending in "
+                        f"{', '.join(sorted(EXTENSIONS))} (or a folder with --warehouse-format)", source=str(p))
 
 
 def writer_class(fmt: str) -> type[Any]:
@@ -62,33 +82,20 @@ def __getattr__(name: str) -> Any:
 
 
 def load_tables(out: str | Path, fmt: str | None = None) -> dict[str, list[dict[str, Any]]]:
-    """Read a warehouse back as ``{table: [row dicts]}``, with the same Python types for every format."""
-    out = Path(out)
-    kind = format_for(out, fmt)
+    """Read a warehouse back as ``{table: [row dicts]}``, with the same Python types for every format
+    (``int`` counts, ``Decimal`` amounts, ``date``/``datetime``, lists)."""
+    from extractor.writers.queries import connect_any
+    from extractor.writers.schema import PRIMARY_KEYS
+
+    con = connect_any(out, fmt)
     result: dict[str, list[dict[str, Any]]] = {}
-    if kind == "duckdb":
-        import duckdb
-
-        con = duckdb.connect(str(out), read_only=True)
-        try:
-            for table in TABLE_NAMES:
-                cur = con.execute(f"SELECT * FROM {table}")
-                cols = [d[0] for d in cur.description or ()]
-                result[table] = [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
-        finally:
-            con.close()
-        return result
-    from extractor.writers.files import CSVWriter, ParquetWriter, decode_row, read_jsonl, table_path
-
-    if kind == "jsonl":
+    try:
         for table in TABLE_NAMES:
-            result[table] = list(read_jsonl(table_path(out, "jsonl", table), table))
-        return result
-    reader = ParquetWriter(out) if kind == "parquet" else CSVWriter(out)
-
-    for table in TABLE_NAMES:
-        path = table_path(out, reader.ext, table)
-        result[table] = [decode_row(table, r) for r in reader._read(path, table).to_pylist()] if path.exists() else []
+            cur = con.execute(f"SELECT * FROM {table} ORDER BY {', '.join(PRIMARY_KEYS[table])}")
+            cols = [d[0] for d in cur.description or ()]
+            result[table] = [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+    finally:
+        con.close()
     return result
 
 
@@ -102,6 +109,7 @@ __all__ = [
     "JSONLWriter",
     "ParquetWriter",
     "Record",
+    "UnknownOutput",
     "WarehouseError",
     "Writer",
     "canonical_keys",

@@ -1,33 +1,33 @@
-"""The writer protocol (start → write… → finish), the record shape and the format registry."""
+"""The writer protocol (start → write… → set_keys → finish) and the record shape."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypedDict
+from typing import Any, Protocol, TypedDict
 
-from extractor.errors import OgiError
-from extractor.writers.schema import TABLES, ColumnType
-
-if TYPE_CHECKING:
-    import pyarrow as pa
+from extractor.errors import WarehouseError, WarehouseLocked
+from extractor.writers.schema import TABLES
 
 Rows = list[dict[str, Any]] | dict[str, list[Any]]
 """Rows of one table: a list of row dicts, or (packed, cheaper to pickle) a dict of equal-length columns."""
 
 
-class Record(TypedDict):
-    """Everything stored for one document: its ``reports`` row and its ``figures``/``findings`` rows."""
+class Record(TypedDict, total=False):
+    """Everything stored for one document: its ``reports`` row and its figure, finding and section rows.
+
+    ``sections`` may be missing (records built by older code): no rows.
+    """
 
     report: dict[str, Any]
     figures: Rows
     findings: Rows
+    sections: Rows
 
 
-class WarehouseError(OgiError):
-    """The output cannot be opened or written (wrong format, incompatible schema version, …)."""
-
-    code = "warehouse_error"
+KeyAssignment = Mapping[str, tuple[str | None, str | None]]
+"""sha256 → (report_key, duplicate_of) for every stored document."""
 
 
 class Writer(Protocol):
@@ -50,30 +50,21 @@ class Writer(Protocol):
         """Record more paths for a document that is already stored."""
         ...
 
+    def report_rows(self) -> list[dict[str, Any]]:
+        """Every stored ``reports`` row (the columns the duplicate rule reads)."""
+        ...
+
+    def figure_values(self, shas: Collection[str]) -> dict[str, dict[str, Any]]:
+        """``sha256 → {flat key: value or amount}`` for these documents."""
+        ...
+
+    def set_keys(self, keys: KeyAssignment, conflicts: Sequence[dict[str, Any]]) -> None:
+        """Store report keys and duplicates, and replace every ``dup.conflict`` finding with ``conflicts``."""
+        ...
+
     def finish(self) -> None:
         """Flush and close (file formats publish their files here)."""
         ...
-
-
-def _arrow_type(typ: ColumnType) -> pa.DataType:
-    import pyarrow as pa  # imported lazily: workers and `import extractor` never pay for it
-
-    types: dict[ColumnType, pa.DataType] = {
-        "VARCHAR": pa.string(),
-        "DOUBLE": pa.float64(),
-        "BIGINT": pa.int64(),
-        "BOOLEAN": pa.bool_(),
-        "VARCHAR[]": pa.list_(pa.string()),
-        "TIMESTAMP": pa.timestamp("us"),
-        "DATE": pa.date32(),
-    }
-    return types[typ]
-
-
-def arrow_schema(table: str) -> pa.Schema:
-    import pyarrow as pa
-
-    return pa.schema([pa.field(name, _arrow_type(typ)) for name, typ in TABLES[table]])
 
 
 def row_count(rows: Rows) -> int:
@@ -86,8 +77,8 @@ def as_columns(table: str, rows: Rows) -> dict[str, list[Any]]:
     """Packed form: ``{column: [values]}`` with every column of ``table``."""
     if isinstance(rows, dict):
         n = row_count(rows)
-        return {name: rows.get(name) or [None] * n for name, _ in TABLES[table]}
-    return {name: [r.get(name) for r in rows] for name, _ in TABLES[table]}
+        return {c.name: rows.get(c.name) or [None] * n for c in TABLES[table]}
+    return {c.name: [r.get(c.name) for r in rows] for c in TABLES[table]}
 
 
 def as_rows(table: str, rows: Rows) -> list[dict[str, Any]]:
@@ -99,17 +90,44 @@ def as_rows(table: str, rows: Rows) -> list[dict[str, Any]]:
 
 
 def concat_columns(table: str, parts: Iterable[Rows]) -> dict[str, list[Any]]:
-    out: dict[str, list[Any]] = {name: [] for name, _ in TABLES[table]}
+    out: dict[str, list[Any]] = {c.name: [] for c in TABLES[table]}
     for part in parts:
         for name, values in as_columns(table, part).items():
             out[name].extend(values)
     return out
 
 
-def to_arrow(table: str, rows: Rows) -> pa.Table:
-    import pyarrow as pa
+def record_rows(rec: Record, table: str) -> Rows:
+    """The rows of ``table`` in a record (``report`` is one row)."""
+    if table == "reports":
+        return [rec["report"]]
+    rows: Rows | None = rec.get(table)  # type: ignore[assignment]
+    return rows if rows is not None else []
 
-    schema = arrow_schema(table)
-    cols = as_columns(table, rows)
-    arrays = [pa.array(cols[name], type=schema.field(name).type) for name, _ in TABLES[table]]
-    return pa.Table.from_arrays(arrays, schema=schema)
+
+def number_of(row: Mapping[str, Any]) -> int | Decimal | None:
+    """A figure row's number: ``value`` (count) or ``amount`` (money)."""
+    v = row.get("value")
+    return v if v is not None else row.get("amount")
+
+
+def lock_error(path: Path, detail: str = "") -> WarehouseLocked:
+    tail = f" ({detail})" if detail else ""
+    return WarehouseLocked(f"another process is writing {path}{tail}; wait for it to finish or write to another file",
+                           source=str(path))
+
+
+__all__ = [
+    "KeyAssignment",
+    "Record",
+    "Rows",
+    "WarehouseError",
+    "Writer",
+    "as_columns",
+    "as_rows",
+    "concat_columns",
+    "lock_error",
+    "number_of",
+    "record_rows",
+    "row_count",
+]

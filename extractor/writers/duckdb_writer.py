@@ -2,7 +2,11 @@
 
 Crash safety comes from DuckDB's write-ahead log: every :meth:`DuckDBWriter.write` call is one
 transaction that deletes and inserts whole documents, so a process killed at any moment leaves
-each document either fully stored or absent. Resuming reads the ``reports`` hashes.
+each document either fully stored or absent. Resuming reads the ``reports`` hashes. DuckDB's file
+lock keeps a second writer out (``warehouse_locked``).
+
+A database of an older major schema (1.x: DOUBLE numbers, no keys) is migrated in place when a
+writer opens it (:func:`ensure_schema`); readers refuse it with a message that says so.
 """
 
 from __future__ import annotations
@@ -14,43 +18,23 @@ from typing import Any
 
 import duckdb
 
-from extractor.writers.base import Record, WarehouseError, concat_columns, to_arrow
-from extractor.writers.schema import TABLE_NAMES, TABLES, WAREHOUSE_SCHEMA_VERSION, canonical_keys
+from extractor.errors import WarehouseError, WarehouseMissing, WarehouseOutdated
+from extractor.writers.base import KeyAssignment, Record, as_columns, concat_columns, lock_error, record_rows
+from extractor.writers.schema import DECIMAL, DOCUMENT_TABLES, TABLE_NAMES, TABLES, WAREHOUSE_SCHEMA_VERSION
+from extractor.writers.sql import (
+    DELETE_CONFLICTS,
+    columns_json,
+    convert_select,
+    create_table_sql,
+    ident,
+    insert_sql,
+    view_sql,
+)
 
-_REPORT_VIEW_COLUMNS = ("sha256", "organ", "report_year", "template", "status")
 
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables and columns, check the schema version, (re)create the wide view."""
-    con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    stored = row[0] if row else None
-    if stored is not None and stored.split(".")[0] != WAREHOUSE_SCHEMA_VERSION.split(".")[0]:
-        raise WarehouseError(
-            f"the database has warehouse schema {stored}; this extractor writes {WAREHOUSE_SCHEMA_VERSION} "
-            "(use a new --out file)"
-        )
-    for table in TABLE_NAMES:
-        cols = ", ".join(f"{_ident(n)} {t}" for n, t in TABLES[table])
-        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
-        have = {r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
-        for name, typ in TABLES[table]:
-            if name not in have:  # an older minor schema: add the column, old rows read NULL
-                con.execute(f"ALTER TABLE {table} ADD COLUMN {_ident(name)} {typ}")
-    if stored is None or _newer(WAREHOUSE_SCHEMA_VERSION, stored):
-        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [WAREHOUSE_SCHEMA_VERSION])
-    if stored is None:
-        con.execute("INSERT OR REPLACE INTO meta VALUES ('created_at', ?)", [datetime.now(UTC).isoformat()])
-    con.execute(wide_view_sql())
+def _major(v: str) -> int:
+    head = v.split(".")[0]
+    return int(head) if head.isdigit() else 0
 
 
 def _newer(a: str, b: str) -> bool:
@@ -60,26 +44,177 @@ def _newer(a: str, b: str) -> bool:
     return parse(a) > parse(b)
 
 
-def wide_view_sql(keys: Sequence[str] | None = None) -> str:
-    """``report_figures``: one row per report, one DOUBLE column per canonical flat key."""
-    keys = list(keys) if keys is not None else canonical_keys()
-    pivots = ",\n  ".join(f"max(value) FILTER (WHERE key = {_lit(k)}) AS {_ident(k)}" for k in keys)
-    head = ", ".join(f"r.{c}" for c in _REPORT_VIEW_COLUMNS)
-    picked = ", ".join(f"f.{_ident(k)}" for k in keys)
-    return (
-        "CREATE OR REPLACE VIEW report_figures AS\n"
-        f"SELECT {head}, {picked}\nFROM reports r LEFT JOIN (\n"
-        f"  SELECT sha256,\n  {pivots}\n  FROM figures GROUP BY sha256\n) f ON f.sha256 = r.sha256"
-    )
+def stored_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The warehouse schema version recorded in ``meta`` (None for a new database)."""
+    have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if "meta" not in have:
+        return "1.0" if "reports" in have else None
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return str(row[0]) if row else ("1.0" if "reports" in have else None)
 
 
-class DuckDBWriter:
-    name = "duckdb"
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    return {str(r[0]): str(r[1]) for r in con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [table]).fetchall()}
 
-    def __init__(self, out: Path) -> None:
-        self.out = out
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Create missing tables and columns, migrate an older major schema, (re)create the views.
+
+    Returns the version a migration started from, or None.
+    """
+    stored = stored_version(con)
+    if stored is not None and _major(stored) > _major(WAREHOUSE_SCHEMA_VERSION):
+        raise WarehouseError(
+            f"the database has warehouse schema {stored}; this extractor writes {WAREHOUSE_SCHEMA_VERSION} "
+            "(upgrade ogi-extractor, or use a new --out file)"
+        )
+    migrated = stored if stored is not None and _major(stored) < _major(WAREHOUSE_SCHEMA_VERSION) else None
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        con.execute("DROP VIEW IF EXISTS report_figures")
+        con.execute("DROP VIEW IF EXISTS canonical_reports")
+        if migrated is not None:
+            _migrate(con)
+        for table in TABLE_NAMES:
+            con.execute(create_table_sql(table))
+            have = _columns(con, table)
+            for c in TABLES[table]:
+                if c.name not in have:  # an older minor schema: add the column, old rows read NULL
+                    con.execute(f"ALTER TABLE {table} ADD COLUMN {ident(c.name)} {c.type}")
+        if stored is None or _newer(WAREHOUSE_SCHEMA_VERSION, stored):
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [WAREHOUSE_SCHEMA_VERSION])
+        if stored is None:
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('created_at', ?)", [datetime.now(UTC).isoformat()])
+        if migrated is not None:
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('migrated_from', ?)", [migrated])
+        for sql in view_sql():
+            con.execute(sql)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return migrated
+
+
+def _migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 1.x → current: copy every table through :func:`convert_select` (exact types, keys)."""
+    for table in TABLE_NAMES:
+        have = _columns(con, table)
+        if not have:
+            continue
+        con.execute(f"ALTER TABLE {table} RENAME TO _ogi_old_{table}")
+        con.execute(create_table_sql(table))
+        keys = "sha256" if table == "reports" else None
+        dedupe = f" QUALIFY row_number() OVER (PARTITION BY {keys}) = 1" if keys else ""
+        con.execute(f"INSERT INTO {table} SELECT {convert_select(table, have)} FROM _ogi_old_{table}{dedupe}")
+        con.execute(f"DROP TABLE _ogi_old_{table}")
+
+
+_WRITING: set[str] = set()
+"""Databases a writer of this process has open: DuckDB shares one instance between the connections
+of a process, so its file lock only keeps *other* processes out."""
+
+
+def open_database(path: str | Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Connect, turning DuckDB's errors into the warehouse error codes (locked, missing, not a database)."""
+    p = Path(path)
+    if read_only and not p.exists():
+        raise WarehouseMissing(f"{p}: no such warehouse", source=str(p))
+    if not read_only and str(p.resolve()) in _WRITING:
+        raise lock_error(p, "a writer of this process")
+    try:
+        return duckdb.connect(str(p), read_only=read_only)
+    except duckdb.Error as exc:
+        msg = " ".join(str(exc).split())
+        if "lock" in msg.lower():
+            pid = msg.split("(PID ")[-1].split(")")[0] if "(PID " in msg else ""
+            raise lock_error(p, f"PID {pid}" if pid.isdigit() else "") from exc
+        raise WarehouseError(f"cannot open {p} as DuckDB: {msg}", source=str(p)) from exc
+
+
+def check_readable(con: duckdb.DuckDBPyConnection, path: str | Path) -> None:
+    """Refuse a warehouse this version cannot read (older or newer major schema)."""
+    stored = stored_version(con)
+    if stored is None:
+        raise WarehouseError(f"{path} is a DuckDB file but not an ogi warehouse (no reports table)", source=str(path))
+    if _major(stored) < _major(WAREHOUSE_SCHEMA_VERSION):
+        raise WarehouseOutdated(
+            f"{path} has warehouse schema {stored}, older than {WAREHOUSE_SCHEMA_VERSION}: upgrade it with "
+            f"`ogi migrate {path}` (or run ogi batch into it); section texts need `ogi batch … --force`",
+            source=str(path))
+    if _major(stored) > _major(WAREHOUSE_SCHEMA_VERSION):
+        raise WarehouseError(f"{path} has warehouse schema {stored}, newer than this extractor "
+                             f"({WAREHOUSE_SCHEMA_VERSION}): upgrade ogi-extractor", source=str(path))
+
+
+def _pyarrow() -> Any:
+    """pyarrow when it is installed (an optional speed-up of inserts), else None."""
+    try:
+        import pyarrow
+    except ImportError:
+        return None
+    return pyarrow
+
+
+USE_ARROW = True
+"""Insert through pyarrow when it is importable (2–4× less writer CPU than the JSON path)."""
+
+
+def _arrow_table(pa: Any, table: str, cols: dict[str, list[Any]]) -> Any:
+    types = {"VARCHAR": pa.string(), "DOUBLE": pa.float64(), "BIGINT": pa.int64(), DECIMAL: pa.decimal128(18, 4),
+             "BOOLEAN": pa.bool_(), "VARCHAR[]": pa.list_(pa.string()), "TIMESTAMP": pa.timestamp("us"),
+             "DATE": pa.date32()}
+    fields = [pa.field(c.name, types[c.type]) for c in TABLES[table]]
+    return pa.Table.from_arrays([pa.array(cols[f.name], type=f.type) for f in fields], schema=pa.schema(fields))
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: dict[str, list[Any]]) -> None:
+    """Insert packed rows ``{column: [values]}`` of ``table`` (pyarrow if installed, else one JSON text)."""
+    if not cols or not len(next(iter(cols.values()))):
+        return
+    pa = _pyarrow() if USE_ARROW else None
+    if pa is None:
+        con.execute(insert_sql(table), [columns_json(table, cols)])
+        return
+    con.register("_ogi_new", _arrow_table(pa, table, cols))
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM _ogi_new")
+    finally:
+        con.unregister("_ogi_new")
+
+
+def insert_records(con: duckdb.DuckDBPyConnection, records: Sequence[Record]) -> None:
+    """Insert whole documents (inside the caller's transaction), document tables before ``reports``."""
+    for table in (*DOCUMENT_TABLES, "reports"):
+        insert_rows(con, table, concat_columns(table, (record_rows(r, table) for r in records)))
+
+
+class DuckDBStore:
+    """Writes into an open DuckDB database: the warehouse itself, or the staging database of the
+    Parquet and CSV writers."""
+
+    def __init__(self) -> None:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._replace: set[str] = set()
+        self.migrated_from: str | None = None
+        self._held: str | None = None
+
+    def _open(self, path: Path) -> duckdb.DuckDBPyConnection:
+        self._con = open_database(path, read_only=False)
+        self._held = str(path.resolve())
+        _WRITING.add(self._held)
+        return self._con
+
+    def _close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        if self._held is not None:
+            _WRITING.discard(self._held)
+            self._held = None
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -87,14 +222,7 @@ class DuckDBWriter:
             raise WarehouseError("the writer is not started")
         return self._con
 
-    def start(self, replace: Collection[str] = ()) -> dict[str, list[str]]:
-        if self.out.parent and not self.out.parent.exists():
-            self.out.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._con = duckdb.connect(str(self.out))
-        except duckdb.Error as exc:
-            raise WarehouseError(f"cannot open {self.out} as DuckDB: {exc}", source=str(self.out)) from exc
-        ensure_schema(self.con)
+    def _known(self, replace: Collection[str]) -> dict[str, list[str]]:
         # --force: old rows are deleted inside the transaction that writes the new ones, so a crash
         # between the two never loses the old version.
         known: dict[str, list[str]] = {
@@ -108,11 +236,6 @@ class DuckDBWriter:
             return
         con = self.con
         shas = [r["report"]["sha256"] for r in records]
-        tables: dict[str, Any] = {
-            "reports": to_arrow("reports", [r["report"] for r in records]),
-            "figures": to_arrow("figures", concat_columns("figures", (r["figures"] for r in records))),
-            "findings": to_arrow("findings", concat_columns("findings", (r["findings"] for r in records))),
-        }
         # Only documents being replaced (--force) can have rows: new hashes were not in `reports`, and
         # transactions never leave figures without their report.
         stale = [s for s in shas if s in self._replace]
@@ -121,11 +244,7 @@ class DuckDBWriter:
             if stale:
                 for table in TABLE_NAMES:
                     con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [stale])
-            for table in ("figures", "findings", "reports"):
-                if tables[table].num_rows:
-                    con.register("_ogi_new", tables[table])
-                    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _ogi_new")
-                    con.unregister("_ogi_new")
+            insert_records(con, records)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -137,16 +256,84 @@ class DuckDBWriter:
             [list(paths), sha256],
         )
 
+    def report_rows(self) -> list[dict[str, Any]]:
+        cur = self.con.execute("SELECT sha256, organ, report_year, status, reader, n_figures, n_errors, n_findings, "
+                               "report_key, duplicate_of FROM reports")
+        cols = [d[0] for d in cur.description or ()]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+    def figure_values(self, shas: Collection[str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {s: {} for s in shas}
+        if not shas:
+            return out
+        rows = self.con.execute(
+            "SELECT sha256, key, value, amount FROM figures WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))",
+            [list(shas)]).fetchall()
+        for sha, key, value, amount in rows:
+            out[sha][key] = value if value is not None else amount
+        return out
+
+    def set_keys(self, keys: KeyAssignment, conflicts: Sequence[dict[str, Any]]) -> None:
+        con = self.con
+        shas = list(keys)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(
+                "UPDATE reports SET report_key = k.report_key, duplicate_of = k.duplicate_of FROM ("
+                "SELECT unnest(?::VARCHAR[]) AS sha256, unnest(?::VARCHAR[]) AS report_key, "
+                "unnest(?::VARCHAR[]) AS duplicate_of) k WHERE reports.sha256 = k.sha256 "
+                "AND (reports.report_key IS DISTINCT FROM k.report_key "
+                "OR reports.duplicate_of IS DISTINCT FROM k.duplicate_of)",
+                [shas, [keys[s][0] for s in shas], [keys[s][1] for s in shas]])
+            con.execute(DELETE_CONFLICTS)
+            if conflicts:
+                insert_rows(con, "findings", as_columns("findings", list(conflicts)))
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+
+class DuckDBWriter(DuckDBStore):
+    name = "duckdb"
+
+    def __init__(self, out: Path) -> None:
+        super().__init__()
+        self.out = out
+
+    def start(self, replace: Collection[str] = ()) -> dict[str, list[str]]:
+        if self.out.parent and not self.out.parent.exists():
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+        self._open(self.out)
+        try:
+            self.migrated_from = ensure_schema(self.con)
+            self.con.execute("CHECKPOINT")  # the schema (or a migration) is durable before any document
+            return self._known(replace)
+        except duckdb.Error as exc:
+            self._close()
+            raise WarehouseError(f"cannot use {self.out} as a warehouse: {' '.join(str(exc).split())}",
+                                 source=str(self.out)) from exc
+        except BaseException:
+            self._close()
+            raise
+
     def finish(self) -> None:
-        if self._con is not None:
-            self._con.execute("CHECKPOINT")
-            self._con.close()
-            self._con = None
+        try:
+            if self._con is not None:
+                self._con.execute("CHECKPOINT")
+        finally:
+            self._close()
 
 
 def connect(path: str | Path, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open a warehouse for querying (the wide view is recreated unless read-only)."""
-    con = duckdb.connect(str(path), read_only=read_only)
-    if not read_only:
-        ensure_schema(con)
+    """Open a warehouse for querying (checked to be readable; migrated and views recreated unless read-only)."""
+    con = open_database(path, read_only=read_only)
+    try:
+        if read_only:
+            check_readable(con, path)
+        else:
+            ensure_schema(con)
+    except BaseException:
+        con.close()
+        raise
     return con

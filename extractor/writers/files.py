@@ -1,44 +1,40 @@
 """File sinks: Parquet, CSV and JSON Lines, one file per table.
 
-Naming: ``--out results.parquet`` writes ``results.reports.parquet``, ``results.figures.parquet`` and
-``results.findings.parquet``; an ``--out`` without the format's extension is a directory holding
-``reports.parquet`` etc.
+Naming: ``--out results.parquet`` writes ``results.reports.parquet``, ``results.figures.parquet``,
+``results.findings.parquet`` and ``results.sections.parquet``; an ``--out`` without the format's
+extension is a directory holding ``reports.parquet`` etc.
 
-Parquet and CSV stream the long tables into hidden temporary files and publish all three with
-``os.replace`` at :meth:`finish` (``reports`` last): a run that is killed leaves the previous
-output untouched, and the next run redoes the lost work. JSON Lines appends each document as it
-is written (figures and findings first, the ``reports`` line last, flushed), so a killed run keeps
-what it stored; on the next start, rows whose document has no ``reports`` line and a torn last
-line are dropped.
+Parquet and CSV are written by DuckDB (no pyarrow needed): rows go to a hidden staging database
+beside the output (``.results.parquet.staging.duckdb``), which also holds the lock that keeps a
+second writer out, and :meth:`finish` copies each table to a temporary file and publishes all of
+them with ``os.replace`` (``reports`` last). A run that is killed leaves the previous output
+untouched, and the next run redoes the lost work. JSON Lines appends each document as it is
+written (document tables first, the ``reports`` line last, flushed), so a killed run keeps what it
+stored; on the next start, rows whose document has no ``reports`` line and a torn last line are
+dropped. Outputs of schema 1.x are converted when a writer opens them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 from collections.abc import Collection, Iterator, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
+import duckdb
 
-from extractor.writers.base import (
-    Record,
-    Rows,
-    WarehouseError,
-    arrow_schema,
-    as_rows,
-    concat_columns,
-    row_count,
-    to_arrow,
-)
-from extractor.writers.schema import TABLE_NAMES, TABLES
+from extractor.errors import WarehouseError
+from extractor.writers.base import KeyAssignment, Record, as_rows, lock_error, number_of, record_rows
+from extractor.writers.duckdb_writer import DuckDBStore, ensure_schema
+from extractor.writers.schema import DOCUMENT_TABLES, DUP_CONFLICT, TABLE_NAMES, column_names, exact_number
+from extractor.writers.sql import copy_to_sql, lit, typed_source
 
-_FLUSH_ROWS = 20_000
+TABLE_SUFFIXES = tuple(f".{t}." for t in TABLE_NAMES)
 
 
 def table_path(out: Path, ext: str, table: str) -> Path:
@@ -51,190 +47,135 @@ def _tmp(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp")
 
 
-def _list_columns(table: str) -> list[str]:
-    return [n for n, t in TABLES[table] if t == "VARCHAR[]"]
+def _hidden(out: Path, ext: str, what: str) -> Path:
+    """A hidden file beside the output (inside it, for a directory output)."""
+    if out.name.endswith(f".{ext}"):
+        return out.with_name(f".{out.name}.{what}")
+    return out / f".ogi.{what}"
 
 
-def decode_row(table: str, row: dict[str, Any]) -> dict[str, Any]:
-    """Turn a row read from text (CSV or JSON) back into Python types."""
-    out: dict[str, Any] = {}
-    for name, typ in TABLES[table]:
-        v = row.get(name)
-        if v is not None:
-            if typ == "VARCHAR[]" and isinstance(v, str):
-                v = json.loads(v)
-            elif typ == "TIMESTAMP" and isinstance(v, str):
-                v = datetime.fromisoformat(v)
-            elif typ == "DATE" and isinstance(v, str):
-                v = date.fromisoformat(v)
-            elif typ == "DOUBLE" and isinstance(v, int) and not isinstance(v, bool):
-                v = float(v)
-        out[name] = v
-    return out
-
-
-class _ArrowFileWriter:
-    """Shared logic of the Parquet and CSV sinks (publish at finish)."""
+class _StagedWriter(DuckDBStore):
+    """Parquet and CSV: a DuckDB staging database, copied out and published at :meth:`finish`."""
 
     name = ""
     ext = ""
 
     def __init__(self, out: Path) -> None:
+        super().__init__()
         self.out = out
-        self._reports: dict[str, dict[str, Any]] = {}
-        self._sinks: dict[str, Any] = {}
-        self._buffers: dict[str, list[Rows]] = {"figures": [], "findings": []}
-        self._buffered: dict[str, int] = {"figures": 0, "findings": 0}
-
-    # format hooks
-    def _read(self, path: Path, table: str) -> pa.Table:
-        raise NotImplementedError
-
-    def _open(self, path: Path, table: str) -> Any:
-        raise NotImplementedError
-
-    def _to_file(self, table: str, data: pa.Table) -> pa.Table:
-        return data
+        self._staging = _hidden(out, self.ext, "staging.duckdb")
 
     def _path(self, table: str) -> Path:
         return table_path(self.out, self.ext, table)
 
     def start(self, replace: Collection[str] = ()) -> dict[str, list[str]]:
-        drop = set(replace)
         self._path("reports").parent.mkdir(parents=True, exist_ok=True)
-        final = self._path("reports")
-        if final.exists():
-            for row in self._read(final, "reports").to_pylist():
-                row = decode_row("reports", row)
-                if row["sha256"] not in drop:
-                    self._reports[row["sha256"]] = row
-        for table in ("figures", "findings"):
-            sink = self._open(_tmp(self._path(table)), table)
-            self._sinks[table] = sink
-            if self._path(table).exists():
-                old = self._read(self._path(table), table)
-                keep = [decode_row(table, r) for r in old.to_pylist() if r["sha256"] in self._reports]
-                if keep:
-                    sink.write_table(self._to_file(table, to_arrow(table, keep)))
-        return {sha: list(row["paths"] or []) for sha, row in self._reports.items()}
+        self._open(self._staging)  # the lock: a second writer stops here
+        try:
+            return self._load(replace)
+        except duckdb.Error as exc:
+            self._close()
+            raise WarehouseError(f"cannot read {self.out}: {' '.join(str(exc).split())}", source=str(self.out)) from exc
+        except BaseException:
+            self._close()
+            raise
 
-    def write(self, records: Sequence[Record]) -> None:
-        for rec in records:
-            self._reports[rec["report"]["sha256"]] = dict(rec["report"])
-            for table in ("figures", "findings"):
-                rows: Rows = rec[table]
-                self._buffers[table].append(rows)
-                self._buffered[table] += row_count(rows)
-        for table, n in self._buffered.items():
-            if n >= _FLUSH_ROWS:
-                self._flush(table)
-
-    def _flush(self, table: str) -> None:
-        if self._buffered[table]:
-            data = to_arrow(table, concat_columns(table, self._buffers[table]))
-            self._sinks[table].write_table(self._to_file(table, data))
-        self._buffers[table] = []
-        self._buffered[table] = 0
-
-    def add_paths(self, sha256: str, paths: Sequence[str]) -> None:
-        row = self._reports.get(sha256)
-        if row is not None:
-            row["paths"] = sorted({*(row["paths"] or []), *paths})
+    def _load(self, replace: Collection[str]) -> dict[str, list[str]]:
+        """Start the staging database from the published files (any older layout converted)."""
+        con = self.con
+        for (view,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall():
+            con.execute(f"DROP VIEW IF EXISTS {view}")
+        for table in ("meta", *TABLE_NAMES):  # leftovers of a killed run
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        ensure_schema(con)
+        drop = list(replace)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(f"INSERT OR IGNORE INTO reports SELECT * FROM {typed_source(con, self._path('reports'), self.ext, 'reports')} "
+                        "WHERE sha256 NOT IN (SELECT unnest(?::VARCHAR[]))", [drop])
+            for table in DOCUMENT_TABLES:
+                src = typed_source(con, self._path(table), self.ext, table)
+                con.execute(f"INSERT OR IGNORE INTO {table} SELECT * FROM {src} WHERE sha256 IN (SELECT sha256 FROM reports)")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        self._replace = set()
+        known = {sha: list(paths or []) for sha, paths in con.execute("SELECT sha256, paths FROM reports").fetchall()}
+        return known
 
     def finish(self) -> None:
-        if not self._sinks:
+        if self._con is None:
             return
-        for table in ("figures", "findings"):
-            self._flush(table)
-            self._sinks[table].close()
-        reports_tmp = _tmp(self._path("reports"))
-        sink = self._open(reports_tmp, "reports")
-        sink.write_table(self._to_file("reports", to_arrow("reports", list(self._reports.values()))))
-        sink.close()
-        for table in ("figures", "findings", "reports"):
-            os.replace(_tmp(self._path(table)), self._path(table))
-        self._sinks = {}
+        con = self._con
+        try:
+            for table in (*DOCUMENT_TABLES, "reports"):
+                con.execute(copy_to_sql(table, _tmp(self._path(table)), self.ext))
+            for table in (*DOCUMENT_TABLES, "reports"):
+                os.replace(_tmp(self._path(table)), self._path(table))
+        finally:
+            self._close()
+            for p in (self._staging, Path(f"{self._staging}.wal")):
+                with contextlib.suppress(OSError):
+                    p.unlink()
 
 
-class ParquetWriter(_ArrowFileWriter):
+class ParquetWriter(_StagedWriter):
     name = "parquet"
     ext = "parquet"
 
-    def _read(self, path: Path, table: str) -> pa.Table:
-        try:
-            return pq.read_table(path)
-        except (pa.ArrowException, OSError) as exc:
-            raise WarehouseError(f"cannot read {path}: {exc}", source=str(path)) from exc
 
-    def _open(self, path: Path, table: str) -> Any:
-        return pq.ParquetWriter(str(path), arrow_schema(table), compression="zstd")
-
-
-def _csv_schema(table: str) -> pa.Schema:
-    schema = arrow_schema(table)
-    for name in _list_columns(table):
-        schema = schema.set(schema.get_field_index(name), pa.field(name, pa.string()))
-    return schema
-
-
-class _CSVSink:
-    def __init__(self, path: Path, schema: pa.Schema) -> None:
-        self._w = pacsv.CSVWriter(str(path), schema)
-
-    def write_table(self, data: pa.Table) -> None:
-        self._w.write_table(data)
-
-    def close(self) -> None:
-        self._w.close()
-
-
-class CSVWriter(_ArrowFileWriter):
-    """CSV, UTF-8; list columns (``paths``, ``cells``) are JSON arrays in a string."""
+class CSVWriter(_StagedWriter):
+    """CSV, UTF-8, with a header; list columns (``paths``, ``cells``) are JSON arrays in a string."""
 
     name = "csv"
     ext = "csv"
 
-    def _read(self, path: Path, table: str) -> pa.Table:
-        opts = pacsv.ConvertOptions(column_types=_csv_schema(table), strings_can_be_null=True,
-                                    quoted_strings_can_be_null=False)
-        try:
-            return pacsv.read_csv(path, convert_options=opts)
-        except (pa.ArrowException, OSError) as exc:
-            raise WarehouseError(f"cannot read {path}: {exc}", source=str(path)) from exc
 
-    def _open(self, path: Path, table: str) -> Any:
-        return _CSVSink(path, _csv_schema(table))
-
-    def _to_file(self, table: str, data: pa.Table) -> pa.Table:
-        for name in _list_columns(table):
-            idx = data.schema.get_field_index(name)
-            encoded = [None if v is None else json.dumps(v, ensure_ascii=False) for v in data.column(name).to_pylist()]
-            data = data.set_column(idx, pa.field(name, pa.string()), pa.array(encoded, pa.string()))
-        return data
+# ---------------------------------------------------------------------------------------------
+# JSON Lines
 
 
 def _json_default(v: Any) -> Any:
     if isinstance(v, datetime | date):
         return v.isoformat()
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
     raise TypeError(f"not JSON serialisable: {type(v).__name__}")
 
 
 def _dumps(table: str, row: dict[str, Any]) -> str:
-    return json.dumps({n: row.get(n) for n, _ in TABLES[table]}, ensure_ascii=False, default=_json_default)
+    return json.dumps({n: row.get(n) for n in column_names(table)}, ensure_ascii=False, default=_json_default)
+
+
+def upgrade_row(table: str, row: dict[str, Any], counter: dict[str, int]) -> dict[str, Any]:
+    """A JSON Lines row of schema 1.x in the current layout (``counter`` numbers findings per document)."""
+    if table == "figures" and "amount" not in row:
+        row["value"], row["amount"] = exact_number(str(row.get("key")), row.get("value"))
+    elif table == "findings" and "finding_no" not in row:
+        sha = str(row.get("sha256"))
+        row["finding_no"] = counter.get(sha, 0)
+        counter[sha] = row["finding_no"] + 1
+        for name in ("expected", "actual"):
+            row[name], row[f"{name}_amount"] = exact_number("", row.get(name))
+    return row
 
 
 def read_jsonl(path: Path, table: str) -> Iterator[dict[str, Any]]:
     """Rows of a JSON Lines table; a torn (unterminated or unparsable) line is skipped."""
     if not path.exists():
         return
+    counter: dict[str, int] = {}
     with path.open("rb") as fh:
         for raw in fh:
             if not raw.endswith(b"\n"):
                 break  # torn last line of a killed run
             try:
-                yield decode_row(table, json.loads(raw))
-            except (ValueError, TypeError):
+                row = json.loads(raw)
+            except ValueError:
                 continue
+            if isinstance(row, dict) and row.get("sha256"):
+                yield upgrade_row(table, row, counter)
 
 
 class JSONLWriter:
@@ -247,14 +188,35 @@ class JSONLWriter:
         self.out = out
         self._fh: dict[str, IO[str]] = {}
         self._reports: dict[str, dict[str, Any]] = {}
-        self._paths_changed = False
+        self._reports_changed = False
+        self._lock: IO[bytes] | None = None
 
     def _path(self, table: str) -> Path:
         return table_path(self.out, self.ext, table)
 
+    def _take_lock(self) -> None:
+        path = _hidden(self.out, self.ext, "lock")
+        fh = path.open("ab")
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            fh.close()
+            raise lock_error(self.out) from exc
+        self._lock = fh
+
     def start(self, replace: Collection[str] = ()) -> dict[str, list[str]]:
-        drop = set(replace)
         self._path("reports").parent.mkdir(parents=True, exist_ok=True)
+        self._take_lock()
+        try:
+            return self._load(replace)
+        except BaseException:
+            if self._lock is not None:
+                self._lock.close()
+                self._lock = None
+            raise
+
+    def _load(self, replace: Collection[str]) -> dict[str, list[str]]:
+        drop = set(replace)
         self._reports = {r["sha256"]: r for r in read_jsonl(self._path("reports"), "reports") if r["sha256"] not in drop}
         # Rewrite every table without torn lines, replaced documents and orphans of a killed run.
         for table in TABLE_NAMES:
@@ -262,40 +224,86 @@ class JSONLWriter:
                 iter(self._reports.values()) if table == "reports"
                 else (r for r in read_jsonl(self._path(table), table) if r["sha256"] in self._reports)
             )
-            tmp = _tmp(self._path(table))
-            with tmp.open("w", encoding="utf-8") as fh:
-                for r in rows:
-                    fh.write(_dumps(table, r) + "\n")
-            os.replace(tmp, self._path(table))
+            self._rewrite(table, rows)
         self._fh = {t: self._path(t).open("a", encoding="utf-8") for t in TABLE_NAMES}
-        return {sha: list(r["paths"] or []) for sha, r in self._reports.items()}
+        return {sha: list(r.get("paths") or []) for sha, r in self._reports.items()}
+
+    def _rewrite(self, table: str, rows: Iterator[dict[str, Any]]) -> None:
+        tmp = _tmp(self._path(table))
+        with tmp.open("w", encoding="utf-8") as fh:
+            for r in rows:
+                fh.write(_dumps(table, r) + "\n")
+        os.replace(tmp, self._path(table))
 
     def write(self, records: Sequence[Record]) -> None:
         for rec in records:
-            for table in ("figures", "findings"):
-                rows = as_rows(table, rec[table])
-                if rows:
-                    self._fh[table].write("".join(_dumps(table, r) + "\n" for r in rows))
+            # every line is made (and checked to encode) before any is written: a value that cannot
+            # be stored fails the document without leaving half of it in the files
+            text = {table: "".join(_dumps(table, r) + "\n" for r in as_rows(table, record_rows(rec, table)))
+                    for table in (*DOCUMENT_TABLES, "reports")}
+            for chunk in text.values():
+                chunk.encode("utf-8")
+            for table in (*DOCUMENT_TABLES, "reports"):
+                if text[table]:
+                    self._fh[table].write(text[table])
                     self._fh[table].flush()
-            self._fh["reports"].write(_dumps("reports", rec["report"]) + "\n")
-            self._fh["reports"].flush()
-            self._reports[rec["report"]["sha256"]] = dict(rec["report"])
+            self._reports[rec["report"]["sha256"]] = json.loads(text["reports"])
         with contextlib.suppress(OSError):
             os.fsync(self._fh["reports"].fileno())
 
     def add_paths(self, sha256: str, paths: Sequence[str]) -> None:
         row = self._reports.get(sha256)
         if row is not None:
-            row["paths"] = sorted({*(row["paths"] or []), *paths})
-            self._paths_changed = True
+            row["paths"] = sorted({*(row.get("paths") or []), *paths})
+            self._reports_changed = True
+
+    def report_rows(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self._reports.values()]
+
+    def figure_values(self, shas: Collection[str]) -> dict[str, dict[str, Any]]:
+        want = set(shas)
+        out: dict[str, dict[str, Any]] = {s: {} for s in want}
+        if "figures" in self._fh:
+            self._fh["figures"].flush()
+        for r in read_jsonl(self._path("figures"), "figures"):
+            if r["sha256"] in want:
+                v = number_of(r)
+                out[r["sha256"]][r["key"]] = Decimal(str(v)) if isinstance(v, float) else v
+        return out
+
+    def set_keys(self, keys: KeyAssignment, conflicts: Sequence[dict[str, Any]]) -> None:
+        for sha, (key, dup) in keys.items():
+            row = self._reports.get(sha)
+            if row is not None and (row.get("report_key"), row.get("duplicate_of")) != (key, dup):
+                row["report_key"], row["duplicate_of"] = key, dup
+                self._reports_changed = True
+        fh = self._fh.pop("findings", None)
+        if fh is not None:
+            fh.close()
+        kept = [r for r in read_jsonl(self._path("findings"), "findings") if r.get("code") != DUP_CONFLICT]
+        self._rewrite("findings", iter([*kept, *conflicts]))
+        if fh is not None:
+            self._fh["findings"] = self._path("findings").open("a", encoding="utf-8")
 
     def finish(self) -> None:
         for fh in self._fh.values():
             fh.close()
         self._fh = {}
-        if self._paths_changed:
-            tmp = _tmp(self._path("reports"))
-            with tmp.open("w", encoding="utf-8") as fh:
-                for r in self._reports.values():
-                    fh.write(_dumps("reports", r) + "\n")
-            os.replace(tmp, self._path("reports"))
+        if self._reports_changed:
+            self._rewrite("reports", iter(self._reports.values()))
+            self._reports_changed = False
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+
+def warehouse_base(path: Path) -> tuple[Path, str | None]:
+    """``x.reports.parquet`` (a table file named instead of the warehouse) → (``x.parquet``, ``parquet``)."""
+    for ext in ("parquet", "csv", "jsonl"):
+        for suffix in TABLE_SUFFIXES:
+            if path.name.endswith(f"{suffix}{ext}"):
+                return path.with_name(path.name[: -len(suffix) - len(ext)] + f".{ext}"), ext
+    return path, None
+
+
+__all__ = ["CSVWriter", "JSONLWriter", "ParquetWriter", "lit", "read_jsonl", "table_path", "warehouse_base"]

@@ -1,0 +1,410 @@
+"""Running a batch: worker processes (local pool) or a Dask cluster extract, the main process writes."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import multiprocessing
+import os
+import resource
+import select
+import signal
+import sys
+import threading
+import time
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+from extractor.batch.dedupe import update_dataset
+from extractor.batch.records import (
+    CHANGED,
+    INTERNAL_ERROR,
+    OUT_OF_MEMORY,
+    TIMEOUT,
+    WORKER_CRASHED,
+    failed_record,
+    record_from_result,
+    sniff_format,
+)
+from extractor.batch.sources import Job, apply_sidecar, check_inputs, load_source, plan
+from extractor.batch.summary import BatchSummary, ProgressHook
+from extractor.errors import OgiError
+from extractor.pipeline import extract
+from extractor.settings import DEFAULT_SETTINGS, Settings
+
+if TYPE_CHECKING:  # the writers pull in duckdb: imported only when a batch runs
+    from extractor.writers import Record, Writer
+
+# ---------------------------------------------------------------------------------------------
+# Worker side
+
+
+class _Deadline(BaseException):
+    """Raised by SIGALRM inside a worker (a BaseException so readers' ``except Exception`` miss it)."""
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    raise _Deadline
+
+
+def _init_worker(memory_mb: int, parent_pid: int | None = None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's business
+    if parent_pid is not None:
+        watch_parent(parent_pid)
+    if memory_mb > 0:
+        limit = memory_mb * 1024 * 1024
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def watch_parent(pid: int, poll_s: float = 1.0) -> threading.Thread:
+    """Exit this process as soon as process ``pid`` (the batch's main process) is gone.
+
+    A worker's parent is the forkserver, not the main process, so neither a parent-death signal nor
+    ``os.getppid()`` notices a SIGKILLed ``ogi batch``; and while a worker lives, the forkserver
+    (which exits when its last client is gone) and the resource tracker live too. A daemon thread
+    waits on a pidfd of the main process (Linux ≥ 5.3; elsewhere it polls ``kill(pid, 0)``) and ends
+    the worker with ``os._exit``, which takes the forkserver and the tracker down after it.
+    """
+
+    def gone() -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+
+    def wait() -> None:
+        fd: int | None = None
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            os._exit(70)
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            while not gone():
+                time.sleep(poll_s)
+        os._exit(70)
+
+    thread = threading.Thread(target=wait, name="ogi-parent-watch", daemon=True)
+    thread.start()
+    return thread
+
+
+def run_job(job: Job, settings: Settings, timeout: float | None = None) -> Record:
+    """Extract one planned job (in a worker). Always returns a record; ``timeout`` uses SIGALRM."""
+    t0 = time.perf_counter()
+    alarm = timeout is not None and timeout > 0 and _main_thread()
+    if alarm:
+        old = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, float(timeout or 0))
+    try:
+        data = load_source(job.source, settings.max_bytes)
+        sha = hashlib.sha256(data).hexdigest()
+        if sha != job.sha256:
+            return failed_record(job.sha256, job.paths, CHANGED, "the file changed between planning and extraction")
+        result = extract(data, name=job.source.path, settings=settings)
+        rec = record_from_result(job.sha256, job.paths, result, sniff_format(data, job.source.path))
+        return _pack(rec)
+    except _Deadline:
+        return failed_record(job.sha256, job.paths, TIMEOUT, f"extraction took longer than {timeout:g} s",
+                             elapsed_ms=(time.perf_counter() - t0) * 1000)
+    except MemoryError:
+        return failed_record(job.sha256, job.paths, OUT_OF_MEMORY, "the document exceeded the worker memory cap",
+                             elapsed_ms=(time.perf_counter() - t0) * 1000)
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError) as exc:
+        return failed_record(job.sha256, job.paths, "read_error", f"cannot read: {exc}")
+    except Exception as exc:  # a bug in the extractor must not stop the batch
+        return failed_record(job.sha256, job.paths, INTERNAL_ERROR, f"{type(exc).__name__}: {exc}",
+                             elapsed_ms=(time.perf_counter() - t0) * 1000)
+    finally:
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+
+
+def _pack(rec: Record) -> Record:
+    """Columns instead of row dicts: much cheaper to pickle back to the writer process."""
+    from extractor.writers.base import as_columns  # light: no DuckDB import
+
+    return {"report": rec["report"], "figures": as_columns("figures", rec["figures"]),
+            "findings": as_columns("findings", rec["findings"]),
+            "sections": as_columns("sections", rec.get("sections", []))}
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+# ---------------------------------------------------------------------------------------------
+# Engines: yield one record per job, in completion order
+
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    if main_file is not None and not os.path.exists(main_file):
+        # `python - < script`: spawned children could not re-import __main__; fork instead
+        return multiprocessing.get_context("fork")
+    if sys.platform.startswith("linux"):
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["extractor.batch.run", "extractor.readers.text", "extractor.readers.html"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    procs = getattr(pool, "_processes", None) or {}
+    for proc in list(procs.values()):
+        with contextlib.suppress(OSError, AttributeError):
+            proc.kill()
+
+
+JobFn = Callable[[Job, Settings, "float | None"], "Record"]
+
+
+def run_local(jobs: Sequence[Job], settings: Settings, *, workers: int, timeout: float | None,
+              memory_mb: int, fn: JobFn = run_job) -> Iterator[Record]:
+    """Run jobs on a process pool. A dead worker breaks the pool: it is recreated, the documents
+    that were in flight are retried one at a time, and the one that kills a worker alone fails."""
+    ctx = _mp_context()
+    todo = list(reversed(jobs))
+    suspects: list[Job] = []
+    grace = 10.0 if timeout else 0.0
+    deadline = (2 * timeout + grace) if timeout else None
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                   initargs=(memory_mb, os.getpid()))
+
+    pool = new_pool()
+    running: dict[Future[Record], tuple[Job, float]] = {}
+    solo: Future[Record] | None = None
+    try:
+        while todo or suspects or running:
+            # suspects run alone so that a crash points at exactly one document
+            if suspects:
+                if not running:
+                    job = suspects.pop()
+                    solo = pool.submit(fn, job, settings, timeout)
+                    running[solo] = (job, time.monotonic())
+            else:
+                while todo and len(running) < 2 * workers:
+                    job = todo.pop()
+                    running[pool.submit(fn, job, settings, timeout)] = (job, time.monotonic())
+            done, _ = wait(list(running), timeout=1.0, return_when=FIRST_COMPLETED)
+            broken = False
+            for fut in done:
+                job, _t = running.pop(fut)
+                try:
+                    yield fut.result()
+                except BrokenProcessPool:
+                    broken = True
+                    if fut is solo:
+                        yield failed_record(job.sha256, job.paths, WORKER_CRASHED,
+                                            "the worker process died (memory cap, crash or kill) on this document")
+                    else:
+                        suspects.append(job)
+                except Exception as exc:  # pickling problems and the like
+                    yield failed_record(job.sha256, job.paths, INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
+            if deadline is not None and not broken:
+                now = time.monotonic()
+                late = [f for f, (_j, t) in running.items() if now - t > deadline]
+                if late:
+                    _kill_workers(pool)
+                    for f in late:
+                        job, _t = running.pop(f)
+                        yield failed_record(job.sha256, job.paths, TIMEOUT,
+                                            f"no answer after {deadline:g} s; the worker was killed")
+                    broken = True
+            if broken:
+                for _f, (job, _t) in running.items():
+                    suspects.append(job)
+                running.clear()
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = new_pool()
+    finally:
+        if running:  # interrupted: do not wait for documents nobody will store
+            _kill_workers(pool)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _dask_task(job: Job, settings: Settings, timeout: float | None) -> Record:
+    return run_job(job, settings, timeout)
+
+
+def run_dask(jobs: Sequence[Job], settings: Settings, *, scheduler: str | None, timeout: float | None,
+             workers: int) -> Iterator[Record]:
+    """Map :func:`run_job` over a Dask distributed cluster; records come back to this process's writer.
+
+    Inputs must be readable at the same paths on the workers (a shared filesystem). The per-document
+    time limit works through SIGALRM only where tasks run on a main thread; the readers' own
+    budgets (``Settings.timeout_s``) always apply.
+    """
+    try:
+        import distributed
+    except ImportError as exc:  # pragma: no cover - depends on the optional extra
+        raise OgiError('the Dask engine needs the optional extra: pip install "ogi-extractor[dask]"') from exc
+    dist: Any = distributed
+    cluster: Any = None
+    if scheduler:
+        client: Any = dist.Client(scheduler)
+    else:
+        cluster = dist.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)
+        client = dist.Client(cluster)
+    try:
+        pending = list(jobs)
+        window = max(64, 8 * workers)
+        futures: Any = dist.as_completed()
+        index: dict[Any, Job] = {}
+
+        def submit(job: Job) -> None:
+            fut = client.submit(_dask_task, job, settings, timeout, key=f"ogi-{job.sha256}", pure=False)
+            index[fut.key] = job
+            futures.add(fut)
+
+        pending.reverse()
+        for _ in range(min(window, len(pending))):
+            submit(pending.pop())
+        for fut in futures:
+            job = index.pop(fut.key)
+            try:
+                yield fut.result()
+            except Exception as exc:  # worker lost, killed, pickling…
+                yield failed_record(job.sha256, job.paths, WORKER_CRASHED, f"dask task failed: {type(exc).__name__}: {exc}")
+            if pending:
+                submit(pending.pop())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The batch
+
+
+def store(writer: Writer, records: list[Record]) -> list[Record]:
+    """Write ``records`` in one transaction; if the writer refuses the batch (a value it cannot
+    store, e.g. a lone surrogate in a text), write them one by one and store the document that
+    fails as ``failed`` (``internal_error``) instead, so that one document never stops the run."""
+    from extractor.errors import WarehouseError
+
+    try:
+        writer.write(records)
+        return records
+    except WarehouseError:
+        raise  # the output itself is unusable (locked, unwritable): stop
+    except Exception:  # retried one by one below
+        pass
+    out: list[Record] = []
+    for rec in records:
+        try:
+            writer.write([rec])
+            out.append(rec)
+        except WarehouseError:
+            raise
+        except Exception as exc:
+            rep = rec["report"]
+            bad = failed_record(rep["sha256"], rep.get("paths") or [], INTERNAL_ERROR,
+                                f"cannot store the extracted rows: {type(exc).__name__}: {exc}")
+            writer.write([bad])
+            out.append(bad)
+    return out
+
+
+def run_batch(
+    inputs: Sequence[str | Path],
+    out: str | Path = "reports.duckdb",
+    *,
+    fmt: str | None = None,
+    workers: int | None = None,
+    timeout: float | None = 120.0,
+    memory_mb: int = 2048,
+    force: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+    progress: ProgressHook | None = None,
+    writer: Writer | None = None,
+    commit_every: int = 64,
+    commit_seconds: float = 1.0,
+    job_fn: JobFn = run_job,
+) -> BatchSummary:
+    """Extract every document named by ``inputs`` into the warehouse ``out``; see the module doc."""
+    t0 = time.perf_counter()
+    workers = workers or os.cpu_count() or 1
+    summary = BatchSummary(out=str(out))
+    check_inputs(inputs)
+    if writer is None:
+        from extractor.writers import open_writer
+
+        writer = open_writer(out, fmt)  # an unknown output name is refused before any work
+    jobs, skipped = plan(inputs, settings)
+    summary.skipped = skipped
+    summary.documents = len(jobs)
+    summary.duplicate_paths = sum(len(j.paths) - 1 for j in jobs.values())
+    known = writer.start(replace=set(jobs) if force else ())
+    summary.migrated_from = getattr(writer, "migrated_from", None)
+    todo: list[Job] = []
+    big: list[Record] = []
+    for sha, job in jobs.items():
+        if sha in known:
+            summary.already_stored += 1
+            if not set(job.paths) <= set(known[sha]):
+                writer.add_paths(sha, job.paths)
+        elif job.size > settings.max_bytes:
+            big.append(failed_record(sha, job.paths, "too_large",
+                                     f"{job.size:,} bytes is over the {settings.max_bytes:,}-byte limit"))
+        else:
+            todo.append(job)
+    if progress:
+        progress("total", len(todo) + len(big))
+    pending: list[Record] = []
+    last = time.monotonic()
+
+    def commit() -> None:
+        nonlocal last
+        if pending:
+            stored = store(writer, pending)
+            for rec in stored:
+                summary.add(rec)
+            if progress:
+                progress("done", len(pending))
+            pending.clear()
+        last = time.monotonic()
+
+    try:
+        pending.extend(apply_sidecar(rec) for rec in big)
+        records: Iterator[Record]
+        if engine == "dask":
+            records = run_dask(todo, settings, scheduler=scheduler, timeout=timeout, workers=workers)
+        elif not todo:
+            records = iter(())
+        else:
+            records = run_local(todo, settings, workers=workers, timeout=timeout, memory_mb=memory_mb, fn=job_fn)
+        for rec in records:
+            pending.append(apply_sidecar(rec))
+            if len(pending) >= commit_every or time.monotonic() - last >= commit_seconds:
+                commit()
+        commit()
+    finally:
+        try:
+            commit()  # on Ctrl-C, keep what is finished
+            summary.dataset = update_dataset(writer)  # report keys and duplicates over the whole warehouse
+        finally:
+            writer.finish()
+            summary.elapsed_s = time.perf_counter() - t0
+    return summary
