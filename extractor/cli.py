@@ -29,7 +29,7 @@ from extractor.cli_output import (
     plural,
     progress,
 )
-from extractor.cli_warehouse import batch_cmd, migrate_cmd, panel_cmd, query_cmd
+from extractor.cli_warehouse import audit_cmd, batch_cmd, migrate_cmd, organ_names, panel_cmd, query_cmd
 from extractor.errors import OgiError, ReportLookupError
 from extractor.pipeline import ExtractionResult, extract
 from extractor.records.models import Report, Severity
@@ -177,17 +177,6 @@ def schema_cmd(indent: int) -> None:
     click.echo(dumps(report_schema(), indent))
 
 
-def _organ_names(aliases: str | None, office_equivalent: bool) -> Any:
-    from extractor.diff.organs import OrganNames, load_aliases
-
-    try:
-        table = load_aliases(aliases) if aliases else None
-    except ValueError as exc:
-        click.echo(f"ogi: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
-    return OrganNames.create(table, office_equivalent=office_equivalent)
-
-
 def looks_like_warehouse(path: str) -> bool:
     """A DuckDB file (by its magic bytes) or a warehouse's table file (``x.reports.parquet``)."""
     from extractor.writers.files import warehouse_base
@@ -203,9 +192,10 @@ def looks_like_warehouse(path: str) -> bool:
     return head[8:12] == b"DUCK"
 
 
-def _diff_from_warehouse(db: str, old: str, new: str, organs: Any, warehouse_format: str | None
-                         ) -> tuple[list[Report], list[str], bool]:
-    """The two reports, notes for the diff, and whether their section texts are stored."""
+def _diff_from_warehouse(db: str, old: str, new: str, organs: Any, warehouse_format: str | None, *, chart: bool = False
+                         ) -> tuple[list[Report], list[str], bool, str | None]:
+    """The two reports, notes for the diff, whether their section texts are stored, and (``chart``)
+    the organ's trend chart as inline SVG when the charts extra is installed."""
     from extractor.diff.warehouse import (
         SECTIONS_NOT_STORED,
         connect,
@@ -226,9 +216,16 @@ def _diff_from_warehouse(db: str, old: str, new: str, organs: Any, warehouse_for
         if dups:
             notes.append(f"{plural(len(dups), 'duplicate document')} of these reports set aside "
                          f"(the same report published again: {', '.join(d[:12] for d in dups[:6])})")
+        svg = None
+        if chart:
+            from extractor.audit.charts import available, trend_svg
+            from extractor.audit.trends import warehouse_trend
+
+            trend = warehouse_trend(con, shas[1]) if available() else None
+            svg = trend_svg(trend, chart_id="diff-trend") if trend is not None and trend.years else None
     finally:
         con.close()
-    return reports, notes, text
+    return reports, notes, text, svg
 
 
 @main.command("diff")
@@ -238,7 +235,8 @@ def _diff_from_warehouse(db: str, old: str, new: str, organs: Any, warehouse_for
               help="the warehouse's format (default: from its name)")
 @format_option(["table", "json", "jsonl"], "table", "table: readable; json/jsonl: the whole ReportDiff on one line")
 @click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
-              help="write a self-contained HTML audit page to this file")
+              help="write a self-contained HTML audit page to this file (with the organ's trend chart when the "
+                   "reports come from a warehouse and the charts extra is installed)")
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False), default=None,
               help='organ alias file, JSON or TOML: {"aliases": {"平潭县人民政府": "平潭综合实验区"}}')
 @click.option("--office-equivalent", is_flag=True, help="match X人民政府办公室 with X人民政府")
@@ -262,9 +260,10 @@ def diff_cmd(refs: tuple[str, ...], db: str | None, warehouse_format: str | None
     if len(refs) != 2:
         raise click.UsageError("give OLD NEW (two files) or WAREHOUSE OLD NEW")
     old, new = refs
-    organs = _organ_names(aliases, office_equivalent)
+    organs = organ_names(aliases, office_equivalent)
+    svg = None
     if db is not None:
-        reports, notes, text = _diff_from_warehouse(db, old, new, organs, warehouse_format)
+        reports, notes, text, svg = _diff_from_warehouse(db, old, new, organs, warehouse_format, chart=bool(html_out))
         d = diff_reports(reports[0], reports[1], organs=organs, text=text, notes=notes)
     else:
         for ref in (old, new):
@@ -282,7 +281,7 @@ def diff_cmd(refs: tuple[str, ...], db: str | None, warehouse_format: str | None
     if html_out:
         from extractor.diff.html import render_html
 
-        Path(html_out).write_text(render_html(d, reports[0], reports[1]), encoding="utf-8")
+        Path(html_out).write_text(render_html(d, reports[0], reports[1], trend_svg=svg), encoding="utf-8")
     if fmt == "json":
         emit_json(d.model_dump(mode="json"))
     else:
@@ -299,6 +298,7 @@ def diff_cmd(refs: tuple[str, ...], db: str | None, warehouse_format: str | None
 main.add_command(batch_cmd)
 main.add_command(query_cmd)
 main.add_command(panel_cmd)
+main.add_command(audit_cmd)
 main.add_command(migrate_cmd)
 
 

@@ -1,4 +1,4 @@
-"""The warehouse commands of ``ogi``: ``batch`` (fill one), ``query``, ``panel``, ``migrate``.
+"""The warehouse commands of ``ogi``: ``batch`` (fill one), ``query``, ``panel``, ``audit``, ``migrate``.
 
 A warehouse is always the first positional argument of the commands that read one; its format
 comes from its name (``x.duckdb``, ``x.parquet`` → ``x.reports.parquet`` …) or
@@ -26,7 +26,7 @@ from extractor.cli_output import (
     print_table,
     progress,
 )
-from extractor.errors import QueryError
+from extractor.errors import ConfigError, QueryError
 from extractor.settings import DEFAULT_SETTINGS, Settings
 
 WAREHOUSE_FORMATS = ["duckdb", "parquet", "csv", "jsonl"]
@@ -127,14 +127,13 @@ def query_cmd(warehouse: str, sql: str, warehouse_format: str | None, fmt: str |
              f"again; `ogi query {warehouse} duplicates` lists them)", quiet=quiet)
 
 
-def _organ_names(aliases: str | None, office_equivalent: bool) -> Any:
+def organ_names(aliases: str | None, office_equivalent: bool) -> Any:
     from extractor.diff.organs import OrganNames, load_aliases
-    from extractor.errors import OgiError
 
     try:
         table = load_aliases(aliases) if aliases else None
     except ValueError as exc:
-        raise OgiError(str(exc)) from exc
+        raise ConfigError(str(exc).removeprefix(f"{aliases}: "), source=aliases) from exc
     return OrganNames.create(table, office_equivalent=office_equivalent)
 
 
@@ -148,10 +147,13 @@ def _organ_names(aliases: str | None, office_equivalent: bool) -> Any:
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False), default=None,
               help='organ alias file, JSON or TOML: {"aliases": {"平潭县人民政府": "平潭综合实验区"}}')
 @click.option("--office-equivalent", is_flag=True, help="match X人民政府办公室 with X人民政府")
+@click.option("--charts", "charts_dir", type=click.Path(file_okay=False), default=None,
+              help="also write each organ's trend chart (SVG, organs with two or more years) into this folder "
+                   '(needs the charts extra: pip install "ogi-extractor[charts]")')
 @click.option("--quiet", "-q", is_flag=True, help="no summary table, no notes")
 @handles_errors
 def panel_cmd(warehouse: str | None, db: str | None, warehouse_format: str | None, out: str, fmt: str,
-              as_json: bool, aliases: str | None, office_equivalent: bool, quiet: bool) -> None:
+              as_json: bool, aliases: str | None, office_equivalent: bool, charts_dir: str | None, quiet: bool) -> None:
     """Every organ of WAREHOUSE with its years side by side and every cross-year check (CSV/Parquet);
     canonical documents only (duplicates set aside). Organs with a missing year are listed. Exit 1
     when an error-level cross-year check fails."""
@@ -162,7 +164,11 @@ def panel_cmd(warehouse: str | None, db: str | None, warehouse_format: str | Non
     if source is None:
         raise click.UsageError("give the WAREHOUSE to read")
     fmt = chosen(fmt, as_json, "table")
-    organs = _organ_names(aliases, office_equivalent)
+    organs = organ_names(aliases, office_equivalent)
+    if charts_dir is not None:
+        from extractor.audit.charts import _require
+
+        _require()  # refuse before any work when the extra is missing
     con = connect(source, warehouse_format)
     try:
         panel = build_panel(con, organs)
@@ -194,10 +200,93 @@ def panel_cmd(warehouse: str | None, db: str | None, warehouse_format: str | Non
     if missing:
         note("organs with a missing year: " + "; ".join(f"{o.name} ({', '.join(map(str, o.missing))})"
                                                         for o in missing), quiet=quiet)
+    if charts_dir is not None:
+        from extractor.audit.charts import write_trend_charts
+        from extractor.audit.trends import trend_of
+
+        trends = [trend_of(o.name, o.name, o.reports) for o in panel.organs]
+        written = write_trend_charts(trends, charts_dir)
+        note(f"ogi panel: {plural(len(written), 'trend chart')} → {charts_dir} (organs with one year only: "
+             f"{sum(1 for t in trends if len(t.reported_years) < 2):,})", quiet=quiet)
     pairs = sum(len(o.diffs) for o in panel.organs)
     note(f"ogi panel: {plural(len(panel.organs), 'organ')}, {plural(sum(len(o.reports) for o in panel.organs), 'report')}, "
          f"{plural(pairs, 'consecutive-year pair')}, {plural(failed, 'failed cross-year check')} → {out}", quiet=quiet)
     sys.exit(EXIT_FINDINGS if any(o.failed_errors for o in panel.organs) else 0)
+
+
+def _audit_help() -> str:
+    from extractor.audit.rubric import rubric_text
+
+    return f"""Score every canonical report of WAREHOUSE for compliance (duplicates set aside): one result per
+report with its checks, each pass, fail, unknown (the facts are not in the document) or na (does not
+apply), and a score of 0-100.
+
+\b
+Rubric (weights; score = 100 x weight passed / weight decided, pass or fail):
+{rubric_text()}
+
+\b
+--format table (default): one row per report, a mark per check (✓ pass, ✗ fail, ? unknown, – n/a);
+json/jsonl: one object per report (report_key, organ, year, paths, published, score, checks, …);
+csv: one row per report and check.
+
+--html FILE writes the overview page (coverage, scores, checks, trend charts, every report; charts
+need the charts extra). --deadlines FILE (TOML or JSON) overrides the publication deadlines per
+organ pattern: [[deadlines]] organ = "*局" deadline = "01-31" years = "2019-". See README, "Audit".
+"""
+
+
+AUDIT_COLUMNS = ("report_key", "organ", "year", "sha256", "status", "published", "published_source", "score", "points",
+                 "possible", "code", "check_status", "detail", "cells")
+
+
+@click.command("audit", help=_audit_help(), short_help="a compliance scorecard per report, and an overview page")
+@click.argument("warehouse")
+@warehouse_format_option
+@format_option(["table", "json", "jsonl", "csv"], "table",
+               "table: a row per report; json/jsonl: one object per report; csv: one row per report and check")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
+              help="write the self-contained overview page to this file")
+@click.option("--deadlines", default=None, metavar="FILE",
+              help="publication deadlines per organ pattern (TOML or JSON), overriding the regulation's")
+@click.option("--quiet", "-q", is_flag=True, help="no notes or summary on stderr")
+@handles_errors
+def audit_cmd(warehouse: str, warehouse_format: str | None, fmt: str, as_json: bool, html_out: str | None,
+              deadlines: str | None, quiet: bool) -> None:
+    from extractor.audit.rubric import RUBRIC
+    from extractor.audit.run import run_audit
+
+    fmt = chosen(fmt, as_json, "table")
+    audit = run_audit(warehouse, fmt=warehouse_format, deadlines=deadlines)
+    if fmt == "json":
+        for r in audit.results:
+            emit_json(r.to_dict())
+    elif fmt == "csv":
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(AUDIT_COLUMNS)
+        for r in audit.results:
+            for c in r.checks:
+                w.writerow([csv_value(v) for v in (r.report_key, r.organ, r.year, r.sha256, r.status, r.published,
+                                                   r.published_source, r.score, r.points, r.possible, c.code,
+                                                   c.status, c.detail, c.cells)])
+    else:
+        marks = {"pass": "✓", "fail": "✗", "unknown": "?", "na": "–"}
+        rows = [[r.organ or (r.paths[0] if r.paths else r.sha256[:12]), r.year, r.status, r.published,
+                 r.score, *(marks[c.status] for c in r.checks)] for r in audit.results]
+        print_table(["organ", "year", "status", "published", "score", *(c.code[2:] for c in RUBRIC)], rows)
+    if html_out:
+        from extractor.audit.charts import available
+        from extractor.audit.page import write_page
+
+        try:
+            write_page(audit, html_out)
+        except OSError as exc:
+            raise ConfigError(f"cannot write the page: {exc.strerror or exc}", source=html_out) from exc
+        if not available():
+            note('note: the page has no charts: pip install "ogi-extractor[charts]" (matplotlib)', quiet=quiet)
+    for n in audit.notes:
+        note(f"note: {n}", quiet=quiet)
+    note(audit.line() + (f" → {html_out}" if html_out else ""), quiet=quiet)
 
 
 @click.command("migrate")

@@ -17,6 +17,8 @@
     │   └── NotAReport            not_a_report    no title/sections/tables of an annual report
     ├── MapError                  map_error       located parts cannot be mapped (a bug, reported)
     ├── InputNotFound             missing_input   a batch input (file, folder, glob) that does not exist
+    ├── ConfigError               bad_config      an options file (aliases, deadlines) that cannot be read or is invalid
+    ├── ExtraMissing              missing_extra   an optional part is not installed (e.g. the charts extra)
     └── WarehouseError            warehouse_error a warehouse cannot be opened, read or written
         ├── UnknownOutput         unknown_output  an output name or format ogi does not write (x.xlsx)
         ├── WarehouseLocked       warehouse_locked    another process is writing this warehouse
@@ -104,6 +106,18 @@ class InputNotFound(OgiError):
     code = "missing_input"
 
 
+class ConfigError(OgiError):
+    """An options file given on the command line (``--aliases``, ``--deadlines``) that cannot be used."""
+
+    code = "bad_config"
+
+
+class ExtraMissing(OgiError):
+    """An optional part of ogi-extractor is not installed; the message names the pip extra."""
+
+    code = "missing_extra"
+
+
 class WarehouseError(OgiError):
     """The output cannot be opened or written (wrong format, incompatible schema version, …)."""
 
@@ -152,6 +166,8 @@ ERROR_CODES: dict[str, type[OgiError]] = {
         NotAReport,
         MapError,
         InputNotFound,
+        ConfigError,
+        ExtraMissing,
         WarehouseError,
         UnknownOutput,
         WarehouseLocked,

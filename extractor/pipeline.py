@@ -34,7 +34,7 @@ from extractor.mapping.tables import map_tables
 from extractor.readers import read_bytes
 from extractor.records.models import Finding, Metadata, Report, Section, Severity, TableTemplates, Template
 from extractor.settings import DEFAULT_SETTINGS, Settings
-from extractor.validate.identities import validate
+from extractor.validate.identities import NARRATIVE_SECTIONS, validate
 
 try:
     __version__ = version("ogi-extractor")
@@ -226,7 +226,7 @@ def build_report(doc: Document, *, settings: Settings = DEFAULT_SETTINGS) -> Rep
                     message=f"the title says {info.year} but the statistical period says {period_year}",
                     expected=info.year, actual=period_year)
         )
-    narrative = " ".join(s.text for s in report.sections if s.number in (1, 3, 4)) or para_text[:20000]
+    narrative = " ".join(s.text for s in report.sections if s.number in NARRATIVE_SECTIONS) or para_text[:20000]
     findings.extend(validate(report, narrative))
     report.findings = findings
     return report

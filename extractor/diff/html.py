@@ -1,9 +1,12 @@
 """``ogi diff --html``: one self-contained audit page (inline CSS, no scripts, no network).
 
-The page holds, in order: the organ match and notes; every finding (cross-year first, then each
-year's own error/warning findings), each linked to its cells; the cross-year checks; the changed
-figures; tables 2, 3 and 4 of both years side by side in the template's shape; and the section
-texts' changed sentences. Cells are anchors named ``<side>-<flat key with dots as dashes>``
+The page holds, in order: the organ match and notes; the organ's trend chart when the reports come
+from a warehouse (``trend_svg``, drawn by :mod:`extractor.audit.charts`); every finding — errors
+first, then warnings, then notes; cross-year before each year's own within a severity — each linked
+to its cells (a long list of cells is collapsed after the first few); the cross-year checks; the
+changed figures; tables 2, 3 and 4 of both years side by side in the template's shape; and the
+section texts' changed sentences, where a rewritten sentence is shown once with the changed words
+marked (numbers and Latin words are one word, every Chinese character its own). Cells are anchors named ``<side>-<flat key with dots as dashes>``
 (``old-t3-carried_forward-total``); their classes say why they are highlighted: ``changed``,
 ``fail`` (an error-severity finding), ``warn`` (a warning) and ``only`` (printed in one year only).
 """
@@ -15,8 +18,9 @@ from html import escape
 
 from extractor.diff.compare import t3_layout
 from extractor.diff.keys import T2_ITEM_LABELS, col_label, key_label
-from extractor.diff.models import ReportDiff
+from extractor.diff.models import ReportDiff, SentenceChange
 from extractor.diff.render import fmt_change, fmt_num, fmt_rel
+from extractor.diff.text import pair_sentences, word_diff
 from extractor.records.models import Figure, Finding, Report, Severity, Table2Row, Table3Row, Table4Group
 from extractor.template import (
     T2_COLUMNS_2019,
@@ -45,8 +49,11 @@ td.lbl{max-width:22em}td a{color:inherit;text-decoration:none}
 .finding.error{color:#a00}.finding.warning{color:#8a5a00}.finding.info{color:#055}
 .status-ok{color:#080}.status-failed{color:#c00;font-weight:bold}.status-skipped{color:#8a5a00}
 .match-yes{color:#080;font-weight:bold}.match-no{color:#c00;font-weight:bold}
-del{background:#ffd6d6;text-decoration:line-through}ins{background:#d6ffd6;text-decoration:none}
-.chg{margin:.3em 0 .6em 1em}.badge{background:#c00;color:#fff;border-radius:3px;padding:0 .4em;font-size:.85em}
+del{background:#ffc4c4;text-decoration:line-through}ins{background:#b9f0b9;text-decoration:none}
+.chg{margin:.3em 0 .6em 1em}.chg .old,.chg .new{padding:1px 4px;border-left:3px solid}
+.chg .old{background:#fff4f4;border-color:#e08c8c}.chg .new{background:#f2fbf2;border-color:#7cc07c}
+.trend svg{max-width:100%;height:auto}details.more{display:inline}details.more summary{display:inline;cursor:pointer;
+color:#0a58ca}.badge{background:#c00;color:#fff;border-radius:3px;padding:0 .4em;font-size:.85em}
 .legend span{display:inline-block;padding:0 .5em;margin-right:.5em;border:1px solid #999}
 .cells a{margin-right:.6em;white-space:nowrap}
 """
@@ -80,17 +87,40 @@ def _side_cells(cells: list[str], default_side: str) -> list[tuple[str, str]]:
     return out
 
 
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+CELLS_SHOWN = 6
+"""Cell links shown for a finding before the rest are collapsed (``<details>``, no script)."""
+
+
 def _all_findings(d: ReportDiff, old: Report, new: Report) -> list[tuple[str, Finding, str]]:
-    """(anchor id, finding, scope) for the cross-year findings and each year's own error/warning findings."""
-    out: list[tuple[str, Finding, str]] = []
-    for f in d.findings:
-        out.append((f"f-{len(out) + 1}", f, "cross-year"))
+    """(anchor id, finding, scope) for the cross-year findings and each year's own error/warning
+    findings, errors first (a stable sort: cross-year before each year's own within a severity)."""
+    found: list[tuple[Finding, str]] = [(f, "cross-year") for f in d.findings]
     for side, rep in (("old", old), ("new", new)):
         for f in rep.findings:
             if f.severity is not Severity.INFO:
                 f2 = f.model_copy(update={"cells": [f"{side}:{c}" for c in f.cells]})
-                out.append((f"f-{len(out) + 1}", f2, f"within {rep.meta.report_year or side}"))
-    return out
+                found.append((f2, f"within {rep.meta.report_year or side}"))
+    found.sort(key=lambda fs: _SEVERITY_ORDER[fs[0].severity])
+    return [(f"f-{i}", f, scope) for i, (f, scope) in enumerate(found, start=1)]
+
+
+def _marked(segments: list[tuple[bool, str]], tag: str) -> str:
+    return "".join(f"<{tag}>{escape(t)}</{tag}>" if changed else escape(t) for changed, t in segments)
+
+
+def sentence_change_html(ch: SentenceChange) -> str:
+    """One changed run of sentences: rewritten sentences with the changed words marked, the rest whole."""
+    lines = []
+    for o, n in pair_sentences(ch.old, ch.new):
+        if o is not None and n is not None:
+            left, right = word_diff(o, n)
+            lines.append(f'<div class="old">{_marked(left, "del")}</div><div class="new">{_marked(right, "ins")}</div>')
+        elif o is not None:
+            lines.append(f'<div class="old"><del>{escape(o)}</del></div>')
+        elif n is not None:
+            lines.append(f'<div class="new"><ins>{escape(n)}</ins></div>')
+    return f'<div class="chg {ch.op}">{"".join(lines)}</div>'
 
 
 def _marks(d: ReportDiff, findings: list[tuple[str, Finding, str]]) -> Marks:
@@ -113,8 +143,9 @@ def _marks(d: ReportDiff, findings: list[tuple[str, Finding, str]]) -> Marks:
 
 
 class Renderer:
-    def __init__(self, d: ReportDiff, old: Report, new: Report) -> None:
+    def __init__(self, d: ReportDiff, old: Report, new: Report, trend_svg: str | None = None) -> None:
         self.d, self.old, self.new = d, old, new
+        self.trend_svg = trend_svg
         self.findings = _all_findings(d, old, new)
         self.marks = _marks(d, self.findings)
 
@@ -248,6 +279,9 @@ class Renderer:
         ]
         if d.notes:
             parts.append("<ul class='notes'>" + "".join(f"<li>{escape(n)}</li>" for n in d.notes) + "</ul>")
+        if self.trend_svg:
+            parts.append(f'<h2 id="trend">Trend of {escape(d.new.organ or d.old.organ or "the organ")}</h2>'
+                         f'<div class="trend">{self.trend_svg}</div>')
         parts.append('<p class="legend"><span class="changed">changed</span><span class="fail">failed check</span>'
                      '<span class="warn">warning</span><span class="only">one year only</span>'
                      '<span class="missing">not found</span></p>')
@@ -267,6 +301,10 @@ class Renderer:
             year = self.d.old.report_year if side == "old" else self.d.new.report_year
             text = str(year or side) if short else f"{year or side} {key_label(key)}"
             links.append(f'<a href="#{cell_id(side, key)}" title="{escape(key)}">{escape(text)}</a>')
+        if len(links) > CELLS_SHOWN + 2:
+            rest = links[CELLS_SHOWN:]
+            return ("".join(links[:CELLS_SHOWN]) + f'<details class="more"><summary>+{len(rest)} more</summary>'
+                    + "".join(rest) + "</details>")
         return "".join(links)
 
     def _findings_html(self) -> str:
@@ -338,15 +376,13 @@ class Renderer:
             out.append(f'<h3 id="section-{s.number}">§{s.number} {escape(s.heading_new or s.heading_old or "")}{badge}</h3>'
                        f"<p>similarity {sim} ({msk} with numbers masked); sentences {s.old_sentences} → {s.new_sentences}"
                        + (f"; {escape(s.note)}" if s.note else "") + "</p>")
-            for ch in s.changes:
-                old = "".join(f"<del>{escape(x)}</del>" for x in ch.old)
-                new = "".join(f"<ins>{escape(x)}</ins>" for x in ch.new)
-                out.append(f'<div class="chg {ch.op}">{old}{"<br>" if old and new else ""}{new}</div>')
+            out += [sentence_change_html(ch) for ch in s.changes]
         return "\n".join(out)
 
 
-def render_html(d: ReportDiff, old: Report, new: Report) -> str:
-    """The audit page for ``d``; ``old``/``new`` as they were given to :func:`diff_reports`."""
+def render_html(d: ReportDiff, old: Report, new: Report, *, trend_svg: str | None = None) -> str:
+    """The audit page for ``d``; ``old``/``new`` as they were given to :func:`diff_reports`;
+    ``trend_svg``: an inline ``<svg>`` chart of the organ's years, shown under the summary."""
     if d.swapped:
         old, new = new, old
-    return Renderer(d, old, new).page()
+    return Renderer(d, old, new, trend_svg).page()

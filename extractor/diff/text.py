@@ -133,3 +133,59 @@ def whole_text_similarity(old: list[Section], new: list[Section]) -> tuple[float
     sn = [s for sec in sorted(new, key=lambda x: x.number) for s in sentences(sec.text)]
     masked = masked_ratio(so, sn)
     return ratio(so, sn), masked, min(sum(map(len, so)), sum(map(len, sn)))
+
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[A-Za-z]+|\s+|.", re.S)
+PAIR_THRESHOLD = 0.5
+"""Within a replaced run of sentences, an old and a new sentence this similar are shown as one
+sentence with the changed words marked, instead of a whole deletion and a whole insertion."""
+
+
+def tokens(sentence: str) -> list[str]:
+    """Words for an in-sentence diff: a number (with its separators and %) or a Latin word is one
+    token, every other character (each Chinese character, each punctuation mark) is its own."""
+    return _TOKEN.findall(sentence)
+
+
+Segment = tuple[bool, str]
+"""``(changed, text)``: a run of a sentence, marked when it differs from the other side."""
+
+
+def word_diff(old: str, new: str) -> tuple[list[Segment], list[Segment]]:
+    """The two sentences as runs of unchanged and changed text (old side, new side)."""
+    a, b = tokens(old), tokens(new)
+    left: list[Segment] = []
+    right: list[Segment] = []
+
+    def add(side: list[Segment], changed: bool, text: str) -> None:
+        if not text:
+            return
+        if side and side[-1][0] == changed:
+            side[-1] = (changed, side[-1][1] + text)
+        else:
+            side.append((changed, text))
+
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        add(left, op != "equal", "".join(a[i1:i2]))
+        add(right, op != "equal", "".join(b[j1:j2]))
+    return left, right
+
+
+def pair_sentences(old: list[str], new: list[str]) -> list[tuple[str | None, str | None]]:
+    """Align a replaced run of sentences: similar ones paired in order, the rest alone."""
+    out: list[tuple[str | None, str | None]] = []
+    j = 0
+    for o in old:
+        best, score = None, PAIR_THRESHOLD
+        for k in range(j, len(new)):
+            r = SequenceMatcher(None, o, new[k], autojunk=False).ratio()
+            if r >= score:
+                best, score = k, r
+        if best is None:
+            out.append((o, None))
+            continue
+        out += [(None, n) for n in new[j:best]]
+        out.append((o, new[best]))
+        j = best + 1
+    out += [(None, n) for n in new[j:]]
+    return out

@@ -232,13 +232,26 @@ _RECEIVED = re.compile(r"(?:共|全年|累计|本年度?|今年)?(?:收到|受�
 _LITIGATION = re.compile(r"行政诉讼(?:案件)?(?:数为|共)?\s*(\d{1,15})(?!\d)\s*[件起]")
 
 
+NARRATIVE_SECTIONS: tuple[int, ...] = (1, 3, 4)
+"""The sections whose prose the narrative checks read (总体情况 and the application and review sections)."""
+
+
+def narrative_statements(text: str) -> dict[str, list[int]]:
+    """The totals the prose states, in order: ``received`` (收到/受理 N 件 申请) and ``lawsuits``
+    (行政诉讼 N 件) — what T3-6 and T4-2 compare with the tables (``ogi audit``'s A-NARRATIVE
+    tells a narrative that states nothing from one that agrees)."""
+    return {"received": [int(m.group(1)) for m in _RECEIVED.finditer(text)],
+            "lawsuits": [int(m.group(1)) for m in _LITIGATION.finditer(text)]}
+
+
 def check_narrative(report: Report, section_text: str, out: list[Finding]) -> None:
     """T3-6 / T4-2 (soft): totals the prose states against the tables."""
+    statements = narrative_statements(section_text)
     t3 = report.table3
     if t3 is not None:
         new_total = _val(_cell(t3, "new_received", "total"))
         carried = _val(_cell(t3, "carried_over", "total")) or 0
-        stated = [int(m.group(1)) for m in _RECEIVED.finditer(section_text)]
+        stated = statements["received"]
         if new_total is not None and stated and not any(s in (new_total, new_total + carried) for s in stated):
             f = _cell(t3, "new_received", "total")
             out.append(
@@ -252,7 +265,7 @@ def check_narrative(report: Report, section_text: str, out: list[Finding]) -> No
         lit = [t4.lit_direct.total, t4.lit_after_review.total]
         if all(x is not None and _val(x) is not None for x in lit):
             total = sum(_val(x) or 0 for x in lit)
-            stated = [int(m.group(1)) for m in _LITIGATION.finditer(section_text)]
+            stated = statements["lawsuits"]
             if stated and total not in stated:
                 out.append(
                     Finding(code="T4-2", severity=Severity.WARNING,
