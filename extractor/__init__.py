@@ -9,16 +9,19 @@ The curated public API (``__all__`` is tested)::
     result.report.findings                  # failed cross-checks, pointed at cells
 """
 
+from extractor.audit import AuditResult, audit_warehouse
 from extractor.batch import extract_record, run_batch
 from extractor.diff import OrganMatch, ReportDiff, diff_reports, match_organs
 from extractor.document import Cell, Document, Paragraph, Provenance, Table
 from extractor.errors import (
     ERROR_CODES,
+    ConfigError,
     ConverterMissing,
     CorruptDocument,
     DecodeError,
     EmptyInput,
     EncryptedDocument,
+    ExtraMissing,
     FileTooLarge,
     InputNotFound,
     LocateError,
@@ -56,15 +59,18 @@ from extractor.text import CellState
 
 __all__ = [
     "ERROR_CODES",
+    "AuditResult",
     "Cell",
     "CellRef",
     "CellState",
+    "ConfigError",
     "ConverterMissing",
     "CorruptDocument",
     "DecodeError",
     "Document",
     "EmptyInput",
     "EncryptedDocument",
+    "ExtraMissing",
     "ExtractionResult",
     "Figure",
     "FileTooLarge",
@@ -100,6 +106,7 @@ __all__ = [
     "WarehouseMissing",
     "WarehouseOutdated",
     "__version__",
+    "audit_warehouse",
     "build_report",
     "diff_reports",
     "extract",

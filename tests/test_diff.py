@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
+from browser import dump_dom
 from click.testing import CliRunner
 from lxml import html as lhtml
 from reportgen import (
@@ -377,31 +375,6 @@ def test_panel(warehouse: tuple[Path, dict[str, GeneratedReport]], tmp_path: Pat
 
 
 # --- HTML ---------------------------------------------------------------------------------------------------
-
-
-def find_browser() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-def dump_dom(page: Path, tmp: Path) -> str:
-    browser = find_browser()
-    if browser is None:
-        pytest.skip("no Chromium/Chrome found (apt-get install chromium)")
-    profile = tmp / "profile"
-    cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-           "--dump-dom", page.resolve().as_uri()]
-    try:
-        res = subprocess.run(cmd, capture_output=True, timeout=120, env={**os.environ, "HOME": str(tmp)})
-    except subprocess.TimeoutExpired:
-        pytest.skip("headless Chromium did not finish in 120 s")
-    if res.returncode != 0 or b"<html" not in res.stdout:
-        pytest.skip(f"headless Chromium failed (exit {res.returncode}): {res.stderr.decode(errors='replace')[-300:]}")
-    return res.stdout.decode("utf-8")
 
 
 def test_html_report_in_browser(tmp_path: Path) -> None:

@@ -65,6 +65,8 @@ def test_section_variants_and_table_row_numbering() -> None:
     assert [s.number for s in spans] == [1, 2, 3, 4, 5, 6]
     assert spans[3].heading.startswith("四、政府信息公开行政法复议")  # not the 结转 row
     assert spans[4].heading == "五、政府信息公开工作存在的主要问题及改进情况"
+    other = find_sections(text.replace("六、其他需要报告的事项 无", "六、其他应说明事项\n（一）信息公开处理费收取情况：无。"))
+    assert [s.number for s in other] == [1, 2, 3, 4, 5, 6] and other[5].heading == "六、其他应说明事项"
 
 
 def test_enumerator_digit_goes_back_to_its_label() -> None:

@@ -123,6 +123,8 @@ def check_timely(s: Subject) -> CheckResult:
                                    f"before the end of {year}: not a publication date", ["meta.published"])
     due = deadline_for(s.row.get("organ"), s.organ_key, year, s.rules)
     where = s.row.get("published_source") or "?"
+    if s.row.get("published_from"):
+        where += f" of the duplicate {str(s.row['published_from'])[:12]}"
     if published <= due.due:
         return _r(code, "pass", f"published {published} ({where}); due {due.due} — {due.why}", ["meta.published"])
     late = (published - due.due).days
@@ -249,7 +251,9 @@ def check_narrative(s: Subject) -> CheckResult:
 _STATUS = re.compile(r"整改(?:落实|完成|工作)?情况|已(?:全部|逐项|基本|按要求)?(?:完成)?整改|整改(?:已)?到位|完成整改|整改完成")
 _FIX = re.compile(r"改进|解决|落实|纠正|改正|补齐")
 _PROBLEM = re.compile(r"问题|不足|短板|差距|薄弱")
-_FEES = re.compile(r"处理费|(?<!事业性)收费|收取[^。；;]{0,30}?费")
+_FEES = re.compile(r"处理费|(?<!事业性)收费(?!金额|项目)|收取[^。；;]{0,30}?费")
+_TABLE_WORDS = re.compile(r"信息内容|第二十条")
+"""Table 2's own words (its 行政事业性收费 row, 本年收费金额 column): a flattened table is not a statement."""
 _PROSE_SECTIONS = (1, 5, 6)
 """Where a statement put in the wrong section is still found (sections 2–4 hold the tables)."""
 
@@ -298,7 +302,8 @@ def check_rectify(s: Subject) -> CheckResult:
 
 
 def fee_statement(text: str) -> str | None:
-    return next((x for x in sentences(text) if _FEES.search(x)), None)
+    """The first sentence of ``text`` about the information-processing fee."""
+    return next((x for x in sentences(text) if _FEES.search(x) and not _TABLE_WORDS.search(x)), None)
 
 
 def check_fees(s: Subject) -> CheckResult:

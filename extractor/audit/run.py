@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from extractor.audit.checks import Subject, run_checks
 from extractor.audit.deadlines import Rule, load_deadlines
@@ -21,9 +19,16 @@ from extractor.audit.models import AuditResult
 from extractor.audit.rubric import score
 from extractor.audit.trends import Trend, trend_of
 
+if TYPE_CHECKING:
+    import duckdb
+
 _COLUMNS = ("sha256", "report_key", "organ", "report_year", "template", "published", "published_source", "status",
             "error_code", "n_sections", "paths", "title", "organ_in_title", "url", "reader", "page_count",
             "year_confirmed", "n_figures", "n_errors", "duplicate_of")
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 @dataclass
@@ -44,8 +49,6 @@ class Audit:
 
     def line(self) -> str:
         """The summary line (stderr)."""
-        from extractor.cli_output import plural
-
         n = len(self.results)
         failed = sum(r.status == "failed" for r in self.results)
         parts = [f"ogi audit: {plural(n, 'report')}"]
@@ -71,10 +74,19 @@ class Audit:
 
 
 def _rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Canonical report rows; a report whose canonical document prints no publication date takes the
+    earliest date a duplicate of it has (the page beside its PDF), with ``published_from`` naming it."""
     cur = con.execute(f"SELECT {', '.join(_COLUMNS)} FROM canonical_reports "
                       "ORDER BY report_key NULLS LAST, report_year, sha256")
     cols = [d[0] for d in cur.description or ()]
-    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+    rows = [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+    dated = {str(r[0]): r[1:] for r in con.execute(
+        "SELECT duplicate_of, min(published), arg_min(published_source, published), arg_min(sha256, published) "
+        "FROM reports WHERE duplicate_of IS NOT NULL AND published IS NOT NULL GROUP BY duplicate_of").fetchall()}
+    for r in rows:
+        if r["published"] is None and str(r["sha256"]) in dated:
+            r["published"], r["published_source"], r["published_from"] = dated[str(r["sha256"])]
+    return rows
 
 
 def audit_connection(con: duckdb.DuckDBPyConnection, *, rules: Sequence[Rule] = (), source: str = "") -> Audit:
@@ -102,13 +114,13 @@ def audit_connection(con: duckdb.DuckDBPyConnection, *, rules: Sequence[Rule] = 
     audit = Audit(source=source, results=results, duplicates=duplicates_set_aside(con))
     unstored = sum(1 for s in subjects if s.report is not None and not s.sections_stored)
     if unstored:
-        audit.notes.append(f"{unstored:,} reports have no stored section texts (a warehouse migrated from schema 1.x): "
+        audit.notes.append(f"{plural(unstored, 'report')} without stored section texts (a warehouse migrated from schema 1.x): "
                            f"A-SECTIONS, A-RECTIFY, A-FEES and A-COPY are unknown for them until they are "
                            f"re-extracted (ogi batch INPUTS --out {source or 'WAREHOUSE'} --force)")
     nameless = sum(1 for s in subjects if s.row["report_key"] is None)
     if nameless:
-        audit.notes.append(f"{nameless:,} documents have no organ or year (not extracted, or neither was found): "
-                           "they are listed but not placed in the coverage matrix")
+        audit.notes.append(f"{plural(nameless, 'document')} without an organ or a year (not extracted, or neither was "
+                           "found): listed, but not placed in the coverage matrix")
     organs: dict[str, dict[int, Subject]] = {}
     for s in subjects:
         if s.organ_key and s.year is not None and s.report is not None:
