@@ -27,8 +27,11 @@ import extractor
 from extractor import Report, extract_report
 from extractor.cli import main
 from extractor.diff import OrganNames, diff_reports, group_organs, load_aliases, match_organs
-from extractor.diff.html import cell_id, render_html
+from extractor.diff.html import cell_id, render_html, sentence_change_html
+from extractor.diff.models import SentenceChange
+from extractor.diff.text import pair_sentences, tokens, word_diff
 from extractor.diff.warehouse import SECTIONS_NOT_STORED, connect, load_report
+from extractor.records.models import Finding, Severity
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT.parent / "shared" / "corpus" / "real"
@@ -419,6 +422,43 @@ def test_html_report_in_browser(tmp_path: Path) -> None:
     ins = [e.text_content() for e in doc.xpath('//*[@id="text"]/following::ins')]
     assert any("基层政务公开标准化" in t for t in ins)
     assert doc.xpath('//*[@id="organ-match"]//span[contains(@class, "match-yes")]')
+
+
+def test_word_level_sentence_diff() -> None:
+    assert tokens("全年更新120余次，H5解读3.5%") == ["全", "年", "更", "新", "120", "余", "次", "，", "H", "5", "解", "读", "3.5%"]
+    old, new = word_diff("全年更新栏目内容120余次。", "全年更新栏目内容135余次，新增专栏2个。")
+    assert [t for changed, t in old if changed] == ["120"]
+    assert [t for changed, t in new if changed] == ["135", "，新增专栏2个"]
+    assert "".join(t for _, t in old) == "全年更新栏目内容120余次。"  # nothing lost
+    pairs = pair_sentences(["三是强化监督保障，将政务公开纳入年度绩效考核。", "一句删去的话。"],
+                           ["四是新增一项内容，推进基层政务公开标准化建设。", "三是强化监督保障，将政务公开纳入绩效考核。"])
+    assert pairs == [(None, "四是新增一项内容，推进基层政务公开标准化建设。"),
+                     ("三是强化监督保障，将政务公开纳入年度绩效考核。", "三是强化监督保障，将政务公开纳入绩效考核。"),
+                     ("一句删去的话。", None)]
+    page = lhtml.fromstring(sentence_change_html(SentenceChange(op="replace", old=["全年更新栏目内容120余次。"],
+                                                                new=["全年更新栏目内容135余次。"])))
+    assert [e.text for e in page.iter("del")] == ["120"] and [e.text for e in page.iter("ins")] == ["135"]
+
+
+def test_html_findings_by_severity_and_long_cell_lists_collapsed() -> None:
+    old, new = pair(seed=9)
+    ro, rn = report(old), report(new)
+    many = [f"t3.granted.{c}" for c in T3_COLS] + [f"t3.partial.{c}" for c in T3_COLS]
+    rn = rn.model_copy(update={"findings": [
+        Finding(code="X-INFO", severity=Severity.INFO, message="note"),
+        Finding(code="X-WARN", severity=Severity.WARNING, message="warn", cells=many),
+        Finding(code="X-ERR", severity=Severity.ERROR, message="err", cells=many[:3]),
+    ]})
+    doc = lhtml.fromstring(render_html(diff_reports(ro, rn), ro, rn))
+    items = doc.xpath('//li[contains(@class, "finding")]')
+    sev = [next(c for c in ("error", "warning", "info") if c in (li.get("class") or "")) for li in items]
+    assert sev == sorted(sev, key=["error", "warning", "info"].index) and "error" in sev
+    assert [li.get("id") for li in items] == [f"f-{i}" for i in range(1, len(items) + 1)]
+    warn = next(li for li in items if "X-WARN" in li.text_content())
+    (more,) = warn.xpath('.//details[@class="more"]')
+    assert more.xpath("./summary")[0].text == f"+{len(many) - 6} more" and len(more.xpath(".//a")) == len(many) - 6
+    err = next(li for li in items if "X-ERR" in li.text_content())
+    assert not err.xpath(".//details") and len(err.xpath(".//a")) == 3
 
 
 def test_html_renders_without_browser_for_missing_tables() -> None:

@@ -77,10 +77,15 @@ def _require() -> None:
         raise ExtraMissing(f"charts need matplotlib: {INSTALL}", source="charts")
 
 
-def _new(width: float, height: float, ncols: int = 1) -> tuple[Figure, list[Axes]]:
+def _new(width: float, height: float, ncols: int = 1, *, margins: dict[str, float] | None = None
+         ) -> tuple[Figure, list[Axes]]:
+    """A figure with ``ncols`` axes in a row. ``margins`` (fractions, as ``subplots_adjust``) fix the
+    layout — several times faster than the constrained layout engine, which draws every figure twice."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = Figure(figsize=(width, height), layout=None if margins else "constrained")
+    if margins:
+        fig.subplots_adjust(**margins)
     axes = fig.subplots(1, ncols, squeeze=False)[0]
     return fig, list(axes)
 
@@ -101,7 +106,8 @@ def _svg(fig: Figure, chart_id: str, label: str, *, standalone: bool = False) ->
 
 def _year_axis(ax: Axes, years: Sequence[int]) -> None:
     step = 1 if len(years) <= 8 else 2
-    ax.set_xticks(list(years)[::step], [str(y) for y in list(years)[::step]])
+    shown = list(years)[::step]
+    ax.set_xticks(shown, [str(y) if len(years) <= 5 else f"’{y % 100:02d}" for y in shown])
     ax.set_xlim(min(years) - 0.6, max(years) + 0.6)
     ax.tick_params(axis="x", length=0)
 
@@ -134,7 +140,8 @@ def trend_svg(trend: Trend, chart_id: str = "trend", *, standalone: bool = False
     reported = set(trend.reported_years)
     labels = len(years) <= 8
     with _rc():
-        fig, (a, b, c, d) = _new(9.6, 2.15, 4)
+        fig, (a, b, c, d) = _new(9.6, 2.15, 4, margins={"left": 0.055, "right": 0.995, "bottom": 0.12, "top": 0.87,
+                                                         "wspace": 0.3})
         _bars(a, years, trend.values["received"], BLUE, labels=labels)
         a.set_title("Applications received")
         share = [float("nan") if v is None else v for v in trend.values["granted_share"]]
@@ -153,7 +160,7 @@ def trend_svg(trend: Trend, chart_id: str = "trend", *, standalone: bool = False
             vals = [float("nan") if v is None else v for v in trend.values[series]]
             d.plot(years, vals, color=colour, marker=marker, markersize=4, linewidth=1.6, label=name)
         top = max([v for s in ("reviews", "suits") for v in trend.values[s] if v is not None] + [1])
-        d.set_ylim(0, top * 1.25)
+        d.set_ylim(0, top * 1.5)  # headroom for the legend
         from matplotlib.ticker import MaxNLocator
 
         d.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))

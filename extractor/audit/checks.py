@@ -26,9 +26,10 @@ from typing import Any
 
 from extractor.audit.deadlines import Rule, deadline_for
 from extractor.audit.models import CheckResult, CheckStatus
+from extractor.diff.checks import cross_year_checks
 from extractor.diff.compare import t3_layout
-from extractor.diff.models import ReportDiff
-from extractor.diff.text import MIN_REPORT_COPY_CHARS, prose
+from extractor.diff.models import CrossCheck, SectionDiff
+from extractor.diff.text import COPY_THRESHOLD, MIN_REPORT_COPY_CHARS, compare_sections, prose, whole_text_similarity
 from extractor.records.models import Report, Section, Severity
 from extractor.template import (
     T2_COLUMNS_2019,
@@ -55,7 +56,8 @@ class Subject:
     """Rebuilt from the warehouse; None for a document that failed."""
     previous: Subject | None = None
     rules: tuple[Rule, ...] = ()
-    _diff: ReportDiff | None = field(default=None, repr=False)
+    _text: TextComparison | None = field(default=None, repr=False)
+    _checks: list[CrossCheck] | None = field(default=None, repr=False)
 
     @property
     def year(self) -> int | None:
@@ -80,15 +82,38 @@ class Subject:
         assert self.report is not None
         return next((s for s in self.report.sections if s.number == number), None)
 
-    def diff(self) -> ReportDiff:
-        """This report against last year's (computed once for A-COPY and A-CONTINUITY)."""
-        from extractor.diff import diff_reports
-
+    def _pair(self) -> tuple[Report, Report]:
         assert self.previous is not None and self.previous.report is not None and self.report is not None
-        if self._diff is None:
-            self._diff = diff_reports(self.previous.report, self.report,
-                                      text=self.sections_stored and self.previous.sections_stored)
-        return self._diff
+        return self.previous.report, self.report
+
+    def text_comparison(self) -> TextComparison:
+        """This report's prose against last year's, as ``ogi diff`` compares them (computed once)."""
+        if self._text is None:
+            old, new = self._pair()
+            exact, masked, chars = whole_text_similarity(old.sections, new.sections)
+            self._text = TextComparison(sections=compare_sections(old.sections, new.sections), exact=exact,
+                                        masked=masked, chars=chars)
+        return self._text
+
+    def cross_checks(self) -> list[CrossCheck]:
+        """The cross-year identities with last year's report (T3-4, T2-21-1, T2-19-2/3)."""
+        if self._checks is None:
+            self._checks = cross_year_checks(*self._pair())[0]
+        return self._checks
+
+
+@dataclass
+class TextComparison:
+    sections: list[SectionDiff]
+    exact: float | None
+    masked: float | None
+    chars: int
+    """Prose characters of the shorter side."""
+
+    @property
+    def possible_copy(self) -> bool:
+        """The rule of ``ogi diff`` (``diff.copied_report``)."""
+        return self.masked is not None and self.masked >= COPY_THRESHOLD and self.chars >= MIN_REPORT_COPY_CHARS
 
 
 Check = Callable[[Subject], CheckResult]
@@ -341,18 +366,17 @@ def check_copy(s: Subject) -> CheckResult:
         return _r(code, "na", _no_previous(s))
     if not (s.sections_stored and s.previous.sections_stored):
         return _r(code, "unknown", NOT_STORED)
-    d = s.diff()
-    masked, exact = d.text_similarity_ignoring_numbers, d.text_similarity
-    chars = min(sum(x.old_chars for x in d.sections), sum(x.new_chars for x in d.sections))
-    prev_year = d.old.report_year
-    copied = [f"section.{x.number}" for x in d.sections if x.possible_copy]
+    t = s.text_comparison()
+    masked, exact = t.masked, t.exact
+    prev_year = s.previous.year
+    copied = [f"section.{x.number}" for x in t.sections if x.possible_copy]
     if masked is None:
         return _r(code, "unknown", "no prose to compare")
     sim = f"similarity {masked:.2f} with numbers masked ({exact or 0:.2f} exact) against {prev_year}"
-    if d.possible_copy:
+    if t.possible_copy:
         return _r(code, "fail", f"near-identical to {prev_year}'s text: {sim}", copied)
-    if chars < MIN_REPORT_COPY_CHARS:
-        return _r(code, "unknown", f"too little prose to compare ({chars} characters)")
+    if t.chars < MIN_REPORT_COPY_CHARS:
+        return _r(code, "unknown", f"too little prose to compare ({t.chars} characters)")
     tail = f"; sections {', '.join(c.split('.')[1] for c in copied)} copied" if copied else ""
     return _r(code, "pass", sim + tail, copied)
 
@@ -361,23 +385,24 @@ def check_continuity(s: Subject) -> CheckResult:
     code = "A-CONTINUITY"
     if s.previous is None:
         return _r(code, "na", _no_previous(s))
-    d = s.diff()
-    run = [c for c in d.checks if c.status != "skipped"]
+    checks = s.cross_checks()
+    prev_year = s.previous.year
+    run = [c for c in checks if c.status != "skipped"]
     if not run:
-        why = next((n for n in d.notes if n.startswith("cross-year checks not run")), "every cross-year check skipped")
-        return _r(code, "unknown", why)
+        why = "; ".join(dict.fromkeys(c.note for c in checks if c.note)) or "no cross-year check applies"
+        return _r(code, "unknown", f"every cross-year check skipped ({why})")
     failed = [c for c in run if c.status == "failed"]
     errors = [c for c in failed if c.severity is Severity.ERROR]
     parts = [f"{c.code}[{c.subject}] {c.actual} ≠ {c.expected}" for c in (errors or failed)]
     listed = "; ".join(parts[:4]) + (" …" if len(parts) > 4 else "")
     cells = list(dict.fromkeys(x for c in failed for x in c.cells))
     if errors:
-        return _r(code, "fail", f"{len(errors)} of {len(run)} cross-year checks with {d.old.report_year} fail: {listed}",
+        return _r(code, "fail", f"{len(errors)} of {len(run)} cross-year checks with {prev_year} fail: {listed}",
                   cells)
     if failed:
-        return _r(code, "pass", f"{len(run)} cross-year checks with {d.old.report_year}: the hard ones (T3-4) hold; "
+        return _r(code, "pass", f"{len(run)} cross-year checks with {prev_year}: the hard ones (T3-4) hold; "
                                 f"{len(failed)} soft (warning) fail: {listed}", cells)
-    return _r(code, "pass", f"{len(run)} cross-year checks with {d.old.report_year} hold")
+    return _r(code, "pass", f"{len(run)} cross-year checks with {prev_year} hold")
 
 
 CHECKS: tuple[tuple[str, Check], ...] = (

@@ -54,13 +54,16 @@ NEAR_DUPLICATE = 0.9
 def snap(old: list[str], new: list[str]) -> list[str]:
     """``new`` with every near-duplicate of an ``old`` sentence replaced by that sentence."""
     out = []
+    olds = set(old)
     for s in new:
+        if s in olds:
+            out.append(s)
+            continue
         best, score = s, 0.0
+        m = SequenceMatcher(None, autojunk=False)
+        m.set_seq2(s)  # the new sentence is indexed once; every old one is compared against it
         for o in old:
-            if o == s:
-                best, score = o, 1.0
-                break
-            m = SequenceMatcher(None, o, s, autojunk=False)
+            m.set_seq1(o)
             if m.real_quick_ratio() >= NEAR_DUPLICATE and m.quick_ratio() >= NEAR_DUPLICATE:
                 r = m.ratio()
                 if r >= NEAR_DUPLICATE and r > score:

@@ -132,9 +132,11 @@ def _figure(row: dict[str, Any]) -> Figure:
     value = _value(row)
     if state.reads_as_zero:
         value = None  # the warehouse stores placeholders as 0; the record keeps them valueless
-    ref = CellRef(page=row["page"], table=row["table_index"], row=row["row_index"], col=row["col_index"], line=row["line"])
-    return Figure(key=row["key"], value=value, state=state, raw=row["raw"] or "", unit=row["unit"],
-                  inferred=bool(row["inferred"]), ref=ref)
+    # the warehouse's columns are typed already: construct without validating (a report has ~200 figures)
+    ref = CellRef.model_construct(page=row["page"], table=row["table_index"], row=row["row_index"],
+                                  col=row["col_index"], line=row["line"], path=None, bbox=None, offset=None)
+    return Figure.model_construct(key=row["key"], value=value, state=state, raw=row["raw"] or "", unit=row["unit"],
+                                  inferred=bool(row["inferred"]), ref=ref)
 
 
 def build_report(meta_row: dict[str, Any], figures: Iterable[dict[str, Any]],
