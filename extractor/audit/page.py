@@ -61,12 +61,14 @@ td.c.pass{color:var(--pass);background:#eef7ee}td.c.fail{color:#fff;background:v
 td.c.unknown{color:#666;background:#f0f0f0}td.c.na{color:#aaa}
 table.reports th.c{writing-mode:vertical-rl;transform:rotate(180deg);font-size:11px;padding:4px 2px;white-space:nowrap}
 td.score{font-weight:700;text-align:right;font-variant-numeric:tabular-nums}
-td.details{font-size:11.5px;max-width:38em;color:#333}td.details div{margin:1px 0}
+td.details{font-size:11.5px;max-width:38em;min-width:22em;color:#333}td.details div{margin:1px 0}
+table.reports td.organ{max-width:15em}table.reports td.date{white-space:nowrap}
 td.details .fail b{color:var(--fail)}td.details .unknown b{color:#777}td.details .unknown{color:var(--muted)}
 tr:target td{box-shadow:inset 0 2px 0 #0b5cad,inset 0 -2px 0 #0b5cad}
 td.path{font-size:11px;color:var(--muted);max-width:18em;overflow-wrap:anywhere}
 table.checks td:nth-child(3){max-width:36em}
 @media print{body{max-width:none;padding:0;font-size:11px}nav{display:none}a{color:inherit;text-decoration:none}
+table.reports{width:100%}table.reports td.details{width:48%;min-width:0}table.reports td.organ{max-width:11em}
 tr,figure{break-inside:avoid}h2{break-after:avoid}.scroll{overflow:visible}}
 """
 
@@ -222,8 +224,8 @@ class PageBuilder:
                 if r.published else '<span class="muted">—</span>'
             score = "—" if r.score is None else f'{r.score}<br><small>{r.points}/{r.possible}</small>'
             rows.append(f'<tr id="r-{_short(r.sha256)}" data-organ="{escape(r.organ_key or "")}" '
-                        f'data-sha256="{escape(r.sha256)}"><td>{organ}</td><td class="num">{r.year or "—"}</td>'
-                        f'<td>{published}</td><td class="s-{escape(r.status)}">{escape(r.status)}</td>'
+                        f'data-sha256="{escape(r.sha256)}"><td class="organ">{organ}</td><td class="num">{r.year or "—"}</td>'
+                        f'<td class="date">{published}</td><td class="s-{escape(r.status)}">{escape(r.status)}</td>'
                         f'<td class="score">{score}</td>{marks}<td class="details">{details}</td></tr>')
         rows.append("</tbody></table></div>")
         return "\n".join(rows)
