@@ -3,7 +3,7 @@
 Library errors become one line, ``ogi: FILE: <code>: <message>``, and exit code 2; no traceback
 reaches the user. ``-`` reads standard input. The shared grammar (``--format``, JSON Lines, tables,
 stderr for progress and summaries, ``-q``) is in :mod:`extractor.cli_output`; the warehouse
-commands (batch, query, panel, migrate) in :mod:`extractor.cli_warehouse`.
+commands (batch, query, panel, audit, migrate) in :mod:`extractor.cli_warehouse`.
 """
 
 from __future__ import annotations

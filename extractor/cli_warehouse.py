@@ -281,7 +281,8 @@ def audit_cmd(warehouse: str, warehouse_format: str | None, fmt: str, as_json: b
         try:
             write_page(audit, html_out)
         except OSError as exc:
-            raise ConfigError(f"cannot write the page: {exc.strerror or exc}", source=html_out) from exc
+            click.echo(f"ogi: audit: {html_out}: {exc.strerror or exc}", err=True)
+            sys.exit(2)
         if not available():
             note('note: the page has no charts: pip install "ogi-extractor[charts]" (matplotlib)', quiet=quiet)
     for n in audit.notes:

@@ -492,3 +492,24 @@ def test_real_corpus(tmp_path: Path) -> None:
     html = render_page(audit)
     for key in {r.organ_key for r in audit.results if r.organ_key}:
         assert f'data-organ="{key}"' in html
+
+
+def test_old_warehouse_refused_then_migrated(tmp_path: Path) -> None:
+    from test_writers import _v1_database
+
+    from extractor.batch import extract_record
+
+    seed = (ROOT / "corpus" / "guantang-2024.txt").read_bytes()
+    db = tmp_path / "old.duckdb"
+    _v1_database(db, [extract_record(seed, name="a.txt")])
+    runner = CliRunner()
+    res = runner.invoke(main, ["audit", str(db)])
+    assert res.exit_code == 2 and "old_warehouse" in res.stderr and "ogi migrate" in res.stderr
+    assert res.stderr.count("\n") == 1
+    assert runner.invoke(main, ["migrate", str(db), "-q"]).exit_code == 0
+    res = runner.invoke(main, ["audit", str(db), "--format", "json"])
+    assert res.exit_code == 0 and "without stored section texts" in res.stderr
+    (r,) = [json.loads(x) for x in res.stdout.splitlines()]
+    by = {c["code"]: c for c in r["checks"]}
+    assert by["A-RECTIFY"]["status"] == "unknown" and "re-extract" in by["A-RECTIFY"]["detail"]
+    assert by["A-TIMELY"]["status"] == "pass"  # 2025-01-20, a township: due 31 January
