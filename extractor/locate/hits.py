@@ -61,6 +61,9 @@ class RowHit:
     tokens: Sequence[NumToken] | None = None
     """Running text: the numbers printed for this row, with how they were separated
     (:mod:`extractor.locate.align`); the mapping decides how many cells each fills."""
+    unreadable: str | None = None
+    """Why the row's printed cells cannot be told apart (e.g. a placeholder glued to its label),
+    so that no reading may decide them."""
     run_ref: CellRef = field(default_factory=CellRef)
     columns: tuple[str, ...] = ()
     """Table 2: column keys from the block's header row (in print order)."""

@@ -55,6 +55,8 @@ class CellReading:
 
 Reading = tuple[CellReading, ...]
 BLANK = CellReading(None, CellState.BLANK, "")
+BLANK_GAP = CellReading(None, CellState.BLANK, "", inferred=True)
+"""A blank cell a reading places where the text shows only a space."""
 
 
 @dataclass(slots=True)
@@ -188,28 +190,51 @@ def _pieces(digits: str, parts: int, first_pos: int, cols: Columns) -> Iterator[
 
 
 def glued(tokens: Sequence[NumToken], cols: Columns) -> Options:
-    """Cut digit runs into cells so that exactly ``k`` numbers result."""
-    n, k = len(tokens), cols.k
-    caps = [1 if t.placeholder else max(1, len(t.digits.replace(".", ""))) for t in tokens]
-    if sum(caps) < k or n > k:
-        return Options("none", [])
-    out: list[tuple[Reading, float]] = []
+    """Cut digit runs into cells so that exactly ``k`` cells result.
 
-    def allocations(i: int, remaining: int) -> Iterator[list[int]]:
-        if i == n - 1:
-            if 1 <= remaining <= caps[i]:
-                yield [remaining]
+    A space between two runs may also stand for a blank cell (a stripped ``&nbsp;``):
+    ``570/00 57`` is 57, 0, /, 0, 0, blank, 57.
+    """
+    n, k = len(tokens), cols.k
+    caps = [(2 if t.text in ("——", "--") else 1) if t.placeholder else max(1, len(t.digits.replace(".", ""))) for t in tokens]
+    gaps = [i for i in range(1, n) if tokens[i].sep == "space"]
+    if sum(caps) + len(gaps) + 2 < k or n > k or n == 0:
+        return Options("none", [])
+    # Items: each token (1..cap cells), and before each spaced token an optional blank cell.
+    items: list[tuple[int, int, int]] = []  # (token index or -1 for a blank slot, min cells, max cells)
+    for i, cap in enumerate(caps):
+        if i in gaps:
+            items.append((-1, 0, 1))  # a blank cell between two spaced runs
+        items.append((i, 1, cap))
+    out: list[tuple[Reading, float]] = []
+    mins = [sum(it[1] for it in items[j:]) for j in range(len(items) + 1)]
+
+    def allocations(j: int, remaining: int) -> Iterator[list[int]]:
+        if j == len(items):
+            if remaining == 0:
+                yield []
             return
-        for p in range(1, min(caps[i], remaining - (n - i - 1)) + 1):
-            for rest in allocations(i + 1, remaining - p):
+        _, lo, hi = items[j]
+        for p in range(lo, min(hi, remaining - mins[j + 1]) + 1):
+            for rest in allocations(j + 1, remaining - p):
                 yield [p, *rest]
 
     for alloc in allocations(0, k):
-        per_token: list[list[list[CellReading]]] = []
+        per_item: list[list[list[CellReading]]] = []
         pos = 0
-        for tok, parts in zip(tokens, alloc, strict=True):
+        for (ti, _, _), parts in zip(items, alloc, strict=True):
+            if ti < 0:
+                if parts:
+                    per_item.append([[BLANK_GAP]])
+                    pos += 1
+                continue
+            tok = tokens[ti]
             options: list[list[CellReading]] = []
-            if tok.placeholder or parts == 1:
+            if tok.placeholder and parts == 2:
+                half = tok.text[:1]  # "——" glued: two dash cells
+                cell = CellReading(None, _PLACEHOLDER_STATE[half], half, tok.start, tok.line, True)
+                options.append([cell, cell])
+            elif tok.placeholder or parts == 1:
                 cell = token_cell(tok)
                 if (tok.placeholder or _valid(tok.digits, decimal=pos in cols.decimal, max_digits=cols.max_digits)) and _fits(cell, tok, pos, cols):
                     options.append([cell])
@@ -228,10 +253,10 @@ def glued(tokens: Sequence[NumToken], cols: Columns) -> Options:
                         options.append(cells)
             if not options:
                 break
-            per_token.append(options)
+            per_item.append(options)
             pos += parts
         else:
-            for combo in itertools.product(*per_token):
+            for combo in itertools.product(*per_item):
                 out.append((tuple(c for part in combo for c in part), 0.0))
                 if len(out) >= MAX_READINGS:
                     return Options("none", [])

@@ -78,25 +78,40 @@ def solve_t3_text(
     detail: Sequence[str],
     hyp: Hypothesis,
     narrative: Callable[[str, tuple[int | float, ...]], float],
+    loose_rows: bool = False,
 ) -> TableResult:
     cols = Columns(7, max_digits=COUNT_DIGITS)
     options: dict[str, Options] = {k: options_for(toks, cols, hyp) for k, toks in rows.items()}
     pre: dict[str, list[tuple[Reading, float]]] = {k: [(r, 0.0)] for k, r in fixed.items()}
     row_cost = 0.0
+    loose: set[str] = set()
     for k, opts in options.items():
         kept = prefilter(opts, lambda r, how=opts.how: row_sum_violation(r, how))  # type: ignore[misc]
         if not kept:
             row_cost += UNEXPLAINED
             continue
-        row_cost += VIOLATION * row_sum_violation(kept[0][0], opts.how)
+        broken = row_sum_violation(kept[0][0], opts.how)
+        if broken and opts.how == "joined":
+            # Joining numbers broken over lines is a repair; one the row's own 总计 does not
+            # confirm is no reading at all.
+            options[k] = Options("none", [])
+            row_cost += UNEXPLAINED
+            continue
+        row_cost += VIOLATION * broken
+        if len(kept) > 1 and ((broken and (loose_rows or opts.how == "dropped")) or (hyp == "glued" and any(t.placeholder for t in rows[k]))):
+            # A glued run with placeholder cells ("0 — 10 —— 1") or blanks can hide a cell anywhere:
+            # the column identities must not pick among its readings.
+            loose.add(k)
         pre[k] = kept
-    solved = solve_table3(pre, detail, narrative)
+    solved = solve_table3(pre, detail, narrative, frozenset(loose))
     return TableResult(hyp, options, solved, row_cost + solved.cost)
 
 
 def solve_t4_text(tokens: list[NumToken], hyp: Hypothesis) -> TableResult:
     opts = options_for(tokens, Columns(15, max_digits=COUNT_DIGITS), hyp)
     kept = prefilter(opts, group_violations)
+    if kept and opts.how == "joined" and group_violations(kept[0][0]):
+        opts, kept = Options("none", []), []
     if not kept:
         return TableResult(hyp, {"data": opts}, Solved({}, 0.0, True), UNEXPLAINED)
     solved = Solved({"data": [r for r, _ in kept]}, kept[0][1], True)
@@ -156,6 +171,12 @@ def figures_for(prefix: str, cols: Sequence[str], hit: RowHit, opts: Options, ke
     return out
 
 
+def unreadable_row(prefix: str, cols: Sequence[str], hit: RowHit, findings: list[Finding]) -> list[Figure]:
+    """A row whose printed cells cannot be told apart: every cell without a value, and why."""
+    findings.append(_finding("cells.unreadable", Severity.WARNING, prefix, hit, f"{hit.unreadable} ({hit.run!r}); the cells are left without values"))
+    return [Figure(key=f"{prefix}.{c}", value=None, state=CellState.AMBIGUOUS, raw=hit.run or "", ref=hit.run_ref, inferred=True) for c in cols]
+
+
 def _fmt(v: int | float | None) -> str:
     return "—" if v is None else str(v)
 
@@ -207,4 +228,5 @@ __all__ = [
     "solve_t4_text",
     "t2_cost",
     "tokens_of",
+    "unreadable_row",
 ]

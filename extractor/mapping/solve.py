@@ -21,12 +21,16 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from extractor.mapping.readings import Num, Options, Reading
+from extractor.mapping.readings import BLANK_GAP, Num, Options, Reading
 from extractor.text import CellState
 
 Vec = tuple[Num, ...]
 MAX_STATES = 50_000
 VIOLATION = 100.0
+
+
+_NOT_PRINTED = frozenset({CellState.SLASH, CellState.DASH, CellState.HYPHEN, CellState.NONE_WORD})
+"""A 总计 printed as a placeholder is no total: the row's sum is not checked against it."""
 
 
 def flat(reading: Reading) -> Vec:
@@ -36,7 +40,8 @@ def flat(reading: Reading) -> Vec:
 def row_sum_violation(reading: Reading, how: str) -> int:
     """T3-2 on one reading; a 总计 printed blank (not inferred) leaves the row unchecked."""
     total = reading[-1]
-    if how == "exact" and total.state is CellState.BLANK and any(c.flat for c in reading[:-1]):
+    printed_blank = (how == "exact" and total.state is CellState.BLANK) or total is BLANK_GAP or total.state in _NOT_PRINTED
+    if printed_blank and any(c.flat for c in reading[:-1]):
         return 0
     return 0 if abs(sum(c.flat for c in reading[:-1]) - total.flat) < 1e-9 else 1
 
@@ -98,10 +103,14 @@ def solve_table3(
     rows: dict[str, list[tuple[Reading, float]]],
     detail: Sequence[str],
     extra: Callable[[str, Vec], float] = lambda key, v: 0.0,
+    loose: frozenset[str] = frozenset(),
 ) -> Solved:
-    """Lowest-cost tables under T3-1 (一 + 二 = （七） + 四, per column) and T3-3 ((七) = Σ detail).
+    """Lowest-cost tables under T3-1 (一 + 二 = （七） + 4, per column) and T3-3 ((七) = Σ detail).
 
     ``rows`` holds each row's prefiltered readings; ``extra`` adds a row-local cost (the narrative).
+    Rows in ``loose`` have no reading that satisfies their own 总计: the column identities may not
+    pick among their readings (a reading that breaks its own row is no evidence), so all of them
+    are kept, while the other rows are still solved with them in the sums.
     """
     groups = {k: _groups(v, lambda vec, k=k: extra(k, vec)) for k, v in rows.items() if v}  # type: ignore[misc]
     kept: dict[str, list[Reading]] = {}
@@ -192,7 +201,9 @@ def solve_table3(
                     keep_vecs[k].add(v)
                     break
     for k, by_vec in groups.items():
-        if k in keep_vecs and (k in det or k in top):
+        if k in loose:
+            kept[k] = [r for _, rs in by_vec.values() for r in rs]
+        elif k in keep_vecs and (k in det or k in top):
             kept[k] = [r for v in keep_vecs[k] for r in by_vec[v][1]]
         else:
             low = min(c for c, _ in by_vec.values())

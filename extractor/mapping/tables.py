@@ -29,6 +29,7 @@ from extractor.mapping.resolve import (
     solve_t4_text,
     t2_cost,
     tokens_of,
+    unreadable_row,
 )
 from extractor.mapping.solve import Solved
 from extractor.records.models import (
@@ -106,6 +107,9 @@ def map_table3(
             fixed[key] = tuple(CellReading(f.value, f.state, f.raw) for f in figs)
             if len(hit.cells) < k:
                 findings.append(_short_row(f"t3.{key}", hit, len(hit.cells), k))
+            continue
+        if hit.unreadable:
+            rows[key] = unreadable_row(f"t3.{key}", T3_COLUMNS, hit, findings)
             continue
         text_rows[key] = tokens_of(hit)
     if text_rows:
@@ -198,6 +202,9 @@ def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | No
         figs = [_figure(k, c) for k, c in zip(keys, cells, strict=True)]
         if len(hit.cells) < 15:
             findings.append(_short_row("t4", hit, len(hit.cells), 15))
+    elif hit.unreadable:
+        figs = unreadable_row("t4", [k.removeprefix("t4.") for k in keys], hit, findings)
+        figs = [f.model_copy(update={"key": k}) for f, k in zip(figs, keys, strict=True)]
     else:
         tokens = tokens_of(hit)
         hyps: list[Hypothesis] = [hyp] if hyp else (["dropped", "glued"] if 0 < len(tokens) < 15 else ["dropped"])
@@ -251,6 +258,11 @@ def map_table2(hits: list[RowHit], template: Template, prose: str, findings: lis
                 present.pop()
             for col, cell in zip(cols, present, strict=False):
                 setattr(row, col, _figure(f"t2.{hit.key}.{col}", cell))
+            setattr(table, hit.key, row)
+        elif hit.unreadable:
+            row = Table2Row(label=hit.label.strip())
+            for col, fig in zip(cols, unreadable_row(f"t2.{hit.key}", cols, hit, findings), strict=True):
+                setattr(row, col, fig)
             setattr(table, hit.key, row)
         else:
             text_hits.append((hit, cols, tokens_of(hit)))

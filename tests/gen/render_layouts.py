@@ -103,7 +103,7 @@ def _broken_label(text: str, rng: random.Random) -> list[str]:
             out.extend(x for x in (head, "(", inner, ")", tail) if x)
         elif m and m.group(2) and rng.random() < 0.8:
             out.extend(x for x in (m.group(2), part[m.end() :]) if x)
-        elif len(part) <= 6 and len(part) >= 3 and rng.random() < 0.3:
+        elif 3 <= len(part) <= 6 and not re.match(r"\d", part) and rng.random() < 0.3:
             out.extend(part)  # a header word one character per line (自 / 然 / 人)
         else:
             out.append(part)
@@ -202,6 +202,10 @@ def _wrap(label: str, width: int) -> list[str]:
         head = chunks[i].rstrip()
         if head[-1:].isdigit() and chunks[i + 1].lstrip()[:1] in ".、．":
             chunks[i], chunks[i + 1] = head[:-1], head[-1] + chunks[i + 1].lstrip()
+        elif re.search(r"\d\s*[.、．]\s*$", head):  # an enumerator starts the next line, not ends this one
+            cut = re.search(r"\d\s*[.、．]\s*$", head)
+            assert cut is not None
+            chunks[i], chunks[i + 1] = head[: cut.start()], head[cut.start() :].replace(" ", "") + chunks[i + 1].lstrip()
     return [c for c in chunks if c] or [""]
 
 
@@ -222,13 +226,16 @@ def paged(rep: GenReport, v: Variant, rng: random.Random) -> str:
 
 
 def glued(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    """Tags stripped without separators (平潭 page.txt): a blank cell (``&nbsp;``) leaves a space."""
     parts: list[str] = []
     for b in _blocks(rep, v):
         if isinstance(b, Para):
             parts.append(b.text)
             continue
         for row in _rows(b):
-            parts.append("".join((_cell_text(rep, c, rng, signs=False) if c.kind == "value" else c.text.replace("\n", "")) for c in row))
+            parts.append("".join(
+                ((_cell_text(rep, c, rng, signs=False) or " ") if c.kind == "value" else c.text.replace("\n", "")) for c in row
+            ))
     return "".join(parts) + "\n"
 
 

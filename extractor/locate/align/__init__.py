@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 
 from extractor.document import Paragraph
 from extractor.locate.align.anchors import SECTION_5, Anchor, find_regions, t2_anchors, t3_anchors
@@ -57,10 +58,12 @@ def locate_text_rows(paragraphs: Sequence[Paragraph]) -> Located:
 def locate_in_stream(stream: TokenStream) -> Located:
     found = Located()
     regions = find_regions(stream.labels)
+    probe = regions.t3 or regions.t2
+    shifts = probe is not None and _rows_share_lines(stream, *probe)
     if regions.t2 is not None:
-        _table2(stream, *regions.t2, found)
+        _table2(stream, *regions.t2, found, shifts)
     if regions.t3 is not None:
-        _table3(stream, *regions.t3, found)
+        _table3(stream, *regions.t3, found, shifts)
     if regions.t4 is not None:
         _table4(stream, *regions.t4, found)
     for kind in ("t2", "t3", "t4"):
@@ -124,17 +127,47 @@ def _until_prose(stream: TokenStream, toks: list[NumToken]) -> list[NumToken]:
     return toks
 
 
-def _table3(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
+_CELL_CHARS = re.compile(r"[/\\—–无空-]")
+
+
+def _glued_placeholder(stream: TokenStream, anchor: Anchor, toks: list[NumToken], until: int) -> str | None:
+    """A character that could be a placeholder cell glued to the row's text (``数量/2032/7``,
+    ``公开0—/无无——``, ``454/无行政强制``): where such cells begin and end cannot be read, so nothing is
+    decided. ``until`` is where the next row's label begins."""
+    spans = []
+    if toks:
+        spans.append(stream.labels[anchor.end : toks[0].label_pos])
+        spans.extend(stream.labels[a.label_pos : b.label_pos] for a, b in pairwise(toks))
+        spans.append(stream.labels[toks[-1].label_pos : toks[-1].label_pos + 2] if toks[-1].label_pos < until else "")
+    for text in spans:
+        m = _CELL_CHARS.match(text) if text is spans[-1] and len(spans) > 1 else _CELL_CHARS.search(text)
+        if m and m.group(0) in "无空" and re.match(r"[\u4e00-\u9fff]", text[m.end() : m.end() + 1]):
+            continue  # "无正当理由": a label word, not a cell
+        if m:
+            return f"{m.group(0)!r} is printed among the row's numbers without spaces around it"
+    return None
+
+
+def _rows_share_lines(stream: TokenStream, lo: int, hi: int) -> bool:
+    """Whether the table prints a row's numbers side by side on one line (most numbers follow
+    another on the same line). Only such layouts (PDF text layers) move numbers between rows; a
+    dump of one cell per line, or of glued digits, keeps every number where it was printed."""
+    numbers = [n for n in stream.numbers if lo < n.label_pos <= hi]
+    return bool(numbers) and sum(1 for n in numbers if n.sep == "space") >= len(numbers) / 2
+
+
+def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool = True) -> None:
     anchors = t3_anchors(stream.labels, lo, hi)
     numbers = [n for n in stream.numbers if lo < n.label_pos <= hi][: _MAX_REGION_NUMBERS["t3"]]
     has_sub = any(a.key.startswith("other_") for a in anchors)
     if has_sub:  # （六）其他处理 is then the group label of its three sub-rows, not a row
         anchors = [a for a in anchors if a.key != "other"]
-    per_row = _hits(stream, anchors, numbers, [len(T3_COLUMNS)] * len(anchors), shifts=True)
+    per_row = _hits(stream, anchors, numbers, [len(T3_COLUMNS)] * len(anchors), shifts=shifts)
     if sum(1 for toks in per_row if toks) < _MIN_T3_ROWS:
         return  # a few row words near digits (a file list, a news item) are not a table
     prev_end = lo
-    for anchor, toks in zip(anchors, per_row, strict=True):
+    for i, (anchor, toks) in enumerate(zip(anchors, per_row, strict=True)):
+        nxt = anchors[i + 1].start if i + 1 < len(anchors) else hi
         found.t3.append(
             RowHit(
                 kind="t3",
@@ -143,12 +176,13 @@ def _table3(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
                 tokens=toks,
                 run=" ".join(t.text for t in toks),
                 run_ref=_ref(stream, toks, anchor.start),
+                unreadable=_glued_placeholder(stream, anchor, toks, nxt),
             )
         )
         prev_end = anchor.end
 
 
-def _table2(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
+def _table2(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool = True) -> None:
     labels = stream.labels
     anchors = t2_anchors(labels, lo, hi)
     if not anchors:
@@ -167,10 +201,12 @@ def _table2(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
         cols_of.append(cols)
         block_of.append(block[2] if block else None)
     widths = [len(c) if c else _t2_width(a.key) for a, c in zip(anchors, cols_of, strict=True)]
-    per_row = _hits(stream, anchors, numbers, widths, shifts=True)
-    for anchor, toks, cols, block_name in zip(anchors, per_row, cols_of, block_of, strict=True):
-        if not toks:
-            continue
+    per_row = _hits(stream, anchors, numbers, widths, shifts=shifts)
+    last_with_numbers = max((i for i, toks in enumerate(per_row) if toks), default=-1)
+    for i, (anchor, toks, cols, block_name) in enumerate(zip(anchors, per_row, cols_of, block_of, strict=True)):
+        nxt = anchors[i + 1].start if i + 1 < len(anchors) else hi
+        if not toks and (i > last_with_numbers and anchor.start - anchors[i - 1].end > _BLANK_ROW_REACH if i else True):
+            continue  # an item named after the table (in prose), not an all-blank row
         found.t2.append(
             RowHit(
                 kind="t2",
@@ -181,8 +217,14 @@ def _table2(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
                 run_ref=_ref(stream, toks, anchor.start),
                 columns=cols,
                 block=block_name,
+                unreadable=_glued_placeholder(stream, anchor, toks, nxt),
             )
         )
+
+
+_BLANK_ROW_REACH = 40
+"""Label characters after the previous item within which an item printing no numbers is an
+all-blank row of the table (a dump that leaves out blank cells prints only its label)."""
 
 
 def _t2_width(key: str) -> int:
@@ -194,6 +236,7 @@ def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
     labels = stream.labels
     width = len(T4_GROUPS) * len(T4_COLUMNS)
     toks: list[NumToken] = []
+    unreadable: str | None = None
     prev_pos = lo
     for n in stream.numbers:
         if n.label_pos <= lo:
@@ -205,6 +248,8 @@ def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
             hi = later.start() if later else len(labels)
         between = labels[prev_pos : n.label_pos]
         if toks and _T4_HEADER_WORDS.sub("", between):
+            if _CELL_CHARS.match(between):
+                unreadable = f"{between[0]!r} is printed among the row's numbers without spaces around it"
             break  # prose after the table
         if n.label_pos > hi and toks:
             break
@@ -213,4 +258,7 @@ def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
         if len(toks) >= 3 * width:
             break
     if toks:
-        found.t4.append(RowHit(kind="t4", key="data", tokens=toks, run=" ".join(t.text for t in toks), run_ref=_ref(stream, toks, lo)))
+        if unreadable is None and len(toks) < width and _CELL_CHARS.match(labels, toks[-1].label_pos):
+            unreadable = f"{labels[toks[-1].label_pos]!r} is printed among the row's numbers without spaces around it"
+        found.t4.append(RowHit(kind="t4", key="data", tokens=toks, run=" ".join(t.text for t in toks), run_ref=_ref(stream, toks, lo),
+                               unreadable=unreadable))

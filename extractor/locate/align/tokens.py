@@ -68,8 +68,9 @@ _ENUMERATOR_AFTER = re.compile(r"[ ]*[.、]\s*(?=[\u4e00-\u9fff\"“'(])")
 _REFERENCE_AFTER = re.compile(r"[ ]*[年月日号页期]")
 _YEAR_ACROSS_LINES = re.compile(r"\s*年")
 _BRACKETED = re.compile(r"[(\[]\s*$")
-_PLACEHOLDER = re.compile(r"(?<![^\s|])(?:/|\\|—{1,2}|–|-{1,2}|无|空)(?![^\s|])")
-"""A placeholder cell: a lone ``/``, ``—``, ``-``, ``无``, ``空`` between whitespace (or pipes)."""
+_PLACEHOLDER = re.compile(r"(?<![^\s|])(?:/|\\|—{1,2}|–|-{1,2}|无|空)(?![^\s|])|(?<=\d)(?:/|—{1,2}|–)(?=\d)")
+"""A placeholder cell: a lone ``/``, ``—``, ``-``, ``无``, ``空`` between whitespace (or pipes), or a
+``/`` or ``—`` glued between two digit runs (``570/0057``: a glued dump keeps placeholder cells)."""
 _LABEL_FOLLOWS = re.compile(r"[ ]*[\u4e00-\u9fff](?<![无空])")
 """A placeholder is never followed on its line by label text."""
 _PAGE_LINE = re.compile(
@@ -98,6 +99,9 @@ class NumToken:
     digits_at: int = 0
     """Offset of the first digit (after a sign such as 增)."""
     line: int | None = None
+    space_before: bool = False
+    """Whitespace on the same line separates it from label text before it (a glued dump's blank cell)."""
+    space_after: bool = False
 
     @property
     def placeholder(self) -> bool:
@@ -229,6 +233,11 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
         numbers.append(NumToken(txt, digits, sign, unit, s, e, sep, n_label, digits_at))
         i = e
         prev_end = e
+    for n in numbers:
+        before = t[max(0, n.start - 1) : n.start]
+        after = t[n.end : n.end + 1]
+        n.space_before = before in (" ",) and n.sep == "label"
+        n.space_after = after == " "
     tail = fold_text(t[i:])
     if tail:
         seg_labels.append(n_label)
