@@ -152,6 +152,10 @@ class Document:
     ``publisher`` (发布机构/来源), ``index_no`` (索引号), ``url`` (原文链接)."""
     warnings: list[str] = field(default_factory=list)
     """Things the reader noticed but could work around (e.g. a wrong charset label)."""
+    ocr_pages: list[int] = field(default_factory=list)
+    """Pages (1-based; images in order for HTML/DOCX/image files) whose text came from OCR."""
+    ocr_seconds: float = 0.0
+    """Time spent rendering and recognising those pages."""
 
     @property
     def paragraphs(self) -> list[Paragraph]:

@@ -13,6 +13,7 @@ from typing import Protocol
 from extractor.document import Document
 from extractor.errors import EmptyInput, FileTooLarge, UnsupportedFormat
 from extractor.readers.jsdata import JS_HEAD, looks_like_js_data
+from extractor.readers.ocr.images import IMAGE_MAGIC
 from extractor.settings import DEFAULT_SETTINGS, Settings
 
 
@@ -30,6 +31,7 @@ READERS: dict[str, str] = {
     "doc": "extractor.readers.doc:read",
     "rtf": "extractor.readers.doc:read_rtf",
     "jsdata": "extractor.readers.jsdata:read",
+    "image": "extractor.readers.ocr.images:read",
 }
 
 
@@ -44,6 +46,8 @@ def sniff(data: bytes, name: str = "") -> str:
         return "docx"
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "doc"  # OLE2: .doc, .wps, .xls
+    if data.startswith(IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+        return "image"  # a scanned page: read by OCR (the ``ocr`` extra)
     if stripped.startswith(b"{\\rtf"):
         return "rtf"
     if JS_HEAD.match(stripped) and looks_like_js_data(data):
@@ -53,7 +57,7 @@ def sniff(data: bytes, name: str = "") -> str:
     ):
         return "html"
     if _is_binary(head):
-        raise UnsupportedFormat("binary data that is not PDF, DOCX, DOC, RTF, HTML or text")
+        raise UnsupportedFormat("binary data that is not PDF, DOCX, DOC, RTF, HTML, an image or text")
     lname = name.lower()
     if lname.endswith((".htm", ".html", ".shtml", ".xhtml")) and b"<" in head:
         return "html"

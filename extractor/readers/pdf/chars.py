@@ -11,7 +11,7 @@ import pypdfium2.raw as pdfium_c
 
 from extractor.document import BBox
 from extractor.errors import CorruptDocument
-from extractor.readers.pdf.layout import MAX_PAGE_CHARS, MAX_PAGE_TEXT_OBJECTS, Char, Matrix, PageData
+from extractor.readers.pdf.layout import MAX_PAGE_CHARS, MAX_PAGE_TEXT_OBJECTS, Char, Edge, Matrix, PageData
 
 
 class LoadedPage:
@@ -22,6 +22,17 @@ class LoadedPage:
         self.textpage = textpage
         self.data = data
         self.to_top = to_top
+        self.extra_edges: list[Edge] = []
+        """Ruling edges found by OCR in the page's images (see :mod:`extractor.readers.pdf.scanned`)."""
+        self._paths: tuple[list[Edge], list[BBox]] | None = None
+
+    def paths(self) -> tuple[list[Edge], list[BBox]]:
+        """The page's vector ruling edges and image bboxes (read once)."""
+        if self._paths is None:
+            from extractor.readers.pdf.rules import path_edges
+
+            self._paths = path_edges(self)
+        return self._paths
 
     def close(self) -> None:
         if self.textpage is not None:

@@ -14,8 +14,9 @@ from extractor.errors import CorruptDocument, EncryptedDocument, FileTooLarge, N
 from extractor.readers.pdf.chars import load_page
 from extractor.readers.pdf.layout import TABLE_HEADINGS, TABLE_KEYWORDS, PageData
 from extractor.readers.pdf.paragraphs import assign_lines, build_paragraphs
+from extractor.readers.pdf.scanned import find_tables_or_ocr, ocr_unavailable_reason, ocr_whole_page
 from extractor.readers.pdf.stitch import stitch
-from extractor.readers.pdf.tables import find_tables, table_reaches_bottom
+from extractor.readers.pdf.tables import table_reaches_bottom
 from extractor.settings import DEFAULT_SETTINGS, Settings
 
 _PDFIUM_LOCK = threading.Lock()
@@ -53,8 +54,10 @@ def _read(data: bytes, source: str, settings: Settings) -> Document:
             if page.data.note:
                 doc.warnings.append(page.data.note)
             pages.append(page.data)
+            if not page.data.chars and not page.data.note:
+                ocr_whole_page(page, doc, settings)
             if TABLE_KEYWORDS.search(page.data.text) or prev_table_open or heading_before:
-                find_tables(page, doc, heading_before=heading_before)
+                find_tables_or_ocr(page, doc, settings, heading_before=heading_before)
             prev_table_open = table_reaches_bottom(page.data)
             heading_before = bool(TABLE_HEADINGS.search(page.data.text[-60:]))
             page.close()
@@ -62,11 +65,13 @@ def _read(data: bytes, source: str, settings: Settings) -> Document:
             raise FileTooLarge(f"every page with content is too large to read ({pages[0].note})", source=source)
         if not any(p.chars for p in pages):
             raise NeedsOCR(
-                f"the PDF has no text layer ({n_pages} page(s) of images or outlines): run OCR on it first",
+                f"the PDF has no text layer ({n_pages} page(s) of images or outlines) and OCR is not available "
+                f"({ocr_unavailable_reason(settings)})",
                 source=source,
             )
+        noted = {w for w in doc.warnings if w.startswith("needs_ocr:")}
         for p in pages:
-            if not p.chars:
+            if not p.chars and not any(w.startswith(f"needs_ocr: page {p.number} ") for w in noted):
                 doc.warnings.append(f"page_without_text: page {p.number}")
         assign_lines(pages)
         for p in pages:

@@ -16,40 +16,63 @@ from extractor.readers.pdf.layout import (
     SNAP,
     TABLE_HEADINGS,
     Char,
+    Edge,
     PageData,
     group_lines,
     join_cell_lines,
 )
-from extractor.readers.pdf.rules import close_open_tables, path_edges
+from extractor.readers.pdf.rules import close_open_tables
 
 
-def find_tables(page: LoadedPage, doc: Document, *, heading_before: bool = False) -> None:
-    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
-    from pdfplumber.utils.geometry import filter_edges
-
+def find_tables(page: LoadedPage, doc: Document, *, heading_before: bool = False) -> bool:
+    """Find the page's tables (added to ``page.data``). True when none was found but the page's
+    table is probably an image (a large image under a table heading): the caller may OCR it."""
     data = page.data
-    edges, images = path_edges(page)
-    edges = [e for e in edges if max(e["width"], e["height"]) >= SNAP]
-    if len(edges) > MAX_EDGES:  # a vector drawing, not a table: cell finding would be quadratic
-        doc.warnings.append(f"too_many_rules: page {data.number} ({len(edges)} edges), table finding skipped")
-        return
-    merged = merge_edges(close_open_tables(edges), SNAP, SNAP, SNAP, SNAP)
-    merged = filter_edges(merged, min_length=SNAP)
-    cells = intersections_to_cells(edges_to_intersections(merged, SNAP, SNAP))
-    tables = [t for t in (_grid_table(group, data) for group in cells_to_tables(cells)) if t is not None]
+    edges, images = page.paths()
+    tables = tables_from_edges([*edges, *page.extra_edges], data, doc)
+    if tables is None:
+        return False
     if not tables:
         page_area = data.width * data.height
         big_image = any((b[2] - b[0]) * (b[3] - b[1]) > 0.1 * page_area for b in images)
         if big_image and (heading_before or TABLE_HEADINGS.search(data.text) or HEADER_KEYWORDS.search(data.text)):
-            doc.warnings.append(f"table_not_machine_readable: page {data.number}")
-            return
+            return True
         if HEADER_KEYWORDS.search(data.text):
             tables = _text_strategy_tables(data)
+    add_tables(data, tables)
+    return False
+
+
+def add_tables(data: PageData, tables: list[Table]) -> None:
     for table in tables:
         bbox = table.provenance.bbox
         assert bbox is not None
         data.tables.append(table)
         data.blocks.append((bbox[1], table))
+
+
+def tables_from_edges(edges: list[Edge], data: PageData, doc: Document) -> list[Table] | None:
+    """Ruled tables from ruling edges (vector paths or lines found in an image); None: too many edges."""
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+    from pdfplumber.utils.geometry import filter_edges
+
+    edges = [e for e in edges if max(e["width"], e["height"]) >= SNAP]
+    if len(edges) > MAX_EDGES:  # a vector drawing, not a table: cell finding would be quadratic
+        doc.warnings.append(f"too_many_rules: page {data.number} ({len(edges)} edges), table finding skipped")
+        return None
+    merged = merge_edges(close_open_tables(edges), SNAP, SNAP, SNAP, SNAP)
+    merged = filter_edges(merged, min_length=SNAP)
+    cells = intersections_to_cells(edges_to_intersections(merged, SNAP, SNAP))
+    return [t for t in (_grid_table(group, data) for group in cells_to_tables(cells)) if t is not None]
+
+
+def place_tables(data: PageData, edges: list[Edge], doc: Document) -> None:
+    """Tables of a page known only by its characters and ruling edges (an OCR'd image page): ruled
+    tables first, else the text strategy when the page has table-header words."""
+    tables = tables_from_edges(edges, data, doc)
+    if tables == [] and HEADER_KEYWORDS.search(data.text):
+        tables = _text_strategy_tables(data)
+    add_tables(data, tables or [])
 
 
 def cluster(values: Iterable[float], tol: float = EDGE_TOL) -> list[float]:

@@ -1,0 +1,134 @@
+"""The OCR engine behind one small interface: an image in, text boxes out.
+
+The engine is RapidOCR (``rapidocr-onnxruntime``): PaddleOCR's PP-OCRv4 detection and recognition
+models converted to ONNX and run by onnxruntime on the CPU. The three model files ship **inside
+the wheel** (``rapidocr_onnxruntime/models/*.onnx``, about 16 MB), so nothing is downloaded at run
+time; :func:`get_engine` checks that they are there and refuses otherwise. It is the optional extra
+``ocr`` (``pip install "ogi-extractor[ocr]"``); without it image content is ``needs_ocr`` with a
+message naming the extra.
+
+Only this module imports the engine. The rest of ``readers/ocr`` sees :class:`TextBox` objects.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+from extractor.errors import NeedsOCR
+
+OCR_EXTRA = 'pip install "ogi-extractor[ocr]"'
+"""How to get the engine (named in every ``needs_ocr`` message)."""
+
+DISABLE_ENV = "OGI_NO_OCR"
+"""Set (to anything but ``0``/empty) to behave as if the extra were not installed."""
+
+Quad = tuple[tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]
+
+
+@dataclass(slots=True, frozen=True)
+class TextBox:
+    """One detected text line: its four corners (image pixels, clockwise from top-left), text, confidence."""
+
+    quad: Quad
+    text: str
+    score: float
+
+
+class OcrEngine(Protocol):
+    name: str
+
+    def read(self, image: Any) -> list[TextBox]:
+        """Text boxes of an image (a ``numpy`` array, grey or RGB, white background)."""
+        ...
+
+
+class RapidOcrEngine:
+    """``rapidocr_onnxruntime.RapidOCR`` without the angle classifier (pages are deskewed by us)."""
+
+    name = "rapidocr-onnxruntime"
+
+    def __init__(self) -> None:
+        import rapidocr_onnxruntime
+        from rapidocr_onnxruntime import RapidOCR
+
+        models = Path(rapidocr_onnxruntime.__file__).parent / "models"
+        if not any(models.glob("*det*.onnx")) or not any(models.glob("*rec*.onnx")):
+            raise ImportError(f"the OCR models are missing from {models} (the wheel ships them; reinstall it)")
+        self.version = getattr(rapidocr_onnxruntime, "__version__", "")
+        self._ocr = RapidOCR(use_cls=False, print_verbose=False)
+        self._tune(models)
+        self._lock = threading.Lock()
+
+    def _tune(self, models: Path) -> None:
+        """Replace RapidOCR's sessions with ones that suit a small shared machine: no busy-waiting
+        threads (onnxruntime spins by default, which starves everything else on two cores), the
+        memory arena on (RapidOCR turns it off: every call allocated afresh). Skipped if the
+        package's layout differs; its own sessions then run unchanged."""
+        import onnxruntime as ort
+
+        def session(path: Path) -> Any:
+            opts = ort.SessionOptions()
+            opts.log_severity_level = 4
+            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            opts.intra_op_num_threads = min(os.cpu_count() or 1, 4)
+            opts.inter_op_num_threads = 1
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
+        try:
+            det, rec = self._ocr.text_det.infer, self._ocr.text_rec.session
+            det_path = next(models.glob("*det*.onnx"))
+            rec_path = next(models.glob("*rec*.onnx"))
+            if hasattr(det, "session") and hasattr(rec, "session"):
+                det.session = session(det_path)
+                rec.session = session(rec_path)
+        except (AttributeError, StopIteration):  # pragma: no cover - another rapidocr layout
+            pass
+
+    def read(self, image: Any) -> list[TextBox]:
+        with self._lock:  # one onnxruntime session set per process; it already uses every core
+            result, _elapsed = self._ocr(image, use_cls=False)
+        out: list[TextBox] = []
+        for quad, text, score in result or []:
+            pts = tuple((float(x), float(y)) for x, y in quad)
+            if len(pts) == 4 and str(text).strip():
+                out.append(TextBox(pts, str(text), float(score)))
+        return out
+
+
+def ocr_disabled() -> bool:
+    return os.environ.get(DISABLE_ENV, "") not in ("", "0")
+
+
+@lru_cache(maxsize=1)
+def _load() -> OcrEngine:
+    return RapidOcrEngine()
+
+
+def ocr_available() -> bool:
+    """Is the OCR extra installed (and not disabled with ``OGI_NO_OCR``)?"""
+    if ocr_disabled():
+        return False
+    try:
+        _load()
+    except ImportError:
+        return False
+    return True
+
+
+def get_engine(source: str | None = None) -> OcrEngine:
+    """The process's engine (loaded once, ~0.2 s). Raises :class:`NeedsOCR` naming the extra."""
+    if ocr_disabled():
+        raise NeedsOCR(f"OCR is turned off ({DISABLE_ENV} is set)", source=source)
+    try:
+        return _load()
+    except ImportError as exc:
+        raise NeedsOCR(f"the OCR extra is not installed ({OCR_EXTRA}): {exc}", source=source) from exc
+
+
+__all__ = ["OCR_EXTRA", "OcrEngine", "TextBox", "get_engine", "ocr_available"]
