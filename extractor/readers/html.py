@@ -137,9 +137,7 @@ def read(data: bytes, *, source: str, settings: Settings) -> Document:
         blocks = _Emitter(page, warnings, budget, keep_links=False).run(body)
     if not blocks:  # a page of nothing but links is still text: keep it rather than claim emptiness
         blocks = _Emitter(page, warnings, budget, keep_links=True).run(body)
-    if not any(b.text if isinstance(b, Paragraph) else any(c.text for c in b.cells) for b in blocks):
-        raise EmptyInput("the page holds no text", source=source)
-    return Document(
+    doc = Document(
         blocks=blocks,
         reader="html",
         source=source,
@@ -149,6 +147,58 @@ def read(data: bytes, *, source: str, settings: Settings) -> Document:
         metadata=metadata,
         warnings=warnings,
     )
+    if not any(isinstance(b, Table) for b in blocks):
+        images = _body_images(body, source)
+        if images:  # a "图片版" page: the report is a series of page images saved beside it
+            from extractor.readers.ocr.images import ocr_or_note
+
+            doc.blocks = blocks + ocr_or_note(images, doc, settings, "page image(s)")
+    if not any(b.text if isinstance(b, Paragraph) else any(c.text for c in b.cells) for b in doc.blocks):
+        raise EmptyInput("the page holds no text", source=source)
+    return doc
+
+
+MAX_BODY_IMAGES = 60
+
+
+def _body_images(body: El, source: str) -> list[tuple[str, bytes]]:
+    """Page-sized images of the body whose files sit beside the page (relative ``src``, as a saved
+    page or ``ogi crawl`` stores them); never a path outside the page's folder, never a URL."""
+    from pathlib import Path
+    from urllib.parse import unquote, urlsplit
+
+    from extractor.readers.ocr.images import MIN_SIDE, image_size
+
+    if not source or source.startswith("<") or "!" in source:
+        return []
+    try:
+        base = Path(source).resolve().parent
+    except OSError:
+        return []
+    out: list[tuple[str, bytes]] = []
+    seen: set[Path] = set()
+    for img in body.iter("img"):
+        src = (img.get("src") or img.get("data-src") or "").strip()
+        parts = urlsplit(src)
+        if not src or parts.scheme or parts.netloc or src.startswith("/"):
+            continue
+        try:
+            path = (base / unquote(parts.path)).resolve()
+            if not path.is_relative_to(base) or path in seen or not path.is_file():
+                continue
+            if path.stat().st_size > 32 * 1024 * 1024:
+                continue
+            data = path.read_bytes()
+        except (OSError, ValueError):
+            continue
+        seen.add(path)
+        size = image_size(data)
+        if size is None or min(size) < MIN_SIDE:
+            continue  # icons, seals, QR codes
+        out.append((path.name, data))
+        if len(out) >= MAX_BODY_IMAGES:
+            break
+    return out
 
 
 def _parse(text: str, controls: bool | None = None) -> El | None:

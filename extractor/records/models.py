@@ -203,6 +203,13 @@ class TableTemplates(BaseModel):
     t4: Template | None = None
 
 
+class OcrInfo(BaseModel):
+    """What OCR cost: set when some of the report's text was read from images."""
+
+    pages: list[int] = Field(description="pages whose text came from OCR (images in order for HTML, DOCX and image files)")
+    seconds: float = Field(description="time spent rendering and recognising them")
+
+
 class Metadata(BaseModel):
     title: str | None = None
     organ: str | None = Field(None, description="issuing organ; the title's wording completed from the body when the title truncates it")
@@ -221,6 +228,7 @@ class Metadata(BaseModel):
     publisher: str | None = None
     index_no: str | None = None
     page_count: int | None = None
+    ocr: OcrInfo | None = None
 
 
 class Report(BaseModel):
