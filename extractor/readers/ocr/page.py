@@ -85,6 +85,11 @@ def ocr_image(
     edges, mask = grid.ruling_lines(ink)
     clean = grid.erase(gray, mask) if edges else gray
     boxes = [b for b in (engine or get_engine()).read(clean) if b.score >= MIN_SCORE]
+    if abs(angle) < 0.05:  # no rules to measure the skew by: take it from the text lines, and turn the boxes
+        text_angle = grid.quad_angle([b.quad for b in boxes])
+        if abs(text_angle) >= 0.05:
+            angle = text_angle
+            boxes = _turn(boxes, angle, gray.shape[1], gray.shape[0])
     ox, oy = offset
     chars: list[Char] = []
     for box in boxes:
@@ -137,6 +142,18 @@ def _box_chars(box: TextBox, per_px: float, ox: float, oy: float) -> list[Char]:
         if ch in "\u3000\xa0\t":
             ch = " "
         out.append(Char(ch, cx0, ctop, cx1, cbottom, size, (cx0 + cx1) / 2, (ctop + cbottom) / 2))
+    return out
+
+
+def _turn(boxes: list[TextBox], angle: float, w: int, h: int) -> list[TextBox]:
+    """The boxes as they would sit on the page rotated by ``angle`` degrees (see :func:`grid.rotate`)."""
+    import cv2
+
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
+    out = []
+    for b in boxes:
+        pts = tuple((m[0, 0] * x + m[0, 1] * y + m[0, 2], m[1, 0] * x + m[1, 1] * y + m[1, 2]) for x, y in b.quad)
+        out.append(TextBox(pts, b.text, b.score))  # type: ignore[arg-type]
     return out
 
 
