@@ -148,6 +148,10 @@ def _choose(grid: Located, flat: Located) -> Located:
     return out
 
 
+UNTITLED_MIN_ROWS = 20
+"""A document without a report title is still a report when this many rows of tables 2–4 are
+located in it (a spreadsheet annex, a page of the tables alone)."""
+
 _INFO_READER_NOTES = {"converted_with"}
 """Reader notes that describe how a document was read rather than a problem with it."""
 
@@ -171,7 +175,10 @@ def build_report(doc: Document, *, settings: Settings = DEFAULT_SETTINGS) -> Rep
     sections = find_sections(full_text)
 
     rows_found = len(located.t2) + len(located.t3) + len(located.t4)
-    if not (info.title or period_year) or (rows_found < 3 and len(sections) < 3 and not _looks_pre2019(full_text)):
+    untitled = not (info.title or period_year)
+    if (untitled and rows_found < UNTITLED_MIN_ROWS) or (
+        rows_found < 3 and len(sections) < 3 and not _looks_pre2019(full_text)
+    ):
         raise NotAReport(
             "no annual-report title (…年…政府信息公开…年度报告) or statistical period, "
             "and neither tables 2–4 nor the numbered sections were found",

@@ -533,10 +533,11 @@ def test_then_batch_stores_source_url_and_page_metadata(crawled: tuple[Site, Pat
         rows = con.execute("SELECT paths, title, published, status, reader FROM reports").fetchall()
     finally:
         con.close()
-    documents = {u for u in EXPECTED if not u.endswith(".xlsx")}  # `ogi batch` reads no spreadsheets
+    documents = set(EXPECTED)  # the .xlsx annex too: a stand-in of junk bytes, stored as a failed row
     assert len(rows) == len(documents) - 1
     by_url = {p.removeprefix(site.url("")): r for r in rows for p in r[0] if p.startswith("http")}
     assert set(by_url) == documents
+    assert next(r for u, r in by_url.items() if u.endswith(".xlsx"))[3] == "failed"
     pdf = by_url[NB + "202401/P020240118.pdf"]
     assert site.url("/uploads/2024/nb2023.pdf") in pdf[0]
     assert (str(pdf[2]), pdf[4]) == ("2024-01-18", "pdf")  # the PDF prints no date: the page's is kept

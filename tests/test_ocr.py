@@ -203,9 +203,9 @@ def test_tiff_pages_and_png_page(scans: list[Any]) -> None:
 
 @needs_engine
 def test_bad_images_are_typed_errors() -> None:
-    from tests.gen.scan import png
-
     from PIL import Image
+
+    from tests.gen.scan import png
 
     data = png(Image.new("L", (400, 300), 255))
     with pytest.raises(CorruptDocument):
@@ -251,3 +251,25 @@ def test_pre2019_report_has_no_required_tables() -> None:
     result = extract(text.encode("utf-8"), name="old.txt")
     assert result.report is not None and result.report.meta.template == "pre2019"
     assert result.status != "partial"
+
+
+@needs_engine
+def test_docx_picture_of_a_table_is_read(tmp_path: Path, scans: list[Any]) -> None:
+    import docx
+
+    from tests.gen.scan import png
+
+    document = docx.Document()
+    document.add_paragraph("示例市人民政府2023年政府信息公开工作年度报告")
+    document.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
+    (tmp_path / "p3.png").write_bytes(png(scans[2]))
+    document.add_picture(str(tmp_path / "p3.png"))
+    path = tmp_path / "report.docx"
+    document.save(str(path))
+    result = extract(path)
+    assert result.report is not None, result.error
+    flat = result.report.flat()
+    t4 = {k: v for k, v in FIGURES.items() if k.startswith("t4.")}
+    assert t4 and {k: flat.get(k) for k in t4} == t4
+    assert result.report.meta.ocr is not None and result.report.meta.ocr.pages == [1]
+    assert result.status == "partial"  # tables 2 and 3 are not in this document
