@@ -162,29 +162,35 @@ MAX_BODY_IMAGES = 60
 
 
 def _body_images(body: El, source: str) -> list[tuple[str, bytes]]:
-    """Page-sized images of the body whose files sit beside the page (relative ``src``, as a saved
-    page or ``ogi crawl`` stores them); never a path outside the page's folder, never a URL."""
+    """Page-sized images of the body whose files are on disk beside the page: a relative ``src``
+    under the page's folder, or (for a URL ``src``) ``<page name>_files/<file name>``, where a saved
+    page and ``ogi crawl`` keep them. Never a path outside the page's folder; nothing is fetched."""
     from pathlib import Path
     from urllib.parse import unquote, urlsplit
 
-    from extractor.readers.ocr.images import MIN_SIDE, image_size
+    from extractor.readers.ocr.images import MIN_SIDE, image_size, saved_name
 
     if not source or source.startswith("<") or "!" in source:
         return []
     try:
-        base = Path(source).resolve().parent
+        page = Path(source).resolve()
     except OSError:
         return []
+    base = page.parent
+    saved = base / (page.stem + "_files")
     out: list[tuple[str, bytes]] = []
     seen: set[Path] = set()
     for img in body.iter("img"):
         src = (img.get("src") or img.get("data-src") or "").strip()
         parts = urlsplit(src)
-        if not src or parts.scheme or parts.netloc or src.startswith("/"):
+        if not src or parts.scheme not in ("", "http", "https"):
             continue
         try:
-            path = (base / unquote(parts.path)).resolve()
-            if not path.is_relative_to(base) or path in seen or not path.is_file():
+            candidates = [saved / saved_name(src)]
+            if not (parts.scheme or parts.netloc or src.startswith("/")):
+                candidates.insert(0, base / unquote(parts.path))
+            path = next((c.resolve() for c in candidates if c.resolve().is_relative_to(base) and c.is_file()), None)
+            if path is None or path in seen:
                 continue
             if path.stat().st_size > 32 * 1024 * 1024:
                 continue

@@ -6,9 +6,12 @@ image) becomes a page; the pages are read by the PDF reader's table, paragraph a
 from __future__ import annotations
 
 import io
+import re
 import time
 from collections.abc import Iterable
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
 from extractor.document import Block, Document
 from extractor.errors import CorruptDocument, EmptyInput, FileTooLarge, NeedsOCR, ReadTimeout, UnsupportedFormat
@@ -26,6 +29,16 @@ TALL = 1.6
 """An image taller than this many widths is a web page's long scroll: it is cut into page-sized slices."""
 
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a", b"BM")
+
+
+_UNSAFE = re.compile(r"[^0-9A-Za-z._-]+")
+
+
+def saved_name(url: str) -> str:
+    """File name under which a page image fetched from ``url`` is saved beside its page (``p1.png``):
+    the last path segment, made safe. ``ogi crawl`` writes it, the HTML reader looks it up."""
+    name = _UNSAFE.sub("_", unquote(PurePosixPath(urlsplit(url).path).name)).strip("._")
+    return name[:120] or "image"
 
 
 def is_image(data: bytes) -> bool:
@@ -159,4 +172,4 @@ def read(data: bytes, *, source: str, settings: Settings) -> Document:
 
 
 
-__all__ = ["decode", "image_size", "is_image", "ocr_or_note", "ocr_pages", "read", "split_tall"]
+__all__ = ["IMAGE_MAGIC", "decode", "image_size", "is_image", "ocr_or_note", "ocr_pages", "read", "saved_name", "split_tall"]
