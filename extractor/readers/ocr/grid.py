@@ -26,6 +26,8 @@ H_KERNEL = 50
 """Shortest horizontal rule, in working pixels (~150 dpi): longer than a "——" dash in a cell."""
 V_KERNEL = 30
 """Shortest vertical rule: longer than a glyph stroke (10.5 pt at 150 dpi is ~22 px), shorter than a row."""
+JOIN = 8
+"""Pixels by which a rule's end may miss the rule it meets."""
 MAX_SKEW = 3.0
 """Degrees: a larger angle is not a slightly askew scan, and is left alone."""
 
@@ -89,31 +91,66 @@ def rotate(gray: np.ndarray, angle: float) -> tuple[np.ndarray, np.ndarray]:
     return out, m
 
 
-def _segments(mask: np.ndarray, horizontal: bool, min_len: int) -> list[Edge]:
-    n, _labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+def _segments(mask: np.ndarray, horizontal: bool, min_len: int) -> tuple[list[Edge], list[int], np.ndarray]:
+    """Straight components of a one-direction mask: their edges, component labels and label image."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     out: list[Edge] = []
+    ids: list[int] = []
     for i in range(1, n):
         x, y, w, h, _area = (int(v) for v in stats[i])
         if horizontal and w >= min_len and h <= max(12, w // 8):
             yc = y + h / 2
             out.append({"x0": float(x), "x1": float(x + w), "top": yc, "bottom": yc, "width": float(w),
                         "height": 0.0, "orientation": "h"})
+            ids.append(i)
         elif not horizontal and h >= min_len and w <= max(12, h // 8):
             xc = x + w / 2
             out.append({"x0": xc, "x1": xc, "top": float(y), "bottom": float(y + h), "width": 0.0,
                         "height": float(h), "orientation": "v"})
-    return out
+            ids.append(i)
+    return out, ids, labels
+
+
+def _meets(v: Edge, h: Edge, end: str) -> bool:
+    """Does vertical ``v``'s ``end`` ("top"/"bottom") reach horizontal ``h``?"""
+    return bool(abs(v[end] - h["top"]) <= JOIN and h["x0"] - JOIN <= v["x0"] <= h["x1"] + JOIN)
+
+
+def _crosses(h: Edge, v: Edge) -> bool:
+    return bool(v["top"] - JOIN <= h["top"] <= v["bottom"] + JOIN and h["x0"] - JOIN <= v["x0"] <= h["x1"] + JOIN)
 
 
 def ruling_lines(ink: np.ndarray) -> tuple[list[Edge], np.ndarray]:
-    """Horizontal and vertical rules of a binarised, deskewed page (pixel edges) and their ink mask."""
+    """Horizontal and vertical rules of a binarised, deskewed page (pixel edges) and their ink mask.
+
+    Long runs alone are not enough: a 16 pt glyph's vertical stroke is as long as a row is tall,
+    and a "——" dash as wide as a narrow cell. A vertical rule is kept only when both its ends meet
+    horizontal runs (a cell's side runs from rule to rule); a horizontal rule only when it crosses
+    two kept verticals or spans a third of the page. Only kept rules are painted out before OCR.
+    """
     horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (H_KERNEL, 1)))
     vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, V_KERNEL)))
     # bridge breaks left by noise or a faint scan before measuring the segments
     horiz = cv2.dilate(horiz, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3)))
     vert = cv2.dilate(vert, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 9)))
-    edges = _segments(horiz, True, H_KERNEL + 8) + _segments(vert, False, V_KERNEL + 8)
-    return edges, cv2.bitwise_or(horiz, vert)
+    h_edges, h_ids, h_labels = _segments(horiz, True, H_KERNEL + 8)
+    v_edges, v_ids, v_labels = _segments(vert, False, V_KERNEL + 8)
+    if len(h_edges) * len(v_edges) > 4_000_000:  # a drawing, not a table
+        return [], np.zeros_like(ink)
+    long_h = ink.shape[1] * 0.3
+    keep_v = [k for k, v in enumerate(v_edges)
+              if any(_meets(v, h, "top") for h in h_edges) and any(_meets(v, h, "bottom") for h in h_edges)]
+    keep_h = [k for k, h in enumerate(h_edges)
+              if h["width"] >= long_h or sum(_crosses(h, v_edges[j]) for j in keep_v) >= 2]
+    kept_h = [h_edges[k] for k in keep_h]
+    keep_v = [k for k in keep_v if any(_meets(v_edges[k], h, "top") for h in kept_h)
+              and any(_meets(v_edges[k], h, "bottom") for h in kept_h)]
+    mask = np.zeros_like(ink)
+    if keep_h:
+        mask[np.isin(h_labels, [h_ids[k] for k in keep_h])] = 255
+    if keep_v:
+        mask[np.isin(v_labels, [v_ids[k] for k in keep_v])] = 255
+    return kept_h + [v_edges[k] for k in keep_v], mask
 
 
 def erase(gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
