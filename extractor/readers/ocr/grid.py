@@ -26,6 +26,8 @@ H_KERNEL = 50
 """Shortest horizontal rule, in working pixels (~150 dpi): longer than a "——" dash in a cell."""
 V_KERNEL = 30
 """Shortest vertical rule: longer than a glyph stroke (10.5 pt at 150 dpi is ~22 px), shorter than a row."""
+GROW = 4
+"""Pixels by which the rule masks are dilated along their length to bridge breaks (undone at the ends)."""
 JOIN = 8
 """Pixels by which a rule's end may miss the rule it meets."""
 MAX_SKEW = 3.0
@@ -100,13 +102,15 @@ def _segments(mask: np.ndarray, horizontal: bool, min_len: int) -> tuple[list[Ed
         x, y, w, h, _area = (int(v) for v in stats[i])
         if horizontal and w >= min_len and h <= max(12, w // 8):
             yc = y + h / 2
-            out.append({"x0": float(x), "x1": float(x + w), "top": yc, "bottom": yc, "width": float(w),
+            x0, x1 = x + GROW, x + w - GROW  # undo the bridging dilation at the ends
+            out.append({"x0": float(x0), "x1": float(x1), "top": yc, "bottom": yc, "width": float(x1 - x0),
                         "height": 0.0, "orientation": "h"})
             ids.append(i)
         elif not horizontal and h >= min_len and w <= max(12, h // 8):
             xc = x + w / 2
-            out.append({"x0": xc, "x1": xc, "top": float(y), "bottom": float(y + h), "width": 0.0,
-                        "height": float(h), "orientation": "v"})
+            y0, y1 = y + GROW, y + h - GROW
+            out.append({"x0": xc, "x1": xc, "top": float(y0), "bottom": float(y1), "width": 0.0,
+                        "height": float(y1 - y0), "orientation": "v"})
             ids.append(i)
     return out, ids, labels
 
@@ -120,6 +124,27 @@ def _crosses(h: Edge, v: Edge) -> bool:
     return bool(v["top"] - JOIN <= h["top"] <= v["bottom"] + JOIN and h["x0"] - JOIN <= v["x0"] <= h["x1"] + JOIN)
 
 
+def _framed(v_edges: list[Edge], h_edges: list[Edge]) -> list[int]:
+    """Indices of the verticals that run from a horizontal rule to a horizontal rule — or from one
+    to an open edge shared by at least three verticals (a table cut by the page break has no
+    closing rule; the table finder adds it)."""
+    keep: list[int] = []
+    open_ends: dict[tuple[str, int], list[int]] = {}
+    for k, v in enumerate(v_edges):
+        top = any(_meets(v, h, "top") for h in h_edges)
+        bottom = any(_meets(v, h, "bottom") for h in h_edges)
+        if top and bottom:
+            keep.append(k)
+        elif top or bottom:
+            end = "bottom" if top else "top"
+            open_ends.setdefault((end, round(v[end] / JOIN)), []).append(k)
+    for (end, key), members in open_ends.items():
+        near = [m for (e2, k2), ms in open_ends.items() if e2 == end and abs(k2 - key) <= 1 for m in ms]
+        if len(near) >= 3:
+            keep.extend(members)
+    return sorted(set(keep))
+
+
 def ruling_lines(ink: np.ndarray) -> tuple[list[Edge], np.ndarray]:
     """Horizontal and vertical rules of a binarised, deskewed page (pixel edges) and their ink mask.
 
@@ -131,20 +156,18 @@ def ruling_lines(ink: np.ndarray) -> tuple[list[Edge], np.ndarray]:
     horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (H_KERNEL, 1)))
     vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, V_KERNEL)))
     # bridge breaks left by noise or a faint scan before measuring the segments
-    horiz = cv2.dilate(horiz, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3)))
-    vert = cv2.dilate(vert, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 9)))
+    horiz = cv2.dilate(horiz, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * GROW + 1, 3)))
+    vert = cv2.dilate(vert, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 2 * GROW + 1)))
     h_edges, h_ids, h_labels = _segments(horiz, True, H_KERNEL + 8)
     v_edges, v_ids, v_labels = _segments(vert, False, V_KERNEL + 8)
     if len(h_edges) * len(v_edges) > 4_000_000:  # a drawing, not a table
         return [], np.zeros_like(ink)
     long_h = ink.shape[1] * 0.3
-    keep_v = [k for k, v in enumerate(v_edges)
-              if any(_meets(v, h, "top") for h in h_edges) and any(_meets(v, h, "bottom") for h in h_edges)]
+    keep_v = _framed(v_edges, h_edges)
     keep_h = [k for k, h in enumerate(h_edges)
               if h["width"] >= long_h or sum(_crosses(h, v_edges[j]) for j in keep_v) >= 2]
     kept_h = [h_edges[k] for k in keep_h]
-    keep_v = [k for k in keep_v if any(_meets(v_edges[k], h, "top") for h in kept_h)
-              and any(_meets(v_edges[k], h, "bottom") for h in kept_h)]
+    keep_v = [k for k in _framed(v_edges, kept_h) if k in set(keep_v)]
     mask = np.zeros_like(ink)
     if keep_h:
         mask[np.isin(h_labels, [h_ids[k] for k in keep_h])] = 255
