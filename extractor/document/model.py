@@ -65,6 +65,10 @@ class Cell:
     row_span: int = 1
     col_span: int = 1
     provenance: Provenance = field(default_factory=Provenance)
+    confidence: float | None = None
+    """How sure the reader is of ``text`` (0–1) when it was recognised from an image; None when it
+    was read exactly (a text layer, markup). The mapping may correct an uncertain cell that the
+    identities prove misread, never an exact one."""
 
     def __post_init__(self) -> None:
         if not self.raw_text:

@@ -57,7 +57,7 @@ class Figure(BaseModel):
     state: CellState
     raw: str = Field(description="the cell's text as found (for glued text dumps: the whole run)")
     unit: str | None = None
-    inferred: bool = Field(False, description="True when the value came from splitting run-together digits")
+    inferred: bool = Field(False, description="True when the value was not printed as such: split from run-together digits, or a misread cell corrected because the identities force it (split.inferred / cell.corrected findings)")
     ref: CellRef = Field(default_factory=CellRef)
 
     @property

@@ -141,7 +141,7 @@ def _box_chars(box: TextBox, per_px: float, ox: float, oy: float) -> list[Char]:
         x += step * wgt
         if ch in "\u3000\xa0\t":
             ch = " "
-        out.append(Char(ch, cx0, ctop, cx1, cbottom, size, (cx0 + cx1) / 2, (ctop + cbottom) / 2))
+        out.append(Char(ch, cx0, ctop, cx1, cbottom, size, (cx0 + cx1) / 2, (ctop + cbottom) / 2, score=box.score))
     return out
 
 

@@ -64,6 +64,8 @@ class Char:
     cy: float
     space_before: bool = False
     """pdfium saw a word gap before this character (it generates a space there)."""
+    score: float | None = None
+    """Recognition confidence of an OCR'd character (None: from the PDF's text layer)."""
 
     @property
     def ly(self) -> float:

@@ -117,6 +117,7 @@ def _grid_table(cell_boxes: Sequence[BBox], data: PageData, spans_known: bool = 
     cells = []
     for (row, col, rs, cs, box), chars in zip(placed, texts, strict=True):
         raw = "\n".join(line.text for line in group_lines(chars))
+        scores = [c.score for c in chars if c.score is not None]
         cells.append(
             Cell(
                 row=row,
@@ -126,6 +127,7 @@ def _grid_table(cell_boxes: Sequence[BBox], data: PageData, spans_known: bool = 
                 row_span=rs,
                 col_span=cs,
                 provenance=Provenance(page=data.number, bbox=box),
+                confidence=min(scores) if scores else None,
             )
         )
     if not any(c.text for c in cells):
