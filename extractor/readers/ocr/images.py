@@ -116,8 +116,9 @@ def ocr_pages(
             if not strict and min(frame.shape[:2]) < MIN_SIDE:
                 continue
             for part in split_tall(frame):
-                if time.monotonic() - started > settings.timeout_s:
-                    raise ReadTimeout(f"OCR stopped after {settings.timeout_s:g} s at image {label}", source=doc.source)
+                budget = settings.timeout_s + len(pages) * settings.ocr_page_timeout_s
+                if time.monotonic() - started > budget:
+                    raise ReadTimeout(f"OCR stopped after {budget:g} s at image {label}", source=doc.source)
                 page, result = image_page(part, len(pages) + 1, engine)
                 place_tables(page, result.edges, doc)
                 pages.append(page)

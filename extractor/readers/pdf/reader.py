@@ -46,10 +46,9 @@ def _read(data: bytes, source: str, settings: Settings) -> Document:
         pages: list[PageData] = []
         prev_table_open = heading_before = False
         for index in range(n_pages):
-            if time.monotonic() - started > settings.timeout_s:
-                raise ReadTimeout(
-                    f"reading stopped at page {index + 1} of {n_pages} after {settings.timeout_s:g} s", source=source
-                )
+            budget = settings.timeout_s + len(doc.ocr_pages) * settings.ocr_page_timeout_s
+            if time.monotonic() - started > budget:
+                raise ReadTimeout(f"reading stopped at page {index + 1} of {n_pages} after {budget:g} s", source=source)
             page = load_page(pdf, index, source)
             if page.data.note:
                 doc.warnings.append(page.data.note)
