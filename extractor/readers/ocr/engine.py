@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,11 +40,20 @@ class TextBox:
     score: float
 
 
+Rule = tuple[float, float, float]
+"""A vertical ruling line ``(x, top, bottom)`` in image pixels: no text line crosses it."""
+
+
 class OcrEngine(Protocol):
     name: str
 
-    def read(self, image: Any) -> list[TextBox]:
-        """Text boxes of an image (a ``numpy`` array, grey or RGB, white background)."""
+    def read(self, image: Any, rules: Sequence[Rule] = ()) -> list[TextBox]:
+        """Text boxes of an image (a ``numpy`` array, grey or RGB, white background); a detected
+        box that crosses one of ``rules`` is cut there (two cells' numbers are two texts)."""
+        ...
+
+    def recognize(self, image: Any, quads: Sequence[Quad]) -> list[TextBox]:
+        """Recognise the text in the given boxes (found by other means than the detector)."""
         ...
 
 
@@ -91,20 +101,28 @@ class RapidOcrEngine:
         except (AttributeError, StopIteration):  # pragma: no cover - another rapidocr layout
             pass
 
-    def read(self, image: Any) -> list[TextBox]:
+    def read(self, image: Any, rules: Sequence[Rule] = ()) -> list[TextBox]:
         """Detection, then recognition of each box. RapidOCR's own pipeline is used in its two halves
-        so that the boxes can be squared between them: the detector gives an isolated glyph (a lone
-        ``4`` in a table cell) a box turned 45°, and the turned crop is not recognised."""
+        so that the boxes can be fixed between them: the detector gives an isolated glyph (a lone
+        ``4`` in a table cell) a box turned 45°, whose turned crop is not recognised, and joins
+        numbers of adjacent cells across the rule between them."""
+
+        img = _rgb(image)
+        with self._lock:  # one onnxruntime session set per process; it already uses every core
+            found, _ = self._ocr.text_det(img)
+        if found is None or len(found) == 0:
+            return []
+        quads = [q for b in found for q in _cut(_upright(b), rules)]
+        return self.recognize(img, [tuple((float(x), float(y)) for x, y in q) for q in quads])  # type: ignore[misc]
+
+    def recognize(self, image: Any, quads: Sequence[Quad]) -> list[TextBox]:
         import numpy as np
 
-        img = np.asarray(image)
-        if img.ndim == 2:
-            img = np.repeat(img[:, :, None], 3, axis=2)
-        with self._lock:  # one onnxruntime session set per process; it already uses every core
-            boxes, _ = self._ocr.text_det(img)
-            if boxes is None or len(boxes) == 0:
-                return []
-            boxes = self._ocr.sorted_boxes(np.array([_upright(b) for b in boxes], dtype=np.float32))
+        if not quads:
+            return []
+        img = _rgb(image)
+        boxes = self._ocr.sorted_boxes(np.array(quads, dtype=np.float32))
+        with self._lock:
             crops = self._ocr.get_crop_img_list(img, boxes)
             texts, _ = self._ocr.text_rec(crops)
         out: list[TextBox] = []
@@ -113,6 +131,30 @@ class RapidOcrEngine:
             if len(pts) == 4 and str(text).strip():
                 out.append(TextBox(pts, str(text), float(score)))
         return out
+
+
+def _rgb(image: Any) -> Any:
+    import numpy as np
+
+    img = np.asarray(image)
+    return np.repeat(img[:, :, None], 3, axis=2) if img.ndim == 2 else img
+
+
+def _cut(quad: Any, rules: Sequence[Rule]) -> list[Any]:
+    """An (upright) box cut at the vertical rules it crosses."""
+    import numpy as np
+
+    xs, ys = quad[:, 0], quad[:, 1]
+    left, right, top, bottom = float(xs.min()), float(xs.max()), float(ys.min()), float(ys.max())
+    mid = (top + bottom) / 2
+    cuts = sorted(x for x, t, b in rules if left + 3 < x < right - 3 and t <= mid <= b)
+    if not cuts:
+        return [quad]
+    out = []
+    for a, b in zip([left, *[c + 2 for c in cuts]], [*[c - 2 for c in cuts], right], strict=True):
+        if b - a >= 4:
+            out.append(np.array([[a, top], [b, top], [b, bottom], [a, bottom]], dtype=np.float32))
+    return out
 
 
 def _upright(quad: Any) -> Any:
@@ -158,4 +200,4 @@ def get_engine(source: str | None = None) -> OcrEngine:
         raise NeedsOCR(f"the OCR extra is not installed ({OCR_EXTRA}): {exc}", source=source) from exc
 
 
-__all__ = ["OCR_EXTRA", "OcrEngine", "TextBox", "get_engine", "ocr_available"]
+__all__ = ["OCR_EXTRA", "OcrEngine", "Rule", "TextBox", "get_engine", "ocr_available"]
