@@ -63,7 +63,20 @@ def tables_from_edges(edges: list[Edge], data: PageData, doc: Document) -> list[
     merged = merge_edges(close_open_tables(edges), SNAP, SNAP, SNAP, SNAP)
     merged = filter_edges(merged, min_length=SNAP)
     cells = intersections_to_cells(edges_to_intersections(merged, SNAP, SNAP))
-    return [t for t in (_grid_table(group, data) for group in cells_to_tables(cells)) if t is not None]
+    tables = [t for t in (_grid_table(group, data) for group in cells_to_tables(cells)) if t is not None]
+    return [t for t in tables if not _recognised_heading(t)]
+
+
+def _recognised_heading(table: Table) -> bool:
+    """One row of recognised text without a digit: glyph strokes of large type in a scanned heading
+    taken for rules, not a table (a real table's fragment holds figures or several header rows)."""
+    cells = [c for c in table.cells if c.text]
+    return (
+        table.n_rows == 1
+        and bool(cells)
+        and all(c.confidence is not None for c in cells)
+        and not any(ch.isdigit() for c in cells for ch in c.text)
+    )
 
 
 def place_tables(data: PageData, edges: list[Edge], doc: Document) -> None:
