@@ -9,7 +9,8 @@ possible value:
 * a cell that reads as text but is a number with confusable glyphs (``l2``) gets the number when
   every identity through it that can be evaluated holds with it (at least one must);
 * a cell whose reader was not certain of its text (``Cell.confidence`` is set: recognised, not
-  read from a text layer) and that is off by one digit (one dropped, added or changed) is
+  read from a text layer; an empty cell of a recognised table too) and that is off by one digit
+  (one dropped, added or changed; a single digit missing from an empty cell) is
   corrected when at least two independent identities through it fail and all of them hold with
   the corrected value, and no other cell could be corrected the same way. Printed text from a
   text layer is never changed this way: a born-digital report that does not add up is extracted
@@ -124,17 +125,21 @@ def repair(figs: dict[str, Figure], confidence: dict[str, float | None], equatio
     candidates: list[tuple[str, int, list[Equation]]] = []
     for key in {c for e in failing for c in e.cells()}:
         fig = out.get(key)
-        if fig is None or confidence.get(key) is None or fig.value is None or fig.inferred:
+        if fig is None or confidence.get(key) is None or fig.inferred:
             continue
-        if not float(fig.value).is_integer() or fig.value < 0:
+        if fig.value is None and fig.state is not CellState.BLANK:
             continue
+        current = 0 if fig.value is None else fig.value  # a blank recognised cell: a glyph may be missing
+        if not float(current).is_integer() or current < 0:
+            continue
+        digits = "" if fig.value is None else str(int(current))
         for eq in through.get(key, []):
             r = _residual(eq, values)
             if r is None or r == 0:
                 continue
             sign = 1 if key in eq.plus else -1
-            new = fig.value - sign * r
-            if new < 0 or not float(new).is_integer() or not _one_digit_edit(str(int(fig.value)), str(int(new))):
+            new = current - sign * r
+            if new < 0 or not float(new).is_integer() or not _one_digit_edit(digits, str(int(new))):
                 continue
             trial = {**values, key: float(new)}
             evaluable = [e for e in through[key] if _residual(e, trial) is not None]

@@ -49,6 +49,10 @@ _FOLD_TABLE = str.maketrans(
         "\r": "",
         "\u200b": "",
         "\ufeff": "",
+        # glyphs text recognition confuses in the template's labels (no template label holds the first)
+        "子": "予",  # （一）予以公开 read as 子以公开
+        "己": "已",  # 已获取信息
+        "末": "未",  # 尚未审结
     }
 )
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -179,7 +183,7 @@ def parse_cell(text: str) -> ParsedValue:
 
 
 CONFUSABLE = str.maketrans({
-    "o": "0", "O": "0", "〇": "0", "○": "0", "D": "0", "Q": "0", "Ｏ": "0", "ｏ": "0",
+    "o": "0", "O": "0", "〇": "0", "○": "0", "D": "0", "Q": "0", "Ｏ": "0", "ｏ": "0", "。": "0",
     "l": "1", "I": "1", "|": "1", "i": "1", "!": "1", "丨": "1", "Ｉ": "1", "ｌ": "1",
     "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "b": "6", "G": "6", "g": "9", "q": "9",
 })

@@ -126,15 +126,15 @@ def _crosses(h: Edge, v: Edge) -> bool:
 
 def _framed(v_edges: list[Edge], h_edges: list[Edge]) -> list[int]:
     """Indices of the verticals that run from a horizontal rule to a horizontal rule, or from one
-    across at least two more, or from one to an open edge shared by at least three verticals (a
+    across another, or from one to an open edge shared by at least three verticals (a
     table cut by the page break has no closing rule; the table finder adds it)."""
     keep: list[int] = []
     open_ends: dict[tuple[str, int], list[int]] = {}
     for k, v in enumerate(v_edges):
         top = any(_meets(v, h, "top") for h in h_edges)
         bottom = any(_meets(v, h, "bottom") for h in h_edges)
-        if (top and bottom) or ((top or bottom) and sum(_crosses(h, v) for h in h_edges) >= 3):
-            keep.append(k)  # rule to rule, or from a rule across two more (a table whose top-left is open)
+        if (top and bottom) or ((top or bottom) and sum(_crosses(h, v) for h in h_edges) >= 2):
+            keep.append(k)  # rule to rule, or from a rule across another (a table whose top-left is open)
         elif top or bottom:
             end = "bottom" if top else "top"
             open_ends.setdefault((end, round(v[end] / JOIN)), []).append(k)

@@ -128,6 +128,7 @@ def _grid_table(cell_boxes: Sequence[BBox], data: PageData, spans_known: bool = 
             if k >= 0:
                 texts[k].append(ch)
     cells = []
+    recognised = any(ch.score is not None for chars in texts for ch in chars)
     for (row, col, rs, cs, box), chars in zip(placed, texts, strict=True):
         raw = "\n".join(line.text for line in group_lines(chars))
         scores = [c.score for c in chars if c.score is not None]
@@ -140,7 +141,8 @@ def _grid_table(cell_boxes: Sequence[BBox], data: PageData, spans_known: bool = 
                 row_span=rs,
                 col_span=cs,
                 provenance=Provenance(page=data.number, bbox=box),
-                confidence=min(scores) if scores else None,
+                # an empty cell of a recognised table may hold a glyph nobody recognised
+                confidence=min(scores) if scores else (0.0 if recognised else None),
             )
         )
     if not any(c.text for c in cells):
