@@ -273,3 +273,15 @@ def test_docx_picture_of_a_table_is_read(tmp_path: Path, scans: list[Any]) -> No
     assert t4 and {k: flat.get(k) for k in t4} == t4
     assert result.report.meta.ocr is not None and result.report.meta.ocr.pages == [1]
     assert result.status == "partial"  # tables 2 and 3 are not in this document
+
+
+def test_check_command_shows_partial(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from extractor.cli import main
+
+    path = tmp_path / "cut.txt"
+    path.write_bytes(_seed_without("收到和处理政府信息公开申请情况", "行政复议、行政诉讼情况"))
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "partial" in result.output and "table.missing" in result.output
