@@ -28,7 +28,7 @@ from extractor.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PDF = (FIXTURES / "report2021.pdf").read_bytes()
-FIGURES: dict[str, float] = json.loads((FIXTURES / "report2021.figures.json").read_text(encoding="utf-8"))
+FIGURES: dict[str, float] = json.loads((FIXTURES / "report2021.figures.json").read_text(encoding="utf-8"))["figures"]
 
 cv2 = pytest.importorskip("cv2", reason="the ocr extra (OpenCV) is not installed")
 np = pytest.importorskip("numpy")
@@ -285,3 +285,45 @@ def test_check_command_shows_partial(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(path)])
     assert result.exit_code == 1
     assert "partial" in result.output and "table.missing" in result.output
+
+
+@needs_engine
+def test_table_pasted_as_an_image_on_a_text_page_is_read() -> None:
+    """Page 3 of the fixture keeps its heading as text; its table 4 becomes a picture of itself."""
+    import io
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    from tests.gen.scan import scan_page
+
+    text_doc = read_document(PDF, name="report.pdf")
+    table = next(t for t in text_doc.tables if t.provenance.page == 3)
+    assert table.provenance.bbox is not None
+    x0, top, x1, bottom = table.provenance.bbox
+    pdf = pdfium.PdfDocument(PDF)
+    page = pdf[2]
+    height = page.get_height()
+    scale = 150 / 72
+    picture = scan_page(page.render(scale=scale).to_pil(), random.Random(1), max_angle=0.3)
+    picture = picture.crop((int(x0 * scale) - 4, int(top * scale) - 4, int(x1 * scale) + 4, int(bottom * scale) + 4))
+    for obj in list(page.get_objects(max_depth=1)):
+        left, low, right, high = obj.get_bounds()
+        inside = left >= x0 - 6 and right <= x1 + 6 and height - high >= top - 6 and height - low <= bottom + 6
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH or (obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT and inside):
+            page.remove_obj(obj)
+    image = pdfium.PdfImage.new(pdf)
+    image.set_bitmap(pdfium.PdfBitmap.from_pil(picture.convert("RGB")))
+    w, h = (x1 - x0) + 8 / scale, (bottom - top) + 8 / scale
+    image.set_matrix(pdfium.PdfMatrix().scale(w, h).translate(x0 - 4 / scale, height - bottom - 4 / scale))
+    page.insert_obj(image)
+    page.gen_content()
+    buf = io.BytesIO()
+    pdf.save(buf)
+    result = extract(buf.getvalue(), name="pasted.pdf")
+    assert result.report is not None, result.error
+    flat = result.report.flat()
+    t4 = {k: v for k, v in FIGURES.items() if k.startswith("t4.")}
+    assert {k: flat.get(k) for k in t4} == t4
+    assert result.report.meta.ocr is not None and result.report.meta.ocr.pages == [3]
+    assert _wrong(flat) == {}
