@@ -72,7 +72,8 @@ def test_blank_detail_totals_leave_the_total_column_of_t3_3_unchecked() -> None:
         body += label + " | " + " | ".join("" if v is None else str(v) for v in vals) + " |\n"
     r = extract(_report(body), name="t3.txt")
     assert r.report is not None
-    errors = [(f.code, f.cells[:1]) for f in r.findings if f.severity.value == "error"]
+    # the fragment prints table 3 alone: tables 2 and 4 are missing by construction (table.missing)
+    errors = [(f.code, f.cells[:1]) for f in r.findings if f.severity.value == "error" and not f.code.startswith("table.")]
     assert errors == []
     codes = {f.code for f in r.findings}
     assert {"T3-2.unchecked", "T3-3.unchecked"} <= codes
