@@ -37,6 +37,7 @@ from extractor.budget import Budget
 from extractor.document import Block, Cell, Document, Paragraph, Provenance, Table
 from extractor.errors import CorruptDocument, EmptyInput, FileTooLarge
 from extractor.readers.decode import decode_bytes
+from extractor.readers.ocr.images import local_images, ocr_or_note
 from extractor.settings import Settings
 
 __all__ = ["read"]
@@ -148,63 +149,13 @@ def read(data: bytes, *, source: str, settings: Settings) -> Document:
         warnings=warnings,
     )
     if not any(isinstance(b, Table) for b in blocks):
-        images = _body_images(body, source)
+        images = local_images([img.get("src") or img.get("data-src") or "" for img in body.iter("img")], source)
         if images:  # a "图片版" page: the report is a series of page images saved beside it
-            from extractor.readers.ocr.images import ocr_or_note
 
             doc.blocks = blocks + ocr_or_note(images, doc, settings, "page image(s)")
     if not any(b.text if isinstance(b, Paragraph) else any(c.text for c in b.cells) for b in doc.blocks):
         raise EmptyInput("the page holds no text", source=source)
     return doc
-
-
-MAX_BODY_IMAGES = 60
-
-
-def _body_images(body: El, source: str) -> list[tuple[str, bytes]]:
-    """Page-sized images of the body whose files are on disk beside the page: a relative ``src``
-    under the page's folder, or (for a URL ``src``) ``<page name>_files/<file name>``, where a saved
-    page and ``ogi crawl`` keep them. Never a path outside the page's folder; nothing is fetched."""
-    from pathlib import Path
-    from urllib.parse import unquote, urlsplit
-
-    from extractor.readers.ocr.images import MIN_SIDE, image_size, saved_name
-
-    if not source or source.startswith("<") or "!" in source:
-        return []
-    try:
-        page = Path(source).resolve()
-    except OSError:
-        return []
-    base = page.parent
-    saved = base / (page.stem + "_files")
-    out: list[tuple[str, bytes]] = []
-    seen: set[Path] = set()
-    for img in body.iter("img"):
-        src = (img.get("src") or img.get("data-src") or "").strip()
-        parts = urlsplit(src)
-        if not src or parts.scheme not in ("", "http", "https"):
-            continue
-        try:
-            candidates = [saved / saved_name(src)]
-            if not (parts.scheme or parts.netloc or src.startswith("/")):
-                candidates.insert(0, base / unquote(parts.path))
-            path = next((c.resolve() for c in candidates if c.resolve().is_relative_to(base) and c.is_file()), None)
-            if path is None or path in seen:
-                continue
-            if path.stat().st_size > 32 * 1024 * 1024:
-                continue
-            data = path.read_bytes()
-        except (OSError, ValueError):
-            continue
-        seen.add(path)
-        size = image_size(data)
-        if size is None or min(size) < MIN_SIDE:
-            continue  # icons, seals, QR codes
-        out.append((path.name, data))
-        if len(out) >= MAX_BODY_IMAGES:
-            break
-    return out
 
 
 def _parse(text: str, controls: bool | None = None) -> El | None:

@@ -157,6 +157,50 @@ def image_size(data: bytes) -> tuple[int, int] | None:
         return None
 
 
+MAX_PAGE_IMAGES = 60
+
+
+def local_images(srcs: Iterable[str], source: str) -> list[tuple[str, bytes]]:
+    """Page-sized images of an HTML page whose files are on disk beside it: a relative ``src`` under
+    the page's folder, or (for a URL ``src``) ``<page name>_files/<file name>``, where a saved page
+    and ``ogi crawl`` keep them. Never a path outside the page's folder; nothing is fetched."""
+    from pathlib import Path
+
+    if not source or source.startswith("<") or "!" in source:
+        return []
+    try:
+        page = Path(source).resolve()
+    except OSError:
+        return []
+    base = page.parent
+    saved = base / (page.stem + "_files")
+    out: list[tuple[str, bytes]] = []
+    seen: set[Path] = set()
+    for raw in srcs:
+        src = raw.strip()
+        parts = urlsplit(src)
+        if not src or parts.scheme not in ("", "http", "https"):
+            continue
+        try:
+            candidates = [saved / saved_name(src)]
+            if not (parts.scheme or parts.netloc or src.startswith("/")):
+                candidates.insert(0, base / unquote(parts.path))
+            path = next((c.resolve() for c in candidates if c.resolve().is_relative_to(base) and c.is_file()), None)
+            if path is None or path in seen or path.stat().st_size > 32 * 1024 * 1024:
+                continue
+            data = path.read_bytes()
+        except (OSError, ValueError):
+            continue
+        seen.add(path)
+        size = image_size(data)
+        if size is None or min(size) < MIN_SIDE:
+            continue  # icons, seals, QR codes
+        out.append((path.name, data))
+        if len(out) >= MAX_PAGE_IMAGES:
+            break
+    return out
+
+
 def read(data: bytes, *, source: str, settings: Settings) -> Document:
     """An image file (PNG, JPEG, TIFF, GIF, BMP, WebP) as the pages of one report (reader ``image``)."""
     import hashlib
@@ -173,4 +217,4 @@ def read(data: bytes, *, source: str, settings: Settings) -> Document:
 
 
 
-__all__ = ["IMAGE_MAGIC", "decode", "image_size", "is_image", "ocr_or_note", "ocr_pages", "read", "saved_name", "split_tall"]
+__all__ = ["IMAGE_MAGIC", "decode", "image_size", "is_image", "local_images", "ocr_or_note", "ocr_pages", "read", "saved_name", "split_tall"]
