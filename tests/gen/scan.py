@@ -70,6 +70,9 @@ def mixed_pdf(text_pdf: bytes, image_pages: set[int], dpi: int, seed: int = 0) -
 
 
 def tiff(pages: list[Image.Image], dpi: int) -> bytes:
+    # fresh copies: an image already saved once (as JPEG inside a PDF) keeps that encoder's config,
+    # which Pillow would hand to the TIFF encoder
+    pages = [p.convert("L") for p in pages]
     buf = io.BytesIO()
     pages[0].save(buf, format="TIFF", save_all=True, append_images=pages[1:], compression="tiff_deflate", dpi=(dpi, dpi))
     return buf.getvalue()
@@ -77,5 +80,5 @@ def tiff(pages: list[Image.Image], dpi: int) -> bytes:
 
 def png(page: Image.Image) -> bytes:
     buf = io.BytesIO()
-    page.save(buf, format="PNG")
+    page.convert("L").save(buf, format="PNG")
     return buf.getvalue()
