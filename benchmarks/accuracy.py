@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import statistics
 import sys
 import traceback
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +38,11 @@ class DocScore:
     states_right: int = 0
     findings_ok: bool | None = None
     """Error findings exactly the truth's ``expected_errors`` (None: the truth has none listed)."""
+    status: str = "failed"
+    tables: int = 0
+    """How many of tables 2, 3, 4 were located."""
+    ocr_pages: int = 0
+    ocr_seconds: float = 0.0
 
 
 def truth_pairs(dirs: list[Path]) -> list[tuple[Path, Path]]:
@@ -61,7 +68,11 @@ def score(doc: Path, truth_path: Path) -> DocScore:
         code = result.error.code if result.error else "?"
         return DocScore(doc, fmt, len(figures), 0, crashed=f"error {code}: {result.error}")
     flat = result.report.flat()
-    s = DocScore(doc, fmt, len(figures), 0)
+    s = DocScore(doc, fmt, len(figures), 0, status=result.status)
+    rep = result.report
+    s.tables = sum(t is not None for t in (rep.table2, rep.table3, rep.table4))
+    if rep.meta.ocr is not None:
+        s.ocr_pages, s.ocr_seconds = len(rep.meta.ocr.pages), rep.meta.ocr.seconds
     for key, want in figures.items():
         got = flat.get(key)
         if got is not None and abs(float(got) - float(want)) < 1e-9:
@@ -86,13 +97,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("dirs", nargs="+", type=Path)
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    ap.add_argument("--group-by", metavar="REGEX", help="also summarise by the first match of REGEX in the file name")
     args = ap.parse_args(argv)
     scores = [score(d, t) for d, t in truth_pairs(args.dirs)]
     by_fmt: dict[str, list[DocScore]] = defaultdict(list)
     for s in scores:
         by_fmt[s.fmt].append(s)
         flag = "CRASH" if s.crashed else ("ok" if s.right == s.total else f"{s.total - s.right} miss")
-        print(f"{s.path.name:50s} {s.right:4d}/{s.total:<4d} {flag:10s} agency={'y' if s.agency_ok else 'n'} year={'y' if s.year_ok else 'n'}")
+        ocr = f" ocr {s.ocr_pages}p {s.ocr_seconds:.1f}s" if s.ocr_pages else ""
+        print(f"{s.path.name:50s} {s.right:4d}/{s.total:<4d} {flag:10s} agency={'y' if s.agency_ok else 'n'} "
+              f"year={'y' if s.year_ok else 'n'} {s.status:8s} tables={s.tables}/3{ocr}")
         if args.verbose:
             for key, want, got in s.misses[:40]:
                 print(f"    {key}: truth {want} got {got}")
@@ -117,6 +131,23 @@ def main(argv: list[str] | None = None) -> int:
             extra += f"  findings as expected {sum(1 for s in checked if s.findings_ok)}/{len(checked)}"
         print(f"{fmt:5s} docs {len(ss):3d}  figures {r}/{t} = {100 * r / max(t, 1):.2f}%  fully correct {full}  crashes {crashes}{extra}")
     print(f"ALL   docs {len(scores):3d}  figures {grand_r}/{grand_t} = {100 * grand_r / max(grand_t, 1):.2f}%")
+    statuses = Counter(s.status for s in scores)
+    print("status " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
+          + f"; all three tables located in {sum(s.tables == 3 for s in scores)}/{len(scores)}")
+    if args.group_by:
+        groups: dict[str, list[DocScore]] = defaultdict(list)
+        for s in scores:
+            m = re.search(args.group_by, s.path.name)
+            groups[m.group(0) if m else "-"].append(s)
+        for name, ss in sorted(groups.items()):
+            t = sum(s.total for s in ss)
+            r = sum(s.right for s in ss)
+            print(f"{name:8s} docs {len(ss):3d}  figures {r}/{t} = {100 * r / max(t, 1):.2f}%  "
+                  f"all tables {sum(s.tables == 3 for s in ss)}/{len(ss)}")
+    per_page = [s.ocr_seconds / s.ocr_pages for s in scores if s.ocr_pages]
+    if per_page:
+        print(f"OCR: {sum(s.ocr_pages for s in scores)} pages, median {statistics.median(per_page):.2f} s/page "
+              f"(per-document means; max {max(per_page):.2f})")
     return 0
 
 

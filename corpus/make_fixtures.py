@@ -8,6 +8,8 @@ rowspans, table 4, the six sections), then LibreOffice renders it::
     report2021.docx / .doc / .pdf
     report2021-big.pdf        large cell padding: table 3 breaks across pages
     scanned.pdf               page 1 of report2021.pdf as an image only (no text layer)
+    report2021-annex.xls      the tables of report2021.docx as an Excel 97 workbook, one sheet each,
+                              merges kept (needs ``pip install xlwt``; skipped without it)
     encrypted.pdf             report2021.pdf with a user password (qpdf)
 
 Needs ``soffice`` (libreoffice-writer), a CJK font (fonts-noto-cjk) and ``qpdf``. Run from the
@@ -252,6 +254,32 @@ def scanned_pdf(pdf_path: Path, out: Path) -> None:
     out.write_bytes(buf.getvalue())
 
 
+def annex_xls(docx_path: Path, out: Path) -> None:
+    """The DOCX's tables as an .xls workbook (a spreadsheet annex), one sheet per table."""
+    try:
+        import xlwt
+    except ImportError:
+        print("xlwt not installed: report2021-annex.xls not written (pip install xlwt)")
+        return
+    from extractor.pipeline import read_document
+
+    book = xlwt.Workbook(encoding="utf-8")
+    for i, table in enumerate(read_document(docx_path).tables, 1):
+        sheet = book.add_sheet(f"表{i}")
+        for c in table.cells:
+            value: str | float = c.text
+            try:
+                value = float(c.text)
+                value = int(value) if value.is_integer() else value
+            except ValueError:
+                pass
+            if c.row_span > 1 or c.col_span > 1:
+                sheet.write_merge(c.row, c.row + c.row_span - 1, c.col, c.col + c.col_span - 1, value)
+            else:
+                sheet.write(c.row, c.col, value)
+    book.save(str(out))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "tests" / "fixtures")
@@ -274,6 +302,7 @@ def main() -> None:
         big.write_text(report_html(fig, pad=8, font_pt=12), encoding="utf-8")
         soffice(big, "pdf:writer_pdf_Export", out, infilter=writer_html)
     scanned_pdf(out / "report2021.pdf", out / "scanned.pdf")
+    annex_xls(out / "report2021.docx", out / "report2021-annex.xls")
     qpdf = shutil.which("qpdf")
     if qpdf:
         subprocess.run(

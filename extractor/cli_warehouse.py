@@ -51,8 +51,10 @@ def warehouse_format_option(fn: Any) -> Any:
 @click.option("--format", "old_fmt", type=click.Choice(WAREHOUSE_FORMATS), default=None, hidden=True,
               help="old spelling of --warehouse-format")
 @click.option("--workers", "-j", type=int, default=None, help="worker processes (default: all cores)")
-@click.option("--timeout", type=float, default=120.0, show_default=True, help="seconds per document (0: none)")
-@click.option("--memory-mb", type=int, default=2048, show_default=True, help="address-space cap per worker (0: none)")
+@click.option("--timeout", type=float, default=300.0, show_default=True,
+              help="seconds per document (0: none); a scanned report takes seconds per page")
+@click.option("--memory-mb", type=int, default=4096, show_default=True,
+              help="address-space cap per worker (0: none); OCR maps ~1 GB of libraries before it reads a page")
 @click.option("--force", is_flag=True, help="re-extract documents that are already stored")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", default=None, help="Dask scheduler address (with --engine dask; default: a LocalCluster)")

@@ -1,8 +1,10 @@
 """The one-way pipeline: bytes → Document → located rows → typed Report → findings.
 
 :func:`extract` never raises for a bad document: it returns an :class:`ExtractionResult` whose
-``status`` is ``ok``, ``findings`` (extracted, but an error-severity identity failed) or
-``failed`` (with a typed :class:`~extractor.errors.OgiError`). Batches rely on that.
+``status`` is ``ok``, ``findings`` (extracted, but an error-severity identity failed), ``partial``
+(extracted, but one of tables 2–4 that the template requires is missing or unreadable: a
+``table.missing`` / ``table.unreadable`` finding) or ``failed`` (with a typed
+:class:`~extractor.errors.OgiError`). Batches rely on that.
 :func:`extract_report` is the raising variant for scripts that want an exception.
 """
 
@@ -32,8 +34,10 @@ from extractor.locate.meta import (
 from extractor.locate.pre2019 import free_figures
 from extractor.mapping.tables import map_tables
 from extractor.readers import read_bytes
-from extractor.records.models import Finding, Metadata, Report, Section, Severity, TableTemplates, Template
+from extractor.records.models import Finding, Metadata, OcrInfo, Report, Section, Severity, TableTemplates, Template
 from extractor.settings import DEFAULT_SETTINGS, Settings
+from extractor.validate.completeness import CODES as TABLE_CODES
+from extractor.validate.completeness import check_tables
 from extractor.validate.identities import NARRATIVE_SECTIONS, validate
 
 try:
@@ -109,10 +113,17 @@ def extract(
         if exc.source is None:
             exc.source = label
         return ExtractionResult(source=label, status="failed", error=exc, elapsed_ms=(time.perf_counter() - t0) * 1000)
-    status: Status = "findings" if any(f.severity is Severity.ERROR for f in report.findings) else "ok"
+    status = status_of(report)
     return ExtractionResult(
         source=label, status=status, report=report, findings=report.findings, elapsed_ms=(time.perf_counter() - t0) * 1000
     )
+
+
+def status_of(report: Report) -> Status:
+    """``partial`` (a required table is missing) > ``findings`` (an error-level check failed) > ``ok``."""
+    if any(f.code in TABLE_CODES for f in report.findings):
+        return "partial"
+    return "findings" if any(f.severity is Severity.ERROR for f in report.findings) else "ok"
 
 
 def extract_report(source: str | Path | bytes, *, name: str | None = None, settings: Settings = DEFAULT_SETTINGS) -> Report:
@@ -137,6 +148,10 @@ def _choose(grid: Located, flat: Located) -> Located:
     return out
 
 
+UNTITLED_MIN_ROWS = 20
+"""A document without a report title is still a report when this many rows of tables 2–4 are
+located in it (a spreadsheet annex, a page of the tables alone)."""
+
 _INFO_READER_NOTES = {"converted_with"}
 """Reader notes that describe how a document was read rather than a problem with it."""
 
@@ -160,7 +175,10 @@ def build_report(doc: Document, *, settings: Settings = DEFAULT_SETTINGS) -> Rep
     sections = find_sections(full_text)
 
     rows_found = len(located.t2) + len(located.t3) + len(located.t4)
-    if not (info.title or period_year) or (rows_found < 3 and len(sections) < 3 and not _looks_pre2019(full_text)):
+    untitled = not (info.title or period_year)
+    if (untitled and rows_found < UNTITLED_MIN_ROWS) or (
+        rows_found < 3 and len(sections) < 3 and not _looks_pre2019(full_text)
+    ):
         raise NotAReport(
             "no annual-report title (…年…政府信息公开…年度报告) or statistical period, "
             "and neither tables 2–4 nor the numbered sections were found",
@@ -200,6 +218,7 @@ def build_report(doc: Document, *, settings: Settings = DEFAULT_SETTINGS) -> Rep
         publisher=doc.metadata.get("publisher"),
         index_no=doc.metadata.get("index_no"),
         page_count=doc.page_count,
+        ocr=OcrInfo(pages=doc.ocr_pages, seconds=round(doc.ocr_seconds, 3)) if doc.ocr_pages else None,
     )
     report = Report(
         extractor_version=__version__,
@@ -215,11 +234,14 @@ def build_report(doc: Document, *, settings: Settings = DEFAULT_SETTINGS) -> Rep
         if len(numbered) > len(sections):
             report.sections = _sections(full_text, numbered)
     findings = list(mapped.findings)
+    notes: list[Finding] = []
     for w in doc.warnings:
         code, _, msg = w.partition(":")
         code = code.strip() if msg else "warning"
         severity = Severity.INFO if code in _INFO_READER_NOTES else Severity.WARNING
-        findings.append(Finding(code=f"reader.{code}", severity=severity, message=msg.strip() or w))
+        notes.append(Finding(code=f"reader.{code}", severity=severity, message=msg.strip() or w))
+    findings.extend(notes)
+    findings.extend(check_tables(report, notes))
     if period_year is not None and info.year is not None and period_year != info.year:
         findings.append(
             Finding(code="meta.year_mismatch", severity=Severity.WARNING,
@@ -249,6 +271,6 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-__all__ = ["ExtractionResult", "build_report", "extract", "extract_report", "read_document"]
+__all__ = ["ExtractionResult", "Status", "build_report", "extract", "extract_report", "read_document", "status_of"]
 
 _ = Table  # re-exported type used in annotations elsewhere

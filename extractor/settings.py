@@ -14,6 +14,10 @@ class Settings:
     """Time budget per document: for reading it (every reader), and again for locating its tables."""
     pdf_max_pages: int = 200
     converter_timeout_s: float = 60.0
+    ocr: bool = True
+    """OCR image content (scanned pages, table images) when the ``ocr`` extra is installed."""
+    ocr_page_timeout_s: float = 30.0
+    """Added to a reader's time budget for each page it OCRs (a page takes 2–8 s on two cores)."""
     max_cells: int = 200_000
     """Documents whose tables hold more cells are refused with ``too_large`` while being read."""
 

@@ -533,10 +533,11 @@ def test_then_batch_stores_source_url_and_page_metadata(crawled: tuple[Site, Pat
         rows = con.execute("SELECT paths, title, published, status, reader FROM reports").fetchall()
     finally:
         con.close()
-    documents = {u for u in EXPECTED if not u.endswith(".xlsx")}  # `ogi batch` reads no spreadsheets
+    documents = set(EXPECTED)  # the .xlsx annex too: a stand-in of junk bytes, stored as a failed row
     assert len(rows) == len(documents) - 1
     by_url = {p.removeprefix(site.url("")): r for r in rows for p in r[0] if p.startswith("http")}
     assert set(by_url) == documents
+    assert next(r for u, r in by_url.items() if u.endswith(".xlsx"))[3] == "failed"
     pdf = by_url[NB + "202401/P020240118.pdf"]
     assert site.url("/uploads/2024/nb2023.pdf") in pdf[0]
     assert (str(pdf[2]), pdf[4]) == ("2024-01-18", "pdf")  # the PDF prints no date: the page's is kept
@@ -686,3 +687,51 @@ def test_robots_rules_and_crawl_delay() -> None:
     assert robots.allowed("http://b/anything")  # no robots.txt: everything allowed
     assert not robots.allowed("http://c/x") and not robots.allowed("http://d/x")  # unreachable: nothing allowed
     assert fetched == ["http://a/robots.txt", "http://b/robots.txt", "http://c/robots.txt", "http://d/robots.txt"]
+
+
+# ---------------------------------------------------------------------------------------------
+# a "图片版" report page: its body images are downloaded beside it
+
+
+def test_image_only_report_page_downloads_its_images(site: Site, tmp_path: Path) -> None:
+    import io as _io
+
+    from PIL import Image
+
+    from extractor.pipeline import read_document
+    from extractor.settings import Settings
+
+    def png(w: int, h: int) -> bytes:
+        buf = _io.BytesIO()
+        Image.new("L", (w, h), 255).save(buf, format="PNG")
+        return buf.getvalue()
+
+    title = "某某县民政局2024年政府信息公开工作年度报告（图片版）"
+    site.add("/robots.txt", "User-agent: *\nDisallow:\n", ctype="text/plain")
+    site.add("/zfxxgknb/", list_page("政府信息公开年报", [("./202501/t1.html", title, "2025-01-20")]))
+    body = ("<div class='article'><p><img src='/uploads/2025/p1.png'></p><p><img src=\"p2.png\"></p>"
+            "<p><img src='/images/logo.png'></p><p><img src='http://localhost:1/offsite.png'></p>"
+            "<p><img src='data:image/png;base64,AAAA'></p></div>")
+    site.add("/zfxxgknb/202501/t1.html",
+             f"<html><head><meta charset='utf-8'><title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>")
+    site.add("/uploads/2025/p1.png", png(600, 800), ctype="image/png")
+    site.add("/zfxxgknb/202501/p2.png", png(600, 800), ctype="image/png")
+    site.add("/images/logo.png", b"<html>not an image</html>", ctype="text/html")
+    out = tmp_path / "c"
+    summary = crawl([site.url("/zfxxgknb/")], out, fast())
+    pages = [d for d in summary.documents if d.endswith(".html")]
+    assert len(pages) == 1
+    files = out / pages[0].removesuffix(".html")
+    folder = files.with_name(files.name + "_files")
+    assert sorted(p.name for p in folder.iterdir()) == ["p1.png", "p2.png"]
+    entries = [json.loads(line) for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    kinds = {e["url"].removeprefix(site.url("")): (e["kind"], e.get("error")) for e in entries if e["kind"] == "image"}
+    assert kinds["/images/logo.png"] == ("image", "not_an_image")
+    assert not any("offsite" in u for u in kinds)
+    # the HTML reader finds them by file name beside the page (without OCR: a needs_ocr note)
+    doc = read_document(out / pages[0], settings=Settings(ocr=False))
+    assert any(w.startswith("needs_ocr: 2 page image(s)") for w in doc.warnings)
+    # a rerun asks again for no image it stored
+    before = len(site.hits)
+    crawl([site.url("/zfxxgknb/")], out, fast())
+    assert not any(p.endswith(("p1.png", "p2.png")) for p in site.paths(since=before))

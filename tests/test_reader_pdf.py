@@ -19,6 +19,9 @@ from extractor.document import Cell, Document, Paragraph, Provenance, Table
 from extractor.errors import CorruptDocument, EncryptedDocument, NeedsOCR, ReadTimeout
 from extractor.readers import pdf as pdf_reader
 from extractor.readers import sniff
+from extractor.readers.pdf.layout import Char, PageData
+from extractor.readers.pdf.paragraphs import assign_lines
+from extractor.readers.pdf.stitch import continue_table
 from extractor.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -283,7 +286,7 @@ def test_repeated_header_row_dropped() -> None:
     xs = [50.0, 200.0, 300.0, 400.0]
     head = _table([["信息内容", "甲", "乙"], ["规章", "1", "2"]], 1, xs)
     tail = _table([["信息内容", "甲", "乙"], ["行政规范性文件", "3", "4"]], 2, [x + 1.5 for x in xs], top=60)
-    assert pdf_reader._continue_table(head, tail)
+    assert continue_table(head, tail)
     assert head.text_rows() == [["信息内容", "甲", "乙"], ["规章", "1", "2"], ["行政规范性文件", "3", "4"]]
     assert [c.provenance.page for c in head.row_cells(2)] == [2, 2, 2]
 
@@ -291,23 +294,23 @@ def test_repeated_header_row_dropped() -> None:
 def test_different_columns_not_stitched() -> None:
     head = _table([["a", "1", "2"]], 1, [50.0, 200.0, 300.0, 400.0])
     tail = _table([["b", "3"]], 2, [50.0, 120.0, 400.0])
-    assert not pdf_reader._continue_table(head, tail)
+    assert not continue_table(head, tail)
     assert head.n_rows == 1
 
 
 def test_page_numbers_and_running_heads_dropped() -> None:
-    def line(text: str, top: float) -> list[pdf_reader.Char]:
+    def line(text: str, top: float) -> list[Char]:
         return [
-            pdf_reader.Char(ch, 100 + 12 * i, top, 112 + 12 * i, top + 12, 12, 106 + 12 * i, top + 6)
+            Char(ch, 100 + 12 * i, top, 112 + 12 * i, top + 12, 12, 106 + 12 * i, top + 6)
             for i, ch in enumerate(text)
         ]
 
     pages = []
     for n in (1, 2, 3):
         chars = line("示例市政务公开年报", 20) + line("正文第一行内容", 300) + line(f"- {n} -", 800)
-        pages.append(pdf_reader.PageData(n, 595, 842, chars, ""))
+        pages.append(PageData(n, 595, 842, chars, ""))
     pages[1].chars += line("第 2 页", 815)
-    pdf_reader._assign_lines(pages)
+    assign_lines(pages)
     for p in pages:
         assert [ln.text for ln in p.body_lines] == ["正文第一行内容"]
 
@@ -317,8 +320,9 @@ def test_page_numbers_and_running_heads_dropped() -> None:
 
 
 def test_scanned_pdf_needs_ocr() -> None:
-    with pytest.raises(NeedsOCR, match="OCR"):
-        read_pdf(FIXTURES / "scanned.pdf")
+    """Without OCR (turned off here; see tests/test_ocr.py for the extra's absence and its reading)."""
+    with pytest.raises(NeedsOCR, match="no text layer"):
+        read_pdf(FIXTURES / "scanned.pdf", ocr=False)
 
 
 def test_encrypted_pdf() -> None:
@@ -404,8 +408,8 @@ def test_table_as_image_warns() -> None:
         page.insert_obj(image)
 
     data = _edit(FIXTURES / "report2021.pdf", replace_table)
-    doc = pdf_reader.read(data, source="img.pdf", settings=Settings())
-    assert "table_not_machine_readable: page 3" in doc.warnings
+    doc = pdf_reader.read(data, source="img.pdf", settings=Settings(ocr=False))
+    assert any(w.startswith("table_not_machine_readable: page 3 (OCR is turned off") for w in doc.warnings)
     assert not any(t.provenance.page == 3 for t in doc.tables)
 
 

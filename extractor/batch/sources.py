@@ -23,9 +23,12 @@ if TYPE_CHECKING:  # the writers pull in duckdb: imported only when a batch runs
 
 
 DOC_SUFFIXES: frozenset[str] = frozenset(
-    {".txt", ".md", ".tsv", ".htm", ".html", ".shtml", ".xhtml", ".pdf", ".docx", ".doc", ".wps", ".rtf"}
+    {".txt", ".md", ".tsv", ".htm", ".html", ".shtml", ".xhtml", ".pdf", ".docx", ".doc", ".wps", ".rtf",
+     ".xls", ".xlsx", ".et"}
 )
-"""Suffixes picked up when walking folders and archives (files named explicitly are always read)."""
+"""Suffixes picked up when walking folders and archives (files named explicitly are always read).
+Image files are not walked: in a saved or crawled page they are the pages of the ``.html`` beside
+them (name a scan explicitly to read it on its own)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ from typing import Any
 
 from extractor.crawl import classify as C
 from extractor.crawl.fetch import Fetcher
+from extractor.crawl.images import file_name, folder_for, image_urls
 from extractor.crawl.links import PageLinks, normalize_url, parse_links
 from extractor.crawl.policy import RateLimiter, Robots, Scope
 from extractor.crawl.store import Entry, Manifest, Store
@@ -40,6 +41,7 @@ from extractor.errors import DecodeError, OgiError
 from extractor.pipeline import __version__
 from extractor.readers import sniff
 from extractor.readers.decode import decode_bytes
+from extractor.readers.ocr.images import is_image
 from extractor.settings import DEFAULT_SETTINGS
 
 __all__ = ["AGENT", "CrawlConfig", "CrawlProgress", "CrawlSummary", "Crawler", "crawl", "user_agent"]
@@ -152,7 +154,8 @@ class CrawlSummary:
 class Task:
     url: str
     kind: str
-    """``list`` (navigation), ``candidate`` (maybe a report page or file), ``attachment``."""
+    """``list`` (navigation), ``candidate`` (maybe a report page or file), ``attachment``, ``image``
+    (a body image of a report page that is only images; ``page["_into"]`` is where it goes)."""
     depth: int
     referrer: str | None = None
     anchor: str = ""
@@ -162,7 +165,7 @@ class Task:
     """For attachments: the report page's metadata."""
 
 
-_PRIORITY = {"attachment": 0, "candidate": 1}
+_PRIORITY = {"attachment": 0, "image": 0, "candidate": 1}
 _TITLE_SPLIT = re.compile(r"\s*[_|｜]\s*|\s+[-—–]+\s+|\s*--+\s*")
 _COLUMN_HEAD = re.compile(r"年报|年度报告")
 _REPORT_MARKERS = ("主动公开", "依申请", "申请人", "行政复议", "行政诉讼", "第二十条", "收到和处理")
@@ -233,7 +236,7 @@ class Crawler:
                 with self._lock:
                     self.summary.out_of_scope[why] += 1
                 return
-            if task.kind != "attachment" and task.depth > self.config.max_depth:
+            if task.kind not in ("attachment", "image") and task.depth > self.config.max_depth:
                 return
             seen.add(task.url)
             heapq.heappush(heap, (priority, task.depth, next(seq), task))
@@ -375,7 +378,7 @@ class Crawler:
 
     @staticmethod
     def _entry_kind(task: Task) -> str:
-        return {"list": "list", "candidate": "page", "attachment": "attachment"}[task.kind]
+        return {"list": "list", "candidate": "page", "attachment": "attachment", "image": "image"}[task.kind]
 
     # -----------------------------------------------------------------------------------------
     # what a body yields
@@ -395,6 +398,9 @@ class Crawler:
 
     def _handle(self, task: Task, entry: Entry, body: bytes, *, record: bool) -> list[tuple[Task, int]]:
         url = entry.final_url or task.url
+        if task.kind == "image":
+            self._store_image(task, entry, body, record=record)
+            return []
         if task.kind == "attachment" or not self._is_html(entry, body, url):
             if (task.kind == "list" and task.depth == 0) or task.kind in ("candidate", "attachment"):
                 self._store_document(task, entry, body, record=record)
@@ -537,6 +543,17 @@ class Crawler:
             with self._lock:
                 self._documents.add(entry.path)
 
+    def _store_image(self, task: Task, entry: Entry, body: bytes, *, record: bool) -> None:
+        """Store a page image beside its page (``reports/<page>_files/``); anything but an image is dropped."""
+        into = str((task.page or {}).get("_into") or "")
+        if record:
+            if into and is_image(body):
+                entry.path = f"{into}/{file_name(entry.final_url or task.url)}"
+                self.store.put_file(entry.path, body)
+            else:
+                entry.error = "not_an_image"
+            self._record(entry)
+
     def _report_page(self, task: Task, entry: Entry, body: bytes, text: str, links: PageLinks, meta: dict[str, str],
                      title: str, *, record: bool) -> list[tuple[Task, int]]:
         files = [ln for ln in links.links if C.is_attachment_url(ln.url) or
@@ -556,6 +573,12 @@ class Crawler:
                 entry.extra["wrapper"] = True
                 self._record(entry)
         out: list[tuple[Task, int]] = []
+        if not holds and not files and entry.path and entry.path.startswith("reports/"):
+            # a "图片版" page: its body images are the report's pages (read by OCR)
+            into = folder_for(entry.path)
+            for img in image_urls(text, entry.final_url or task.url):
+                out.append((Task(url=img, kind="image", depth=task.depth + 1, referrer=task.url,
+                                 page={"_into": into}), _PRIORITY["image"]))
         for ln in files:
             anchor = ln.text if C.is_report_title(ln.text, in_column=True) else ""
             out.append((Task(url=ln.url, kind="attachment", depth=task.depth + 1, referrer=task.url, anchor=anchor,

@@ -151,6 +151,15 @@ class Store:
             self._write(self.folder / REPORTS / name, data)
             return f"{REPORTS}/{name}", True
 
+    def put_file(self, rel: str, data: bytes) -> None:
+        """Write a file under ``reports/`` (a report page's image); never outside the folder."""
+        target = (self.folder / rel).resolve()
+        if not target.is_relative_to((self.folder / REPORTS).resolve()):
+            raise ValueError(f"refusing to write outside {REPORTS}/: {rel}")
+        with self._lock:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._write(target, data)
+
     def put_page(self, sha256: str, data: bytes) -> str:
         rel = f"{PAGES}/{sha256[:16]}.html"
         target = self.folder / rel

@@ -65,6 +65,10 @@ class Cell:
     row_span: int = 1
     col_span: int = 1
     provenance: Provenance = field(default_factory=Provenance)
+    confidence: float | None = None
+    """How sure the reader is of ``text`` (0–1) when it was recognised from an image; None when it
+    was read exactly (a text layer, markup). The mapping may correct an uncertain cell that the
+    identities prove misread, never an exact one."""
 
     def __post_init__(self) -> None:
         if not self.raw_text:
@@ -152,6 +156,10 @@ class Document:
     ``publisher`` (发布机构/来源), ``index_no`` (索引号), ``url`` (原文链接)."""
     warnings: list[str] = field(default_factory=list)
     """Things the reader noticed but could work around (e.g. a wrong charset label)."""
+    ocr_pages: list[int] = field(default_factory=list)
+    """Pages (1-based; images in order for HTML/DOCX/image files) whose text came from OCR."""
+    ocr_seconds: float = 0.0
+    """Time spent rendering and recognising those pages."""
 
     @property
     def paragraphs(self) -> list[Paragraph]:

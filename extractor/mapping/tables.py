@@ -17,6 +17,7 @@ from extractor.locate.align.tokens import NumToken
 from extractor.locate.hits import UNLABELED, Located, PrintedCell, RowHit
 from extractor.mapping.narrative import Statements, statements
 from extractor.mapping.readings import CellReading, Columns, Hypothesis, Reading
+from extractor.mapping.repair import repair, table3_equations, table4_equations
 from extractor.mapping.resolve import (
     UNEXPLAINED,
     TableResult,
@@ -123,11 +124,30 @@ def map_table3(
             opts = best.options[key]
             kept = best.solved.kept.get(key, [])
             rows[key] = figures_for(f"t3.{key}", T3_COLUMNS, by_key[key], opts, kept, findings)
+    rows = _repair_t3(rows, by_key, detail, findings)
     table = Table3(template=template)
     for key, figs in rows.items():
         setattr(table, key, Table3Row(**{col: f for col, f in zip(T3_COLUMNS, figs, strict=True)}))
         table.label_rows[key] = by_key[key].label.strip()
     return table
+
+
+def _confidence(cells: Sequence[PrintedCell | None] | None, keys: Sequence[str]) -> dict[str, float | None]:
+    return {k: (c.cell.confidence if c is not None else None) for k, c in zip(keys, cells or [], strict=False)}
+
+
+def _repair_t3(rows: dict[str, list[Figure]], by_key: dict[str, RowHit], detail: Sequence[str],
+               findings: list[Finding]) -> dict[str, list[Figure]]:
+    """Misread cells the identities force (:mod:`extractor.mapping.repair`)."""
+    figs = {f.key: f for row in rows.values() for f in row}
+    confidence: dict[str, float | None] = {}
+    for key, hit in by_key.items():
+        confidence.update(_confidence(hit.cells, [f"t3.{key}.{c}" for c in T3_COLUMNS]))
+    blank = {k for k, row in rows.items() if row and row[-1].state is CellState.BLANK}
+    fixed = repair(figs, confidence, table3_equations(list(rows), T3_COLUMNS, detail, blank), findings)
+    if fixed == figs:
+        return rows
+    return {k: [fixed[f.key] for f in row] for k, row in rows.items()}
 
 
 def _assign_unlabeled(unlabeled: list[RowHit], by_key: dict[str, RowHit], has_sub: bool, findings: list[Finding]) -> None:
@@ -212,6 +232,9 @@ def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | No
         cols = [k.removeprefix("t4.") for k in keys]
         figs = figures_for("t4", cols, hit, best.options["data"], best.solved.kept.get("data", []), findings)
         figs = [f.model_copy(update={"key": k}) for f, k in zip(figs, keys, strict=True)]
+    fixed = repair({f.key: f for f in figs}, _confidence(hit.cells, keys), table4_equations(T4_GROUPS, T4_COLUMNS),
+                   findings)
+    figs = [fixed[k] for k in keys]
     table = Table4()
     for g_i, g in enumerate(T4_GROUPS):
         group = Table4Group(**{c: figs[g_i * 5 + c_i] for c_i, c in enumerate(T4_COLUMNS)})

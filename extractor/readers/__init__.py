@@ -13,6 +13,8 @@ from typing import Protocol
 from extractor.document import Document
 from extractor.errors import EmptyInput, FileTooLarge, UnsupportedFormat
 from extractor.readers.jsdata import JS_HEAD, looks_like_js_data
+from extractor.readers.ocr.images import IMAGE_MAGIC
+from extractor.readers.sheet import is_ole2_workbook, is_xlsx
 from extractor.settings import DEFAULT_SETTINGS, Settings
 
 
@@ -30,6 +32,8 @@ READERS: dict[str, str] = {
     "doc": "extractor.readers.doc:read",
     "rtf": "extractor.readers.doc:read_rtf",
     "jsdata": "extractor.readers.jsdata:read",
+    "image": "extractor.readers.ocr.images:read",
+    "sheet": "extractor.readers.sheet:read",
 }
 
 
@@ -41,9 +45,11 @@ def sniff(data: bytes, name: str = "") -> str:
     if stripped.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
-        return "docx"
+        return "sheet" if is_xlsx(data) else "docx"
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "doc"  # OLE2: .doc, .wps, .xls
+        return "sheet" if is_ole2_workbook(data) else "doc"  # OLE2: .xls/.et, else .doc/.wps
+    if data.startswith(IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+        return "image"  # a scanned page: read by OCR (the ``ocr`` extra)
     if stripped.startswith(b"{\\rtf"):
         return "rtf"
     if JS_HEAD.match(stripped) and looks_like_js_data(data):
@@ -53,7 +59,7 @@ def sniff(data: bytes, name: str = "") -> str:
     ):
         return "html"
     if _is_binary(head):
-        raise UnsupportedFormat("binary data that is not PDF, DOCX, DOC, RTF, HTML or text")
+        raise UnsupportedFormat("binary data that is not PDF, DOCX, DOC, RTF, HTML, an image or text")
     lname = name.lower()
     if lname.endswith((".htm", ".html", ".shtml", ".xhtml")) and b"<" in head:
         return "html"

@@ -75,18 +75,58 @@ def read(data: bytes, *, source: str = "<memory>", settings: Settings = DEFAULT_
     with zf:
         main = _main_part(zf, source)
         root = _parse(zf, main, source)
-    body = root.find(_w("body"))
-    if body is None:
-        raise CorruptDocument(f"{main} has no w:body", source=source)
-    walker = _Walker(Budget(settings, source))
-    walker.container(body)
-    return Document(
-        blocks=walker.blocks,
-        reader="docx",
-        source=source,
-        sha256=hashlib.sha256(data).hexdigest(),
-        media_type=MEDIA_TYPE,
-    )
+        body = root.find(_w("body"))
+        if body is None:
+            raise CorruptDocument(f"{main} has no w:body", source=source)
+        walker = _Walker(Budget(settings, source))
+        walker.container(body)
+        doc = Document(
+            blocks=walker.blocks,
+            reader="docx",
+            source=source,
+            sha256=hashlib.sha256(data).hexdigest(),
+            media_type=MEDIA_TYPE,
+        )
+        if not any(isinstance(b, Table) for b in doc.blocks):
+            images = _body_images(zf, main, body, source)
+            if images:  # tables (or the whole report) pasted in as pictures
+                from extractor.readers.ocr.images import ocr_or_note
+
+                doc.blocks = doc.blocks + ocr_or_note(images, doc, settings, "picture(s)")
+    return doc
+
+
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MAX_IMAGES = 60
+
+
+def _body_images(zf: zipfile.ZipFile, main: str, body: etree._Element, source: str) -> list[tuple[str, bytes]]:
+    """Pictures of the body in document order (``a:blip r:embed`` -> the media part), large ones only."""
+    from extractor.readers.ocr.images import MIN_SIDE, image_size
+
+    folder, name = posixpath.split(main)
+    rels_name = posixpath.join(folder, "_rels", name + ".rels")
+    if rels_name not in zf.namelist():
+        return []
+    targets: dict[str, str] = {}
+    for rel in _parse(zf, rels_name, source).iter(f"{{{REL}}}Relationship"):
+        if rel.get("TargetMode") != "External" and rel.get("Id"):
+            targets[rel.get("Id", "")] = posixpath.normpath(posixpath.join(folder, rel.get("Target", "")))
+    out: list[tuple[str, bytes]] = []
+    seen: set[str] = set()
+    for blip in body.iter(f"{{{A_NS}}}blip"):
+        part = targets.get(blip.get(f"{{{R_NS}}}embed") or "")
+        if part is None or part in seen or part not in zf.namelist():
+            continue
+        seen.add(part)
+        data = _read_part(zf, part, source)
+        size = image_size(data)
+        if size is not None and min(size) >= MIN_SIDE:
+            out.append((posixpath.basename(part), data))
+        if len(out) >= MAX_IMAGES:
+            break
+    return out
 
 
 # --------------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from extractor.budget import Budget
 from extractor.document import Block, Cell, Document, Paragraph, Provenance, Table
 from extractor.errors import CorruptDocument, EmptyInput, FileTooLarge
 from extractor.readers.decode import decode_bytes
+from extractor.readers.ocr.images import local_images, ocr_or_note
 from extractor.settings import Settings
 
 __all__ = ["read"]
@@ -137,9 +138,7 @@ def read(data: bytes, *, source: str, settings: Settings) -> Document:
         blocks = _Emitter(page, warnings, budget, keep_links=False).run(body)
     if not blocks:  # a page of nothing but links is still text: keep it rather than claim emptiness
         blocks = _Emitter(page, warnings, budget, keep_links=True).run(body)
-    if not any(b.text if isinstance(b, Paragraph) else any(c.text for c in b.cells) for b in blocks):
-        raise EmptyInput("the page holds no text", source=source)
-    return Document(
+    doc = Document(
         blocks=blocks,
         reader="html",
         source=source,
@@ -149,6 +148,14 @@ def read(data: bytes, *, source: str, settings: Settings) -> Document:
         metadata=metadata,
         warnings=warnings,
     )
+    if not any(isinstance(b, Table) for b in blocks):
+        images = local_images([img.get("src") or img.get("data-src") or "" for img in body.iter("img")], source)
+        if images:  # a "图片版" page: the report is a series of page images saved beside it
+
+            doc.blocks = blocks + ocr_or_note(images, doc, settings, "page image(s)")
+    if not any(b.text if isinstance(b, Paragraph) else any(c.text for c in b.cells) for b in doc.blocks):
+        raise EmptyInput("the page holds no text", source=source)
+    return doc
 
 
 def _parse(text: str, controls: bool | None = None) -> El | None:

@@ -57,7 +57,7 @@ class Figure(BaseModel):
     state: CellState
     raw: str = Field(description="the cell's text as found (for glued text dumps: the whole run)")
     unit: str | None = None
-    inferred: bool = Field(False, description="True when the value came from splitting run-together digits")
+    inferred: bool = Field(False, description="True when the value was not printed as such: split from run-together digits, or a misread cell corrected because the identities force it (split.inferred / cell.corrected findings)")
     ref: CellRef = Field(default_factory=CellRef)
 
     @property
@@ -203,6 +203,13 @@ class TableTemplates(BaseModel):
     t4: Template | None = None
 
 
+class OcrInfo(BaseModel):
+    """What OCR cost: set when some of the report's text was read from images."""
+
+    pages: list[int] = Field(description="pages whose text came from OCR (images in order for HTML, DOCX and image files)")
+    seconds: float = Field(description="time spent rendering and recognising them")
+
+
 class Metadata(BaseModel):
     title: str | None = None
     organ: str | None = Field(None, description="issuing organ; the title's wording completed from the body when the title truncates it")
@@ -221,6 +228,7 @@ class Metadata(BaseModel):
     publisher: str | None = None
     index_no: str | None = None
     page_count: int | None = None
+    ocr: OcrInfo | None = None
 
 
 class Report(BaseModel):

@@ -49,6 +49,10 @@ _FOLD_TABLE = str.maketrans(
         "\r": "",
         "\u200b": "",
         "\ufeff": "",
+        # glyphs text recognition confuses in the template's labels (no template label holds the first)
+        "子": "予",  # （一）予以公开 read as 子以公开
+        "己": "已",  # 已获取信息
+        "末": "未",  # 尚未审结
     }
 )
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -178,9 +182,28 @@ def parse_cell(text: str) -> ParsedValue:
     return ParsedValue(CellState.ZERO if value == 0 else CellState.NUMBER, value, unit)
 
 
+CONFUSABLE = str.maketrans({
+    "o": "0", "O": "0", "〇": "0", "○": "0", "D": "0", "Q": "0", "Ｏ": "0", "ｏ": "0", "。": "0",
+    "l": "1", "I": "1", "|": "1", "i": "1", "!": "1", "丨": "1", "Ｉ": "1", "ｌ": "1",
+    "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "b": "6", "G": "6", "g": "9", "q": "9",
+})
+"""Glyphs that text recognition confuses with digits (``lO`` for ``10``)."""
+
+
+def misread_number(text: str) -> int | None:
+    """The number a short cell would be with its confusable glyphs read as digits (``'l2'`` -> 12);
+    None when it is already a number, has other characters, or would start with a 0."""
+    raw = text.replace(" ", "").replace(",", "")
+    t = raw.translate(CONFUSABLE)
+    if not t or len(t) > 9 or not t.isdigit() or t == raw or (len(t) > 1 and t[0] == "0"):
+        return None
+    return int(t)
+
+
 def is_value_text(text: str) -> bool:
-    """True for text that belongs in a value cell (a number, a placeholder or nothing)."""
-    return parse_cell(text).state is not CellState.TEXT
+    """True for text that belongs in a value cell (a number, a placeholder or nothing, or a
+    number with a glyph misread for a digit, which the mapping may correct)."""
+    return parse_cell(text).state is not CellState.TEXT or misread_number(text) is not None
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")

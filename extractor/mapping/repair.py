@@ -1,0 +1,177 @@
+"""Misread cells corrected where the identities force it — never silently.
+
+Text recognised from an image confuses a few glyphs with digits (``o``/``O``/``〇`` for 0,
+``l``/``I``/``|`` for 1, …) and now and then drops, adds or changes one digit. The tables carry
+their own error-correcting code: table 3's row totals (T3-2), column sums (T3-3) and balance
+(T3-1), table 4's group totals (T4-1). A cell is corrected only when that code leaves a single
+possible value:
+
+* a cell that reads as text but is a number with confusable glyphs (``l2``) gets the number when
+  every identity through it that can be evaluated holds with it (at least one must);
+* a cell whose reader was not certain of its text (``Cell.confidence`` is set: recognised, not
+  read from a text layer; an empty cell of a recognised table too) and that is off by one digit
+  (one dropped, added or changed; a single digit missing from an empty cell) is
+  corrected when at least two independent identities through it fail and all of them hold with
+  the corrected value, and no other cell could be corrected the same way. Printed text from a
+  text layer is never changed this way: a born-digital report that does not add up is extracted
+  as printed.
+
+Every correction makes the figure ``inferred`` (its ``raw`` keeps what was read) and adds a
+``cell.corrected`` warning naming the identities that forced it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from extractor.records.models import Figure, Finding, Severity
+from extractor.text import CellState, misread_number
+
+
+@dataclass(slots=True)
+class Equation:
+    """``sum(plus) == sum(minus)`` over cell ids, with the identity's code and a readable name."""
+
+    code: str
+    name: str
+    plus: tuple[str, ...]
+    minus: tuple[str, ...]
+
+    def cells(self) -> tuple[str, ...]:
+        return self.plus + self.minus
+
+
+def _known(f: Figure | None) -> float | None:
+    if f is None:
+        return 0.0
+    if f.value is not None:
+        return float(f.value)
+    return 0.0 if f.state.reads_as_zero else None
+
+
+def _residual(eq: Equation, values: dict[str, float | None]) -> float | None:
+    """``sum(plus) - sum(minus)``, None when a cell is unknown."""
+    total = 0.0
+    for sign, ids in ((1, eq.plus), (-1, eq.minus)):
+        for i in ids:
+            v = values.get(i)
+            if v is None:  # unknown, or not printed at all
+                return None
+            total += sign * v
+    return total
+
+
+def _one_digit_edit(a: str, b: str) -> bool:
+    """Is ``b`` ``a`` with one digit dropped, added or changed?"""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _corrected(f: Figure, value: int) -> Figure:
+    state = CellState.ZERO if value == 0 else CellState.NUMBER
+    return f.model_copy(update={"value": value, "state": state, "inferred": True})
+
+
+def _finding(f: Figure, value: int, eqs: Sequence[Equation]) -> Finding:
+    names = ", ".join(f"{e.code} ({e.name})" for e in eqs)
+    return Finding(
+        code="cell.corrected",
+        severity=Severity.WARNING,
+        message=f"{f.key}: read as {f.raw!r}, taken as {value}: the only value for which {names} hold(s)",
+        expected=value,
+        actual=f.value,
+        cells=[f.key],
+        refs=[f.ref],
+    )
+
+
+def repair(figs: dict[str, Figure], confidence: dict[str, float | None], equations: Sequence[Equation],
+           findings: list[Finding]) -> dict[str, Figure]:
+    """Correct misread cells of one table (see the module docstring); returns the figures, some replaced."""
+    out = dict(figs)
+    through: dict[str, list[Equation]] = {}
+    for eq in equations:
+        for c in eq.cells():
+            through.setdefault(c, []).append(eq)
+    values = {k: _known(f) for k, f in out.items()}
+
+    # 1. glyphs confused with digits: decided by every identity that can be evaluated
+    changed = True
+    while changed:
+        changed = False
+        for key, f in out.items():
+            if f.state is not CellState.TEXT or values.get(key) is not None:
+                continue
+            value = misread_number(f.raw)
+            if value is None:
+                continue
+            trial = {**values, key: float(value)}
+            evaluable = [e for e in through.get(key, []) if _residual(e, trial) is not None]
+            if evaluable and all(_residual(e, trial) == 0 for e in evaluable):
+                findings.append(_finding(f, value, evaluable))
+                out[key] = _corrected(f, value)
+                values[key] = float(value)
+                changed = True
+
+    # 2. one digit dropped, added or changed in a recognised cell: forced by two identities
+    failing = [e for e in equations if (r := _residual(e, values)) is not None and r != 0]
+    if not failing:
+        return out
+    candidates: list[tuple[str, int, list[Equation]]] = []
+    for key in {c for e in failing for c in e.cells()}:
+        fig = out.get(key)
+        if fig is None or confidence.get(key) is None or fig.inferred:
+            continue
+        if fig.value is None and fig.state is not CellState.BLANK:
+            continue
+        current = 0 if fig.value is None else fig.value  # a blank recognised cell: a glyph may be missing
+        if not float(current).is_integer() or current < 0:
+            continue
+        digits = "" if fig.value is None else str(int(current))
+        for eq in through.get(key, []):
+            r = _residual(eq, values)
+            if r is None or r == 0:
+                continue
+            sign = 1 if key in eq.plus else -1
+            new = current - sign * r
+            if new < 0 or not float(new).is_integer() or not _one_digit_edit(digits, str(int(new))):
+                continue
+            trial = {**values, key: float(new)}
+            evaluable = [e for e in through[key] if _residual(e, trial) is not None]
+            was_failing = [e for e in evaluable if _residual(e, values) != 0]
+            if len(was_failing) >= 2 and all(_residual(e, trial) == 0 for e in evaluable):
+                candidates.append((key, int(new), evaluable))
+            break
+    unique = {(k, v) for k, v, _ in candidates}
+    if len(unique) == 1:
+        key, value, eqs = candidates[0]
+        findings.append(_finding(out[key], value, eqs))
+        out[key] = _corrected(out[key], value)
+    return out
+
+
+def table3_equations(rows: Sequence[str], columns: Sequence[str], detail: Sequence[str],
+                     blank_totals: set[str]) -> list[Equation]:
+    """T3-2 per row (rows whose 总计 is left blank excepted), T3-3 and T3-1 per column."""
+    six = [c for c in columns if c != "total"]
+    eqs = [Equation("T3-2", f"{r} total", (f"t3.{r}.total",), tuple(f"t3.{r}.{c}" for c in six))
+           for r in rows if r not in blank_totals]
+    for c in columns:
+        eqs.append(Equation("T3-3", f"{c} column", (f"t3.results_total.{c}",), tuple(f"t3.{d}.{c}" for d in detail)))
+        eqs.append(Equation("T3-1", f"{c} column", (f"t3.new_received.{c}", f"t3.carried_over.{c}"),
+                            (f"t3.results_total.{c}", f"t3.carried_forward.{c}")))
+    return eqs
+
+
+def table4_equations(groups: Sequence[str], columns: Sequence[str]) -> list[Equation]:
+    """T4-1 per group."""
+    parts = [c for c in columns if c != "total"]
+    return [Equation("T4-1", f"{g} total", (f"t4.{g}.total",), tuple(f"t4.{g}.{c}" for c in parts)) for g in groups]
+
+
+__all__ = ["Equation", "repair", "table3_equations", "table4_equations"]

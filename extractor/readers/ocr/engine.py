@@ -1,0 +1,203 @@
+"""The OCR engine behind one small interface: an image in, text boxes out.
+
+The engine is RapidOCR (``rapidocr-onnxruntime``): PaddleOCR's PP-OCRv4 detection and recognition
+models converted to ONNX and run by onnxruntime on the CPU. The three model files ship **inside
+the wheel** (``rapidocr_onnxruntime/models/*.onnx``, about 16 MB), so nothing is downloaded at run
+time; :func:`get_engine` checks that they are there and refuses otherwise. It is the optional extra
+``ocr`` (``pip install "ogi-extractor[ocr]"``); without it image content is ``needs_ocr`` with a
+message naming the extra.
+
+Only this module imports the engine. The rest of ``readers/ocr`` sees :class:`TextBox` objects.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+from extractor.errors import NeedsOCR
+
+OCR_EXTRA = 'pip install "ogi-extractor[ocr]"'
+"""How to get the engine (named in every ``needs_ocr`` message)."""
+
+DISABLE_ENV = "OGI_NO_OCR"
+"""Set (to anything but ``0``/empty) to behave as if the extra were not installed."""
+
+Quad = tuple[tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]
+
+
+@dataclass(slots=True, frozen=True)
+class TextBox:
+    """One detected text line: its four corners (image pixels, clockwise from top-left), text, confidence."""
+
+    quad: Quad
+    text: str
+    score: float
+
+
+Rule = tuple[float, float, float]
+"""A vertical ruling line ``(x, top, bottom)`` in image pixels: no text line crosses it."""
+
+
+class OcrEngine(Protocol):
+    name: str
+
+    def read(self, image: Any, rules: Sequence[Rule] = ()) -> list[TextBox]:
+        """Text boxes of an image (a ``numpy`` array, grey or RGB, white background); a detected
+        box that crosses one of ``rules`` is cut there (two cells' numbers are two texts)."""
+        ...
+
+    def recognize(self, image: Any, quads: Sequence[Quad]) -> list[TextBox]:
+        """Recognise the text in the given boxes (found by other means than the detector)."""
+        ...
+
+
+class RapidOcrEngine:
+    """``rapidocr_onnxruntime.RapidOCR`` without the angle classifier (pages are deskewed by us)."""
+
+    name = "rapidocr-onnxruntime"
+
+    def __init__(self) -> None:
+        import rapidocr_onnxruntime
+        from rapidocr_onnxruntime import RapidOCR
+
+        models = Path(rapidocr_onnxruntime.__file__).parent / "models"
+        if not any(models.glob("*det*.onnx")) or not any(models.glob("*rec*.onnx")):
+            raise ImportError(f"the OCR models are missing from {models} (the wheel ships them; reinstall it)")
+        self.version = getattr(rapidocr_onnxruntime, "__version__", "")
+        self._ocr = RapidOCR(use_cls=False, print_verbose=False)
+        self._tune(models)
+        self._lock = threading.Lock()
+
+    def _tune(self, models: Path) -> None:
+        """Replace RapidOCR's sessions with ones that suit a small shared machine: no busy-waiting
+        threads (onnxruntime spins by default, which starves everything else on two cores), the
+        memory arena on (RapidOCR turns it off: every call allocated afresh). Skipped if the
+        package's layout differs; its own sessions then run unchanged."""
+        import onnxruntime as ort
+
+        def session(path: Path) -> Any:
+            opts = ort.SessionOptions()
+            opts.log_severity_level = 4
+            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            opts.intra_op_num_threads = min(os.cpu_count() or 1, 4)
+            opts.inter_op_num_threads = 1
+            opts.enable_cpu_mem_arena = False
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
+        try:
+            det, rec = self._ocr.text_det.infer, self._ocr.text_rec.session
+            det_path = next(models.glob("*det*.onnx"))
+            rec_path = next(models.glob("*rec*.onnx"))
+            if hasattr(det, "session") and hasattr(rec, "session"):
+                det.session = session(det_path)
+                rec.session = session(rec_path)
+        except (AttributeError, StopIteration):  # pragma: no cover - another rapidocr layout
+            pass
+
+    def read(self, image: Any, rules: Sequence[Rule] = ()) -> list[TextBox]:
+        """Detection, then recognition of each box. RapidOCR's own pipeline is used in its two halves
+        so that the boxes can be fixed between them: the detector gives an isolated glyph (a lone
+        ``4`` in a table cell) a box turned 45°, whose turned crop is not recognised, and joins
+        numbers of adjacent cells across the rule between them."""
+
+        img = _rgb(image)
+        with self._lock:  # one onnxruntime session set per process; it already uses every core
+            found, _ = self._ocr.text_det(img)
+        if found is None or len(found) == 0:
+            return []
+        quads = [q for b in found for q in _cut(_upright(b), rules)]
+        return self.recognize(img, [tuple((float(x), float(y)) for x, y in q) for q in quads])  # type: ignore[misc]
+
+    def recognize(self, image: Any, quads: Sequence[Quad]) -> list[TextBox]:
+        import numpy as np
+
+        if not quads:
+            return []
+        img = _rgb(image)
+        boxes = self._ocr.sorted_boxes(np.array(quads, dtype=np.float32))
+        with self._lock:
+            crops = self._ocr.get_crop_img_list(img, boxes)
+            texts, _ = self._ocr.text_rec(crops)
+        out: list[TextBox] = []
+        for quad, (text, score) in zip(boxes, texts, strict=True):
+            pts = tuple((float(x), float(y)) for x, y in quad)
+            if len(pts) == 4 and str(text).strip():
+                out.append(TextBox(pts, str(text), float(score)))
+        return out
+
+
+def _rgb(image: Any) -> Any:
+    import numpy as np
+
+    img = np.asarray(image)
+    return np.repeat(img[:, :, None], 3, axis=2) if img.ndim == 2 else img
+
+
+def _cut(quad: Any, rules: Sequence[Rule]) -> list[Any]:
+    """An (upright) box cut at the vertical rules it crosses."""
+    import numpy as np
+
+    xs, ys = quad[:, 0], quad[:, 1]
+    left, right, top, bottom = float(xs.min()), float(xs.max()), float(ys.min()), float(ys.max())
+    mid = (top + bottom) / 2
+    cuts = sorted(x for x, t, b in rules if left + 3 < x < right - 3 and t <= mid <= b)
+    if not cuts:
+        return [quad]
+    out = []
+    for a, b in zip([left, *[c + 2 for c in cuts]], [*[c - 2 for c in cuts], right], strict=True):
+        if b - a >= 4:
+            out.append(np.array([[a, top], [b, top], [b, bottom], [a, bottom]], dtype=np.float32))
+    return out
+
+
+def _upright(quad: Any) -> Any:
+    """A box turned more than 5° from the horizontal (the page is already deskewed) -> its upright
+    bounding rectangle, corners clockwise from the top-left."""
+    import numpy as np
+
+    (x0, y0), (x1, y1) = quad[0], quad[1]
+    if abs(np.degrees(np.arctan2(y1 - y0, x1 - x0))) <= 5:
+        return quad
+    xs, ys = quad[:, 0], quad[:, 1]
+    left, right, top, bottom = xs.min(), xs.max(), ys.min(), ys.max()
+    return np.array([[left, top], [right, top], [right, bottom], [left, bottom]], dtype=np.float32)
+
+
+def ocr_disabled() -> bool:
+    return os.environ.get(DISABLE_ENV, "") not in ("", "0")
+
+
+@lru_cache(maxsize=1)
+def _load() -> OcrEngine:
+    return RapidOcrEngine()
+
+
+def ocr_available() -> bool:
+    """Is the OCR extra installed (and not disabled with ``OGI_NO_OCR``)?"""
+    if ocr_disabled():
+        return False
+    try:
+        _load()
+    except ImportError:
+        return False
+    return True
+
+
+def get_engine(source: str | None = None) -> OcrEngine:
+    """The process's engine (loaded once, ~0.2 s). Raises :class:`NeedsOCR` naming the extra."""
+    if ocr_disabled():
+        raise NeedsOCR(f"OCR is turned off ({DISABLE_ENV} is set)", source=source)
+    try:
+        return _load()
+    except ImportError as exc:
+        raise NeedsOCR(f"the OCR extra is not installed ({OCR_EXTRA}): {exc}", source=source) from exc
+
+
+__all__ = ["OCR_EXTRA", "OcrEngine", "Rule", "TextBox", "get_engine", "ocr_available"]

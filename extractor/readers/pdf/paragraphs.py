@@ -1,0 +1,93 @@
+"""Text outside tables: body vs margin lines (running heads and page numbers dropped), paragraphs and headings."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+
+from extractor.document import Paragraph, Provenance
+from extractor.readers.pdf.layout import (
+    ASCII_WORD,
+    MARGIN,
+    PAGE_NUMBER,
+    SECTION_HEADING,
+    Line,
+    PageData,
+    group_lines,
+)
+
+
+def assign_lines(pages: list[PageData]) -> None:
+    """Split each page's non-table text into body lines and margin lines, dropping running heads."""
+    for p in pages:
+        boxes = [t.provenance.bbox for t in p.tables if t.provenance.bbox]
+        free = [
+            c for c in p.chars if not any(b[0] - 1 <= c.cx <= b[2] + 1 and b[1] - 1 <= c.cy <= b[3] + 1 for b in boxes)
+        ]
+        for line in group_lines(free):
+            in_margin = line.bottom < p.height * MARGIN or line.top > p.height * (1 - MARGIN)
+            (p.margin_lines if in_margin else p.body_lines).append(line)
+    counts: Counter[str] = Counter()
+    for p in pages:
+        counts.update({_shape(line.text) for line in p.margin_lines})
+    repeated = {k for k, n in counts.items() if n >= 2 and n >= len(pages) / 2}
+    for p in pages:
+        kept = [ln for ln in p.margin_lines if not PAGE_NUMBER.match(ln.text) and _shape(ln.text) not in repeated]
+        p.body_lines = sorted(p.body_lines + kept, key=lambda ln: (ln.top, ln.x0))
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", "".join(text.split()))
+
+
+def build_paragraphs(p: PageData) -> None:
+    lines = p.body_lines
+    if not lines:
+        return
+    sizes = [ln.size for ln in lines]
+    body_size = statistics.median(sizes)
+    left = min(ln.x0 for ln in lines)
+    right = max(ln.x1 for ln in lines)
+    current: list[Line] = []
+    unit = max(body_size, 1.0)
+    p.starts_continued = lines[0].x0 <= left + 1.2 * unit and not _is_heading(lines[0].text, lines[0].size, body_size)
+    p.ends_open = lines[-1].x1 >= right - 1.5 * unit
+
+    def flush() -> None:
+        if not current:
+            return
+        text = current[0].text
+        for ln in current[1:]:
+            text += (" " if ASCII_WORD.match(text[-1:]) and ASCII_WORD.match(ln.text[:1]) else "") + ln.text
+        bbox = (min(c.x0 for c in current), current[0].top, max(c.x1 for c in current), current[-1].bottom)
+        heading = _is_heading(text, current[0].size, body_size)
+        para = Paragraph(text, Provenance(page=p.number, bbox=bbox), kind="heading" if heading else "paragraph")
+        p.blocks.append((bbox[1], para))
+        current.clear()
+
+    for ln in lines:
+        if current:
+            prev = current[-1]
+            unit = max(prev.size, 1.0)
+            new = (
+                prev.x1 < right - 1.5 * unit
+                or ln.x0 > left + 1.2 * unit
+                or ln.top - prev.bottom > 1.2 * (prev.bottom - prev.top)
+                or abs(ln.size - prev.size) > 0.15 * unit
+                or _is_heading(ln.text, ln.size, body_size)
+                or _is_heading(" ".join(c.text for c in current), prev.size, body_size)
+            )
+            if new:
+                flush()
+        current.append(ln)
+    flush()
+
+
+def _is_heading(text: str, size: float, body_size: float) -> bool:
+    if size > body_size * 1.15 and len(text) <= 60:
+        return True
+    stripped = text.strip()
+    return bool(SECTION_HEADING.match(stripped)) and len(stripped) <= 30 and "。" not in stripped[:-1]
+
+

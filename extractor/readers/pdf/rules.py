@@ -1,0 +1,132 @@
+"""Ruling lines: the page's vector paths (and images) as pdfplumber-style edges."""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import statistics
+from collections.abc import Callable
+from typing import Any
+
+import pypdfium2.raw as pdfium_c
+
+from extractor.document import BBox
+from extractor.readers.pdf.chars import LoadedPage, apply_matrix, map_box, mat_mul
+from extractor.readers.pdf.layout import EDGE_TOL, SNAP, Edge, Matrix
+
+
+def _edge(x0: float, top: float, x1: float, bottom: float) -> Edge:
+    if x1 - x0 >= bottom - top:
+        y = (top + bottom) / 2
+        return {"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0.0, "orientation": "h"}
+    x = (x0 + x1) / 2
+    return {"x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0.0, "height": bottom - top, "orientation": "v"}
+
+
+def _is_white(rgba: tuple[int, int, int, int]) -> bool:
+    r, g, b, a = rgba
+    return a == 0 or (r > 245 and g > 245 and b > 245)
+
+
+def path_edges(page: LoadedPage) -> tuple[list[Edge], list[BBox]]:
+    """Ruling edges from the page's vector paths, plus the bboxes of images (for the image warning)."""
+    edges: list[Edge] = []
+    images: list[BBox] = []
+    fm = pdfium_c.FS_MATRIX()
+    fillmode, stroke = ctypes.c_int(), ctypes.c_int()
+    r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+    px, py = ctypes.c_float(), ctypes.c_float()
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+
+    def walk(
+        count: Callable[[Any], int], get: Callable[[Any, int], Any], parent: Any, outer: Matrix, depth: int
+    ) -> None:
+        for i in range(count(parent)):
+            obj = get(parent, i)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8:
+                pdfium_c.FPDFPageObj_GetMatrix(obj, fm)
+                inner = mat_mul((fm.a, fm.b, fm.c, fm.d, fm.e, fm.f), outer)
+                walk(pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, obj, inner, depth + 1)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                if pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                    images.append(map_box(outer, left.value, bottom.value, right.value, top.value))
+            elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                pdfium_c.FPDFPageObj_GetMatrix(obj, fm)
+                full = mat_mul((fm.a, fm.b, fm.c, fm.d, fm.e, fm.f), outer)
+                pdfium_c.FPDFPath_GetDrawMode(obj, fillmode, stroke)
+                pdfium_c.FPDFPageObj_GetFillColor(obj, r, g, b, a)
+                fill_visible = fillmode.value != 0 and not _is_white((r.value, g.value, b.value, a.value))
+                pdfium_c.FPDFPageObj_GetStrokeColor(obj, r, g, b, a)
+                stroke_visible = bool(stroke.value) and not _is_white((r.value, g.value, b.value, a.value))
+                if not (fill_visible or stroke_visible):
+                    continue
+                subpaths: list[list[tuple[float, float]]] = []
+                for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
+                    seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
+                    pdfium_c.FPDFPathSegment_GetPoint(seg, px, py)
+                    point = apply_matrix(full, px.value, py.value)
+                    if pdfium_c.FPDFPathSegment_GetType(seg) == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
+                        subpaths.append([point])
+                    else:
+                        subpaths[-1].append(point)
+                for pts in subpaths:
+                    edges.extend(_subpath_edges(pts, stroke_visible, fill_visible))
+
+    walk(pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, page.page.raw, page.to_top, 0)
+    return edges, images
+
+
+def _subpath_edges(pts: list[tuple[float, float]], stroked: bool, filled: bool) -> list[Edge]:
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
+    w, h = x1 - x0, bottom - top
+    if w < 0.5 and h < 0.5:
+        return []
+    if min(w, h) <= 2.0:  # a rule drawn as a thin filled box or a single stroked segment
+        return [_edge(x0, top, x1, bottom)]
+    axis_aligned = all(abs(p[0] - x0) < 0.5 or abs(p[0] - x1) < 0.5 for p in pts) and all(
+        abs(p[1] - top) < 0.5 or abs(p[1] - bottom) < 0.5 for p in pts
+    )
+    if axis_aligned and 4 <= len(pts) <= 5:  # a rectangle: its four sides
+        return [
+            _edge(x0, top, x1, top),
+            _edge(x0, bottom, x1, bottom),
+            _edge(x0, top, x0, bottom),
+            _edge(x1, top, x1, bottom),
+        ]
+    if not stroked:
+        return []
+    out = []
+    for (ax, ay), (bx, by) in itertools.pairwise(pts):
+        if abs(ax - bx) < 0.5 or abs(ay - by) < 0.5:
+            out.append(_edge(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
+    return out
+
+
+def close_open_tables(edges: list[Edge]) -> list[Edge]:
+    """Add the closing rule that Word/WPS omit where a table breaks across pages.
+
+    Vertical rules that stop at the same y with no horizontal rule there mark an open table edge.
+    """
+    vertical = [e for e in edges if e["orientation"] == "v"]
+    horizontal = [e for e in edges if e["orientation"] == "h"]
+    extra: list[Edge] = []
+    for key in ("bottom", "top"):
+        groups: dict[int, list[Edge]] = {}
+        for e in vertical:
+            groups.setdefault(round(e[key] / EDGE_TOL), []).append(e)
+        for members in groups.values():
+            if len(members) < 3:
+                continue
+            y = statistics.median(e[key] for e in members)
+            lo, hi = min(e["x0"] for e in members), max(e["x0"] for e in members)
+            covered = any(
+                abs(h["top"] - y) <= SNAP and h["x0"] <= lo + SNAP and h["x1"] >= hi - SNAP for h in horizontal
+            )
+            if not covered and hi - lo > 20:
+                extra.append(_edge(lo, y, hi, y))
+    return edges + extra
+
+
