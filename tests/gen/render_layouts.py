@@ -16,7 +16,9 @@ what a layout-independent reader must not depend on:
                           down the side one character per line
 ``paged``                 space rows with running page headers, page numbers (``— 3 —``) and the
                           section-5 heading printed before table 4 as well
-``glued``                 everything on one line, adjacent cells' digits run together
+``glued``                 everything on one line, adjacent cells' digits run together (the 平潭
+                          page.txt dumps: every cell prints a number, blanks and placeholders as 0)
+``glued_mixed``           the same with placeholders and blank cells left as printed (``570/0057``)
 ``dropped``               one cell per line, blank cells left out and consecutive equal lines
                           merged (the 莆田 crawler)
 ``split_numbers``         one cell per line, some numbers broken over two lines (``1`` / ``62``,
@@ -25,7 +27,11 @@ what a layout-independent reader must not depend on:
 
 :data:`LOSSLESS` layouts print every cell, so every figure must be read exactly. The others lose
 information a reader can only sometimes recover (from the identities): there no figure may be
-*wrong*, and every figure not read must be marked ambiguous.
+*wrong*, and every figure not read must be marked ambiguous — as long as the report's own totals
+hold and it prints its 总计 column (:func:`identities_hold`). A lossy printing of a report whose
+printed totals are wrong can be misread, since the identities are then false evidence; and a
+glued run that loses a blank cell at its edge cannot be told from one that never had it
+(``glued_mixed`` is measured, not asserted).
 """
 
 from __future__ import annotations
@@ -225,8 +231,24 @@ def paged(rep: GenReport, v: Variant, rng: random.Random) -> str:
     return _join(out)
 
 
+def numbers_only(rep: GenReport) -> GenReport:
+    """The report with every placeholder and blank cell printed as 0."""
+    states = {k: (s if s in ("number", "zero") else "zero") for k, s in rep.states.items()}
+    return GenReport(**{**rep.__dict__, "states": states})
+
+
+def identities_hold(rep: GenReport) -> bool:
+    """No deliberately broken identity and a printed 总计 column: what lossy layouts rely on."""
+    return not rep.broken and not rep.blank_totals
+
+
 def glued(rep: GenReport, v: Variant, rng: random.Random) -> str:
-    """Tags stripped without separators (平潭 page.txt): a blank cell (``&nbsp;``) leaves a space."""
+    """Tags stripped without separators (平潭 page.txt): every cell prints digits."""
+    return glued_mixed(numbers_only(rep), v, rng)
+
+
+def glued_mixed(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    """Tags stripped without separators, placeholders glued too; a blank cell (``&nbsp;``) leaves a space."""
     parts: list[str] = []
     for b in _blocks(rep, v):
         if isinstance(b, Para):
@@ -289,10 +311,12 @@ LAYOUTS: dict[str, Layout] = {
     "wrapped": wrapped,
     "paged": paged,
     "glued": glued,
+    "glued_mixed": glued_mixed,
     "dropped": dropped,
     "split_numbers": split_numbers,
 }
 LOSSLESS = frozenset({"cell_lines", "cell_lines_crlf", "tab_rows", "space_rows", "pipe_rows", "wrapped", "paged"})
+MEASURED_ONLY = frozenset({"glued_mixed"})
 
 
 def render_layout(name: str, rep: GenReport, v: Variant, seed: int = 0) -> str:

@@ -205,7 +205,7 @@ def _table2(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
     last_with_numbers = max((i for i, toks in enumerate(per_row) if toks), default=-1)
     for i, (anchor, toks, cols, block_name) in enumerate(zip(anchors, per_row, cols_of, block_of, strict=True)):
         nxt = anchors[i + 1].start if i + 1 < len(anchors) else hi
-        if not toks and (i > last_with_numbers and anchor.start - anchors[i - 1].end > _BLANK_ROW_REACH if i else True):
+        if not toks and i > last_with_numbers and (i == 0 or anchor.start - anchors[i - 1].end > _BLANK_ROW_REACH):
             continue  # an item named after the table (in prose), not an all-blank row
         found.t2.append(
             RowHit(

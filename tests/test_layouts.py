@@ -1,0 +1,91 @@
+"""Layout independence: the same report in ten text layouts (tests/gen/render_layouts.py).
+
+Lossless layouts must be read exactly; lossy ones (glued digits, dropped blank cells, numbers
+broken over lines) must never give a wrong value, and must mark every cell they leave without one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import REAL
+from gen import draw_variant, generate
+from gen.from_truth import from_truth
+from gen.layout_check import score
+from gen.render_layouts import LAYOUTS, LOSSLESS, MEASURED_ONLY, identities_hold, render_layout
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractor import extract
+
+ASSERTED = sorted(set(LAYOUTS) - MEASURED_ONLY)
+
+
+def _check(rep, name: str, seed: int) -> None:  # type: ignore[no-untyped-def]
+    text = render_layout(name, rep, draw_variant(seed), seed)
+    result = extract(text.encode("utf-8"), name=f"{name}.txt")
+    s = score(rep, result)
+    if name in LOSSLESS:
+        assert not s.wrong and not s.unflagged and s.right == s.total, (name, s.wrong[:5], s.unflagged[:5], s.total - s.right)
+    else:
+        assert not s.unflagged, (name, s.unflagged[:5])
+        if identities_hold(rep):
+            assert not s.wrong, (name, s.wrong[:5])
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), name=st.sampled_from(ASSERTED))
+def test_generated_report_in_any_layout(seed: int, name: str) -> None:
+    _check(generate(seed), name, seed)
+
+
+@pytest.mark.parametrize("name", ASSERTED)
+def test_fixed_reports_in_every_layout(name: str) -> None:
+    for seed in (1, 2, 3, 4, 7):
+        _check(generate(seed), name, seed)
+
+
+def test_lossy_layouts_still_decide_most_figures() -> None:
+    """What the identities recover: glued runs mostly, dropped cells where rows are all zero or unique."""
+    for name, floor in (("glued", 0.85), ("dropped", 0.45), ("split_numbers", 0.95)):
+        right = total = 0
+        for seed in range(8):
+            rep = generate(seed, breaks=(), blank_totals=False)
+            s = score(rep, extract(render_layout(name, rep, draw_variant(seed), seed).encode(), name="x.txt"))
+            right, total = right + s.right, total + s.total
+        assert right / total >= floor, (name, right, total)
+
+
+def test_dropped_cells_decide_totals_and_zero_rows() -> None:
+    """莆田-style: ``3 0 3`` decides only the 总计 (which column holds the 3 is not printed); a lone ``0``
+    row is all zero."""
+    lines = ["某某局2023年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况", "申请人情况", "自然人", "总计"]
+    rows = ["一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "（一）予以公开", "（二）部分公开",
+            "1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益",
+            "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项",
+            "1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确", "1.信访举报投诉类申请",
+            "2.重复申请", "3.要求提供公开出版物", "4.无正当理由大量反复申请", "5.要求行政机关确认或重新出具已获取信息",
+            "（七）总计", "四、结转下年度继续办理"]
+    for label in rows:
+        lines.append(label)
+        lines.extend(["3", "0", "3"] if label in ("一、本年新收政府信息公开申请数量", "（一）予以公开", "（七）总计") else ["0"])
+    report = extract("\n".join(lines).encode(), name="dropped.txt").raise_for_error()
+    flat = report.flat()
+    assert flat["t3.new_received.total"] == 3 and flat["t3.results_total.total"] == 3
+    assert "t3.new_received.natural_person" not in flat  # no value: it could be any applicant column
+    assert report.table3 is not None and report.table3.new_received is not None
+    assert report.table3.new_received.natural_person is not None
+    assert report.table3.new_received.natural_person.state.value == "ambiguous"
+    assert all(flat[f"t3.carried_over.{c}"] == 0 for c in ("natural_person", "commercial", "total"))
+    assert any(f.code == "cells.undecided" for f in report.findings)
+
+
+@pytest.mark.real
+@pytest.mark.skipif(not REAL.exists(), reason="needs ../shared/corpus/real")
+@pytest.mark.parametrize("name", ASSERTED)
+def test_real_reports_figures_in_every_layout(name: str) -> None:
+    """Every real truth file's figures re-printed in the layout (the prose is the generator's)."""
+    for truth in sorted(REAL.glob("*.truth.json")):
+        rep = from_truth(Path(truth))
+        _check(rep, name, 7)
