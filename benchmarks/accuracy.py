@@ -32,6 +32,8 @@ class DocScore:
     right: int
     misses: list[tuple[str, object, object]] = field(default_factory=list)
     crashed: str | None = None
+    layout: str = ""
+    """For text documents, the shape of the text (see :func:`text_layout`)."""
     agency_ok: bool = False
     year_ok: bool = False
     states_total: int = 0
@@ -56,6 +58,24 @@ def truth_pairs(dirs: list[Path]) -> list[tuple[Path, Path]]:
     return out
 
 
+def text_layout(text: str) -> str:
+    """The shape of a text document's tables, from its numbers alone: ``cell-per-line`` (most lines
+    that hold a number hold only that), ``glued`` (digit runs with a leading zero: cells ran
+    together), ``rows`` (a row per line: pipes, tabs, spaces, PDF text layers)."""
+    lines = [x.strip() for x in text.splitlines() if re.search(r"\d", x)]
+    single = sum(1 for x in lines if re.fullmatch(r"[+\-增减]?\d[\d.,]*(元|万元)?", x))
+    if lines and single / len(lines) > 0.4:
+        return "cell-per-line"
+    if len(re.findall(r"(?<![\d.])0\d", text)) >= 5:
+        return "glued"
+    return "rows"
+
+
+def wrong(s: DocScore) -> int:
+    """Figures read with a value that is not the truth's (a miss without a value is not wrong)."""
+    return sum(1 for _, _, got in s.misses if got is not None)
+
+
 def score(doc: Path, truth_path: Path) -> DocScore:
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     figures: dict[str, float] = truth["figures"]
@@ -69,6 +89,8 @@ def score(doc: Path, truth_path: Path) -> DocScore:
         return DocScore(doc, fmt, len(figures), 0, crashed=f"error {code}: {result.error}")
     flat = result.report.flat()
     s = DocScore(doc, fmt, len(figures), 0, status=result.status)
+    if fmt in ("txt", "md"):
+        s.layout = text_layout(doc.read_text(encoding="utf-8", errors="replace"))
     rep = result.report
     s.tables = sum(t is not None for t in (rep.table2, rep.table3, rep.table4))
     if rep.meta.ocr is not None:
@@ -98,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("dirs", nargs="+", type=Path)
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     ap.add_argument("--group-by", metavar="REGEX", help="also summarise by the first match of REGEX in the file name")
+    ap.add_argument("--layouts", type=int, metavar="N", default=0,
+                    help="also re-print N generated reports and the complete truth files of the folders in every text layout (benchmarks.layouts)")
     args = ap.parse_args(argv)
     scores = [score(d, t) for d, t in truth_pairs(args.dirs)]
     by_fmt: dict[str, list[DocScore]] = defaultdict(list)
@@ -129,8 +153,17 @@ def main(argv: list[str] | None = None) -> int:
         checked = [s for s in ss if s.findings_ok is not None]
         if checked:
             extra += f"  findings as expected {sum(1 for s in checked if s.findings_ok)}/{len(checked)}"
-        print(f"{fmt:5s} docs {len(ss):3d}  figures {r}/{t} = {100 * r / max(t, 1):.2f}%  fully correct {full}  crashes {crashes}{extra}")
-    print(f"ALL   docs {len(scores):3d}  figures {grand_r}/{grand_t} = {100 * grand_r / max(grand_t, 1):.2f}%")
+        w = sum(wrong(s) for s in ss)
+        print(f"{fmt:5s} docs {len(ss):3d}  figures {r}/{t} = {100 * r / max(t, 1):.2f}%  wrong {w}  fully correct {full}  crashes {crashes}{extra}")
+    print(f"ALL   docs {len(scores):3d}  figures {grand_r}/{grand_t} = {100 * grand_r / max(grand_t, 1):.2f}%  wrong {sum(wrong(s) for s in scores)}")
+    by_layout: dict[str, list[DocScore]] = defaultdict(list)
+    for s in scores:
+        if s.layout:
+            by_layout[s.layout].append(s)
+    for name, ss in sorted(by_layout.items()):
+        t = sum(s.total for s in ss)
+        r = sum(s.right for s in ss)
+        print(f"text layout {name:14s} docs {len(ss):3d}  figures {r}/{t} = {100 * r / max(t, 1):.2f}%  wrong {sum(wrong(s) for s in ss)}")
     statuses = Counter(s.status for s in scores)
     print("status " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
           + f"; all three tables located in {sum(s.tables == 3 for s in scores)}/{len(scores)}")
@@ -144,6 +177,12 @@ def main(argv: list[str] | None = None) -> int:
             r = sum(s.right for s in ss)
             print(f"{name:8s} docs {len(ss):3d}  figures {r}/{t} = {100 * r / max(t, 1):.2f}%  "
                   f"all tables {sum(s.tables == 3 for s in ss)}/{len(ss)}")
+    if args.layouts:
+        from benchmarks import layouts
+
+        print()
+        complete = [d for d in args.dirs if any(len(json.loads(t.read_text(encoding="utf-8"))["figures"]) >= 180 for t in d.glob("*.truth.json"))]
+        layouts.main(["--n", str(args.layouts), *[x for d in complete for x in ("--real", str(d))]])
     per_page = [s.ocr_seconds / s.ocr_pages for s in scores if s.ocr_pages]
     if per_page:
         print(f"OCR: {sum(s.ocr_pages for s in scores)} pages, median {statistics.median(per_page):.2f} s/page "
