@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from gen import draw_variant, generate
-from gen.from_truth import from_truth
+from gen.from_truth import complete, from_truth
 from gen.layout_check import LayoutScore, score
 from gen.render_layouts import LAYOUTS, LOSSLESS, identities_hold, render_layout
 
@@ -28,7 +28,7 @@ from extractor.pipeline import extract
 def run(n: int, real: list[Path], seed: int = 0) -> dict[str, dict[str, LayoutScore]]:
     reports = [(f"gen{s}", generate(s)) for s in range(seed, seed + n)]
     for d in real:
-        reports += [(t.name, from_truth(t)) for t in sorted(d.glob("*.truth.json"))]
+        reports += [(t.name, from_truth(t)) for t in sorted(d.glob("*.truth.json")) if complete(t)]
     out: dict[str, dict[str, LayoutScore]] = defaultdict(lambda: defaultdict(LayoutScore))
     for name in LAYOUTS:
         for i, (tag, rep) in enumerate(reports):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import REAL
 from gen import draw_variant, generate
-from gen.from_truth import from_truth
+from gen.from_truth import complete, from_truth
 from gen.layout_check import score
 from gen.render_layouts import LAYOUTS, LOSSLESS, MEASURED_ONLY, identities_hold, render_layout
 from hypothesis import given, settings
@@ -87,5 +87,7 @@ def test_dropped_cells_decide_totals_and_zero_rows() -> None:
 def test_real_reports_figures_in_every_layout(name: str) -> None:
     """Every real truth file's figures re-printed in the layout (the prose is the generator's)."""
     for truth in sorted(REAL.glob("*.truth.json")):
+        if not complete(truth):
+            continue
         rep = from_truth(Path(truth))
         _check(rep, name, 7)

@@ -21,6 +21,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from extractor.batch.crossyear import CrossYear
 from extractor.batch.dedupe import update_dataset
 from extractor.batch.records import (
     CHANGED,
@@ -374,6 +375,7 @@ def run_batch(
         progress("total", len(todo) + len(big))
     pending: list[Record] = []
     last = time.monotonic()
+    cross = CrossYear()  # documents with ambiguous table-2 runs wait for their neighbouring years
 
     def commit() -> None:
         nonlocal last
@@ -396,12 +398,17 @@ def run_batch(
         else:
             records = run_local(todo, settings, workers=workers, timeout=timeout, memory_mb=memory_mb, fn=job_fn)
         for rec in records:
-            pending.append(apply_sidecar(rec))
+            rec = apply_sidecar(rec)
+            if cross.observe(rec):
+                continue
+            pending.append(rec)
             if len(pending) >= commit_every or time.monotonic() - last >= commit_seconds:
                 commit()
         commit()
     finally:
         try:
+            pending.extend(cross.flush())
+            summary.crossyear_settled = cross.settled
             commit()  # on Ctrl-C, keep what is finished
             summary.dataset = update_dataset(writer)  # report keys and duplicates over the whole warehouse
         finally:

@@ -40,6 +40,8 @@ class BatchSummary:
     dataset: DatasetSummary | None = None
     """Report keys and duplicates of the whole warehouse after the run."""
     migrated_from: str | None = None
+    crossyear_settled: int = 0
+    """Table-2 cells one document left ambiguous and its organ's neighbouring year settled."""
 
     @property
     def docs_per_s(self) -> float:

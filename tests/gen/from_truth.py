@@ -42,3 +42,10 @@ def from_truth(path: Path) -> GenReport:
         rep.units["t2.procurement.amount"] = "元"
     rep.sections = _sections(rep, random.Random(rep.seed))
     return rep
+
+
+def complete(truth: Path) -> bool:
+    """A truth file that lists every table-3 and table-4 cell (one that lists only the figures its
+    document decides cannot be re-printed)."""
+    keys = json.loads(truth.read_text(encoding="utf-8"))["figures"]
+    return sum(k.startswith("t3.") for k in keys) in (161, 175) and sum(k.startswith("t4.") for k in keys) == 15

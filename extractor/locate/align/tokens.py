@@ -71,7 +71,7 @@ _BRACKETED = re.compile(r"[(\[]\s*$")
 _PLACEHOLDER = re.compile(r"(?<![^\s|])(?:/|\\|—{1,2}|–|-{1,2}|无|空)(?![^\s|])|(?<=\d)(?:/|—{1,2}|–)(?=\d)")
 """A placeholder cell: a lone ``/``, ``—``, ``-``, ``无``, ``空`` between whitespace (or pipes), or a
 ``/`` or ``—`` glued between two digit runs (``570/0057``: a glued dump keeps placeholder cells)."""
-_LABEL_FOLLOWS = re.compile(r"[ ]*[\u4e00-\u9fff](?<![无空])")
+_LABEL_FOLLOWS = re.compile(r"[ ]*(?![增减]\s*\d)[\u4e00-\u9fff](?<![无空])")
 """A placeholder is never followed on its line by label text."""
 _PAGE_LINE = re.compile(
     r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|共\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页)\s*$"

@@ -1,0 +1,147 @@
+"""Cross-year help inside a batch: table-2 runs one document leaves ambiguous, settled by the same
+organ's neighbouring year in the same run (:mod:`extractor.mapping.crossyear`).
+
+Documents with an ambiguous table-2 cell are held back until the run's other documents are in,
+then settled against every document of the same organ (organ names grouped as ``ogi diff`` groups
+them) one year before or after, and written. Settled figures become ``inferred`` values and the
+document gets a ``crossyear.settled`` finding naming the other report. Held documents are written
+even when the run is interrupted (the caller flushes them in its ``finally``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from extractor.mapping.crossyear import T2Row, settle_pair
+from extractor.template import T2_COLUMNS_2019, T2_COLUMNS_2021
+from extractor.writers.base import as_rows
+from extractor.writers.schema import exact_number
+
+if TYPE_CHECKING:
+    from extractor.writers import Record
+
+SETTLED = "crossyear.settled"
+
+
+def _figures(rec: Record) -> list[dict[str, Any]]:
+    """The record's table-2 figure rows (rows or packed columns)."""
+    figs = rec["figures"]
+    if isinstance(figs, dict):
+        keys = figs.get("key") or []
+        idx = [i for i, k in enumerate(keys) if str(k).startswith("t2.")]
+        return [{c: vals[i] for c, vals in figs.items()} for i in idx]
+    return [f for f in figs if str(f["key"]).startswith("t2.")]
+
+
+def _t2_rows(rec: Record) -> dict[str, T2Row]:
+    by_item: dict[str, dict[str, Any]] = {}
+    for f in _figures(rec):
+        key = str(f["key"])
+        if not key.startswith("t2."):
+            continue
+        _, item, col = key.split(".", 2)
+        by_item.setdefault(item, {})[col] = f
+    out: dict[str, T2Row] = {}
+    for item, cols in by_item.items():
+        values: dict[str, int | float | None] = {}
+        runs = set()
+        for col, f in cols.items():
+            if f["state"] == "ambiguous":
+                values[col] = None
+                if f.get("raw"):
+                    runs.add(str(f["raw"]))
+            else:
+                v = f["amount"] if f.get("amount") is not None else f.get("value")
+                values[col] = float(v) if isinstance(v, Decimal) else (0 if v is None else v)
+        order = next((c for c in (T2_COLUMNS_2019.get(item), T2_COLUMNS_2021.get(item)) if c and set(c) == set(cols)), None)
+        if order is None:
+            continue  # columns of no known layout
+        out[item] = T2Row(item, order, {c: values[c] for c in order}, next(iter(runs)) if len(runs) == 1 else None)
+    return out
+
+
+class CrossYear:
+    """Collects every document's table 2; holds the ones with ambiguous cells until :meth:`flush`."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, int, str, dict[str, T2Row]]] = []  # organ, year, sha256, rows
+        self.held: list[Record] = []
+        self.settled = 0
+
+    def observe(self, rec: Record) -> bool:
+        """Remember the record's table 2; True when it is held back (it has ambiguous cells)."""
+        rep = rec["report"]
+        if rep.get("status") == "failed" or not rep.get("organ") or rep.get("report_year") is None:
+            return False
+        rows = _t2_rows(rec)
+        if not rows:
+            return False
+        self.seen.append((str(rep["organ"]), int(rep["report_year"]), str(rep["sha256"]), rows))
+        if any(r.run and any(v is None for v in r.values.values()) for r in rows.values()):
+            self.held.append(rec)
+            return True
+        return False
+
+    def flush(self) -> list[Record]:
+        """Settle the held records against their neighbours and return them (once)."""
+        held, self.held = self.held, []
+        if not held:
+            return []
+        from extractor.diff.organs import OrganNames, group_organs
+
+        group_of, _ = group_organs((o for o, _, _, _ in self.seen), OrganNames.create())
+        by_group: dict[tuple[str, int], list[tuple[str, dict[str, T2Row]]]] = {}
+        for organ, year, sha, rows in self.seen:
+            by_group.setdefault((group_of.get(organ, organ), year), []).append((sha, rows))
+        for rec in held:
+            rec["figures"] = as_rows("figures", rec["figures"])
+            rec["findings"] = as_rows("findings", rec["findings"])
+            rep = rec["report"]
+            organ, year, sha = str(rep["organ"]), int(rep["report_year"]), str(rep["sha256"])
+            mine = next(rows for _, _, s, rows in self.seen if s == sha)
+            group = group_of.get(organ, organ)
+            for other_year in (year - 1, year + 1):
+                for other_sha, theirs in by_group.get((group, other_year), []):
+                    self._settle(rec, mine, theirs, other_sha, other_year, earlier=other_year < year)
+        return held
+
+    def _settle(self, rec: Record, mine: dict[str, T2Row], theirs: dict[str, T2Row], other_sha: str,
+                other_year: int, *, earlier: bool) -> None:
+        for item in mine.keys() & theirs.keys():
+            if not mine[item].run or all(v is not None for v in mine[item].values.values()):
+                continue
+            a, b = (theirs[item], mine[item]) if earlier else (mine[item], theirs[item])
+            got = settle_pair(a, b)[1 if earlier else 0]
+            if not got:
+                continue
+            for f in rec["figures"]:  # type: ignore[union-attr]
+                col = str(f["key"]).rsplit(".", 1)[-1]
+                if str(f["key"]).startswith(f"t2.{item}.") and col in got and f["state"] == "ambiguous":
+                    f["value"], f["amount"] = exact_number(str(f["key"]), got[col])
+                    f["state"] = "zero" if got[col] == 0 else "number"
+                    f["inferred"] = True
+                    mine[item].values[col] = got[col]
+            self._finding(rec, item, got, other_sha, other_year)
+
+    def _finding(self, rec: Record, item: str, got: dict[str, int | float], other_sha: str, other_year: int) -> None:
+        rep = rec["report"]
+        n = len(rec["findings"])
+        rec["findings"].append({
+            "sha256": rep["sha256"], "finding_no": n, "code": SETTLED, "severity": "info",
+            "message": f"t2.{item}: {', '.join(f'{c}={v}' for c, v in got.items())} settled by continuity with the "
+                       f"{other_year} report {other_sha[:12]} of the same organ",
+            "expression": "上一年项目数量(N) = 上一年项目数量(N−1) + 本年增/减(N−1); 现行有效(N) = 现行有效(N−1) + 制发(N) − 废止(N)",
+            "expected": None, "actual": None, "expected_amount": None, "actual_amount": None,
+            "cells": [f"t2.{item}.{c}" for c in got],
+        })
+        rep["n_findings"] = n + 1
+        self.settled += len(got)
+
+
+def settle_all(records: Iterable[Record]) -> list[Record]:
+    """The same on a finished list of records (e.g. from :func:`extract_record` in Spark/Ray)."""
+    cy = CrossYear()
+    passed = [rec for rec in records if not cy.observe(rec)]
+    return passed + cy.flush()
