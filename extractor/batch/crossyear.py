@@ -116,7 +116,7 @@ class CrossYear:
             got = settle_pair(a, b)[1 if earlier else 0]
             if not got:
                 continue
-            for f in rec["figures"]:  # type: ignore[union-attr]
+            for f in as_rows("figures", rec["figures"]):
                 col = str(f["key"]).rsplit(".", 1)[-1]
                 if str(f["key"]).startswith(f"t2.{item}.") and col in got and f["state"] == "ambiguous":
                     f["value"], f["amount"] = exact_number(str(f["key"]), got[col])
@@ -127,8 +127,10 @@ class CrossYear:
 
     def _finding(self, rec: Record, item: str, got: dict[str, int | float], other_sha: str, other_year: int) -> None:
         rep = rec["report"]
-        n = len(rec["findings"])
-        rec["findings"].append({
+        findings = as_rows("findings", rec["findings"])
+        rec["findings"] = findings
+        n = len(findings)
+        findings.append({
             "sha256": rep["sha256"], "finding_no": n, "code": SETTLED, "severity": "info",
             "message": f"t2.{item}: {', '.join(f'{c}={v}' for c, v in got.items())} settled by continuity with the "
                        f"{other_year} report {other_sha[:12]} of the same organ",
