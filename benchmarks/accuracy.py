@@ -20,6 +20,7 @@ import traceback
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from extractor.pipeline import extract
 
@@ -34,6 +35,8 @@ class DocScore:
     crashed: str | None = None
     layout: str = ""
     """For text documents, the shape of the text (see :func:`text_layout`)."""
+    report: Any = None
+    truth: dict[str, float] = field(default_factory=dict)
     agency_ok: bool = False
     year_ok: bool = False
     states_total: int = 0
@@ -88,7 +91,7 @@ def score(doc: Path, truth_path: Path) -> DocScore:
         code = result.error.code if result.error else "?"
         return DocScore(doc, fmt, len(figures), 0, crashed=f"error {code}: {result.error}")
     flat = result.report.flat()
-    s = DocScore(doc, fmt, len(figures), 0, status=result.status)
+    s = DocScore(doc, fmt, len(figures), 0, status=result.status, report=result.report, truth=figures)
     if fmt in ("txt", "md"):
         s.layout = text_layout(doc.read_text(encoding="utf-8", errors="replace"))
     rep = result.report
@@ -115,15 +118,36 @@ def score(doc: Path, truth_path: Path) -> DocScore:
     return s
 
 
+def crossyear(scores: list[DocScore]) -> None:
+    """What a batch of these documents gives: table-2 runs settled across years, then rescored."""
+    from extractor.diff.organs import OrganNames, group_organs
+    from extractor.mapping.crossyear import settle_reports
+
+    usable = [s for s in scores if s.report is not None and s.report.meta.organ and s.report.meta.report_year]
+    group_of, _ = group_organs((s.report.meta.organ for s in usable), OrganNames.create())
+    for a in usable:
+        for b in usable:
+            if group_of[a.report.meta.organ] == group_of[b.report.meta.organ] and a.report.meta.report_year + 1 == b.report.meta.report_year:
+                settle_reports(a.report, b.report)
+    for s in usable:
+        flat = s.report.flat()
+        s.misses = [(k, v, flat.get(k)) for k, v in s.truth.items() if flat.get(k) is None or abs(float(flat[k]) - float(v)) >= 1e-9]
+        s.right = s.total - len(s.misses)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("dirs", nargs="+", type=Path)
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     ap.add_argument("--group-by", metavar="REGEX", help="also summarise by the first match of REGEX in the file name")
+    ap.add_argument("--crossyear", action="store_true",
+                    help="settle ambiguous table-2 runs from the same organ's neighbouring year among the scored documents (as ogi batch does)")
     ap.add_argument("--layouts", type=int, metavar="N", default=0,
                     help="also re-print N generated reports and the complete truth files of the folders in every text layout (benchmarks.layouts)")
     args = ap.parse_args(argv)
     scores = [score(d, t) for d, t in truth_pairs(args.dirs)]
+    if args.crossyear:
+        crossyear(scores)
     by_fmt: dict[str, list[DocScore]] = defaultdict(list)
     for s in scores:
         by_fmt[s.fmt].append(s)
