@@ -206,60 +206,67 @@ def glued(tokens: Sequence[NumToken], cols: Columns) -> Options:
         if i in gaps:
             items.append((-1, 0, 1))  # a blank cell between two spaced runs
         items.append((i, 1, cap))
-    out: list[tuple[Reading, float]] = []
     mins = [sum(it[1] for it in items[j:]) for j in range(len(items) + 1)]
+    maxs = [sum(it[2] for it in items[j:]) for j in range(len(items) + 1)]
 
-    def allocations(j: int, remaining: int) -> Iterator[list[int]]:
-        if j == len(items):
-            if remaining == 0:
-                yield []
-            return
-        _, lo, hi = items[j]
-        for p in range(lo, min(hi, remaining - mins[j + 1]) + 1):
-            for rest in allocations(j + 1, remaining - p):
-                yield [p, *rest]
-
-    for alloc in allocations(0, k):
-        per_item: list[list[list[CellReading]]] = []
-        pos = 0
-        for (ti, _, _), parts in zip(items, alloc, strict=True):
-            if ti < 0:
-                if parts:
-                    per_item.append([[BLANK_GAP]])
-                    pos += 1
-                continue
-            tok = tokens[ti]
-            options: list[list[CellReading]] = []
-            if tok.placeholder and parts == 2:
-                half = tok.text[:1]  # "——" glued: two dash cells
-                cell = CellReading(None, _PLACEHOLDER_STATE[half], half, tok.start, tok.line, True)
-                options.append([cell, cell])
-            elif tok.placeholder or parts == 1:
-                cell = token_cell(tok)
-                if (tok.placeholder or _valid(tok.digits, decimal=pos in cols.decimal, max_digits=cols.max_digits)) and _fits(cell, tok, pos, cols):
-                    options.append([cell])
+    @cache
+    def item_cells(j: int, parts: int, pos: int) -> tuple[tuple[CellReading, ...], ...]:
+        """The ways item ``j`` fills ``parts`` cells starting at cell ``pos``."""
+        ti = items[j][0]
+        if ti < 0:
+            return ((BLANK_GAP,),) if parts == 1 else ((),)
+        tok = tokens[ti]
+        if tok.placeholder and parts == 2:
+            half = tok.text[:1]  # "——" glued: two dash cells
+            cell = CellReading(None, _PLACEHOLDER_STATE[half], half, tok.start, tok.line, True)
+            return ((cell, cell),)
+        if tok.placeholder or parts == 1:
+            cell = token_cell(tok)
+            ok = (tok.placeholder or _valid(tok.digits, decimal=pos in cols.decimal, max_digits=cols.max_digits)) and _fits(cell, tok, pos, cols)
+            return ((cell,),) if ok else ()
+        out: list[tuple[CellReading, ...]] = []
+        for pieces in _pieces(tok.digits, parts, pos, cols):
+            cells: list[CellReading] = []
+            off = tok.digits_at
+            for n_piece, piece in enumerate(pieces):
+                cell = _cell(tok, piece, tok.sign if n_piece == 0 else "", offset=off, inferred=True, unit=n_piece == len(pieces) - 1)
+                off += len(piece)
+                if not _fits(cell, tok if n_piece == 0 else None, pos + n_piece, cols):
+                    break
+                cells.append(cell)
             else:
-                for pieces in _pieces(tok.digits, parts, pos, cols):
-                    cells = []
-                    off = tok.digits_at
-                    for j, piece in enumerate(pieces):
-                        sign = tok.sign if j == 0 else ""
-                        cell = _cell(tok, piece, sign, offset=off, inferred=True, unit=j == len(pieces) - 1)
-                        off += len(piece)
-                        if not _fits(cell, tok if j == 0 else None, pos + j, cols):
-                            break
-                        cells.append(cell)
-                    else:
-                        options.append(cells)
-            if not options:
-                break
-            per_item.append(options)
-            pos += parts
-        else:
-            for combo in itertools.product(*per_item):
-                out.append((tuple(c for part in combo for c in part), 0.0))
-                if len(out) >= MAX_READINGS:
-                    return Options("none", [])
+                out.append(tuple(cells))
+        return tuple(out)
+
+    class _Full(Exception):
+        pass
+
+    @cache
+    def suffix(j: int, pos: int) -> tuple[tuple[CellReading, ...], ...]:
+        """Every way items ``j…`` fill cells ``pos…k``."""
+        if j == len(items):
+            return ((),) if pos == k else ()
+        left = k - pos
+        if left < mins[j] or left > maxs[j]:
+            return ()
+        _, lo, hi = items[j]
+        out: list[tuple[CellReading, ...]] = []
+        for p in range(max(lo, left - maxs[j + 1]), min(hi, left - mins[j + 1]) + 1):
+            rests = suffix(j + 1, pos + p)
+            if not rests:
+                continue
+            for head in item_cells(j, p, pos):
+                for rest in rests:
+                    out.append(head + rest)
+                    if len(out) > MAX_READINGS:
+                        raise _Full
+        return tuple(out)
+
+    try:
+        readings = suffix(0, 0)
+    except _Full:
+        return Options("none", [])
+    out = [(r, 0.0) for r in readings]
     return Options("glued" if out else "none", out)
 
 

@@ -55,6 +55,20 @@ def glued_evidence(rows: Sequence[Sequence[NumToken]]) -> bool:
     return any(len(t.digits) > 1 and t.digits[0] == "0" and t.digits[1] != "." for toks in rows for t in toks)
 
 
+def hypotheses(rows: Sequence[tuple[Sequence[NumToken], int]]) -> list[Hypothesis]:
+    """The layout hypotheses worth solving for rows of ``(tokens, cells)``: none when every row
+    prints one number per cell; only *glued* when a leading-zero run proves it; only *dropped* when
+    no short row holds enough digits to be cut into its cells (the two would read alike)."""
+    short = [(t, k) for t, k in rows if 0 < len(t) < k]
+    if not short:
+        return ["dropped"]
+    if glued_evidence([t for t, _ in rows]):
+        return ["glued"]
+    if not any(sum(len(x.digits.replace(".", "")) or 1 for x in t) >= k for t, k in short):
+        return ["dropped"]
+    return ["dropped", "glued"]
+
+
 def options_for(tokens: Sequence[NumToken], cols: Columns, hyp: Hypothesis) -> Options:
     opts = row_options(tokens, cols, hyp)
     if not opts.readings and hyp == "glued" and 0 < len(tokens) < cols.k:
@@ -221,6 +235,7 @@ __all__ = [
     "choose",
     "figures_for",
     "glued_evidence",
+    "hypotheses",
     "narrative_for",
     "options_for",
     "solve_rows",

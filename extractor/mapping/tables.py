@@ -24,6 +24,7 @@ from extractor.mapping.resolve import (
     choose,
     figures_for,
     glued_evidence,
+    hypotheses,
     options_for,
     solve_rows,
     solve_t3_text,
@@ -115,10 +116,10 @@ def map_table3(
         text_rows[key] = tokens_of(hit)
     if text_rows:
         said = said or Statements()
-        hyps: list[Hypothesis] = ["dropped", "glued"] if any(0 < len(t) < k for t in text_rows.values()) else ["dropped"]
+        hyps = hypotheses([(t, k) for t in text_rows.values()])
         results = [solve_t3_text(text_rows, fixed, detail, h, said.t3_cost) for h in hyps]
         best = choose(results, glued_evidence(list(text_rows.values())))
-        if layout is not None and len(results) > 1:
+        if layout is not None and any(0 < len(t) < k for t in text_rows.values()):
             layout.append(best.hyp)
         for key in text_rows:
             opts = best.options[key]
@@ -227,7 +228,7 @@ def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | No
         figs = [f.model_copy(update={"key": k}) for f, k in zip(figs, keys, strict=True)]
     else:
         tokens = tokens_of(hit)
-        hyps: list[Hypothesis] = [hyp] if hyp else (["dropped", "glued"] if 0 < len(tokens) < 15 else ["dropped"])
+        hyps: list[Hypothesis] = [hyp] if hyp else hypotheses([(tokens, 15)])
         best = choose([solve_t4_text(tokens, h) for h in hyps], glued_evidence([tokens]))
         cols = [k.removeprefix("t4.") for k in keys]
         figs = figures_for("t4", cols, hit, best.options["data"], best.solved.kept.get("data", []), findings)
@@ -291,7 +292,7 @@ def map_table2(hits: list[RowHit], template: Template, prose: str, findings: lis
             text_hits.append((hit, cols, tokens_of(hit)))
     if text_hits:
         rows = {hit.key: toks for hit, _, toks in text_hits}
-        hyps: list[Hypothesis] = [hyp] if hyp else (["dropped", "glued"] if any(0 < len(t) < len(c) for _, c, t in text_hits) else ["dropped"])
+        hyps = [hyp] if hyp else hypotheses([(t, len(c)) for _, c, t in text_hits])
         results = []
         for h in hyps:
             options = {hit.key: options_for(toks, _t2_cols(hit.key, cols), h) for hit, cols, toks in text_hits}
