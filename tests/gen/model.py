@@ -164,7 +164,7 @@ class GenReport:
 
 def fmt_number(v: int | float) -> str:
     if isinstance(v, float):
-        return f"{v:.2f}".rstrip("0").rstrip(".") if v != int(v) else str(int(v))
+        return f"{v:.10f}".rstrip("0").rstrip(".") if v != int(v) else str(int(v))
     return str(v)
 
 
