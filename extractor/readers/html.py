@@ -2,7 +2,7 @@
 
 What is not obvious about these pages:
 
-* The bytes are decoded here (:func:`~extractor.readers.decode.decode_bytes`), never by the parser:
+* The bytes are decoded here (:func:`~extractor.readers.decode.decode`), never by the parser:
   pages labelled ``gb2312`` carry GBK-only characters (镕, 喆, 堃) and a parser handed the bytes
   stops at the first one without a word.
 * The report is a small part of a CMS page. Its container is found by descending from ``<body>``
@@ -36,7 +36,7 @@ from lxml import etree
 from extractor.budget import Budget
 from extractor.document import Block, Cell, Document, Paragraph, Provenance, Table
 from extractor.errors import CorruptDocument, EmptyInput, FileTooLarge
-from extractor.readers.decode import decode_bytes
+from extractor.readers.decode import decode
 from extractor.readers.ocr.images import local_images, ocr_or_note
 from extractor.settings import Settings
 
@@ -111,7 +111,8 @@ def read(data: bytes, *, source: str, settings: Settings) -> Document:
     tags = data.count(b"<")
     if tags > MAX_TAGS_PER_CELL * settings.max_cells:  # the parse tree alone would take gigabytes
         raise FileTooLarge(f"the page has {tags:,} tags (limit {MAX_TAGS_PER_CELL * settings.max_cells:,})", source=source)
-    text, encoding = decode_bytes(data, source=source)
+    decoded = decode(data, source=source)
+    text, encoding = decoded.text, decoded.encoding
     # In ASCII-compatible encodings a control character is a control byte: look for it in C.
     ascii_based = not encoding.startswith(("utf-16", "utf-32"))
     controls = len(data.translate(None, _CONTROL_BYTES)) != len(data) if ascii_based else None
@@ -132,7 +133,7 @@ def read(data: bytes, *, source: str, settings: Settings) -> Document:
     if body is None:
         body = root
     content = _content_root(body, page)
-    warnings: list[str] = []
+    warnings: list[str] = [note] if (note := decoded.warning()) is not None else []
     blocks = _Emitter(page, warnings, budget, keep_links=False).run(content)
     if not blocks and content is not body:
         blocks = _Emitter(page, warnings, budget, keep_links=False).run(body)
