@@ -150,3 +150,16 @@ def test_bytes_no_encoding_explains_are_still_refused() -> None:
 def test_a_valid_utf8_document_decodes_without_replacements() -> None:
     text, enc = decode_bytes(_text_report().encode())
     assert enc == "utf-8" and "\ufffd" not in text
+
+
+@needs_real
+def test_pingtan_with_a_character_split_at_byte_1662_is_utf8_with_a_finding() -> None:
+    """The review's case: decoded as ptcp154 and then ``not_a_report``."""
+    raw = PINGTAN.read_bytes()
+    assert raw[1662] & 0xC0 == 0x80  # byte 1662 is inside a multi-byte character
+    plain = extract(raw, name=PINGTAN.name)
+    r = extract(raw[:1662] + b" " * 100_000 + raw[1662:], name=PINGTAN.name, settings=_SMALL)
+    assert r.report is not None and plain.report is not None, r.error
+    assert r.report.meta.encoding == "utf-8"
+    assert "decode.replaced" in [f.code for f in r.report.findings]
+    assert r.report.flat() == plain.report.flat()
