@@ -163,3 +163,60 @@ def test_pingtan_with_a_character_split_at_byte_1662_is_utf8_with_a_finding() ->
     assert r.report.meta.encoding == "utf-8"
     assert "decode.replaced" in [f.code for f in r.report.findings]
     assert r.report.flat() == plain.report.flat()
+
+
+# ------------------------------------------------------------------ 4. HTML: linear element paths
+
+
+def _filler_page(mb: float) -> tuple[bytes, bytes]:
+    """A generated report page with ``mb`` MB of filler paragraphs around its report (siblings in
+    ``<body>``), and the page alone."""
+    from gen.model import generate
+    from gen.render_html import render_html
+    from gen.variants import draw_variant
+
+    page = render_html(generate(1), draw_variant(1)).decode("utf-8")
+    para = "<p>" + "这是一段与报告无关的填充文字，用来测试很长的页面。" * 3 + "</p>\n"
+    half = para * int(mb * 1024 * 1024 / len(para.encode()) / 2)
+    j = page.index(">", page.index("<body")) + 1
+    return (page[:j] + half + page[j:].replace("</body>", half + "</body>")).encode(), page.encode()
+
+
+def _same_report_within(mb: float, budget_s: float) -> None:
+    data, page = _filler_page(mb)
+    plain = extract(page, name="p.html")
+    t0 = time.perf_counter()
+    r = extract(data, name="filler.html", settings=Settings(timeout_s=budget_s))
+    elapsed = time.perf_counter() - t0
+    assert r.report is not None, r.error
+    assert plain.report is not None and r.report.flat() == plain.report.flat()
+    assert elapsed < budget_s
+
+
+def test_a_page_of_45k_filler_paragraphs_yields_its_report() -> None:
+    """``getpath()`` per paragraph is quadratic in the number of siblings (10 MB: minutes)."""
+    _same_report_within(10, 20.0)
+
+
+@pytest.mark.slow
+def test_a_50mb_page_mostly_filler_yields_its_report_within_the_budget() -> None:
+    """The review's case: a 50 MB page of filler with a report in it timed out at 62 s."""
+    _same_report_within(50, 60.0)
+
+
+def test_element_paths_are_libxml2_paths() -> None:
+    """The linear paths are exactly what ``getpath`` gives, for every element of a page with
+    repeated and unique siblings, nested tables and a few thousand paragraphs."""
+    from lxml import etree
+
+    from extractor.readers.html import _Page
+
+    data, _ = _filler_page(0.3)
+    extra = "<div><span>a</span><b>x</b><span>b</span><table><tr><td><p>1</p><p>2</p></td></tr></table></div>"
+    root = etree.fromstring(data.decode().replace("</body>", extra * 3 + "</body>"), etree.HTMLParser())
+    page = _Page(root)
+    tree = root.getroottree()
+    elements = [e for e in root.iter() if isinstance(e.tag, str)]
+    assert len(elements) > 1500
+    for e in reversed(elements):  # deepest first: ancestors are reached through the cache later
+        assert page.path(e) == tree.getpath(e)

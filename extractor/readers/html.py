@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from typing import Any
 
 from lxml import etree
@@ -271,6 +272,8 @@ class _Page:
 
     def __init__(self, root: El, budget: Budget | None = None) -> None:
         self.tree = root.getroottree()
+        self._paths: dict[El, str] = {}
+        self._segments: dict[El, str] = {}
         self.link_weight: dict[El, int] = {}  # CJK link text inside each element
         for a in root.iter("a"):
             if budget is not None:
@@ -327,6 +330,37 @@ class _Page:
 
     def hits(self, el: El) -> int:
         return self.hit_count.get(el, 0)
+
+    def path(self, el: El) -> str:
+        """``el``'s path as libxml2's ``getpath`` writes it (``/html/body/div[2]/p[3]``), in
+        linear time overall: ``getpath`` counts an element's same-name siblings on every call, so a
+        page of 100,000 sibling paragraphs cost 10^10 steps. Here each parent's children are
+        numbered once and each ancestor's path is kept."""
+        chain: list[El] = []
+        e = el
+        while e is not None and e not in self._paths:
+            chain.append(e)
+            e = e.getparent()
+        path = "" if e is None else self._paths[e]
+        for x in reversed(chain):
+            path = f"{path}/{self._segment(x)}"
+            self._paths[x] = path
+        return path
+
+    def _segment(self, el: El) -> str:
+        seg = self._segments.get(el)
+        if seg is not None:
+            return seg
+        parent = el.getparent()
+        if parent is None:
+            return str(el.tag)
+        kids = [k for k in parent if isinstance(k.tag, str)]
+        total = Counter(k.tag for k in kids)
+        seen: Counter[str] = Counter()
+        for k in kids:
+            seen[k.tag] += 1
+            self._segments[k] = f"{k.tag}[{seen[k.tag]}]" if total[k.tag] > 1 else str(k.tag)
+        return self._segments[el]
 
     def weight(self, el: El) -> int:
         """CJK text inside ``el`` that is not link text: how much report prose it can hold."""
@@ -499,7 +533,7 @@ class _Emitter:
         if not text or (linky and not self.keep_links):
             return
         owner = self.owner
-        prov = Provenance(line=owner.sourceline, path=self.tree.getpath(owner))
+        prov = Provenance(line=owner.sourceline, path=self.page.path(owner))
         self.blocks.append(Paragraph(text, prov, kind="heading" if self.heading else "paragraph"))
 
     def _tables(self, first: El) -> None:
@@ -515,7 +549,7 @@ class _Emitter:
         if caption is not None:
             text = _norm(" ".join(_cell_lines(caption, nested)))
             if text:
-                prov = Provenance(line=caption.sourceline, path=self.tree.getpath(caption))
+                prov = Provenance(line=caption.sourceline, path=self.page.path(caption))
                 self.blocks.append(Paragraph(text, prov))
         k = self.n_tables + 1
         stray: list[str] = []  # text outside any cell (a browser shows it before the table)
@@ -557,7 +591,7 @@ class _Emitter:
                 col += cs
         loose = _norm(" ".join(stray))
         if loose:
-            self.blocks.append(Paragraph(loose, Provenance(line=t.sourceline, path=self.tree.getpath(t))))
+            self.blocks.append(Paragraph(loose, Provenance(line=t.sourceline, path=self.page.path(t))))
         if not cells:
             return
         self.n_tables = k
