@@ -220,3 +220,141 @@ def test_element_paths_are_libxml2_paths() -> None:
     assert len(elements) > 1500
     for e in reversed(elements):  # deepest first: ancestors are reached through the cache later
         assert page.path(e) == tree.getpath(e)
+
+
+# ------------------------------------------------------------------ 3. PDF operator bombs, memory cap
+
+_PROBE = """
+import json, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, resource.RLIM_INFINITY))
+from extractor import extract
+r = extract(sys.argv[1])
+print(json.dumps({"code": r.error.code if r.error else r.status,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))
+"""
+
+
+def _probe(path: Path) -> dict[str, object]:
+    """``extract`` in a fresh process under a 3 GB address-space cap: its result and peak RSS."""
+    import json
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _PROBE, str(path)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, f"exit {proc.returncode}: {proc.stderr[-800:]}"
+    out: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return out
+
+
+@pytest.mark.parametrize("kind", ["path", "text"])
+def test_a_pdf_operator_bomb_is_refused_before_pdfium_parses_it(kind: str, tmp_path: Path) -> None:
+    """1 MB of PDF whose content stream inflates to 300 MB of ``0 0 m 100 100 l S`` (or of text
+    objects) took ``ogi extract`` to 4.5 GB (3.9 GB); under a cap pdfium aborted the process."""
+    from gen.fuzz import PATH_OPS, TEXT_OPS, pdf_content_bomb
+
+    path = tmp_path / f"{kind}-bomb.pdf"
+    path.write_bytes(pdf_content_bomb(PATH_OPS if kind == "path" else TEXT_OPS, 300 * 1024 * 1024))
+    assert path.stat().st_size < 2_000_000
+    out = _probe(path)
+    assert out["code"] == "too_large"
+    assert int(out["rss_mb"]) < 300  # type: ignore[call-overload]
+
+
+def test_a_form_drawn_many_times_counts_once_per_use() -> None:
+    """500 uses of a 2,000-stroke form: pdfium parses the form again for each use (10^6 paths)."""
+    from gen.fuzz import pdf_form_bomb
+
+    r = extract(pdf_form_bomb(), name="forms.pdf")
+    assert r.error is not None and r.error.code == "too_large"
+    assert "page 1" in r.error.message
+    small = extract(pdf_form_bomb(paths=20, uses=5), name="forms.pdf")  # the same, small: read
+    assert small.error is None or small.error.code != "too_large"
+
+
+def test_page_bounds_do_not_refuse_real_pdfs() -> None:
+    from gen.render_pdf import CACHE
+
+    from extractor.readers.pdf_limits import check_pages
+
+    pdfs = sorted(CACHE.glob("*.pdf"))[:6] + (sorted(REAL.glob("*.pdf")) if REAL.is_dir() else [])
+    assert pdfs
+    for p in pdfs:
+        check_pages(p.read_bytes(), 200, source=p.name, settings=Settings())  # raises on a refusal
+
+
+def _vm_mb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmSize:"):
+            return int(line.split()[1]) // 1024
+    return 0
+
+
+needs_fork = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux (fork, /proc)")
+
+
+@needs_fork
+def test_isolated_memory_error_is_out_of_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor import isolate
+
+    def hog(*_a: object, **_k: object) -> object:
+        return bytearray(3 * 1024**3)
+
+    monkeypatch.setattr(isolate, "extract", hog)
+    r = isolate.extract_isolated(b"x", name="hog.txt", memory_mb=_vm_mb() + 512)
+    assert r.error is not None and r.error.code == "out_of_memory"
+    assert r.error.source == "hog.txt" and "memory cap" in r.error.message
+
+
+@needs_fork
+def test_isolated_native_abort_is_one_error_not_silence(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pdfium aborts (SIGABRT) when an allocation fails under an address-space cap."""
+    import os
+
+    from extractor import isolate
+
+    monkeypatch.setattr(isolate, "extract", lambda *_a, **_k: os.abort())
+    r = isolate.extract_isolated(b"x", name="abort.pdf", memory_mb=_vm_mb() + 512)
+    assert r.error is not None and r.error.code == "worker_crashed"
+    assert "SIGABRT" in r.error.message and r.error.source == "abort.pdf"
+
+
+@needs_fork
+def test_isolated_hang_is_killed_and_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor import isolate
+
+    monkeypatch.setattr(isolate, "extract", lambda *_a, **_k: time.sleep(60))
+    monkeypatch.setattr(isolate, "hard_timeout", lambda _s: 1.0)
+    t0 = time.perf_counter()
+    r = isolate.extract_isolated(b"x", name="hang.txt", memory_mb=_vm_mb() + 512)
+    assert time.perf_counter() - t0 < 10
+    assert r.error is not None and r.error.code == "timeout"
+
+
+@needs_fork
+def test_isolated_result_is_the_in_process_result(seed_path: Path) -> None:
+    from extractor import isolate
+
+    a = extract(seed_path)
+    b = isolate.extract_isolated(seed_path)
+    assert b.report is not None and a.report is not None
+    assert b.report.flat() == a.report.flat() and b.status == a.status
+    bad = isolate.extract_isolated(b"\x00\x01binary" * 100, name="junk.bin")
+    assert bad.error is not None and bad.error.code == "unsupported_format" and bad.error.source == "junk.bin"
+
+
+def test_ogi_extract_bomb_is_one_line_and_the_next_file_is_read(tmp_path: Path, seed_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from gen.fuzz import PATH_OPS, pdf_content_bomb
+
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(pdf_content_bomb(PATH_OPS, 100 * 1024 * 1024))
+    proc = subprocess.run(
+        [sys.executable, "-c", "from extractor.cli import run; run()", "extract", "--format", "flat", str(bomb), str(seed_path)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [proc.stderr.strip()]  # one line
+    assert proc.stderr.startswith(f"ogi: {bomb}: too_large: page 1 holds more than")
+    assert '"t3.new_received.total"' in proc.stdout

@@ -80,7 +80,8 @@ def _one_space(s: str) -> str:
 
 def _finditer(pattern: regex.Pattern[str], text: str, budget: Budget | None, what: str) -> Iterator[regex.Match[str]]:
     if budget is None:
-        return pattern.finditer(text)
+        matches: Iterator[regex.Match[str]] = pattern.finditer(text)
+        return matches
     return budget.finditer(pattern, text, what)
 
 

@@ -115,9 +115,8 @@ def decode(data: bytes, *, source: str | None = None) -> Decoded:
             return d
     # Most non-UTF-8 Chinese pages are GB-family; gb18030 decodes any valid GBK byte string.
     gb = _explain(data, "gb18030")
-    if gb is not None and _looks_chinese(gb.text):
-        if utf8 is None or gb.replaced < utf8.replaced:
-            return gb
+    if gb is not None and _looks_chinese(gb.text) and (utf8 is None or gb.replaced < utf8.replaced):
+        return gb
     if utf8 is not None:
         return utf8
     return _guess(data, source)

@@ -62,7 +62,8 @@ _TAIL = 256
 class Load:
     """What a content stream (with the forms it draws) asks pdfium to build."""
 
-    bytes: int = 0
+    size: int = 0
+    """Decoded content bytes."""
     objects: int = 0
     segments: int = 0
     forms: Counter[bytes] = field(default_factory=Counter)
@@ -71,10 +72,10 @@ class Load:
     def add(self, other: Load, times: int = 1) -> None:
         self.objects += other.objects * times
         self.segments += other.segments * times
-        self.bytes = max(self.bytes, other.bytes)  # forms are parsed one at a time
+        self.size = max(self.size, other.size)  # forms are parsed one at a time
 
     def over(self) -> str | None:
-        if self.bytes > MAX_CONTENT_BYTES:
+        if self.size > MAX_CONTENT_BYTES:
             return f"more than {MAX_CONTENT_BYTES // 1024**2} MB of decoded content"
         if self.objects > MAX_PAGE_OBJECTS:
             return f"more than {MAX_PAGE_OBJECTS:,} drawing or text objects"
@@ -132,7 +133,7 @@ class _Checker:
         load = Load()
         for stream in page.contents:
             part = self.stream_load(stream)
-            load.bytes += part.bytes
+            load.size += part.size
             load.objects += part.objects
             load.segments += part.segments
             load.forms.update(part.forms)
@@ -171,13 +172,13 @@ class _Checker:
         key = stream.objid if stream.objid is not None else id(stream)
         cached = self.streams.get(key)
         if cached is not None:
-            return Load(cached.bytes, cached.objects, cached.segments, Counter(cached.forms))
+            return Load(cached.size, cached.objects, cached.segments, Counter(cached.forms))
         load = Load()
         tail = b"\n"
         for chunk in _decoded_chunks(stream):
-            load.bytes += len(chunk)
+            load.size += len(chunk)
             self.total += len(chunk)
-            if load.bytes > MAX_CONTENT_BYTES:
+            if load.size > MAX_CONTENT_BYTES:
                 break
             if self.total > MAX_DOCUMENT_BYTES:
                 raise _Over(f"more than {MAX_DOCUMENT_BYTES // 1024**2} MB of decoded content")
@@ -191,7 +192,7 @@ class _Checker:
                 break
         else:
             self._count(load, tail)
-        self.streams[key] = Load(load.bytes, load.objects, load.segments, Counter(load.forms))
+        self.streams[key] = Load(load.size, load.objects, load.segments, Counter(load.forms))
         return load
 
     @staticmethod

@@ -20,6 +20,7 @@ import sys
 import time
 import traceback
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -314,6 +315,37 @@ def _stream(content: bytes) -> bytes:
 
 def _text_content(lines: int = 40) -> bytes:
     return b"BT /F1 10 Tf 50 800 Td " + b"(2023 report 1 2 3) Tj 0 -14 Td " * lines + b"ET"
+
+
+def _flate_stream(unit: bytes, total: int, extra: bytes = b"") -> bytes:
+    """A FlateDecode stream of ``unit`` repeated to ``total`` decoded bytes, compressed piecewise
+    (a 300 MB content stream is never built whole)."""
+    z = zlib.compressobj(9)
+    block = unit * max(1, (1 << 20) // len(unit))
+    parts = [z.compress(block) for _ in range(total // len(block))]
+    parts.append(z.compress(extra) + z.flush())
+    body = b"".join(parts)
+    return b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream"
+
+
+def pdf_content_bomb(unit: bytes, total: int) -> bytes:
+    """One page whose Flate content stream inflates to ``total`` bytes of ``unit`` operators."""
+    return _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", 3: _PAGE,
+                 4: _flate_stream(unit, total), 5: _FONT})
+
+
+def pdf_form_bomb(paths: int = 2000, uses: int = 500) -> bytes:
+    """A small form of ``paths`` strokes drawn ``uses`` times: pdfium parses the form per use."""
+    form = b"0 0 m 100 100 l S\n" * paths
+    page = _PAGE.replace(b"/Font << /F1 5 0 R >>", b"/Font << /F1 5 0 R >> /XObject << /Fm1 6 0 R >>")
+    return _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", 3: page,
+                 4: _stream(b"/Fm1 Do\n" * uses + _text_content()), 5: _FONT,
+                 6: b"<< /Type /XObject /Subtype /Form /BBox [0 0 600 800] /Length %d >>\nstream\n" % len(form)
+                    + form + b"\nendstream"})
+
+
+PATH_OPS = b"0 0 m 100 100 l S\n"
+TEXT_OPS = b"BT /F1 10 Tf 50 800 Td (x) Tj ET\n"
 
 
 def structural_cases() -> dict[str, Callable[[], bytes]]:
