@@ -221,7 +221,11 @@ def _heading_end(head: str, core_end: int) -> int:
 
 
 _CN_ORDINALS = {ch: i + 1 for i, ch in enumerate("一二三四五六七八九十")}
-_GENERIC_HEADING = regex.compile(r"^\s*([一二三四五六七八九十])\s*[、.．]\s*(\S.{0,38}?)\s*$", regex.MULTILINE)
+# ``[^\S\n]`` (whitespace but not a newline) at the ends: with ``^\s*`` every line of a run of
+# blank lines rescanned the rest of the run (quadratic).
+_GENERIC_HEADING = regex.compile(
+    r"^[^\S\n]*([一二三四五六七八九十])\s*[、.．]\s*(\S.{0,38}?)[^\S\n]*$", regex.MULTILINE
+)
 
 
 def find_numbered_headings(text: str, budget: Budget | None = None) -> list[SectionSpan]:

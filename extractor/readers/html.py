@@ -85,7 +85,7 @@ _WRAP = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n[ \t\r\n\f]*(?=[{_CJK}])")
 _HTML_WS = re.compile(r"[ \t\n\r\f]+")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 _XML_DECL = re.compile(r"\A\s*<\?xml[^>]*>", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]*+>")
+_TAG = re.compile(r"<[^<>]*+>")  # not [^>]: on a page of "<" without ">" every "<" scanned to the end
 _DIGITS = re.compile(r"\s*(\d{1,9})")  # a span of more digits is clamped anyway (int() refuses 4,300+)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CONTROL_BYTES = bytes((*range(9), 11, 12, *range(14, 32)))

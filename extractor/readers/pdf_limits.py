@@ -242,16 +242,18 @@ def _inflate(chunks: Iterator[bytes]) -> Iterator[bytes]:
     d = zlib.decompressobj()
     for chunk in chunks:
         buf = chunk
-        while buf:
+        while True:  # until this input is consumed and no output is pending
             try:
                 out = d.decompress(buf, _CHUNK)
             except zlib.error:
                 return  # corrupt from here on: pdfium stops decoding there as well
             if out:
                 yield out
-            buf = d.unconsumed_tail
             if d.eof:
                 return
+            buf = d.unconsumed_tail
+            if not buf and not out:
+                break
 
 
 def _lzw(chunks: Iterator[bytes]) -> Iterator[bytes]:
