@@ -165,7 +165,33 @@ def huge_cell(data: bytes, rng: random.Random) -> bytes:
     return data[:pos] + blob + data[pos:]
 
 
+def whitespace_run(data: bytes, rng: random.Random) -> bytes:
+    """A long run of whitespace (spaces, newlines, tabs, U+3000, blank lines) anywhere, often
+    inside the title line: the title search was quadratic on it (issue 13, item 1)."""
+    pos = rng.randint(0, min(len(data), 4000)) if rng.random() < 0.5 else rng.randint(0, len(data))
+    unit = rng.choice((b" ", b"\n", b"\t", "\u3000".encode(), b" \n", b"\r\n", b" \t"))
+    return data[:pos] + unit * (rng.choice((10_000, 100_000, 400_000)) // len(unit)) + data[pos:]
+
+
+def split_multibyte(data: bytes, rng: random.Random) -> bytes:
+    """Bytes inserted inside a multi-byte character (or a few bytes corrupted) past the first
+    20 KB: the encoding was decided on a sample (issue 13, item 2)."""
+    starts = [i for i in range(min(len(data) - 1, 200_000)) if data[i] >= 0xC0 and data[i + 1] & 0xC0 == 0x80]
+    if not starts:
+        return invalid_encoding(data, rng)
+    b = bytearray(data)
+    for _ in range(rng.choice((1, 1, 3, 10))):
+        i = rng.choice(starts) + 1
+        if rng.random() < 0.5:
+            b[i:i] = rng.choice((b" ", b"\n", b"x")) * rng.choice((1, 1000, 100_000))
+        else:
+            b[i] = rng.choice((0xFF, 0x20, 0xC0))
+    return bytes(b)
+
+
 BYTE_MUTATORS: tuple[Mutator, ...] = (
+    whitespace_run,
+    split_multibyte,
     truncate,
     flip_bytes,
     overwrite,
@@ -219,7 +245,7 @@ _REF = re.compile(rb"(?<!\d)(\d{1,10}) 0 R")  # bounded: "\d+" is quadratic on a
 def mutate_pdf(data: bytes, rng: random.Random) -> bytes:
     """Mutate a PDF's structure: references redirected (loops), xref offsets broken, /Count lies,
     the trailer or %%EOF dropped, streams cut."""
-    kind = rng.randrange(6)
+    kind = rng.randrange(7)
     if kind == 0:  # redirect references: cycles through /Parent, /Kids, /Contents
         objs = [int(m) for m in re.findall(rb"(?<!\d)(\d{1,10}) 0 obj", data)] or [1]
         return _REF.sub(lambda m: (str(rng.choice(objs)).encode() if rng.random() < 0.2 else m.group(1)) + b" 0 R", data)
@@ -229,10 +255,18 @@ def mutate_pdf(data: bytes, rng: random.Random) -> bytes:
         return re.sub(rb"/Count \d+", b"/Count " + str(rng.choice((0, 10**9, -1))).encode(), data)
     if kind == 3:
         return data.replace(b"trailer", b"trai1er").replace(b"startxref", b"startxrex")
+    if kind == 5:  # an inflating content stream: a few hundred KB that inflate to up to 100 MB of operators
+        unit = rng.choice((PATH_OPS, TEXT_OPS, b"10 10 200 300 re f\n", b"/Fm1 Do\n", b"q Q\n"))
+        bomb = _flate_stream(unit, rng.choice((1, 20, 100)) << 20)
+        m = re.search(rb"<<[^<>]{0,200}>>\s*stream\r?\n", data)
+        end = data.find(b"endstream", m.end()) if m else -1
+        return data if m is None or end < 0 else data[: m.start()] + bomb + data[end + len(b"endstream") :]
     if kind == 4:  # a stream cut short (its /Length now lies)
         i = data.find(b"stream", rng.randrange(max(len(data), 1)))
         return data if i < 0 else data[: i + 10] + data[i + 10 + rng.randint(1, 5000) :]
-    return data.replace(b"/Kids [", b"/Kids [" + b"1 0 R " * rng.randint(1, 3), 1)
+    if kind == 6:
+        return data.replace(b"/Kids [", b"/Kids [" + b"1 0 R " * rng.randint(1, 3), 1)
+    return data
 
 
 def mutate(name: str, data: bytes, rng: random.Random) -> bytes:
@@ -401,8 +435,21 @@ def structural_cases() -> dict[str, Callable[[], bytes]]:
         "pdf-many-paths": lambda: _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", 3: _PAGE, 4: _stream(b"0.5 w " + b"10 10 m 500 800 l S 10 10 200 300 re S " * 100_000 + _text_content()), 5: _FONT}),
         "pdf-2000-pages": _pdf_many_pages,
         "pdf-truncated": lambda: (CACHE / "2021-s1-v11-html-small.pdf").read_bytes()[:50_000],
+        # issue 13: operator bombs (item 3), whitespace runs (1), split characters (2), filler pages (4)
+        "pdf-path-bomb": lambda: pdf_content_bomb(PATH_OPS, 300 << 20),
+        "pdf-text-bomb": lambda: pdf_content_bomb(TEXT_OPS, 300 << 20),
+        "pdf-form-bomb": lambda: pdf_form_bomb(2000, 2000),
+        "text-title-spaces": lambda: (title[:10] + " " * 200_000 + title[10:] + "一、总体情况\n" + "\n \n" * 100_000).encode(),
+        "text-split-utf8": lambda: _split_at(title.encode() * 2000, 30_000, b" " * 100_000),
+        "html-filler-siblings": lambda: (f"<html><body>{head}" + "<p>与报告无关的填充文字，用来测试很长的页面。</p>\n" * 200_000 + "</body></html>").encode(),
     }
     return cases
+
+
+def _split_at(data: bytes, near: int, insert: bytes) -> bytes:
+    """``insert`` placed inside the first multi-byte character at or after ``near``."""
+    i = next(i for i in range(near, len(data)) if data[i] >= 0xC0) + 1
+    return data[:i] + insert + data[i:]
 
 
 def _base_docx() -> bytes:
