@@ -32,7 +32,7 @@ from extractor.cli_output import (
 from extractor.cli_warehouse import audit_cmd, batch_cmd, migrate_cmd, organ_names, panel_cmd, query_cmd
 from extractor.errors import OgiError, ReportLookupError
 from extractor.isolate import DEFAULT_MEMORY_MB, extract_isolated
-from extractor.pipeline import ExtractionResult
+from extractor.pipeline import ExtractionResult, extract
 from extractor.records.models import Report, Severity
 from extractor.settings import DEFAULT_SETTINGS, Settings
 
@@ -50,9 +50,9 @@ def _results(files: tuple[str, ...], settings: Settings, memory_mb: int = 0) -> 
     for f in files:
         if f == "-":
             data = sys.stdin.buffer.read(settings.max_bytes + 1)
-            yield extract_isolated(data, name="<stdin>", settings=settings, memory_mb=memory_mb)
+            yield extract_isolated(data, name="<stdin>", settings=settings, memory_mb=memory_mb, extract_fn=extract)
         else:
-            yield extract_isolated(Path(f), name=f, settings=settings, memory_mb=memory_mb)
+            yield extract_isolated(Path(f), name=f, settings=settings, memory_mb=memory_mb, extract_fn=extract)
 
 
 def _fail(result: ExtractionResult) -> None:

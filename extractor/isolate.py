@@ -21,6 +21,7 @@ import resource
 import selectors
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from extractor.errors import OgiError, OutOfMemory, ReaderCrashed, ReadTimeout
@@ -43,18 +44,20 @@ def extract_isolated(
     name: str | None = None,
     settings: Settings = DEFAULT_SETTINGS,
     memory_mb: int = DEFAULT_MEMORY_MB,
+    extract_fn: Callable[..., ExtractionResult] | None = None,
 ) -> ExtractionResult:
-    """:func:`~extractor.pipeline.extract` in a child process capped at ``memory_mb`` MB of
-    address space (see the module docstring). Never raises for a bad document."""
+    """:func:`~extractor.pipeline.extract` (or ``extract_fn``) in a child process capped at
+    ``memory_mb`` MB of address space (see the module docstring). Never raises for a bad document."""
     label = name or (str(source) if not isinstance(source, bytes) else "<bytes>")
+    fn = extract_fn or extract
     if memory_mb <= 0 or not hasattr(os, "fork"):
-        return extract(source, name=name, settings=settings)
+        return fn(source, name=name, settings=settings)
     t0 = time.perf_counter()
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child (measured through the parent's result)
         os.close(read_fd)
-        _child(write_fd, source, name, settings, memory_mb)
+        _child(write_fd, fn, source, name, settings, memory_mb)
     os.close(write_fd)
     payload, timed_out = _read_all(read_fd, time.monotonic() + hard_timeout(settings))
     if timed_out:
@@ -82,7 +85,8 @@ def extract_isolated(
     return ExtractionResult(source=label, status="failed", error=error, elapsed_ms=elapsed)
 
 
-def _child(fd: int, source: str | Path | bytes, name: str | None, settings: Settings, memory_mb: int) -> None:  # pragma: no cover
+def _child(fd: int, fn: Callable[..., ExtractionResult], source: str | Path | bytes, name: str | None,
+           settings: Settings, memory_mb: int) -> None:  # pragma: no cover
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -94,7 +98,7 @@ def _child(fd: int, source: str | Path | bytes, name: str | None, settings: Sett
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
         label = name or (str(source) if not isinstance(source, bytes) else "<bytes>")
         try:
-            data = pickle.dumps(extract(source, name=name, settings=settings), protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(fn(source, name=name, settings=settings), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # MemoryError, or a library's own out-of-memory error (lxml's serialiser)
             error: OgiError
             if isinstance(exc, MemoryError) or "memory" in str(exc).lower():
