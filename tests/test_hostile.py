@@ -358,3 +358,24 @@ def test_ogi_extract_bomb_is_one_line_and_the_next_file_is_read(tmp_path: Path, 
     assert proc.stderr.strip().splitlines() == [proc.stderr.strip()]  # one line
     assert proc.stderr.startswith(f"ogi: {bomb}: too_large: page 1 holds more than")
     assert '"t3.new_received.total"' in proc.stdout
+
+
+def test_a_bomb_is_refused_when_pdfminer_cannot_read_the_page_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by the long fuzz run: a stream replaced mid-file broke the xref; pdfium rebuilt it,
+    pdfminer raised "No /Root object", the page bounds were skipped and pdfium parsed the bomb
+    (16 s past a 5 s budget). Now every stream that may be content is checked instead."""
+    from gen.fuzz import PATH_OPS, pdf_content_bomb
+
+    from extractor.errors import FileTooLarge
+    from extractor.readers import pdf_limits
+
+    def broken(self: object) -> object:
+        raise ValueError("No /Root object! - Is this really a PDF?")
+
+    monkeypatch.setattr(pdf_limits._Checker, "pages", broken)
+    with pytest.raises(FileTooLarge, match="a content stream holds more than"):
+        pdf_limits.check_pages(pdf_content_bomb(PATH_OPS, 20 << 20), 1, source="b.pdf", settings=Settings())
+    from gen.render_pdf import CACHE
+
+    for p in sorted(CACHE.glob("*.pdf"))[:4]:  # real content passes the fallback too
+        pdf_limits.check_pages(p.read_bytes(), 200, source=p.name, settings=Settings())

@@ -107,8 +107,34 @@ def check_pages(data: bytes, n_pages: int, *, source: str, settings: Settings) -
         raise
     except (FileTooLarge, MemoryError):
         raise
-    except Exception as exc:  # pdfminer cannot read the structure: pdfium's own checks still apply
-        logging.getLogger(__name__).debug("page bounds not checked: %r", exc)
+    except Exception as exc:  # pdfminer cannot read the structure (pdfium may still rebuild it)
+        logging.getLogger(__name__).debug("page tree not read (%r): every stream is checked instead", exc)
+        _check_raw_streams(data, source=source, settings=settings)
+
+
+_RAW_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_NOT_CONTENT = (b"/Image", b"/FontFile", b"/Length1", b"/ObjStm", b"/XRef", b"/Metadata", b"/EmbeddedFile")
+
+
+def _check_raw_streams(data: bytes, *, source: str, settings: Settings) -> None:
+    """The fallback when the page tree cannot be read: each stream in the file that may be page
+    content (not an image, font, object or xref stream) is held to the per-page bounds on its own
+    (forms cannot be multiplied by their uses without the structure)."""
+    checker = _Checker(data, settings)
+    for m in _RAW_STREAM.finditer(data):
+        end = data.find(b"endstream", m.end())
+        if end < 0:
+            break
+        head = data[max(0, m.start() - 2048) : m.start()]
+        head = head[head.rfind(b"obj") + 1 :]
+        if any(word in head for word in _NOT_CONTENT):
+            continue
+        if b"/Filter" in head and not (b"FlateDecode" in head or b"/Fl" in head):
+            continue  # other filters are rare for content: left to pdfium's own checks
+        load = checker.raw_load(data[m.end() : end], flate=b"/Filter" in head)
+        reason = load.over()
+        if reason:
+            raise FileTooLarge(f"a content stream holds {reason} (a real report page holds a few thousand)", source=source)
 
 
 class _Checker:
@@ -193,6 +219,26 @@ class _Checker:
         else:
             self._count(load, tail)
         self.streams[key] = Load(load.size, load.objects, load.segments, Counter(load.forms))
+        return load
+
+    def raw_load(self, raw: bytes, *, flate: bool) -> Load:
+        """:meth:`stream_load` for bytes cut from the file (no object structure)."""
+        load = Load()
+        tail = b"\n"
+        for chunk in _inflate(iter((raw,))) if flate else iter((raw,)):
+            load.size += len(chunk)
+            self.total += len(chunk)
+            if self.total > MAX_DOCUMENT_BYTES:
+                raise _Over(f"more than {MAX_DOCUMENT_BYTES // 1024**2} MB of decoded content")
+            if time.monotonic() > self.deadline:
+                raise ReadTimeout(f"checking the page content took over the {self.seconds:g} s budget")
+            text = tail + chunk
+            cut = max(len(text) - _TAIL, 0)
+            body, tail = text[:cut], text[cut:]
+            self._count(load, body)
+            if load.over():
+                return load
+        self._count(load, tail)
         return load
 
     @staticmethod
