@@ -379,3 +379,20 @@ def test_a_bomb_is_refused_when_pdfminer_cannot_read_the_page_tree(monkeypatch: 
 
     for p in sorted(CACHE.glob("*.pdf"))[:4]:  # real content passes the fallback too
         pdf_limits.check_pages(p.read_bytes(), 200, source=p.name, settings=Settings())
+
+
+def test_narrative_prose_join_is_linear_and_unchanged() -> None:
+    """Found by the long fuzz run with the whitespace-run mutator: ``re.sub(r"\\s*\\n\\s*", "", …)``
+    in mapping/narrative.py took 84 s on a 200 KB text with a run of spaces."""
+    import random
+    import re
+
+    from extractor.mapping.narrative import joined_prose
+
+    t0 = time.perf_counter()
+    assert joined_prose("共收到" + " " * 200_000 + "申请\n 3 \n件") == "共收到" + " " * 200_000 + "申请3件"
+    assert time.perf_counter() - t0 < 1
+    rng = random.Random(5)
+    for _ in range(500):
+        t = "".join(rng.choice(["a", " ", "\n", "\t", "\u3000", "\r", "3"]) for _ in range(rng.randint(0, 30)))
+        assert joined_prose(t) == re.sub(r"\s*\n\s*", "", t)
