@@ -73,9 +73,9 @@ def _worker(wid: int, seed: int, until: float, converters: bool, out: Path, queu
 
 
 def _rss_mb() -> int:
-    import resource
+    from .gen.fuzz import peak_rss_mb
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    return peak_rss_mb()
 
 
 def _crawl_worker(seed: int, until: float, out: Path, queue: Any) -> None:

@@ -512,7 +512,17 @@ def run_case(name: str, fmts: tuple[str, ...] = ("auto", *FORMATS)) -> dict[str,
     data = structural_cases()[name]()
     fmts = tuple(own_format(name) if f == "own" else f for f in fmts)
     outcomes = [asdict(run(data, f, name=name)) for f in dict.fromkeys(fmts)]
-    return {"case": name, "bytes": len(data), "outcomes": outcomes, "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+    return {"case": name, "bytes": len(data), "outcomes": outcomes, "max_rss_mb": peak_rss_mb()}
+
+
+def peak_rss_mb() -> int:
+    """This process's peak RSS since it was exec'd (VmHWM): Linux carries ``ru_maxrss`` across
+    exec from the forking process, so a child of a big pytest process would report pytest's peak."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            return next(int(line.split()[1]) // 1024 for line in fh if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 def own_format(case: str) -> str:
