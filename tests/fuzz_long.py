@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
             crawl_bad += not msg[2]
             crawl_peak = max(crawl_peak, msg[4])
     crashes = sum(v for (k, _, _), v in bad.items() if k == "crash")
-    slow = sum(v for (k, _, _), v in bad.items() if k == "slow")
+    slow = sum(v for (k, _, key), v in bad.items() if k != "crash" and key.startswith("slow"))
     print(
         f"\n{execs:,} executions in {time.time() - t0:.0f} s: {crashes} crashes ({sum(1 for k in bad if k[0] == 'crash')} distinct), "
         f"{slow} over the time budget, {died} workers died, {hung} hung, {len(problems)} structural problems; "

@@ -396,3 +396,17 @@ def test_narrative_prose_join_is_linear_and_unchanged() -> None:
     for _ in range(500):
         t = "".join(rng.choice(["a", " ", "\n", "\t", "\u3000", "\r", "3"]) for _ in range(rng.randint(0, 30)))
         assert joined_prose(t) == re.sub(r"\s*\n\s*", "", t)
+
+
+def test_page_bounds_survive_reference_cycles() -> None:
+    """Found by the long fuzz run: pdfminer's resolve1 follows ``6 0 obj 7 0 R`` / ``7 0 obj 6 0 R``
+    forever (the structural case pdf-ref-cycle did not finish in 900 s). The page tree is walked
+    with bounded reference steps."""
+    from gen.fuzz import structural_cases
+
+    from extractor.readers.pdf_limits import check_pages
+
+    for case in ("pdf-ref-cycle", "pdf-kids-loop", "pdf-parent-loop"):
+        t0 = time.perf_counter()
+        check_pages(structural_cases()[case](), 200, source=case, settings=Settings(timeout_s=5))
+        assert time.perf_counter() - t0 < 5, case

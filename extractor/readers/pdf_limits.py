@@ -146,16 +146,33 @@ class _Checker:
         self.forms: dict[Any, Load] = {}
         self.streams: dict[Any, Load] = {}
 
-    def pages(self) -> Iterator[Any]:
+    def pages(self) -> Iterator[_PageRef]:
+        """The page tree, walked here rather than by ``PDFPage.create_pages``: pdfminer's
+        ``resolve1`` follows a reference cycle (``6 0 obj 7 0 R`` / ``7 0 obj 6 0 R``) forever, so
+        every reference is followed a bounded number of steps (:func:`_res`) and every node once."""
         from pdfminer.pdfdocument import PDFDocument
-        from pdfminer.pdfpage import PDFPage
         from pdfminer.pdfparser import PDFParser
 
         logging.getLogger("pdfminer").setLevel(logging.ERROR)
         doc = PDFDocument(PDFParser(io.BytesIO(self.data)))
-        return PDFPage.create_pages(doc)
+        root = _res(doc.catalog.get("Pages"))
+        stack: list[tuple[Any, Any]] = [(root, None)]
+        seen: set[int] = set()
+        while stack:
+            node, inherited = stack.pop()
+            if not isinstance(node, dict) or id(node) in seen or len(seen) > 100_000:
+                continue
+            seen.add(id(node))
+            resources = node.get("Resources", inherited)
+            kids = _res(node.get("Kids"))
+            if isinstance(kids, list):
+                stack.extend((_res(k), resources) for k in reversed(kids))
+            elif _name(node.get("Type")) == "Page" or "Contents" in node:
+                contents = _res(node.get("Contents"))
+                streams = [_res(c) for c in contents] if isinstance(contents, list) else [contents]
+                yield _PageRef(streams, _res(resources))
 
-    def page_load(self, page: Any) -> Load:
+    def page_load(self, page: _PageRef) -> Load:
         load = Load()
         for stream in page.contents:
             part = self.stream_load(stream)
@@ -167,15 +184,16 @@ class _Checker:
         return load
 
     def _draw_forms(self, load: Load, resources: Any, depth: int, active: set[Any]) -> None:
-        from pdfminer.pdftypes import PDFStream, resolve1
+        from pdfminer.pdftypes import PDFStream
 
         if not load.forms or depth > MAX_FORM_DEPTH:
             return
-        xobjects = resolve1(resolve1(resources).get("XObject")) if isinstance(resolve1(resources), dict) else None
+        resources = _res(resources)
+        xobjects = _res(resources.get("XObject")) if isinstance(resources, dict) else None
         if not isinstance(xobjects, dict):
             return
         for name, times in load.forms.items():
-            form = resolve1(xobjects.get(name.decode("latin-1")))
+            form = _res(xobjects.get(name.decode("latin-1")))
             if not isinstance(form, PDFStream) or _name(form.get("Subtype")) != "Form":
                 continue
             key = form.objid if form.objid is not None else id(form)
@@ -250,10 +268,28 @@ class _Checker:
             load.forms.update(_DO.findall(text))
 
 
-def _name(value: Any) -> str | None:
-    from pdfminer.pdftypes import resolve1
+@dataclass(slots=True)
+class _PageRef:
+    contents: list[Any]
+    resources: Any
 
-    value = resolve1(value)
+
+def _res(value: Any, steps: int = 16) -> Any:
+    """``value`` with indirect references followed at most ``steps`` times (a cycle gives None)."""
+    from pdfminer.pdftypes import PDFObjRef
+
+    for _ in range(steps):
+        if not isinstance(value, PDFObjRef):
+            return value
+        try:
+            value = value.resolve()
+        except Exception:
+            return None
+    return None if isinstance(value, PDFObjRef) else value
+
+
+def _name(value: Any) -> str | None:
+    value = _res(value)
     name = getattr(value, "name", None)
     return name if isinstance(name, str) else None
 
