@@ -17,9 +17,14 @@ again for every use). A document with a page over any bound is refused with ``to
 pdfium sees it. The counts over-approximate (an operator spelled inside a string counts too): the
 bounds sit far above real pages, whose content streams hold a few thousand operators.
 
+The page tree is walked here with every indirect reference followed a bounded number of steps
+(pdfminer's own ``resolve1`` loops forever on ``6 0 obj 7 0 R`` / ``7 0 obj 6 0 R``). When pdfminer
+cannot read the structure at all (a broken xref that pdfium rebuilds), every stream in the file
+that may be page content is held to the per-page bounds on its own.
+
 Not covered: Type 3 glyph procedures and annotation appearance streams (pdfium parses them only to
-render, which the reader never does). A document pdfminer cannot parse at all is left to pdfium's
-own checks (the reader's text-object and character limits still apply after loading).
+render, which the reader never does), and content-stream filters other than Flate, LZW, ASCII85,
+ASCIIHex and RunLength (left to pdfium).
 """
 
 from __future__ import annotations
