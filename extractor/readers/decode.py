@@ -167,11 +167,11 @@ _WINDOWS = 16
 
 
 def _looks_chinese(text: str) -> bool:
-    """At least 2 % CJK ideographs, measured in windows spread over the whole text."""
+    """At least 2 % CJK ideographs in the first 20,000 characters, or in windows spread over the
+    whole text (a page whose head is all markup)."""
     if len(text) <= _WINDOW * _WINDOWS:
-        sample = text
+        samples = [text]
     else:
         step = len(text) // _WINDOWS
-        sample = "".join(text[i : i + _WINDOW] for i in range(0, len(text), step))
-    cjk = len(_CJK.findall(sample))
-    return cjk >= max(4, len(sample) // 50)
+        samples = [text[:20000], "".join(text[i : i + _WINDOW] for i in range(0, len(text), step))]
+    return any(len(_CJK.findall(s)) >= max(4, len(s) // 50) for s in samples)
