@@ -29,7 +29,9 @@ from extractor.errors import (
     NeedsOCR,
     NotAReport,
     OgiError,
+    OutOfMemory,
     QueryError,
+    ReaderCrashed,
     ReadError,
     ReadTimeout,
     ReportLookupError,
@@ -40,6 +42,7 @@ from extractor.errors import (
     WarehouseMissing,
     WarehouseOutdated,
 )
+from extractor.isolate import extract_isolated
 from extractor.pipeline import ExtractionResult, __version__, build_report, extract, extract_report, read_document
 from extractor.records import (
     CellRef,
@@ -84,11 +87,13 @@ __all__ = [
     "NotAReport",
     "OgiError",
     "OrganMatch",
+    "OutOfMemory",
     "Paragraph",
     "Provenance",
     "QueryError",
     "ReadError",
     "ReadTimeout",
+    "ReaderCrashed",
     "Report",
     "ReportDiff",
     "ReportLookupError",
@@ -110,6 +115,7 @@ __all__ = [
     "build_report",
     "diff_reports",
     "extract",
+    "extract_isolated",
     "extract_record",
     "extract_report",
     "match_organs",

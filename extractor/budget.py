@@ -5,11 +5,18 @@ few hundred calls and raises :class:`~extractor.errors.ReadTimeout` once the doc
 spent. :meth:`Budget.cells` counts table cells and raises :class:`~extractor.errors.FileTooLarge`
 past the limit: a real report's tables hold a few hundred cells (a Word export a few thousand), and
 every cell costs memory, so a page of a million cells is refused before it is built, not after.
+
+Regular expressions that run over a whole document go through :meth:`Budget.finditer` /
+:meth:`Budget.search`: the ``regex`` package stops a match that runs past the document's remaining
+time (``timeout=``), a second line of defence behind patterns that are linear by construction.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+
+import regex
 
 from extractor.errors import FileTooLarge, ReadTimeout
 from extractor.settings import Settings
@@ -31,6 +38,29 @@ class Budget:
     def check(self, what: str) -> None:
         if time.monotonic() > self._end:
             raise ReadTimeout(f"{what}: over the {self.seconds:g} s time budget per document", source=self.source)
+
+    def remaining(self) -> float:
+        """Seconds left (never below a millisecond: ``regex`` treats 0 as "no time at all")."""
+        return max(self._end - time.monotonic(), 0.001)
+
+    def _timeout(self, what: str, exc: TimeoutError) -> ReadTimeout:
+        return ReadTimeout(f"{what}: over the {self.seconds:g} s time budget per document", source=self.source)
+
+    def finditer(self, pattern: regex.Pattern[str], text: str, what: str) -> Iterator[regex.Match[str]]:
+        """``pattern.finditer(text)`` within the remaining time (:class:`ReadTimeout` past it)."""
+        self.check(what)
+        try:
+            yield from pattern.finditer(text, timeout=self.remaining())
+        except TimeoutError as exc:
+            raise self._timeout(what, exc) from exc
+
+    def search(self, pattern: regex.Pattern[str], text: str, pos: int, what: str) -> regex.Match[str] | None:
+        """``pattern.search(text, pos)`` within the remaining time (:class:`ReadTimeout` past it)."""
+        self.tick(what)
+        try:
+            return pattern.search(text, pos, timeout=self.remaining())
+        except TimeoutError as exc:
+            raise self._timeout(what, exc) from exc
 
     def tick(self, what: str) -> None:
         self._calls += 1

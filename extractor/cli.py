@@ -31,6 +31,7 @@ from extractor.cli_output import (
 )
 from extractor.cli_warehouse import audit_cmd, batch_cmd, migrate_cmd, organ_names, panel_cmd, query_cmd
 from extractor.errors import OgiError, ReportLookupError
+from extractor.isolate import DEFAULT_MEMORY_MB, extract_isolated
 from extractor.pipeline import ExtractionResult, extract
 from extractor.records.models import Report, Severity
 from extractor.settings import DEFAULT_SETTINGS, Settings
@@ -44,13 +45,14 @@ def _settings(max_bytes: int | None) -> Settings:
     return Settings(max_bytes=max_bytes)
 
 
-def _results(files: tuple[str, ...], settings: Settings) -> Iterator[ExtractionResult]:
+def _results(files: tuple[str, ...], settings: Settings, memory_mb: int = 0) -> Iterator[ExtractionResult]:
+    """Each file extracted; with ``memory_mb`` in a child process under that memory cap."""
     for f in files:
         if f == "-":
             data = sys.stdin.buffer.read(settings.max_bytes + 1)
-            yield extract(data, name="<stdin>", settings=settings)
+            yield extract_isolated(data, name="<stdin>", settings=settings, memory_mb=memory_mb, extract_fn=extract)
         else:
-            yield extract(Path(f), name=f, settings=settings)
+            yield extract_isolated(Path(f), name=f, settings=settings, memory_mb=memory_mb, extract_fn=extract)
 
 
 def _fail(result: ExtractionResult) -> None:
@@ -75,6 +77,14 @@ max_bytes_option = click.option(
     help=f"refuse inputs larger than this (default {DEFAULT_SETTINGS.max_bytes:,})",
 )
 
+memory_option = click.option(
+    "--memory-mb",
+    type=int,
+    default=DEFAULT_MEMORY_MB,
+    show_default=True,
+    help="address-space cap for reading each file (in a child process; 0: none, read in-process)",
+)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ogi-extractor", prog_name="ogi")
@@ -95,8 +105,9 @@ def main() -> None:
                '{"source": …, "figures": {flat key: number}}; csv: one row per figure, one header')
 @click.option("--indent", type=int, default=None, help="pretty-print JSON (for reading: no longer one line per input)")
 @max_bytes_option
+@memory_option
 def extract_cmd(files: tuple[str, ...], flat: bool, fmt: str | None, as_json: bool, indent: int | None,
-                max_bytes: int | None) -> None:
+                max_bytes: int | None, memory_mb: int) -> None:
     """Extract FILE(s) (text, HTML, PDF, DOCX, DOC; '-' for stdin). One JSON line per input, however many."""
     fmt = chosen(fmt, as_json, "flat" if flat else "json")
     settings = _settings(max_bytes)
@@ -104,7 +115,7 @@ def extract_cmd(files: tuple[str, ...], flat: bool, fmt: str | None, as_json: bo
     writer = csv.writer(sys.stdout, lineterminator="\n") if fmt == "csv" else None
     if writer is not None:
         writer.writerow(CSV_COLUMNS)
-    for result in _results(files, settings):
+    for result in _results(files, settings, memory_mb):
         if result.report is None:
             failed = True
             _fail(result)
@@ -136,13 +147,15 @@ def _check_object(result: ExtractionResult, shown: list[Any]) -> dict[str, Any]:
                "table: readable lines; json/jsonl: one object per input (source, status, organ, report_year, "
                "template, n_figures, findings)")
 @max_bytes_option
-def check_cmd(files: tuple[str, ...], show_all: bool, fmt: str, as_json: bool, max_bytes: int | None) -> None:
+@memory_option
+def check_cmd(files: tuple[str, ...], show_all: bool, fmt: str, as_json: bool, max_bytes: int | None,
+              memory_mb: int) -> None:
     """Run the cross-checks (勾稽关系) and list what fails, with the status word of each input (ok,
     findings, partial, failed); exit 1 when an error-level check fails, 2 when an input fails."""
     fmt = chosen(fmt, as_json, "table")
     settings = _settings(max_bytes)
     worst = 0
-    for result in _results(files, settings):
+    for result in _results(files, settings, memory_mb):
         if result.report is None:
             _fail(result)
             worst = EXIT_ERROR

@@ -12,7 +12,9 @@
     │   ├── CorruptDocument       corrupt         truncated or malformed PDF/DOCX
     │   ├── NeedsOCR              needs_ocr       a PDF with no text layer
     │   ├── ConverterMissing      converter_missing   .doc/.wps and no antiword/catdoc/LibreOffice
-    │   └── ReadTimeout           timeout         a reader exceeded its time budget
+    │   ├── ReadTimeout           timeout         a reader exceeded its time budget
+    │   ├── OutOfMemory           out_of_memory   reading needed more memory than the cap (--memory-mb)
+    │   └── ReaderCrashed         worker_crashed  the process reading the document died (a signal)
     ├── LocateError               locate_error    the Document is not what we expected
     │   └── NotAReport            not_a_report    no title/sections/tables of an annual report
     ├── MapError                  map_error       located parts cannot be mapped (a bug, reported)
@@ -44,6 +46,10 @@ class OgiError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # keep ``source`` when an error crosses a process boundary (pickle)
+        return (self.__class__, (self.message,), {"source": self.source})
 
     def one_line(self) -> str:
         where = f"{self.source}: " if self.source else ""
@@ -88,6 +94,14 @@ class ConverterMissing(ReadError):
 
 class ReadTimeout(ReadError):
     code = "timeout"
+
+
+class OutOfMemory(ReadError):
+    code = "out_of_memory"
+
+
+class ReaderCrashed(ReadError):
+    code = "worker_crashed"
 
 
 class LocateError(OgiError):
@@ -162,6 +176,8 @@ ERROR_CODES: dict[str, type[OgiError]] = {
         NeedsOCR,
         ConverterMissing,
         ReadTimeout,
+        OutOfMemory,
+        ReaderCrashed,
         LocateError,
         NotAReport,
         MapError,

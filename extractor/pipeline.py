@@ -163,16 +163,16 @@ def build_report(doc: Document, *, settings: Settings = DEFAULT_SETTINGS) -> Rep
     para_text = "\n".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
     full_text = doc.text()
     head = "\n".join(b.text for b in doc.blocks[:12] if isinstance(b, Paragraph))
-    info = find_title(head, doc.metadata.get("title"))
+    info = find_title(head, doc.metadata.get("title"), budget)
     if info.title is None:
-        info = find_title(full_text[:3000], None)
+        info = find_title(full_text[:3000], None, budget)
     period_year = confirm_year(full_text)
     year = info.year or period_year
 
     grid = locate_grid_rows(doc, budget)
     flat = locate_text_rows([b for b in doc.blocks if isinstance(b, Paragraph)])
     located = _choose(grid, flat)
-    sections = find_sections(full_text)
+    sections = find_sections(full_text, budget)
 
     rows_found = len(located.t2) + len(located.t3) + len(located.t4)
     untitled = not (info.title or period_year)
@@ -230,7 +230,7 @@ def build_report(doc: Document, *, settings: Settings = DEFAULT_SETTINGS) -> Rep
     )
     if overall == "pre2019":
         report.pre2019 = free_figures(doc)
-        numbered = find_numbered_headings(full_text)
+        numbered = find_numbered_headings(full_text, budget)
         if len(numbered) > len(sections):
             report.sections = _sections(full_text, numbered)
     findings = list(mapped.findings)
@@ -239,7 +239,9 @@ def build_report(doc: Document, *, settings: Settings = DEFAULT_SETTINGS) -> Rep
         code, _, msg = w.partition(":")
         code = code.strip() if msg else "warning"
         severity = Severity.INFO if code in _INFO_READER_NOTES else Severity.WARNING
-        notes.append(Finding(code=f"reader.{code}", severity=severity, message=msg.strip() or w))
+        # a note with its own namespace (decode.replaced) keeps it; the rest are reader.<code>
+        qualified = code if "." in code and " " not in code else f"reader.{code}"
+        notes.append(Finding(code=qualified, severity=severity, message=msg.strip() or w))
     findings.extend(notes)
     findings.extend(check_tables(report, notes))
     if period_year is not None and info.year is not None and period_year != info.year:

@@ -66,16 +66,41 @@ def _worker(wid: int, seed: int, until: float, converters: bool, out: Path, queu
                 key = o.detail.strip().splitlines()[-1][:160] if o.kind == "crash" else f"slow {fmt}"
                 queue.put(("bad", wid, o.kind, fmt, key, digest))
         if execs >= 200:
-            queue.put(("execs", wid, execs))
+            queue.put(("execs", wid, execs, _rss_mb()))
             execs = 0
-    queue.put(("execs", wid, execs))
+    queue.put(("execs", wid, execs, _rss_mb()))
     current.unlink(missing_ok=True)
 
 
-def _structural(out: Path) -> tuple[int, list[str]]:
+def _rss_mb() -> int:
+    from .gen.fuzz import peak_rss_mb
+
+    return peak_rss_mb()
+
+
+def _crawl_worker(seed: int, until: float, out: Path, queue: Any) -> None:
+    """Crawl hostile loopback sites (``tests.gen.hostile_server``) until the deadline."""
+    import shutil
+    import tempfile
+
+    from .gen.hostile_server import crawl_round
+
+    _limit_memory()
+    while time.time() < until:
+        with tempfile.TemporaryDirectory() as d:
+            o = crawl_round(seed, Path(d) / "c", time_limit=120)
+            if not o.ok:
+                (out / f"crawl-{seed}.txt").write_text(f"seed {seed}\n{o.detail}\n", encoding="utf-8")
+                shutil.copytree(Path(d) / "c", out / f"crawl-{seed}", dirs_exist_ok=True)
+            queue.put(("crawl", seed, o.ok, o.detail.strip().splitlines()[-1][:160] if o.detail else "", o.peak_mb))
+        seed += 1
+
+
+def _structural(out: Path) -> tuple[int, list[str], int]:
     names = list(structural_cases())
     problems: list[str] = []
     execs = 0
+    peak = 0
     for name in names:
         r = run_cases_isolated([name])[0]
         if "crash" in r:
@@ -87,11 +112,12 @@ def _structural(out: Path) -> tuple[int, list[str]]:
                 problems.append(f"{name} {o['fmt']}: {o['detail'][-400:]}")
             elif o["elapsed"] > 15 + (10 if o["fmt"] in CONVERTER_FORMATS else 0):
                 problems.append(f"{name} {o['fmt']}: {o['elapsed']:.1f} s")
+        peak = max(peak, int(r["max_rss_mb"]))  # type: ignore[call-overload]
         if int(r["max_rss_mb"]) > MAX_RSS_MB:  # type: ignore[call-overload]
             problems.append(f"{name}: peak RSS {r['max_rss_mb']} MB")
         print(f"  structural {name}: {r['bytes']:,} bytes, peak {r['max_rss_mb']} MB", flush=True)
     (out / "structural.txt").write_text("\n".join(problems) + "\n", encoding="utf-8")
-    return execs, problems
+    return execs, problems, peak
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,15 +128,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path("fuzz-out"))
     ap.add_argument("--converters", action="store_true", help="also the doc/rtf readers (LibreOffice per call: slow)")
     ap.add_argument("--no-structural", action="store_true")
+    ap.add_argument("--no-crawl", action="store_true", help="no crawler rounds against hostile loopback servers")
     args = ap.parse_args(argv)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     execs = 0
     problems: list[str] = []
+    structural_rss = 0
     if not args.no_structural:
         print("structural cases (each in a child process under RLIMIT_AS):", flush=True)
-        n, problems = _structural(out)
+        n, problems, structural_rss = _structural(out)
         execs += n
     until = time.time() + args.minutes * 60
     ctx = mp.get_context("spawn")
@@ -118,17 +146,30 @@ def main(argv: list[str] | None = None) -> int:
     procs = {
         w: ctx.Process(target=_worker, args=(w, args.seed + w, until, args.converters, out, queue)) for w in range(args.workers)
     }
+    crawler = None if args.no_crawl else ctx.Process(target=_crawl_worker, args=(args.seed * 1000, until, out, queue))
+    if crawler is not None:
+        crawler.start()
     for p in procs.values():
         p.start()
     bad: Counter[tuple[str, str, str]] = Counter()
     died = hung = 0
     restarts = 0
+    crawl_rounds = crawl_bad = 0
+    crawl_peak = 0.0
+    worker_rss = 0
     print(f"fuzzing for {args.minutes:g} min with {args.workers} workers (seed {args.seed}) …", flush=True)
     while procs:
         while not queue.empty():
             msg = queue.get()
             if msg[0] == "execs":
                 execs += msg[2]
+                worker_rss = max(worker_rss, msg[3])
+            elif msg[0] == "crawl":
+                crawl_rounds += 1
+                crawl_peak = max(crawl_peak, msg[4])
+                if not msg[2]:
+                    crawl_bad += 1
+                    print(f"  crawl round {msg[1]} failed: {msg[3]}  → {out}/crawl-{msg[1]}.txt", flush=True)
             else:
                 _, _wid, kind, fmt, key, digest = msg
                 if (kind, fmt, key) not in bad:
@@ -161,19 +202,32 @@ def main(argv: list[str] | None = None) -> int:
                     np.start()
                     procs[w] = np
         time.sleep(0.5)
+    if crawler is not None:
+        crawler.join(HANG_GRACE_S)
+        if crawler.is_alive():
+            crawler.kill()
+            hung += 1
+            print("  the crawl worker hung past the deadline", flush=True)
     while not queue.empty():
         msg = queue.get()
         if msg[0] == "execs":
             execs += msg[2]
+            worker_rss = max(worker_rss, msg[3])
+        elif msg[0] == "crawl":
+            crawl_rounds += 1
+            crawl_bad += not msg[2]
+            crawl_peak = max(crawl_peak, msg[4])
     crashes = sum(v for (k, _, _), v in bad.items() if k == "crash")
-    slow = sum(v for (k, _, _), v in bad.items() if k == "slow")
+    slow = sum(v for (k, _, key), v in bad.items() if k != "crash" and key.startswith("slow"))
     print(
         f"\n{execs:,} executions in {time.time() - t0:.0f} s: {crashes} crashes ({sum(1 for k in bad if k[0] == 'crash')} distinct), "
-        f"{slow} over the time budget, {died} workers died, {hung} hung, {len(problems)} structural problems"
+        f"{slow} over the time budget, {died} workers died, {hung} hung, {len(problems)} structural problems; "
+        f"{crawl_rounds} crawl rounds against hostile servers, {crawl_bad} failed (peak Python heap {crawl_peak:.0f} MB); "
+        f"peak RSS of a mutation worker {worker_rss} MB, of a structural case {structural_rss} MB"
     )
     for p_ in problems:
         print("  structural:", p_)
-    return 1 if crashes or died or hung or problems else 0
+    return 1 if crashes or died or hung or problems or crawl_bad else 0
 
 
 if __name__ == "__main__":

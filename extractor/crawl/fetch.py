@@ -1,6 +1,9 @@
 """HTTP fetching with httpx: retries with exponential backoff, bounded redirects, size and time
 limits, conditional requests, and the per-host rate limit on every attempt.
 
+Every response has one deadline (``max_time``) for its status line, headers and body together, and
+its body is decoded here under the byte limit (see :mod:`extractor.crawl.net`).
+
 Redirects are followed here, not by httpx, so that every hop is checked against the crawl's scope
 (another host, another scheme, a private address) and robots.txt, and a loop is recognised as soon
 as a URL repeats.
@@ -11,6 +14,7 @@ from __future__ import annotations
 import email.utils
 import threading
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +23,7 @@ from urllib.parse import urljoin
 
 import httpx
 
+from extractor.crawl import net
 from extractor.crawl.links import normalize_url
 from extractor.crawl.policy import RateLimiter, host_of
 
@@ -56,7 +61,8 @@ class Fetcher:
     def __init__(self, *, user_agent: str, limiter: RateLimiter, timeout: float = 30.0, max_time: float = 120.0,
                  max_bytes: int = 64 * 1024 * 1024, retries: int = 3, backoff: float = 1.0,
                  max_backoff: float = 60.0, max_redirects: int = 5, trust_env: bool = True,
-                 transport: Any = None, on_request: RequestHook | None = None) -> None:
+                 transport: Any = None, on_request: RequestHook | None = None,
+                 addresses: net.AddressLookup | None = None) -> None:
         self.limiter = limiter
         self.max_time = max_time
         self.max_bytes = max_bytes
@@ -67,14 +73,18 @@ class Fetcher:
         self.on_request = on_request
         self.requests = 0
         self._count = threading.Lock()
+        limits = httpx.Limits(max_connections=16, max_keepalive_connections=8)
+        if transport is None and addresses is not None and not (trust_env and _env_proxies()):
+            # direct connections: to checked addresses only, each read and write within the deadline
+            transport = net.GuardedTransport(addresses, limits=limits)
         self.client = httpx.Client(
             headers={"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
-                     "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"},
+                     "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5", "Accept-Encoding": net.ACCEPT_ENCODING},
             timeout=httpx.Timeout(timeout, connect=min(timeout, 15.0)),
             follow_redirects=False,
             trust_env=trust_env,
             transport=transport,
-            limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
+            limits=limits,
         )
 
     def close(self) -> None:
@@ -128,8 +138,9 @@ class Fetcher:
                 self.requests += 1
             if self.on_request is not None:
                 self.on_request(host, url)
+            end = time.monotonic() + self.max_time  # one deadline for status line, headers and body
             try:
-                with self.client.stream("GET", url, headers=headers) as r:
+                with net.deadline(end), self.client.stream("GET", url, headers=headers) as r:
                     got = {k.lower(): v for k, v in r.headers.items()}
                     status = r.status_code
                     if status in _RETRY_STATUS:
@@ -141,26 +152,39 @@ class Fetcher:
                     body, error = self._read(r, got)
                     return status, error, got, body, attempt + 1
             except httpx.TimeoutException:
+                if time.monotonic() >= end:
+                    # the whole response took longer than max_time (a server dripping its headers): not retried
+                    return None, "too_slow", {}, None, attempt + 1
                 last = (None, "timeout", {})
-            except (httpx.InvalidURL, httpx.UnsupportedProtocol):
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError):
                 return None, "bad_url", {}, None, attempt + 1
-            except httpx.TransportError:
+            except httpx.TransportError as exc:
+                if net.REFUSED in str(exc):
+                    return None, "private_address", {}, None, attempt + 1
                 last = (None, "network", {})
         return last[0], last[1], last[2], None, self.retries + 1
 
     def _read(self, r: httpx.Response, headers: dict[str, str]) -> tuple[bytes | None, str | None]:
+        """The decoded body, or ``(None, code)``: ``too_large`` (declared, or decoded past the
+        limit as it is inflated), ``too_slow``, ``too_many_encodings``, ``unsupported_encoding``,
+        ``bad_encoding``. Reads end at the response's deadline (``net.deadline``)."""
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             return None, "too_large"
-        deadline = time.monotonic() + self.max_time
         buf = bytearray()
-        for chunk in r.iter_bytes():
-            buf += chunk
-            if len(buf) > self.max_bytes:
-                return None, "too_large"
-            if time.monotonic() > deadline:
-                return None, "too_slow"
+        try:
+            for chunk in net.decode_body(r.iter_raw(), headers.get("content-encoding"), self.max_bytes):
+                buf += chunk
+                if net.deadline_passed():
+                    return None, "too_slow"
+        except net.BodyError as exc:
+            return None, exc.code
         return bytes(buf), None
+
+
+def _env_proxies() -> bool:
+    """Does the environment configure an HTTP(S) proxy (``HTTPS_PROXY``, ``ALL_PROXY`` …)?"""
+    return any(k in ("http", "https", "all") for k in urllib.request.getproxies())
 
 
 def _retry_after(value: str | None) -> float:

@@ -28,7 +28,9 @@ _WS = re.compile(r"\s+")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _XML_DECL = re.compile(r"\A\s*<\?xml[^>]*>", re.IGNORECASE)
 _CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^()]*)\)")
-_JS_VAR = re.compile(r"(?:var|let|const)?\s*([A-Za-z_$][\w$]*)\s*=\s*(\d+)\s*[;,\n]")
+# starts only where an identifier starts: an optional ``var`` and a leading ``\s*`` let every
+# position of a run of whitespace (or of a long identifier) rescan it (quadratic)
+_JS_VAR = re.compile(r"(?<![\w$])([A-Za-z_$][\w$]*)\s*=\s*(\d{1,9})\s*[;,\n]")
 _JS_ARG = re.compile(r"""\s*(?:"([^"]*)"|'([^']*)'|(\d+)|([A-Za-z_$][\w$.]*))\s*""")
 _PAGE_EXTS = frozenset({"html", "htm", "shtml", "jsp", "php", "asp", "aspx"})
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "#")
@@ -62,7 +64,13 @@ def normalize_url(url: str) -> str:
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port
+    if ":" in host:  # an IPv6 literal keeps its brackets: http://[::1]:8000/
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:  # not a number: keep it as written (the scope refuses the URL)
+        port = None
+        host = parts.netloc.rsplit("@", 1)[-1].lower()
     if port is not None and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"
     if parts.username or parts.password:

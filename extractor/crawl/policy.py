@@ -1,14 +1,16 @@
 """Politeness and safety: which URLs may be fetched, how often, and what robots.txt says.
 
 * **Scope.** ``http``/``https`` only; the hosts of the start URLs (or, with ``allow_gov_siblings``,
-  any host under the same ``<name>.gov.cn`` domain). Private, loopback, link-local and reserved
-  addresses are refused unless a start URL is itself one (tests crawl 127.0.0.1); host names are
-  resolved once and refused when any address is not global.
+  any host under the same ``<name>.gov.cn`` domain). Every host name is resolved once per run and
+  refused when one of its addresses is private, loopback, link-local or reserved, unless it is
+  one of the *start URLs' own* addresses (tests crawl 127.0.0.1; a sibling host resolving to
+  10.0.0.1, 169.254.169.254 or 127.0.0.2 is still refused). Connections go to the checked
+  addresses only (:mod:`extractor.crawl.net`), never through a second lookup.
 * **Rate.** At most ``rate`` requests per second per host (every attempt, retry and redirect hop
   counts); a robots.txt ``Crawl-delay`` or ``Request-rate`` that is slower wins.
-* **robots.txt** through :mod:`urllib.robotparser`: 404 allows everything, 401/403 forbid
-  everything, and a robots.txt that cannot be fetched (5xx, timeouts) forbids the host for this
-  run, as the robots exclusion standard (RFC 9309) asks.
+* **robots.txt** through Protego (RFC 9309: ``*`` and ``$`` wildcards, the longest matching rule
+  wins): 404 allows everything, 401/403 forbid everything, and a robots.txt that cannot be
+  fetched (5xx, timeouts) forbids the host for this run, as RFC 9309 asks.
 """
 
 from __future__ import annotations
@@ -18,21 +20,27 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
+
+from protego import Protego
 
 __all__ = ["RateLimiter", "Robots", "Scope", "address_is_public", "gov_site_domain", "host_of"]
 
 
 def host_of(url: str) -> str:
-    """``host`` or ``host:port`` (the unit of politeness)."""
+    """``host`` or ``host:port`` (the unit of politeness); IPv6 literals keep their brackets."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
     return f"{host}:{parts.port}" if parts.port else host
 
 
 def gov_site_domain(host: str) -> str | None:
     """``www.hengshan.gov.cn`` → ``hengshan.gov.cn``; None for hosts outside ``gov.cn``."""
+    if host.startswith("["):
+        return None
     labels = host.lower().rstrip(".").split(":")[0].split(".")
     if len(labels) >= 3 and labels[-2:] == ["gov", "cn"]:
         return ".".join(labels[-3:])
@@ -57,8 +65,15 @@ def _resolve(host: str) -> list[str]:
     return sorted({str(info[4][0]) for info in infos})
 
 
+def _ip_literal(host: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(host.split("%")[0]))
+    except ValueError:
+        return None
+
+
 class Scope:
-    """Which URLs a crawl may fetch."""
+    """Which URLs a crawl may fetch, and which addresses it may connect to."""
 
     def __init__(self, start_urls: Iterable[str], *, allow_gov_siblings: bool = False,
                  resolver: Resolver = _resolve) -> None:
@@ -67,45 +82,63 @@ class Scope:
         self.sites = {d for d in (gov_site_domain(h) for h in self.hosts) if d}
         self.allow_gov_siblings = allow_gov_siblings
         self._resolver = resolver
-        self._public: dict[str, bool] = {}
+        self._checked: dict[str, list[str]] = {}
         self._lock = threading.Lock()
-        self.allow_private = any(not self._host_is_public(urlsplit(u).hostname or "") for u in starts)
+        for u in starts:  # the start hosts are resolved here, once, like every other host
+            hostname = (urlsplit(u).hostname or "").lower()
+            found = self._lookup(hostname)
+            if found:
+                self._checked[hostname] = found
+        self.start_addresses: frozenset[str] = frozenset(a for found in self._checked.values() for a in found)
+        """The start URLs' own addresses: the only non-public ones the crawl may connect to."""
+        self.allow_private = any(not address_is_public(a) for a in self.start_addresses)
+        """A start URL is on a private/loopback address (then proxies from the environment are not used)."""
 
-    def _host_is_public(self, hostname: str) -> bool:
+    def _lookup(self, hostname: str) -> list[str] | None:
+        literal = _ip_literal(hostname)
+        if literal is not None:
+            return [literal]
+        if not hostname:
+            return []
+        try:
+            return self._resolver(hostname)
+        except OSError:
+            return None
+
+    def addresses(self, hostname: str) -> list[str] | None:
+        """The host's addresses when every one is public or a start URL's own (resolved once per
+        run); ``[]`` when the host is refused; ``None`` when it cannot be resolved (try later)."""
         hostname = hostname.lower().strip("[]")
         with self._lock:
-            known = self._public.get(hostname)
+            known = self._checked.get(hostname)
         if known is not None:
             return known
-        try:
-            ipaddress.ip_address(hostname.split("%")[0])
-            public = address_is_public(hostname)
-        except ValueError:
-            if hostname in ("localhost", "") or hostname.endswith((".localhost", ".local", ".internal")):
-                public = False
-            else:
-                try:
-                    addrs = self._resolver(hostname)
-                except OSError:
-                    addrs = []  # unresolvable: the fetch itself will fail; nothing to protect
-                public = all(address_is_public(a) for a in addrs)
+        found = self._lookup(hostname)
+        if found is None:
+            return None
+        allowed = found if found and all(address_is_public(a) or a in self.start_addresses for a in found) else []
         with self._lock:
-            self._public[hostname] = public
-        return public
+            self._checked[hostname] = allowed
+        return allowed
 
     def why_not(self, url: str) -> str | None:
         """None when the URL may be fetched, else the reason (``scheme``, ``off_site``, ``private_address``)."""
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https"):
             return "scheme"
-        if not parts.hostname:
+        try:
+            hostname = parts.hostname
+            parts.port  # noqa: B018 - a port that is not a number is a bad URL
+        except ValueError:
+            return "off_site"
+        if not hostname:
             return "off_site"
         host = host_of(url)
         if host not in self.hosts:
             site = gov_site_domain(host)
             if not (self.allow_gov_siblings and site is not None and site in self.sites):
                 return "off_site"
-        if not self.allow_private and not self._host_is_public(parts.hostname):
+        if self.addresses(hostname) == []:
             return "private_address"
         return None
 
@@ -151,7 +184,7 @@ class RateLimiter:
 
 
 class Robots:
-    """robots.txt per host, fetched once per run with ``fetch(url) -> (status, text)``."""
+    """robots.txt per origin, fetched once per run with ``fetch(url) -> (status, text)``."""
 
     def __init__(self, agent: str, fetch: Callable[[str], tuple[int | None, str]], limiter: RateLimiter,
                  obey: bool = True) -> None:
@@ -159,11 +192,12 @@ class Robots:
         self._fetch = fetch
         self._limiter = limiter
         self.obey = obey
-        self._parsers: dict[str, RobotFileParser] = {}
+        self._parsers: dict[str, Any] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
-    def parser(self, url: str) -> RobotFileParser:
+    def parser(self, url: str) -> Any:
+        """The origin's rules (a :class:`protego.Protego`)."""
         parts = urlsplit(url)
         origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
         with self._lock:
@@ -176,15 +210,13 @@ class Robots:
                 rp = self._parsers.get(origin)
             if rp is not None:
                 return rp
-            rp = RobotFileParser(origin + "/robots.txt")
             status, text = self._fetch(origin + "/robots.txt")
             if status is None or status >= 500 or status in (401, 403):
-                rp.parse(["User-agent: *", "Disallow: /"])
+                rp = Protego.parse("User-agent: *\nDisallow: /\n")
             elif status >= 400:
-                rp.parse([])
+                rp = Protego.parse("")
             else:
-                rp.parse(text.splitlines())
-            rp.modified()
+                rp = Protego.parse(text)
             delay = rp.crawl_delay(self.agent)
             rate = rp.request_rate(self.agent)
             slowest = max(float(delay or 0), (rate.seconds / rate.requests) if rate and rate.requests else 0.0)
@@ -197,4 +229,4 @@ class Robots:
     def allowed(self, url: str) -> bool:
         if not self.obey:
             return True
-        return self.parser(url).can_fetch(self.agent, url)
+        return bool(self.parser(url).can_fetch(url, self.agent))

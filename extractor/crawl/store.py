@@ -16,10 +16,12 @@ file under a final name). The same bytes from two URLs are stored once; the side
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import threading
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,7 +33,10 @@ MANIFEST = "manifest.jsonl"
 REPORTS = "reports"
 PAGES = ".pages"
 SIDECAR_SUFFIX = ".json"
-_UNSAFE = re.compile(r"[\x00-\x1f\\/:*?\"<>|\s]+")
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\\/:*?\"<>|\s]+")
+NAME_BYTES = 120
+"""UTF-8 bytes of the readable part of a stored file name (file systems allow 255 bytes per name;
+``<sha16>-`` before it, ``.ext.json`` and a temporary file's decorations after it fit beside)."""
 
 
 @dataclass(slots=True)
@@ -78,9 +83,19 @@ class Entry:
         return self.status is not None and 400 <= self.status < 500 and self.status not in (408, 425, 429)
 
 
-def readable_name(title: str | None, fallback: str, limit: int = 60) -> str:
-    base = _UNSAFE.sub("_", (title or "").strip()).strip("._") or _UNSAFE.sub("_", fallback).strip("._")
-    return base[:limit] or "document"
+def _visible(s: str) -> str:
+    """Without format characters (category Cf: U+202E RIGHT-TO-LEFT OVERRIDE and the other bidi
+    controls, zero-width joiners, BOMs), which would make a listed name read differently from
+    what it is."""
+    return "".join(ch for ch in s if unicodedata.category(ch) != "Cf")
+
+
+def readable_name(title: str | None, fallback: str, limit: int = NAME_BYTES) -> str:
+    """A file-name part from a title: unsafe characters replaced, cut to ``limit`` UTF-8 *bytes*
+    (sixty 4-byte characters are 240 bytes) at a character boundary."""
+    base = _UNSAFE.sub("_", _visible(title or "").strip()).strip("._") or _UNSAFE.sub("_", _visible(fallback)).strip("._")
+    cut = base.encode("utf-8")[:limit].decode("utf-8", "ignore")
+    return cut.strip("._") or "document"
 
 
 class Manifest:
@@ -127,7 +142,9 @@ class Store:
         self._lock = threading.Lock()
 
     def _write(self, target: Path, data: bytes) -> None:
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        # short and fixed-length, whatever the target's name: ".<name>.<pid>.<thread>.tmp" passed 255 bytes
+        digest = hashlib.sha1(target.name.encode("utf-8")).hexdigest()[:16]
+        tmp = target.with_name(f".{digest}.{os.getpid()}.{threading.get_ident()}.tmp")
         with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()

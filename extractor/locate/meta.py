@@ -14,15 +14,27 @@ table 3, so each heading must carry its section's own keywords.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+import regex
+
+from extractor.budget import Budget
 from extractor.template import SECTION_CORES
 
-_TITLE = re.compile(
-    r"(?P<pre>[^\s，。；:：、《》“”\"（）()]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<post>[^\s，。；、《》]{0,40}?)"
-    r"(?:政府)?(?:信息公开|政务公开|政务信息公开)(?:工作)?\s*(?:年\s*度\s*)?(?:报\s*告|年\s*报)"
+# Patterns that run over a whole document use the ``regex`` package, whose per-call ``timeout=``
+# (the document's remaining time, see :meth:`Budget.finditer`) is a second line of defence behind
+# patterns that are linear by construction: no ``\s*`` that a long run of whitespace makes every
+# start position rescan (the title search took ~60 s on 100,000 spaces), bounded repeats only.
+_TITLE = regex.compile(
+    r"(?P<pre>[^\s，。；:：、《》“”\"（）()]{0,40}?) ?(?P<year>(?:19|20)\d{2}) ?年 ?度? ?(?P<post>[^\s，。；、《》]{0,40}?)"
+    r"(?:政府)?(?:信息公开|政务公开|政务信息公开)(?:工作)? ?(?:年 ?度 ?)?(?:报 ?告|年 ?报)"
 )
+"""Matched on text whose whitespace runs are collapsed to one space (:func:`_one_space`)."""
+_WS_RUN = re.compile(r"\s+")
+_TITLE_WINDOW = 20_000
+"""Characters of the head searched for the title (after collapsing whitespace)."""
 _NOT_A_TITLE = re.compile(r"关于|印发|通知|有关事项|编制|要点|落实")
 _PERIOD = re.compile(r"统计(?:期限|时限|周期|区间|时间)[^。]{0,16}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _ORGAN_SUFFIX = re.compile(
@@ -41,11 +53,12 @@ class TitleInfo:
     year: int | None = None
 
 
-def find_title(text_head: str, page_title: str | None) -> TitleInfo:
+def find_title(text_head: str, page_title: str | None, budget: Budget | None = None) -> TitleInfo:
     """Look for the title in the page title, then in the first lines of the text (joined, since
     PDF titles put organ and year on two lines)."""
-    for candidate in (page_title or "", text_head):
-        for m in _TITLE.finditer(candidate):
+    for raw in (page_title or "", text_head):
+        candidate = _one_space(raw)[:_TITLE_WINDOW]
+        for m in _finditer(_TITLE, candidate, budget, "title search"):
             # "关于编制公布2021年政府信息公开工作年度报告有关事项的通知" cites a report; it is not a title.
             context = m.group("pre") + candidate[m.end() : m.end() + 6]
             if _NOT_A_TITLE.search(context):
@@ -58,7 +71,22 @@ def find_title(text_head: str, page_title: str | None) -> TitleInfo:
 
 
 def _squash(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    return _WS_RUN.sub("", s)
+
+
+def _one_space(s: str) -> str:
+    return _WS_RUN.sub(" ", s)
+
+
+def _finditer(pattern: regex.Pattern[str], text: str, budget: Budget | None, what: str) -> Iterator[regex.Match[str]]:
+    if budget is None:
+        matches: Iterator[regex.Match[str]] = pattern.finditer(text)
+        return matches
+    return budget.finditer(pattern, text, what)
+
+
+def _search(pattern: regex.Pattern[str], text: str, pos: int, budget: Budget | None, what: str) -> regex.Match[str] | None:
+    return pattern.search(text, pos) if budget is None else budget.search(pattern, text, pos, what)
 
 
 def _clean_organ(s: str) -> str:
@@ -82,7 +110,7 @@ def complete_organ(organ: str | None, body: str) -> str | None:
 
 
 def confirm_year(text: str) -> int | None:
-    m = _PERIOD.search(re.sub(r"\s+", "", text[:20000]))
+    m = _PERIOD.search(_squash(text[:20000]))
     return int(m.group(1)) if m else None
 
 
@@ -153,15 +181,19 @@ class SectionSpan:
     body_start: int
 
 
-def find_sections(text: str) -> list[SectionSpan]:
+_SECTION_HEADS = {numeral: regex.compile(rf"{numeral}\s*[、.．]\s*([^\n。；;]{{0,40}})") for numeral in _NUMERALS}
+"""One heading pattern per numeral. Linear: a candidate starts only at its numeral."""
+
+
+def find_sections(text: str, budget: Budget | None = None) -> list[SectionSpan]:
     """Headings 一、…六、 in order; each must name its section (format.md §3, §9.1)."""
     out: list[SectionSpan] = []
     pos = 0
     for n in range(1, 7):
         numeral = _NUMERALS[n - 1]
-        pattern = re.compile(rf"{numeral}\s*[、.．]\s*([^\n。；;]{{0,40}})")
+        pattern = _SECTION_HEADS[numeral]
         search_from = pos
-        while (m := pattern.search(text, search_from)) is not None:
+        while (m := _search(pattern, text, search_from, budget, "section headings")) is not None:
             search_from = m.start() + 1  # candidates overlap: "四、结转… 四、政府信息公开行政复议…"
             head = m.group(1)
             cores = SECTION_CORES[n]
@@ -189,15 +221,19 @@ def _heading_end(head: str, core_end: int) -> int:
 
 
 _CN_ORDINALS = {ch: i + 1 for i, ch in enumerate("一二三四五六七八九十")}
-_GENERIC_HEADING = re.compile(r"^\s*([一二三四五六七八九十])\s*[、.．]\s*(\S.{0,38}?)\s*$", re.MULTILINE)
+# ``[^\S\n]`` (whitespace but not a newline) at the ends: with ``^\s*`` every line of a run of
+# blank lines rescanned the rest of the run (quadratic).
+_GENERIC_HEADING = regex.compile(
+    r"^[^\S\n]*([一二三四五六七八九十])\s*[、.．]\s*(\S.{0,38}?)[^\S\n]*$", regex.MULTILINE
+)
 
 
-def find_numbered_headings(text: str) -> list[SectionSpan]:
+def find_numbered_headings(text: str, budget: Budget | None = None) -> list[SectionSpan]:
     """Pre-2019 reports number their own parts (一、概述 … 七、…); take every short line that
     starts with the next Chinese ordinal, in order."""
     out: list[SectionSpan] = []
     expected = 1
-    for m in _GENERIC_HEADING.finditer(text):
+    for m in _finditer(_GENERIC_HEADING, text, budget, "numbered headings"):
         n = _CN_ORDINALS[m.group(1)]
         if n != expected:
             continue

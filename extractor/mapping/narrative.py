@@ -22,6 +22,7 @@ _RECEIVED = re.compile(
     r"(?:共|全年|累计|本年度?|今年)?(?:收到|受理|新收)[^。；，,]{0,20}?申请[^。；，,\d]{0,6}?(\d{1,15})(?!\d)\s*[件个条份]"
     r"|(?:共|全年|累计)(?:收到|受理|新收)[^。；，,\d]{0,16}?(\d{1,15})(?!\d)\s*[件个条份][^。；，,]{0,8}?申请"
 )
+_WS_RUN = re.compile(r"\s++")
 _ALL_NATURAL = re.compile(r"(?:申请人|申请)?(?:均|全部|都|皆)(?:为|是|系|来自)自然人")
 
 
@@ -45,7 +46,9 @@ class Statements:
 def joined_prose(text: str) -> str:
     """Prose with the line breaks a one-run-per-line dump puts around numbers removed
     (``共受理依申请公开信息`` / ``3`` / ``条`` → ``共受理依申请公开信息3条``)."""
-    return re.sub(r"\s*\n\s*", "", text)
+    # every whitespace run once (possessive), dropped when it holds a line break: ``\s*\n\s*``
+    # rescanned a run of spaces from each of its positions (a 200 KB page: 84 s)
+    return _WS_RUN.sub(lambda m: "" if "\n" in m.group() else m.group(), text)
 
 
 def statements(prose: str) -> Statements:

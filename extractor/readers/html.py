@@ -2,7 +2,7 @@
 
 What is not obvious about these pages:
 
-* The bytes are decoded here (:func:`~extractor.readers.decode.decode_bytes`), never by the parser:
+* The bytes are decoded here (:func:`~extractor.readers.decode.decode`), never by the parser:
   pages labelled ``gb2312`` carry GBK-only characters (镕, 喆, 堃) and a parser handed the bytes
   stops at the first one without a word.
 * The report is a small part of a CMS page. Its container is found by descending from ``<body>``
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from typing import Any
 
 from lxml import etree
@@ -36,7 +37,7 @@ from lxml import etree
 from extractor.budget import Budget
 from extractor.document import Block, Cell, Document, Paragraph, Provenance, Table
 from extractor.errors import CorruptDocument, EmptyInput, FileTooLarge
-from extractor.readers.decode import decode_bytes
+from extractor.readers.decode import decode
 from extractor.readers.ocr.images import local_images, ocr_or_note
 from extractor.settings import Settings
 
@@ -84,7 +85,7 @@ _WRAP = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n[ \t\r\n\f]*(?=[{_CJK}])")
 _HTML_WS = re.compile(r"[ \t\n\r\f]+")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 _XML_DECL = re.compile(r"\A\s*<\?xml[^>]*>", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]*+>")
+_TAG = re.compile(r"<[^<>]*+>")  # not [^>]: on a page of "<" without ">" every "<" scanned to the end
 _DIGITS = re.compile(r"\s*(\d{1,9})")  # a span of more digits is clamped anyway (int() refuses 4,300+)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CONTROL_BYTES = bytes((*range(9), 11, 12, *range(14, 32)))
@@ -111,7 +112,8 @@ def read(data: bytes, *, source: str, settings: Settings) -> Document:
     tags = data.count(b"<")
     if tags > MAX_TAGS_PER_CELL * settings.max_cells:  # the parse tree alone would take gigabytes
         raise FileTooLarge(f"the page has {tags:,} tags (limit {MAX_TAGS_PER_CELL * settings.max_cells:,})", source=source)
-    text, encoding = decode_bytes(data, source=source)
+    decoded = decode(data, source=source)
+    text, encoding = decoded.text, decoded.encoding
     # In ASCII-compatible encodings a control character is a control byte: look for it in C.
     ascii_based = not encoding.startswith(("utf-16", "utf-32"))
     controls = len(data.translate(None, _CONTROL_BYTES)) != len(data) if ascii_based else None
@@ -132,7 +134,7 @@ def read(data: bytes, *, source: str, settings: Settings) -> Document:
     if body is None:
         body = root
     content = _content_root(body, page)
-    warnings: list[str] = []
+    warnings: list[str] = [note] if (note := decoded.warning()) is not None else []
     blocks = _Emitter(page, warnings, budget, keep_links=False).run(content)
     if not blocks and content is not body:
         blocks = _Emitter(page, warnings, budget, keep_links=False).run(body)
@@ -270,6 +272,8 @@ class _Page:
 
     def __init__(self, root: El, budget: Budget | None = None) -> None:
         self.tree = root.getroottree()
+        self._paths: dict[El, str] = {}
+        self._segments: dict[El, str] = {}
         self.link_weight: dict[El, int] = {}  # CJK link text inside each element
         for a in root.iter("a"):
             if budget is not None:
@@ -326,6 +330,37 @@ class _Page:
 
     def hits(self, el: El) -> int:
         return self.hit_count.get(el, 0)
+
+    def path(self, el: El) -> str:
+        """``el``'s path as libxml2's ``getpath`` writes it (``/html/body/div[2]/p[3]``), in
+        linear time overall: ``getpath`` counts an element's same-name siblings on every call, so a
+        page of 100,000 sibling paragraphs cost 10^10 steps. Here each parent's children are
+        numbered once and each ancestor's path is kept."""
+        chain: list[El] = []
+        e = el
+        while e is not None and e not in self._paths:
+            chain.append(e)
+            e = e.getparent()
+        path = "" if e is None else self._paths[e]
+        for x in reversed(chain):
+            path = f"{path}/{self._segment(x)}"
+            self._paths[x] = path
+        return path
+
+    def _segment(self, el: El) -> str:
+        seg = self._segments.get(el)
+        if seg is not None:
+            return seg
+        parent = el.getparent()
+        if parent is None:
+            return str(el.tag)
+        kids = [k for k in parent if isinstance(k.tag, str)]
+        total = Counter(k.tag for k in kids)
+        seen: Counter[str] = Counter()
+        for k in kids:
+            seen[k.tag] += 1
+            self._segments[k] = f"{k.tag}[{seen[k.tag]}]" if total[k.tag] > 1 else str(k.tag)
+        return self._segments[el]
 
     def weight(self, el: El) -> int:
         """CJK text inside ``el`` that is not link text: how much report prose it can hold."""
@@ -498,7 +533,7 @@ class _Emitter:
         if not text or (linky and not self.keep_links):
             return
         owner = self.owner
-        prov = Provenance(line=owner.sourceline, path=self.tree.getpath(owner))
+        prov = Provenance(line=owner.sourceline, path=self.page.path(owner))
         self.blocks.append(Paragraph(text, prov, kind="heading" if self.heading else "paragraph"))
 
     def _tables(self, first: El) -> None:
@@ -514,7 +549,7 @@ class _Emitter:
         if caption is not None:
             text = _norm(" ".join(_cell_lines(caption, nested)))
             if text:
-                prov = Provenance(line=caption.sourceline, path=self.tree.getpath(caption))
+                prov = Provenance(line=caption.sourceline, path=self.page.path(caption))
                 self.blocks.append(Paragraph(text, prov))
         k = self.n_tables + 1
         stray: list[str] = []  # text outside any cell (a browser shows it before the table)
@@ -556,7 +591,7 @@ class _Emitter:
                 col += cs
         loose = _norm(" ".join(stray))
         if loose:
-            self.blocks.append(Paragraph(loose, Provenance(line=t.sourceline, path=self.tree.getpath(t))))
+            self.blocks.append(Paragraph(loose, Provenance(line=t.sourceline, path=self.page.path(t))))
         if not cells:
             return
         self.n_tables = k

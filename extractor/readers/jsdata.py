@@ -12,7 +12,7 @@ import re
 
 from extractor.document import Document
 from extractor.errors import UnsupportedFormat
-from extractor.readers.decode import decode_bytes
+from extractor.readers.decode import decode
 from extractor.settings import Settings
 
 _STRING = {
@@ -53,8 +53,10 @@ def extract_markup(text: str) -> str:
 def read(data: bytes, *, source: str, settings: Settings) -> Document:
     from extractor.readers import html
 
-    text, _ = decode_bytes(data, source=source)
-    markup = extract_markup(text)
+    decoded = decode(data, source=source)
+    markup = extract_markup(decoded.text)
     doc = html.read(markup.encode("utf-8"), source=source, settings=settings)
     doc.reader = "jsdata"
+    if (note := decoded.warning()) is not None:
+        doc.warnings.insert(0, note)
     return doc

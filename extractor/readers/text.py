@@ -22,10 +22,12 @@ import re
 
 from extractor.budget import Budget
 from extractor.document import Cell, Document, Paragraph, Provenance, Table
-from extractor.readers.decode import decode_bytes
+from extractor.readers.decode import decode
 from extractor.settings import Settings
 
-_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*+\|?\s*$")
+# possessive throughout: with ``\s*\|?\s*`` the two runs split a line of spaces between them in
+# every possible way (a line of 200,000 spaces: minutes)
+_MD_SEPARATOR = re.compile(r"^\s*+\|?\s*+:?-{2,}+:?\s*+(?:\|\s*+:?-{2,}+:?\s*+)*+\|?\s*+$")
 _META_LINE = re.compile(
     r"^\s*(标题|题目|发布时间|发布日期|成文日期|时间|日期|文号|发布机构|来源|信息来源|栏目|原文链接|链接|索引号|URL|url)\s*[:：]\s*(.*)$"
 )
@@ -153,6 +155,9 @@ def read_text(
 
 
 def read(data: bytes, *, source: str, settings: Settings) -> Document:
-    text, encoding = decode_bytes(data, source=source)
+    decoded = decode(data, source=source)
     budget = Budget(settings, source)
-    return read_text(text, source=source, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding, budget=budget)
+    doc = read_text(decoded.text, source=source, sha256=hashlib.sha256(data).hexdigest(), encoding=decoded.encoding, budget=budget)
+    if (note := decoded.warning()) is not None:
+        doc.warnings.append(note)
+    return doc

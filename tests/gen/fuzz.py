@@ -20,6 +20,7 @@ import sys
 import time
 import traceback
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -164,7 +165,33 @@ def huge_cell(data: bytes, rng: random.Random) -> bytes:
     return data[:pos] + blob + data[pos:]
 
 
+def whitespace_run(data: bytes, rng: random.Random) -> bytes:
+    """A long run of whitespace (spaces, newlines, tabs, U+3000, blank lines) anywhere, often
+    inside the title line: the title search was quadratic on it (issue 13, item 1)."""
+    pos = rng.randint(0, min(len(data), 4000)) if rng.random() < 0.5 else rng.randint(0, len(data))
+    unit = rng.choice((b" ", b"\n", b"\t", "\u3000".encode(), b" \n", b"\r\n", b" \t"))
+    return data[:pos] + unit * (rng.choice((10_000, 100_000, 400_000)) // len(unit)) + data[pos:]
+
+
+def split_multibyte(data: bytes, rng: random.Random) -> bytes:
+    """Bytes inserted inside a multi-byte character (or a few bytes corrupted) past the first
+    20 KB: the encoding was decided on a sample (issue 13, item 2)."""
+    starts = [i for i in range(min(len(data) - 1, 200_000)) if data[i] >= 0xC0 and data[i + 1] & 0xC0 == 0x80]
+    if not starts:
+        return invalid_encoding(data, rng)
+    b = bytearray(data)
+    for _ in range(rng.choice((1, 1, 3, 10))):
+        i = rng.choice(starts) + 1
+        if rng.random() < 0.5:
+            b[i:i] = rng.choice((b" ", b"\n", b"x")) * rng.choice((1, 1000, 100_000))
+        else:
+            b[i] = rng.choice((0xFF, 0x20, 0xC0))
+    return bytes(b)
+
+
 BYTE_MUTATORS: tuple[Mutator, ...] = (
+    whitespace_run,
+    split_multibyte,
     truncate,
     flip_bytes,
     overwrite,
@@ -218,7 +245,7 @@ _REF = re.compile(rb"(?<!\d)(\d{1,10}) 0 R")  # bounded: "\d+" is quadratic on a
 def mutate_pdf(data: bytes, rng: random.Random) -> bytes:
     """Mutate a PDF's structure: references redirected (loops), xref offsets broken, /Count lies,
     the trailer or %%EOF dropped, streams cut."""
-    kind = rng.randrange(6)
+    kind = rng.randrange(7)
     if kind == 0:  # redirect references: cycles through /Parent, /Kids, /Contents
         objs = [int(m) for m in re.findall(rb"(?<!\d)(\d{1,10}) 0 obj", data)] or [1]
         return _REF.sub(lambda m: (str(rng.choice(objs)).encode() if rng.random() < 0.2 else m.group(1)) + b" 0 R", data)
@@ -228,10 +255,18 @@ def mutate_pdf(data: bytes, rng: random.Random) -> bytes:
         return re.sub(rb"/Count \d+", b"/Count " + str(rng.choice((0, 10**9, -1))).encode(), data)
     if kind == 3:
         return data.replace(b"trailer", b"trai1er").replace(b"startxref", b"startxrex")
+    if kind == 5:  # an inflating content stream: a few hundred KB that inflate to up to 100 MB of operators
+        unit = rng.choice((PATH_OPS, TEXT_OPS, b"10 10 200 300 re f\n", b"/Fm1 Do\n", b"q Q\n"))
+        bomb = _flate_stream(unit, rng.choice((1, 20, 100)) << 20)
+        m = re.search(rb"<<[^<>]{0,200}>>\s*stream\r?\n", data)
+        end = data.find(b"endstream", m.end()) if m else -1
+        return data if m is None or end < 0 else data[: m.start()] + bomb + data[end + len(b"endstream") :]
     if kind == 4:  # a stream cut short (its /Length now lies)
         i = data.find(b"stream", rng.randrange(max(len(data), 1)))
         return data if i < 0 else data[: i + 10] + data[i + 10 + rng.randint(1, 5000) :]
-    return data.replace(b"/Kids [", b"/Kids [" + b"1 0 R " * rng.randint(1, 3), 1)
+    if kind == 6:
+        return data.replace(b"/Kids [", b"/Kids [" + b"1 0 R " * rng.randint(1, 3), 1)
+    return data
 
 
 def mutate(name: str, data: bytes, rng: random.Random) -> bytes:
@@ -316,6 +351,37 @@ def _text_content(lines: int = 40) -> bytes:
     return b"BT /F1 10 Tf 50 800 Td " + b"(2023 report 1 2 3) Tj 0 -14 Td " * lines + b"ET"
 
 
+def _flate_stream(unit: bytes, total: int, extra: bytes = b"") -> bytes:
+    """A FlateDecode stream of ``unit`` repeated to ``total`` decoded bytes, compressed piecewise
+    (a 300 MB content stream is never built whole)."""
+    z = zlib.compressobj(9)
+    block = unit * max(1, (1 << 20) // len(unit))
+    parts = [z.compress(block) for _ in range(total // len(block))]
+    parts.append(z.compress(extra) + z.flush())
+    body = b"".join(parts)
+    return b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream"
+
+
+def pdf_content_bomb(unit: bytes, total: int) -> bytes:
+    """One page whose Flate content stream inflates to ``total`` bytes of ``unit`` operators."""
+    return _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", 3: _PAGE,
+                 4: _flate_stream(unit, total), 5: _FONT})
+
+
+def pdf_form_bomb(paths: int = 2000, uses: int = 500) -> bytes:
+    """A small form of ``paths`` strokes drawn ``uses`` times: pdfium parses the form per use."""
+    form = b"0 0 m 100 100 l S\n" * paths
+    page = _PAGE.replace(b"/Font << /F1 5 0 R >>", b"/Font << /F1 5 0 R >> /XObject << /Fm1 6 0 R >>")
+    return _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", 3: page,
+                 4: _stream(b"/Fm1 Do\n" * uses + _text_content()), 5: _FONT,
+                 6: b"<< /Type /XObject /Subtype /Form /BBox [0 0 600 800] /Length %d >>\nstream\n" % len(form)
+                    + form + b"\nendstream"})
+
+
+PATH_OPS = b"0 0 m 100 100 l S\n"
+TEXT_OPS = b"BT /F1 10 Tf 50 800 Td (x) Tj ET\n"
+
+
 def structural_cases() -> dict[str, Callable[[], bytes]]:
     """Hostile inputs by name (built on demand: some are tens of MB)."""
     head = "<p>某某县2023年政府信息公开工作年度报告</p><p>三、收到和处理政府信息公开申请情况</p>"
@@ -369,8 +435,21 @@ def structural_cases() -> dict[str, Callable[[], bytes]]:
         "pdf-many-paths": lambda: _pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", 3: _PAGE, 4: _stream(b"0.5 w " + b"10 10 m 500 800 l S 10 10 200 300 re S " * 100_000 + _text_content()), 5: _FONT}),
         "pdf-2000-pages": _pdf_many_pages,
         "pdf-truncated": lambda: (CACHE / "2021-s1-v11-html-small.pdf").read_bytes()[:50_000],
+        # issue 13: operator bombs (item 3), whitespace runs (1), split characters (2), filler pages (4)
+        "pdf-path-bomb": lambda: pdf_content_bomb(PATH_OPS, 300 << 20),
+        "pdf-text-bomb": lambda: pdf_content_bomb(TEXT_OPS, 300 << 20),
+        "pdf-form-bomb": lambda: pdf_form_bomb(2000, 2000),
+        "text-title-spaces": lambda: (title[:10] + " " * 200_000 + title[10:] + "一、总体情况\n" + "\n \n" * 100_000).encode(),
+        "text-split-utf8": lambda: _split_at(title.encode() * 2000, 30_000, b" " * 100_000),
+        "html-filler-siblings": lambda: (f"<html><body>{head}" + "<p>与报告无关的填充文字，用来测试很长的页面。</p>\n" * 200_000 + "</body></html>").encode(),
     }
     return cases
+
+
+def _split_at(data: bytes, near: int, insert: bytes) -> bytes:
+    """``insert`` placed inside the first multi-byte character at or after ``near``."""
+    i = next(i for i in range(near, len(data)) if data[i] >= 0xC0) + 1
+    return data[:i] + insert + data[i:]
 
 
 def _base_docx() -> bytes:
@@ -433,7 +512,17 @@ def run_case(name: str, fmts: tuple[str, ...] = ("auto", *FORMATS)) -> dict[str,
     data = structural_cases()[name]()
     fmts = tuple(own_format(name) if f == "own" else f for f in fmts)
     outcomes = [asdict(run(data, f, name=name)) for f in dict.fromkeys(fmts)]
-    return {"case": name, "bytes": len(data), "outcomes": outcomes, "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+    return {"case": name, "bytes": len(data), "outcomes": outcomes, "max_rss_mb": peak_rss_mb()}
+
+
+def peak_rss_mb() -> int:
+    """This process's peak RSS since it was exec'd (VmHWM): Linux carries ``ru_maxrss`` across
+    exec from the forking process, so a child of a big pytest process would report pytest's peak."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            return next(int(line.split()[1]) // 1024 for line in fh if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 def own_format(case: str) -> str:

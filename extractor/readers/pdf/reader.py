@@ -17,6 +17,7 @@ from extractor.readers.pdf.paragraphs import assign_lines, build_paragraphs
 from extractor.readers.pdf.scanned import find_tables_or_ocr, ocr_unavailable_reason, ocr_whole_page
 from extractor.readers.pdf.stitch import stitch
 from extractor.readers.pdf.tables import table_reaches_bottom
+from extractor.readers.pdf_limits import check_pages
 from extractor.settings import DEFAULT_SETTINGS, Settings
 
 _PDFIUM_LOCK = threading.Lock()
@@ -43,6 +44,7 @@ def _read(data: bytes, source: str, settings: Settings) -> Document:
         if n_pages > settings.pdf_max_pages:
             doc.warnings.append(f"pages_truncated: read {settings.pdf_max_pages} of {n_pages} pages")
             n_pages = settings.pdf_max_pages
+        check_pages(data, n_pages, source=source, settings=settings)  # bounds before pdfium parses a page
         pages: list[PageData] = []
         prev_table_open = heading_before = False
         for index in range(n_pages):
