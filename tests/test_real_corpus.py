@@ -88,3 +88,39 @@ def test_real_pdf_text_layers_read_as_plain_text(flavour: str) -> None:
         total += len(truth)
         right += sum(1 for k, v in truth.items() if flat.get(k) is not None and abs(float(flat[k]) - float(v)) < 1e-9)
     assert total and right / total >= 0.99, f"{flavour}: {right}/{total}"
+
+
+LAYOUTS_DIR = REAL.parent / "real-layouts"
+
+
+def _score_dir(d: Path) -> tuple[int, int, list[str]]:
+    total = right = 0
+    wrong: list[str] = []
+    for truth_path in sorted(d.glob("*.truth.json")):
+        stem = truth_path.name[: -len(".truth.json")]
+        for doc in (p for p in d.glob(stem + ".*") if not p.name.endswith(".truth.json")):
+            figures = json.loads(truth_path.read_text(encoding="utf-8"))["figures"]
+            result = extract(doc)
+            assert result.report is not None, f"{doc.name}: {result.error}"
+            flat = result.report.flat()
+            total += len(figures)
+            right += sum(1 for k, v in figures.items() if flat.get(k) is not None and abs(float(flat[k]) - float(v)) < 1e-9)
+            wrong += [f"{doc.name}: {k} truth {v} read {flat[k]}" for k, v in figures.items()
+                      if flat.get(k) is not None and abs(float(flat[k]) - float(v)) >= 1e-9]
+    return total, right, wrong
+
+
+@pytest.mark.skipif(not LAYOUTS_DIR.is_dir(), reason="../shared/corpus/real-layouts not present")
+def test_other_sites_text_layouts_are_read_exactly() -> None:
+    """三明 (one cell per line, CRLF) and 莆田 (blank cells dropped, repeated values merged, numbers,
+    signs and units split over lines): the truth lists only what each dump decides — all of it must be
+    read, and nothing may be read wrong."""
+    total, right, wrong = _score_dir(LAYOUTS_DIR)
+    assert not wrong, wrong[:10]
+    assert right / total >= 0.995, f"{right}/{total}"
+
+
+def test_no_real_report_is_read_wrong() -> None:
+    """A cell the documents do not decide is left without a value — never guessed."""
+    _, _, wrong = _score_dir(REAL)
+    assert not wrong, wrong[:10]
