@@ -78,21 +78,29 @@ def _rows(t: LTable) -> list[list[LCell]]:
     return [[c for _, c in row] for row in t.rows]
 
 
+def _lines(rep: GenReport, v: Variant, row_lines: Callable[[list[LCell]], list[str]]) -> list[str]:
+    """The document as lines: each paragraph one line, each table row as ``row_lines`` prints it."""
+    out: list[str] = []
+    for b in _blocks(rep, v):
+        if isinstance(b, Para):
+            out.append(b.text)
+        else:
+            for row in _rows(b):
+                out.extend(row_lines(row))
+    return out
+
+
+def _value_or_label(rep: GenReport, c: LCell, rng: random.Random) -> str:
+    return _cell_text(rep, c, rng) if c.kind == "value" else c.text
+
+
 def _join(lines: list[str], crlf: bool = False) -> str:
     return ("\r\n" if crlf else "\n").join(lines) + ("\r\n" if crlf else "\n")
 
 
 def cell_lines(rep: GenReport, v: Variant, rng: random.Random) -> str:
     rep = printable(rep, rng)
-    lines: list[str] = []
-    for b in _blocks(rep, v):
-        if isinstance(b, Para):
-            lines.append(b.text)
-            continue
-        for row in _rows(b):
-            for c in row:
-                lines.extend(x for x in (_cell_text(rep, c, rng) if c.kind == "value" else c.text).split("\n") if x.strip())
-    return _join(lines)
+    return _join(_lines(rep, v, lambda row: [x for c in row for x in _value_or_label(rep, c, rng).split("\n") if x.strip()]))
 
 
 _BREAKABLE = re.compile(r"([（(][一二三四五六七八九十]+[）)])|^(\d[.、．])")
@@ -118,18 +126,14 @@ def _broken_label(text: str, rng: random.Random) -> list[str]:
 
 def cell_lines_crlf(rep: GenReport, v: Variant, rng: random.Random) -> str:
     rep = printable(rep, rng)
-    lines: list[str] = []
-    for b in _blocks(rep, v):
-        if isinstance(b, Para):
-            lines.append(b.text)
-            continue
-        for row in _rows(b):
-            for c in row:
-                if c.kind == "value":
-                    lines.append(_cell_text(rep, c, rng))
-                else:
-                    lines.extend(x for x in _broken_label(c.text, rng) if x.strip())
-    return _join(lines, crlf=True)
+
+    def row_lines(row: list[LCell]) -> list[str]:
+        out: list[str] = []
+        for c in row:
+            out.extend([_cell_text(rep, c, rng)] if c.kind == "value" else [x for x in _broken_label(c.text, rng) if x.strip()])
+        return out
+
+    return _join(_lines(rep, v, row_lines), crlf=True)
 
 
 def _row_line(rep: GenReport, row: list[LCell], rng: random.Random, sep: Callable[[], str]) -> str:
@@ -138,28 +142,16 @@ def _row_line(rep: GenReport, row: list[LCell], rng: random.Random, sep: Callabl
 
 
 def tab_rows(rep: GenReport, v: Variant, rng: random.Random) -> str:
-    lines: list[str] = []
-    for b in _blocks(rep, v):
-        if isinstance(b, Para):
-            lines.append(b.text)
-            continue
-        for row in _rows(b):
-            cells = [(_cell_text(rep, c, rng) if c.kind == "value" else c.text.replace("\n", "")) for c in row]
-            cells += [""] * max(0, 3 - len(cells))
-            lines.append("\t".join(cells))
-    return _join(lines)
+    def row_lines(row: list[LCell]) -> list[str]:
+        cells = [_value_or_label(rep, c, rng).replace("\n", "") for c in row]
+        return ["\t".join(cells + [""] * max(0, 3 - len(cells)))]
+
+    return _join(_lines(rep, v, row_lines))
 
 
 def space_rows(rep: GenReport, v: Variant, rng: random.Random) -> str:
     rep = printable(rep, rng)
-    lines: list[str] = []
-    for b in _blocks(rep, v):
-        if isinstance(b, Para):
-            lines.append(b.text)
-            continue
-        for row in _rows(b):
-            lines.append(_row_line(rep, row, rng, lambda: " " * rng.choice((1, 1, 2, 4))))
-    return _join(lines)
+    return _join(_lines(rep, v, lambda row: [_row_line(rep, row, rng, lambda: " " * rng.choice((1, 1, 2, 4)))]))
 
 
 def pipe_rows(rep: GenReport, v: Variant, rng: random.Random) -> str:
@@ -169,36 +161,31 @@ def pipe_rows(rep: GenReport, v: Variant, rng: random.Random) -> str:
 def wrapped(rep: GenReport, v: Variant, rng: random.Random) -> str:
     """pdftotext of a PDF table: wrapped labels, the numbers on one line centred on the label."""
     rep = printable(rep, rng)
-    lines: list[str] = []
     side = list("三、本年度办理结果")
     width = rng.choice((7, 9, 12))
-    for b in _blocks(rep, v):
-        if isinstance(b, Para):
-            lines.append(b.text)
-            continue
-        for row in _rows(b):
-            labels = [c.text.replace("\n", "") for c in row if c.kind != "value" and c.text.strip()]
-            values = [_cell_text(rep, c, rng) for c in row if c.kind == "value"]
-            label = "".join(x for x in labels if x != "三、本年度办理结果")
-            chunks = _wrap(label, width)
-            if not values:
-                lines.extend(chunks)
-                continue
-            nums = " ".join(values)
-            where = rng.choice(("same", "above", "between", "below")) if len(chunks) > 1 else rng.choice(("same", "same", "above"))
-            if where == "same":
-                block = [*chunks[:-1], chunks[-1] + " " + nums] if len(chunks) == 1 else [chunks[0] + " " + nums, *chunks[1:]]
-            elif where == "above":
-                block = [nums, *chunks]
-            elif where == "between":
-                block = [chunks[0], nums, *chunks[1:]]
-            else:
-                block = [*chunks[:1], nums, *chunks[1:]] if len(chunks) > 2 else [*chunks, nums]
-            if side and any(c.key and c.key.startswith("t3.") and ".new_received." not in c.key and ".carried_over." not in c.key
-                            for c in row) and rng.random() < 0.5:
-                block = [side.pop(0) + " " + block[0], *block[1:]] if block[0] != nums else [side.pop(0), *block]
-            lines.extend(block)
-    return _join(lines)
+
+    def row_lines(row: list[LCell]) -> list[str]:
+        labels = [c.text.replace("\n", "") for c in row if c.kind != "value" and c.text.strip()]
+        values = [_cell_text(rep, c, rng) for c in row if c.kind == "value"]
+        chunks = _wrap("".join(x for x in labels if x != "三、本年度办理结果"), width)
+        if not values:
+            return chunks
+        nums = " ".join(values)
+        where = rng.choice(("same", "above", "between", "below")) if len(chunks) > 1 else rng.choice(("same", "same", "above"))
+        if where == "same":
+            block = [*chunks[:-1], chunks[-1] + " " + nums] if len(chunks) == 1 else [chunks[0] + " " + nums, *chunks[1:]]
+        elif where == "above":
+            block = [nums, *chunks]
+        elif where == "between":
+            block = [chunks[0], nums, *chunks[1:]]
+        else:
+            block = [*chunks[:1], nums, *chunks[1:]] if len(chunks) > 2 else [*chunks, nums]
+        if side and any(c.key and c.key.startswith("t3.") and ".new_received." not in c.key and ".carried_over." not in c.key
+                        for c in row) and rng.random() < 0.5:
+            block = [side.pop(0) + " " + block[0], *block[1:]] if block[0] != nums else [side.pop(0), *block]
+        return block
+
+    return _join(_lines(rep, v, row_lines))
 
 
 def _wrap(label: str, width: int) -> list[str]:
@@ -249,57 +236,37 @@ def glued(rep: GenReport, v: Variant, rng: random.Random) -> str:
 
 def glued_mixed(rep: GenReport, v: Variant, rng: random.Random) -> str:
     """Tags stripped without separators, placeholders glued too; a blank cell (``&nbsp;``) leaves a space."""
-    parts: list[str] = []
-    for b in _blocks(rep, v):
-        if isinstance(b, Para):
-            parts.append(b.text)
-            continue
-        for row in _rows(b):
-            parts.append("".join(
-                ((_cell_text(rep, c, rng, signs=False) or " ") if c.kind == "value" else c.text.replace("\n", "")) for c in row
-            ))
-    return "".join(parts) + "\n"
+    def row_lines(row: list[LCell]) -> list[str]:
+        return ["".join(((_cell_text(rep, c, rng, signs=False) or " ") if c.kind == "value" else c.text.replace("\n", "")) for c in row)]
+
+    return "".join(_lines(rep, v, row_lines)) + "\n"
 
 
 def dropped(rep: GenReport, v: Variant, rng: random.Random) -> str:
-    lines: list[str] = []
-    for b in _blocks(rep, v):
-        if isinstance(b, Para):
-            lines.append(b.text)
-            continue
-        for row in _rows(b):
-            for c in row:
-                text = _cell_text(rep, c, rng) if c.kind == "value" else c.text
-                lines.extend(x for x in text.split("\n") if x.strip())
+    lines = _lines(rep, v, lambda row: [x for c in row for x in _value_or_label(rep, c, rng).split("\n") if x.strip()])
     merged = [x for i, x in enumerate(lines) if i == 0 or x != lines[i - 1]]
     return _join(merged)
 
 
 def split_numbers(rep: GenReport, v: Variant, rng: random.Random) -> str:
     rep = printable(rep, rng)
-    lines: list[str] = []
-    for b in _blocks(rep, v):
-        if isinstance(b, Para):
-            lines.append(b.text)
-            continue
-        for row in _rows(b):
-            for c in row:
-                if c.kind != "value":
-                    lines.extend(x for x in c.text.split("\n") if x.strip())
-                    continue
-                text = _cell_text(rep, c, rng)
-                m = re.fullmatch(r"([增减]?)(\d+)(\.\d+)?(元)?", text)
-                if m and (m.group(3) or len(m.group(2)) >= 2) and rng.random() < 0.35:
-                    sign, ip, fp, unit = m.group(1), m.group(2), m.group(3) or "", m.group(4) or ""
-                    if fp:
-                        pieces = [ip, ".", fp[1:]]
-                    else:
-                        cut = rng.randint(1, len(ip) - 1)
-                        pieces = [ip[:cut], ip[cut:]]
-                    lines.extend([*([sign] if sign else []), *pieces, *([unit] if unit else [])])
-                else:
-                    lines.append(text)
-    return _join(lines)
+
+    def cell_lines_of(c: LCell) -> list[str]:
+        if c.kind != "value":
+            return [x for x in c.text.split("\n") if x.strip()]
+        text = _cell_text(rep, c, rng)
+        m = re.fullmatch(r"([增减]?)(\d+)(\.\d+)?(元)?", text)
+        if not (m and (m.group(3) or len(m.group(2)) >= 2) and rng.random() < 0.35):
+            return [text]
+        sign, ip, fp, unit = m.group(1), m.group(2), m.group(3) or "", m.group(4) or ""
+        if fp:
+            pieces = [ip, ".", fp[1:]]
+        else:
+            cut = rng.randint(1, len(ip) - 1)
+            pieces = [ip[:cut], ip[cut:]]
+        return [*([sign] if sign else []), *pieces, *([unit] if unit else [])]
+
+    return _join(_lines(rep, v, lambda row: [x for c in row for x in cell_lines_of(c)]))
 
 
 LAYOUTS: dict[str, Layout] = {

@@ -73,6 +73,10 @@ _PLACEHOLDER = re.compile(r"(?<![^\s|])(?:/|\\|—{1,2}|–|-{1,2}|无|空)(?![^
 ``/`` or ``—`` glued between two digit runs (``570/0057``: a glued dump keeps placeholder cells)."""
 _LABEL_FOLLOWS = re.compile(r"[ ]*(?![增减]\s*\d)[\u4e00-\u9fff](?<![无空])")
 """A placeholder is never followed on its line by label text."""
+_SPACED_BEFORE = re.compile(r"(?:^|[ \n])[\u4e00-\u9fff](?<![无空])[ ]+$")
+"""A single CJK character between spaces just before: the placeholder word may be part of a spaced-out
+label — it is when label text (not a number) comes next, even on the next line (``申 请 人 无`` / ``正当``)."""
+_LABEL_NEXT = re.compile(r"\s*(?![增减]\s*\d)[\u4e00-\u9fff](?<![无空])")
 _PAGE_LINE = re.compile(
     r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|共\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页)\s*$"
 )
@@ -203,8 +207,8 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
     for m in _PLACEHOLDER.finditer(t):
         if len(spans) >= MAX_NUMBERS:
             break
-        if _LABEL_FOLLOWS.match(t, m.end()):
-            continue  # "无 正 当 理由": a spaced-out label, not a cell
+        if _LABEL_FOLLOWS.match(t, m.end()) or (m.group(0) in "无空" and _SPACED_BEFORE.search(t, max(0, m.start() - 4), m.start()) and _LABEL_NEXT.match(t, m.end())):
+            continue  # "无 正 当 理由", "申 请 人 无": a spaced-out label, not a cell
         idx = bisect_right(starts, m.start()) - 1
         if idx < 0 or not (starts[idx] <= m.start() < ends[idx]):
             spans.append((m.start(), m.end(), m.group(0), "", None, "", m.start()))
