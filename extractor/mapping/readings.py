@@ -238,9 +238,6 @@ def glued(tokens: Sequence[NumToken], cols: Columns) -> Options:
                 out.append(tuple(cells))
         return tuple(out)
 
-    class _Full(Exception):
-        pass
-
     @cache
     def suffix(j: int, pos: int) -> tuple[tuple[CellReading, ...], ...]:
         """Every way items ``j…`` fill cells ``pos…k``."""
@@ -259,12 +256,12 @@ def glued(tokens: Sequence[NumToken], cols: Columns) -> Options:
                 for rest in rests:
                     out.append(head + rest)
                     if len(out) > MAX_READINGS:
-                        raise _Full
+                        raise _TooMany
         return tuple(out)
 
     try:
         readings = suffix(0, 0)
-    except _Full:
+    except _TooMany:
         return Options("none", [])
     out = [(r, 0.0) for r in readings]
     return Options("glued" if out else "none", out)
@@ -312,13 +309,10 @@ def dropped(tokens: Sequence[NumToken], cols: Columns) -> Options:
         vectors = suffixes(0, -1, False)
     except _TooMany:
         return Options("none", [])
-    out: list[tuple[Reading, float]] = []
-    for vec in sorted(vectors):
-        cells = tuple(
-            zero_cell if o == -1 else CellReading(base[o].value, base[o].state, base[o].raw, base[o].offset, base[o].line, n < k)
-            for o in vec
-        )
-        out.append((cells, 0.0))
+    # One cell object per token (index -1, the last entry, is the blank-or-zero cell).
+    cell_of = [CellReading(b.value, b.state, b.raw, b.offset, b.line, n < k) for b in base] + [zero_cell]
+    pick = cell_of.__getitem__
+    out: list[tuple[Reading, float]] = [(tuple(map(pick, vec)), 0.0) for vec in sorted(vectors)]
     return Options("dropped" if out else "none", out)
 
 

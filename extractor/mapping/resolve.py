@@ -212,11 +212,14 @@ def blank_reading(k: int) -> Reading:
 
 def t2_cost(item: str, cols: Sequence[str], hyp: Hypothesis, prose: str, soft: Callable[[tuple[str, ...], tuple[int | float, ...]], int]) -> Callable[[str, Reading], float]:
     """Table-2 ranking: the soft consistency rules and the prose, only where digits ran together."""
-    stated = numbers_after(item, prose)
+    stated: set[int | float] | None = None
 
     def cost(_key: str, reading: Reading) -> float:
+        nonlocal stated
         if hyp != "glued" and not any(c.inferred for c in reading):
             return 0.0
+        if stated is None:
+            stated = numbers_after(item, prose)
         vals = flat(reading)
         hits = sum(1 for c in reading if c.inferred and isinstance(c.value, int) and c.value >= 10 and c.value in stated)
         hits += sum(1 for c in reading if c.inferred and isinstance(c.value, float) and c.value in stated)

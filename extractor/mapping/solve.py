@@ -248,6 +248,8 @@ class Decided:
 
 def decide(kept: list[Reading], k: int) -> list[Decided | None]:
     """Per column, the cell all kept readings agree on (``None``: they disagree)."""
+    if len(kept) == 1:
+        return [Decided(c.value, c.state, c.raw, c.offset, c.line, c.inferred) for c in kept[0][:k]]
     out: list[Decided | None] = []
     for col in range(k):
         cells = [r[col] for r in kept]

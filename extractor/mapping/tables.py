@@ -116,9 +116,13 @@ def map_table3(
         text_rows[key] = tokens_of(hit)
     if text_rows:
         said = said or Statements()
-        hyps = hypotheses([(t, k) for t in text_rows.values()])
-        results = [solve_t3_text(text_rows, fixed, detail, h, said.t3_cost) for h in hyps]
-        best = choose(results, glued_evidence(list(text_rows.values())))
+        evidence = glued_evidence(list(text_rows.values()))
+        results: list[TableResult] = []
+        for t3_hyp in sorted(hypotheses([(t, k) for t in text_rows.values()]), key=lambda h: (h == "glued") != evidence):
+            if results and results[0].cost == 0:
+                break  # costs are never negative and ties go to the first hypothesis: nothing can beat it
+            results.append(solve_t3_text(text_rows, fixed, detail, t3_hyp, said.t3_cost))
+        best = choose(results, evidence)
         if layout is not None and any(0 < len(t) < k for t in text_rows.values()):
             layout.append(best.hyp)
         for key in text_rows:
@@ -228,8 +232,13 @@ def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | No
         figs = [f.model_copy(update={"key": k}) for f, k in zip(figs, keys, strict=True)]
     else:
         tokens = tokens_of(hit)
-        hyps: list[Hypothesis] = [hyp] if hyp else hypotheses([(tokens, 15)])
-        best = choose([solve_t4_text(tokens, h) for h in hyps], glued_evidence([tokens]))
+        evidence = glued_evidence([tokens])
+        results: list[TableResult] = []
+        for h in [hyp] if hyp else sorted(hypotheses([(tokens, 15)]), key=lambda h: (h == "glued") != evidence):
+            if results and results[0].cost == 0:
+                break  # as in table 3: a cost-0 first hypothesis wins every tie
+            results.append(solve_t4_text(tokens, h))
+        best = choose(results, evidence)
         cols = [k.removeprefix("t4.") for k in keys]
         figs = figures_for("t4", cols, hit, best.options["data"], best.solved.kept.get("data", []), findings)
         figs = [f.model_copy(update={"key": k}) for f, k in zip(figs, keys, strict=True)]

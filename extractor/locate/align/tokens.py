@@ -54,8 +54,11 @@ _ONE_TO_ONE = str.maketrans(
     }
 )
 
+_ONE_TO_ONE_PAIRS = tuple((chr(k), str(v)) for k, v in _ONE_TO_ONE.items())
+
 _NUMBER = re.compile(
     r"""
+    (?=[+\-增减\d])  # a cheap first-character test before the alternatives (3x faster scan)
     (?P<sign>[+-](?=\d)|(?<![/增])[增减]\s*(?=\d))?
     (?P<num>\d++(?:,\d{3}(?!\d))*+(?:\.\d++|\s*\n\s*\.\s*\n\s*\d++)?)
     (?P<unit>\s*(?:万元|亿元|元))?
@@ -68,7 +71,7 @@ _ENUMERATOR_AFTER = re.compile(r"[ ]*[.、]\s*(?=[\u4e00-\u9fff\"“'(])")
 _REFERENCE_AFTER = re.compile(r"[ ]*[年月日号页期]")
 _YEAR_ACROSS_LINES = re.compile(r"\s*年")
 _BRACKETED = re.compile(r"[(\[]\s*$")
-_PLACEHOLDER = re.compile(r"(?<![^\s|])(?:/|\\|—{1,2}|–|-{1,2}|无|空)(?![^\s|])|(?<=\d)(?:/|—{1,2}|–)(?=\d)")
+_PLACEHOLDER = re.compile(r"(?=[/\\—–\-无空])(?:(?<![^\s|])(?:/|\\|—{1,2}|–|-{1,2}|无|空)(?![^\s|])|(?<=\d)(?:/|—{1,2}|–)(?=\d))")
 """A placeholder cell: a lone ``/``, ``—``, ``-``, ``无``, ``空`` between whitespace (or pipes), or a
 ``/`` or ``—`` glued between two digit runs (``570/0057``: a glued dump keeps placeholder cells)."""
 _LABEL_FOLLOWS = re.compile(r"[ ]*(?![增减]\s*\d)[\u4e00-\u9fff](?<![无空])")
@@ -152,7 +155,7 @@ def _drop_page_furniture(text: str) -> str:
     page_lines: set[int] = set()
     last: int | None = None
     for i, line in enumerate(lines):
-        if _PAGE_LINE.match(line):
+        if (len(line) <= 24 or len(line.strip()) <= 24) and _PAGE_LINE.match(line):
             digits = re.search(r"\d+", line)
             n = int(digits.group(0)) if digits else 0
             if (last is None and n <= 5) or (last is not None and 0 < n - last <= 3):
@@ -170,7 +173,10 @@ def _drop_page_furniture(text: str) -> str:
 
 def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: list[int | None] | None = None) -> TokenStream:
     """Tokenize document text. ``line_starts``/``line_numbers`` map offsets to source lines."""
-    t = _drop_page_furniture(text.translate(_ONE_TO_ONE))
+    for a, b in _ONE_TO_ONE_PAIRS:  # a C scan per character that occurs: far faster than translate
+        if a in text:
+            text = text.replace(a, b)
+    t = _drop_page_furniture(text)
     numbers: list[NumToken] = []
     spans: list[tuple[int, int, str, str, str | None, str, int]] = []  # start, end, text, digits, unit, sign, digits_at
     pos = 0
@@ -194,7 +200,7 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
             continue  # "(1)" enumerates
         if s > 0 and (t[s - 1].isalpha() and t[s - 1].isascii()):
             continue  # "ptsl2008@163.com", "T3-1": digits inside a word
-        digits = re.sub(r"\s+", "", num).replace(",", "")
+        digits = num if num.isdigit() else re.sub(r"\s+", "", num).replace(",", "")
         if len(digits) > MAX_DIGITS:
             continue  # a run of a million digits is not a number (int() refuses past 4,300 digits)
         sign_raw = (m.group("sign") or "").strip()
@@ -219,9 +225,14 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
     n_label = 0
     prev_end: int | None = None
     i = 0
-    for s, e, txt, digits, unit, sign, digits_at in spans:
-        between = t[i:s]
-        folded = fold_text(between)
+    # Fold every segment between two tokens in one call (folding maps character by character, and
+    # NUL, which no text segment holds after decoding, stays a separator).
+    cuts = [0, *(x for sp in spans for x in (sp[0], sp[1])), len(t)]
+    betweens = [t[cuts[j] : cuts[j + 1]] for j in range(0, len(cuts), 2)]
+    folds = fold_text("\0".join(b.replace("\0", " ") for b in betweens)).split("\0")
+    for n_span, (s, e, txt, digits, unit, sign, digits_at) in enumerate(spans):
+        between = betweens[n_span]
+        folded = folds[n_span]
         if folded:
             seg_labels.append(n_label)
             seg_offsets.append(i + len(between) - len(between.lstrip()))
@@ -242,7 +253,7 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
         after = t[n.end : n.end + 1]
         n.space_before = before in (" ",) and n.sep == "label"
         n.space_after = after == " "
-    tail = fold_text(t[i:])
+    tail = folds[-1]
     if tail:
         seg_labels.append(n_label)
         seg_offsets.append(i)
