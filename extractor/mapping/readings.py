@@ -200,6 +200,8 @@ def glued(tokens: Sequence[NumToken], cols: Columns) -> Options:
     gaps = [i for i in range(1, n) if tokens[i].sep == "space"]
     if sum(caps) + len(gaps) + 2 < k or n > k or n == 0:
         return Options("none", [])
+    if sum(caps) == k and not gaps and not any(t.placeholder or "." in t.digits for t in tokens):
+        return _digit_per_cell(tokens, cols)
     # Items: each token (1..cap cells), and before each spaced token an optional blank cell.
     items: list[tuple[int, int, int]] = []  # (token index or -1 for a blank slot, min cells, max cells)
     for i, cap in enumerate(caps):
@@ -265,6 +267,21 @@ def glued(tokens: Sequence[NumToken], cols: Columns) -> Options:
         return Options("none", [])
     out = [(r, 0.0) for r in readings]
     return Options("glued" if out else "none", out)
+
+
+def _digit_per_cell(tokens: Sequence[NumToken], cols: Columns) -> Options:
+    """As many digits as cells and no space that could stand for a blank: every digit is a cell
+    (the only cut of the runs into ``k`` numbers), if the signs sit where the columns allow."""
+    cells: list[CellReading] = []
+    for tok in tokens:
+        single = len(tok.digits) == 1
+        for i, d in enumerate(tok.digits):
+            cell = token_cell(tok) if single else _cell(
+                tok, d, tok.sign if i == 0 else "", offset=tok.digits_at + i, inferred=True, unit=i == len(tok.digits) - 1)
+            if not _fits(cell, tok if i == 0 else None, len(cells), cols):
+                return Options("none", [])
+            cells.append(cell)
+    return Options("glued", [(tuple(cells), 0.0)])
 
 
 def dropped(tokens: Sequence[NumToken], cols: Columns) -> Options:
