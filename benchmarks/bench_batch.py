@@ -1,31 +1,149 @@
-"""Batch throughput: docs/s with 1 and 2 workers, and peak memory per worker.
+"""Batch: ``run_batch`` into a DuckDB warehouse against a bare ``multiprocessing.Pool`` of ``extract()``.
 
-    python -m benchmarks.bench_batch            # 3,000 generated documents
-    python -m benchmarks.bench_batch -n 500 --format parquet
+    python -m benchmarks.bench_batch [-n 150] [--rounds 5] [--workers 2]     # interleaved comparison
+    python -m benchmarks.bench_batch --memory -n 3000 [--format parquet]      # throughput and RSS
 
-The documents are copies of the corpus reports (``corpus/*.txt``; with ``--real``, also the text and
-HTML reports of ../shared/corpus/real) with varied bytes (an appended comment line), generated in a
-temporary folder. Each worker records its peak RSS (``ru_maxrss``) after every document, so the
-benchmark can show whether memory stays flat as the batch grows.
+The documents are copies of the corpus reports (``corpus/*.txt`` and the text and HTML reports of
+../shared/corpus/real) with varied bytes (an appended comment line), generated in a temporary folder.
+
+Comparison (the default): per round, interleaved, on the same files and the same worker count:
+**bare** — ``multiprocessing.Pool(workers).map(extract, paths)`` (fork; only each result's status
+comes back to the main process, nothing is written) and **ogi batch** — :func:`extractor.batch.run_batch` into a fresh DuckDB file
+(planning and hashing, workers under a memory cap and a time limit, every row written, the
+warehouse's keys). Goal: wall ≤ 1.15× bare. ``--memory``: docs/s with 1 and 2 workers and peak
+RSS per worker after 100 documents and at the end (flat memory = the same number).
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import resource
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.harness import (
+    ROOT,
+    SHARED,
+    Call,
+    LoadProbe,
+    Result,
+    interleave,
+    ms,
+    ratios,
+    table,
+)
 from extractor.batch import Job, run_batch, run_job
+from extractor.pipeline import extract
 from extractor.settings import Settings
 from extractor.writers import Record
 
-ROOT = Path(__file__).resolve().parent.parent
-REAL = ROOT.parent / "shared" / "corpus" / "real"
+REAL = SHARED / "real"
 RSS_DIR_ENV = "OGI_BENCH_RSS_DIR"
+GOAL = 1.15
+
+
+def seeds(real: bool) -> list[bytes]:
+    files = sorted((ROOT / "corpus").glob("*.txt"))
+    if real and REAL.is_dir():
+        files += sorted(p for p in REAL.iterdir() if p.suffix in (".txt", ".md", ".html"))
+    return [p.read_bytes() for p in files]
+
+
+def generate(folder: Path, n: int, real: bool = True) -> list[Path]:
+    src = seeds(real)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i in range(n):
+        data = src[i % len(src)]
+        suffix = ".html" if data.lstrip()[:1] == b"<" else ".txt"
+        path = folder / f"doc-{i:05d}{suffix}"
+        path.write_bytes(data + f"\n<!-- copy {i} -->\n".encode())
+        out.append(path)
+    return out
+
+
+def _extract_path(path: str) -> str:
+    return extract(path).status  # only the status travels back: the least a pool can do
+
+
+def bare_pool(paths: list[str], workers: int) -> int:
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        results = pool.map(_extract_path, paths)
+    return len(results)
+
+
+def ogi_batch(folder: Path, out: Path, workers: int, engine: str = "local") -> None:
+    out.unlink(missing_ok=True)
+    summary = run_batch([folder], out, workers=workers, engine=engine)
+    if summary.extracted != summary.documents:
+        raise RuntimeError(summary.line())
+
+
+def suite(rounds: int = 5, n: int = 150, workers: int = 2) -> list[Result]:
+    work = Path(tempfile.mkdtemp(prefix="ogi-bench-batch-"))
+    try:
+        paths = [str(p) for p in generate(work / "docs", n)]
+        out = work / "out.duckdb"
+        main_cpu: list[float] = []
+
+        def ours() -> None:
+            c0 = _self_cpu()
+            ogi_batch(work / "docs", out, workers)
+            main_cpu.append(_self_cpu() - c0)
+
+        contenders = [Call("bare", lambda: bare_pool(paths, workers), children=True), Call("ogi", ours)]
+        probe = LoadProbe()
+        t = interleave(contenders, rounds)
+        load = probe.stop()
+        wall = ratios(t, [("ogi", "bare")], "wall")
+        assert wall is not None
+        med = sorted(main_cpu)[len(main_cpu) // 2]
+        ogi_wall = sorted(x.wall for x in t["ogi"])[rounds // 2]
+        bare_wall = sorted(x.wall for x in t["bare"])[rounds // 2]
+        return [Result("batch", f"{n} documents, {workers} workers", "run_batch → DuckDB",
+                       f"Pool({workers}).map(extract)", f"{ogi_wall:.2f} s ({n / ogi_wall:.0f} docs/s)",
+                       f"{bare_wall:.2f} s ({n / bare_wall:.0f} docs/s)", None, wall, rounds, load,
+                       goal=f"wall ≤ {GOAL:g}×", met=wall.median <= GOAL,
+                       notes=[f"main process CPU {ms(med / n)} per document (median round)"])]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def dask_suite(rounds: int = 3, n: int = 150, workers: int = 2) -> list[Result]:
+    """``--engine dask`` (a LocalCluster of worker processes, started by each run) against local."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return []
+    work = Path(tempfile.mkdtemp(prefix="ogi-bench-dask-"))
+    try:
+        generate(work / "docs", n)
+        contenders = [Call("local", lambda: ogi_batch(work / "docs", work / "local.duckdb", workers)),
+                      Call("dask", lambda: ogi_batch(work / "docs", work / "dask.duckdb", workers, "dask"))]
+        probe = LoadProbe()
+        t = interleave(contenders, rounds)
+        load = probe.stop()
+        dask_wall = sorted(x.wall for x in t["dask"])[rounds // 2]
+        local_wall = sorted(x.wall for x in t["local"])[rounds // 2]
+        return [Result("batch", f"{n} documents, {workers} workers", "--engine dask (LocalCluster)", "--engine local",
+                       f"{dask_wall:.2f} s", f"{local_wall:.2f} s", None, ratios(t, [("dask", "local")], "wall"),
+                       rounds, load)]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _self_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
+# ---------------------------------------------------------------------------------------------
+# --memory: throughput and peak RSS per worker
 
 
 def measured_job(job: Job, settings: Settings, timeout: float | None) -> Record:
@@ -40,28 +158,8 @@ def measured_job(job: Job, settings: Settings, timeout: float | None) -> Record:
     return rec
 
 
-def seeds(real: bool) -> list[bytes]:
-    files = sorted((ROOT / "corpus").glob("*.txt"))
-    if real and REAL.is_dir():
-        files += sorted(p for p in REAL.iterdir() if p.suffix in (".txt", ".md", ".html"))
-    return [p.read_bytes() for p in files]
-
-
-def generate(folder: Path, n: int, real: bool) -> None:
-    src = seeds(real)
-    folder.mkdir(parents=True, exist_ok=True)
-    for i in range(n):
-        data = src[i % len(src)]
-        suffix = ".html" if data.lstrip()[:1] == b"<" else ".txt"
-        (folder / f"doc-{i:05d}{suffix}").write_bytes(data + f"\n<!-- copy {i} -->\n".encode())
-
-
-def _cpu() -> float:
-    ru = resource.getrusage(resource.RUSAGE_SELF)
-    return ru.ru_utime + ru.ru_stime
-
-
-def run(folder: Path, workers: int, fmt: str, work: Path) -> tuple[float, float, dict[int, list[tuple[int, float]]], float]:
+def _memory_run(folder: Path, workers: int, fmt: str, work: Path
+                ) -> tuple[float, float, dict[int, list[tuple[int, float]]], float]:
     # one folder for every run: the worker processes come from a fork server that keeps the
     # environment of the first run; each run's workers are told apart by pid
     rss_dir = work / "rss"
@@ -69,9 +167,9 @@ def run(folder: Path, workers: int, fmt: str, work: Path) -> tuple[float, float,
     os.environ[RSS_DIR_ENV] = str(rss_dir)
     before = {p.name for p in rss_dir.iterdir()}
     out = work / f"out-{workers}.{fmt}"
-    t0, c0 = time.perf_counter(), _cpu()
+    t0, c0 = time.perf_counter(), _self_cpu()
     summary = run_batch([folder], out, fmt=fmt, workers=workers, job_fn=measured_job)
-    elapsed, main_cpu = time.perf_counter() - t0, _cpu() - c0
+    elapsed, main_cpu = time.perf_counter() - t0, _self_cpu() - c0
     assert summary.extracted == summary.documents, summary.line()
     print(f"  {summary.line()}")
     series: dict[int, list[tuple[int, float]]] = {}
@@ -81,45 +179,52 @@ def run(folder: Path, workers: int, fmt: str, work: Path) -> tuple[float, float,
     return summary.documents / elapsed, elapsed, series, main_cpu / max(summary.documents, 1)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("-n", type=int, default=3000, help="documents to generate (default 3000)")
-    ap.add_argument("--format", default="duckdb", choices=["duckdb", "parquet", "csv", "jsonl"])
-    ap.add_argument("--real", action="store_true", help="also use the text/HTML reports of ../shared/corpus/real")
-    ap.add_argument("--workers", default="1,2", help="comma-separated worker counts (default 1,2)")
-    args = ap.parse_args()
+def memory(n: int, fmt: str, real: bool, worker_counts: list[int]) -> None:
     work = Path(tempfile.mkdtemp(prefix="ogi-bench-"))
     try:
         folder = work / "docs"
-        generate(folder, args.n, args.real)
-        print(f"{args.n:,} documents ({sum(p.stat().st_size for p in folder.iterdir()) / 1e6:.1f} MB) → {args.format}, "
-              f"{os.cpu_count()} cores")
-        print(f"load average before the runs: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
-              "(other processes compete for the cores when this is high)")
-        rates: dict[int, float] = {}
-        cost: dict[int, tuple[float, float]] = {}
-        for w in (int(x) for x in args.workers.split(",")):
-            rate, elapsed, series, main_cpu = run(folder, w, args.format, work)
-            rates[w] = rate
+        generate(folder, n, real)
+        print(f"{n:,} documents ({sum(p.stat().st_size for p in folder.iterdir()) / 1e6:.1f} MB) → {fmt}, "
+              f"{os.cpu_count()} cores; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        for w in worker_counts:
+            rate, elapsed, series, main_cpu = _memory_run(folder, w, fmt, work)
             peaks = sorted(max(r for r, _ in s) for s in series.values())
             early = sorted(s[min(len(s), 100) - 1][0] for s in series.values())
             docs = sum(len(s) for s in series.values())
             worker_cpu = sum(s[-1][1] for s in series.values()) / max(docs, 1)
-            cost[w] = (worker_cpu, main_cpu)
             print(f"workers={w}: {rate:.1f} docs/s ({elapsed:.1f} s wall, incl. start-up); CPU per document: "
                   f"worker {worker_cpu * 1000:.1f} ms, main {main_cpu * 1000:.1f} ms; peak RSS per worker "
                   f"{', '.join(f'{p / 1024:.0f} MB' for p in peaks)} (after 100 docs: "
                   f"{', '.join(f'{e / 1024:.0f} MB' for e in early)})")
-        if 1 in rates and 2 in rates:
-            w_cpu, m_cpu = cost[2]
-            ceiling = 2 * w_cpu / (w_cpu + m_cpu) if (os.cpu_count() or 1) <= 2 else 2.0
-            print(f"speed-up 1 → 2 workers: {rates[2] / rates[1]:.2f}x measured; CPU-bound ceiling on idle cores "
-                  f"{ceiling:.2f}x ({os.cpu_count()} cores shared by the main process and the workers)")
         main_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(f"main process (planning + writer) peak RSS: {main_rss / 1024:.0f} MB")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-n", type=int, default=None, help="documents (default 150; --memory: 3000)")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--workers", default="2", help="worker count (--memory: comma-separated, default 1,2)")
+    ap.add_argument("--dask", action="store_true", help="also --engine dask against --engine local")
+    ap.add_argument("--memory", action="store_true", help="throughput and peak RSS per worker instead")
+    ap.add_argument("--format", default="duckdb", choices=["duckdb", "parquet", "csv", "jsonl"])
+    ap.add_argument("--no-real", action="store_true", help="--memory: only the seed, not ../shared/corpus/real")
+    args = ap.parse_args(argv)
+    if args.memory:
+        counts = [int(x) for x in (args.workers if "," in args.workers else "1,2").split(",")]
+        memory(args.n or 3000, args.format, not args.no_real, counts)
+        return 0
+    results = suite(args.rounds, args.n or 150, int(args.workers))
+    if args.dask:
+        results += dask_suite(max(1, args.rounds // 2), args.n or 150, int(args.workers))
+    print(table(results))
+    for r in results:
+        for note in r.notes:
+            print(f"{r.suite}: {note}")
+    return 0
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
