@@ -9,13 +9,15 @@ commands (batch, query, panel, audit, migrate) in :mod:`extractor.cli_warehouse`
 from __future__ import annotations
 
 import csv
+import importlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
 
+from extractor._version import __version__
 from extractor.cli_output import (
     EXIT_ERROR,
     EXIT_FINDINGS,
@@ -29,12 +31,13 @@ from extractor.cli_output import (
     plural,
     progress,
 )
-from extractor.cli_warehouse import audit_cmd, batch_cmd, migrate_cmd, organ_names, panel_cmd, query_cmd
 from extractor.errors import OgiError, ReportLookupError
 from extractor.isolate import DEFAULT_MEMORY_MB, extract_isolated
-from extractor.pipeline import ExtractionResult, extract
-from extractor.records.models import Report, Severity
 from extractor.settings import DEFAULT_SETTINGS, Settings
+
+if TYPE_CHECKING:  # the pipeline (pydantic models, regex tables) loads when a command needs it
+    from extractor.pipeline import ExtractionResult
+    from extractor.records.models import Report
 
 __all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "main", "run"]
 
@@ -43,6 +46,14 @@ def _settings(max_bytes: int | None) -> Settings:
     if max_bytes is None:
         return DEFAULT_SETTINGS
     return Settings(max_bytes=max_bytes)
+
+
+def extract(source: str | Path | bytes, *, name: str | None = None, settings: Settings = DEFAULT_SETTINGS
+            ) -> ExtractionResult:
+    """:func:`extractor.pipeline.extract`, imported on first use (and patchable here)."""
+    from extractor.pipeline import extract as pipeline_extract
+
+    return pipeline_extract(source, name=name, settings=settings)
 
 
 def _results(files: tuple[str, ...], settings: Settings, memory_mb: int = 0) -> Iterator[ExtractionResult]:
@@ -86,8 +97,23 @@ memory_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="ogi-extractor", prog_name="ogi")
+class _Commands(click.Group):
+    """The warehouse commands live in :mod:`extractor.cli_warehouse` and load when one of them runs
+    (or help lists them): ``ogi extract`` and ``ogi --version`` never import them."""
+
+    LAZY: ClassVar[dict[str, str]] = {name: "extractor.cli_warehouse" for name in ("batch", "query", "panel", "audit", "migrate")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.LAZY and cmd_name not in self.commands:
+            self.add_command(getattr(importlib.import_module(self.LAZY[cmd_name]), f"{cmd_name}_cmd"), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ogi")
 def main() -> None:
     """Extract typed, checked figures from 政府信息公开工作年度报告 (annual reports on open government information).
 
@@ -152,6 +178,8 @@ def check_cmd(files: tuple[str, ...], show_all: bool, fmt: str, as_json: bool, m
               memory_mb: int) -> None:
     """Run the cross-checks (勾稽关系) and list what fails, with the status word of each input (ok,
     findings, partial, failed); exit 1 when an error-level check fails, 2 when an input fails."""
+    from extractor.records.models import Severity
+
     fmt = chosen(fmt, as_json, "table")
     settings = _settings(max_bytes)
     worst = 0
@@ -265,6 +293,7 @@ def diff_cmd(refs: tuple[str, ...], db: str | None, warehouse_format: str | None
     OLD and NEW are two files, or — after a WAREHOUSE — two reports in it, each a sha256 prefix
     (6+ hex digits) or ORGAN:YEAR (canonical documents; duplicates are set aside).
     """
+    from extractor.cli_warehouse import organ_names
     from extractor.diff import diff_reports
 
     fmt = chosen(fmt, as_json, "table")
@@ -306,13 +335,6 @@ def diff_cmd(refs: tuple[str, ...], db: str | None, warehouse_format: str | None
         if html_out:
             note(f"HTML report: {html_out}", quiet=quiet)
     sys.exit(EXIT_FINDINGS if d.failed else 0)
-
-
-main.add_command(batch_cmd)
-main.add_command(query_cmd)
-main.add_command(panel_cmd)
-main.add_command(audit_cmd)
-main.add_command(migrate_cmd)
 
 
 @main.command("crawl")

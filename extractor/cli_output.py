@@ -17,7 +17,6 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, TypeVar
 
 import click
@@ -74,10 +73,16 @@ def chosen(fmt: str | None, as_json: bool, default: str) -> str:
     return "json" if out == "jsonl" else out
 
 
+def _is_decimal(v: Any) -> bool:
+    """``isinstance(v, Decimal)`` without importing :mod:`decimal` (no Decimal exists until it is)."""
+    dec = sys.modules.get("decimal")
+    return dec is not None and isinstance(v, dec.Decimal)
+
+
 def _json_default(v: Any) -> Any:
     if isinstance(v, datetime | date):
         return v.isoformat()
-    if isinstance(v, Decimal):
+    if _is_decimal(v):
         return int(v) if v == v.to_integral_value() else float(v)
     if isinstance(v, set | frozenset | tuple):
         return list(v)
@@ -95,7 +100,7 @@ def emit_json(obj: Any, indent: int | None = None) -> None:
 
 def csv_value(v: Any) -> Any:
     """Numbers as the warehouse types print them: ``23``, not ``23.0``; amounts without trailing zeros."""
-    if isinstance(v, Decimal):
+    if _is_decimal(v):
         return format(v.normalize(), "f") if v != v.to_integral_value() else str(int(v))
     if isinstance(v, float) and v.is_integer():
         return int(v)

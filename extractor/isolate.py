@@ -23,10 +23,13 @@ import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extractor.errors import OgiError, OutOfMemory, ReaderCrashed, ReadTimeout
-from extractor.pipeline import ExtractionResult, extract
 from extractor.settings import DEFAULT_SETTINGS, Settings
+
+if TYPE_CHECKING:
+    from extractor.pipeline import ExtractionResult
 
 DEFAULT_MEMORY_MB = 2048
 """Address-space cap per document (the same default as ``ogi batch --memory-mb``)."""
@@ -48,6 +51,10 @@ def extract_isolated(
 ) -> ExtractionResult:
     """:func:`~extractor.pipeline.extract` (or ``extract_fn``) in a child process capped at
     ``memory_mb`` MB of address space (see the module docstring). Never raises for a bad document."""
+    # imported here, before the fork: the child inherits the pipeline and the parent unpickles the
+    # result with it, instead of each importing it (``ogi --version`` imports this module too)
+    from extractor.pipeline import ExtractionResult, extract
+
     label = name or (str(source) if not isinstance(source, bytes) else "<bytes>")
     fn = extract_fn or extract
     if memory_mb <= 0 or not hasattr(os, "fork"):
@@ -87,6 +94,8 @@ def extract_isolated(
 
 def _child(fd: int, fn: Callable[..., ExtractionResult], source: str | Path | bytes, name: str | None,
            settings: Settings, memory_mb: int) -> None:  # pragma: no cover
+    from extractor.pipeline import ExtractionResult
+
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)

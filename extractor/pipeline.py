@@ -13,10 +13,10 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Literal
 
+from extractor._version import __version__
 from extractor.budget import Budget
 from extractor.document import Document, Paragraph, Table
 from extractor.errors import NotAReport, OgiError, ReadError
@@ -31,7 +31,6 @@ from extractor.locate.meta import (
     find_sections,
     find_title,
 )
-from extractor.locate.pre2019 import free_figures
 from extractor.mapping.tables import map_tables
 from extractor.readers import read_bytes
 from extractor.records.models import Finding, Metadata, OcrInfo, Report, Section, Severity, TableTemplates, Template
@@ -39,11 +38,6 @@ from extractor.settings import DEFAULT_SETTINGS, Settings
 from extractor.validate.completeness import CODES as TABLE_CODES
 from extractor.validate.completeness import check_tables
 from extractor.validate.identities import NARRATIVE_SECTIONS, validate
-
-try:
-    __version__ = version("ogi-extractor")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+source"
 
 Status = Literal["ok", "findings", "partial", "failed"]
 """``partial``: a table the template requires is missing or unreadable (``table.missing`` / ``table.unreadable``)."""
@@ -187,7 +181,7 @@ def build_report(doc: Document, *, settings: Settings = DEFAULT_SETTINGS) -> Rep
 
     mapped = map_tables(located, year, para_text)
 
-    templates = TableTemplates(
+    templates = TableTemplates.make(
         t2=mapped.table2.template if mapped.table2 else None,
         t3=mapped.table3.template if mapped.table3 else None,
         t4="2021" if mapped.table4 and (year or 2021) >= 2021 else ("2019" if mapped.table4 else None),
@@ -200,7 +194,7 @@ def build_report(doc: Document, *, settings: Settings = DEFAULT_SETTINGS) -> Rep
     else:
         overall = "pre2019" if _looks_pre2019(full_text) else "other"
     published, published_source = find_published(doc.metadata, head[:600], full_text[-400:], year)
-    meta = Metadata(
+    meta = Metadata.make(
         title=info.title or doc.metadata.get("title"),
         organ=complete_organ(info.organ, full_text[:8000]),
         organ_in_title=info.organ_in_title,
@@ -218,9 +212,9 @@ def build_report(doc: Document, *, settings: Settings = DEFAULT_SETTINGS) -> Rep
         publisher=doc.metadata.get("publisher"),
         index_no=doc.metadata.get("index_no"),
         page_count=doc.page_count,
-        ocr=OcrInfo(pages=doc.ocr_pages, seconds=round(doc.ocr_seconds, 3)) if doc.ocr_pages else None,
+        ocr=OcrInfo.make(pages=doc.ocr_pages, seconds=round(doc.ocr_seconds, 3)) if doc.ocr_pages else None,
     )
-    report = Report(
+    report = Report.make(
         extractor_version=__version__,
         meta=meta,
         sections=_sections(full_text, sections),
@@ -229,6 +223,8 @@ def build_report(doc: Document, *, settings: Settings = DEFAULT_SETTINGS) -> Rep
         table4=mapped.table4,
     )
     if overall == "pre2019":
+        from extractor.locate.pre2019 import free_figures  # reports before the 2019 template only
+
         report.pre2019 = free_figures(doc)
         numbered = find_numbered_headings(full_text, budget)
         if len(numbered) > len(sections):
@@ -241,12 +237,12 @@ def build_report(doc: Document, *, settings: Settings = DEFAULT_SETTINGS) -> Rep
         severity = Severity.INFO if code in _INFO_READER_NOTES else Severity.WARNING
         # a note with its own namespace (decode.replaced) keeps it; the rest are reader.<code>
         qualified = code if "." in code and " " not in code else f"reader.{code}"
-        notes.append(Finding(code=qualified, severity=severity, message=msg.strip() or w))
+        notes.append(Finding.make(code=qualified, severity=severity, message=msg.strip() or w))
     findings.extend(notes)
     findings.extend(check_tables(report, notes))
     if period_year is not None and info.year is not None and period_year != info.year:
         findings.append(
-            Finding(code="meta.year_mismatch", severity=Severity.WARNING,
+            Finding.make(code="meta.year_mismatch", severity=Severity.WARNING,
                     message=f"the title says {info.year} but the statistical period says {period_year}",
                     expected=info.year, actual=period_year)
         )
@@ -265,7 +261,7 @@ def _sections(text: str, spans: list[Any]) -> list[Section]:
     for i, s in enumerate(spans):
         end = spans[i + 1].start if i + 1 < len(spans) else len(text)
         body = text[s.body_start : end].strip()
-        out.append(Section(number=s.number, heading=s.heading, text=body))
+        out.append(Section.make(number=s.number, heading=s.heading, text=body))
     return out
 
 
@@ -273,6 +269,6 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-__all__ = ["ExtractionResult", "Status", "build_report", "extract", "extract_report", "read_document", "status_of"]
+__all__ = ["ExtractionResult", "Status", "__version__", "build_report", "extract", "extract_report", "read_document", "status_of"]
 
 _ = Table  # re-exported type used in annotations elsewhere

@@ -243,7 +243,7 @@ class PageBuilder:
         return "\n".join(rows)
 
     def page(self) -> str:
-        from extractor.pipeline import __version__
+        from extractor._version import __version__
 
         return "\n".join([
             "<!DOCTYPE html>",

@@ -32,6 +32,7 @@ from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
+from extractor._version import __version__
 from extractor.crawl import classify as C
 from extractor.crawl.fetch import Fetcher
 from extractor.crawl.images import file_name, folder_for, image_urls
@@ -39,7 +40,6 @@ from extractor.crawl.links import PageLinks, normalize_url, parse_links
 from extractor.crawl.policy import RateLimiter, Robots, Scope
 from extractor.crawl.store import Entry, Manifest, Store
 from extractor.errors import DecodeError, OgiError
-from extractor.pipeline import __version__
 from extractor.readers import sniff
 from extractor.readers.decode import decode_bytes
 from extractor.readers.ocr.images import is_image

@@ -45,7 +45,7 @@ class PrintedCell:
 
 def cell_ref(table_index: int, cell: Cell) -> CellRef:
     p = cell.provenance
-    return CellRef(table=table_index, row=cell.row, col=cell.col, page=p.page, line=p.line, path=p.path, bbox=p.bbox)
+    return CellRef.make(table=table_index, row=cell.row, col=cell.col, page=p.page, line=p.line, path=p.path, bbox=p.bbox)
 
 
 @dataclass(slots=True)
@@ -64,7 +64,7 @@ class RowHit:
     unreadable: str | None = None
     """Why the row's printed cells cannot be told apart (e.g. a placeholder glued to its label),
     so that no reading may decide them."""
-    run_ref: CellRef = field(default_factory=CellRef)
+    run_ref: CellRef = field(default_factory=CellRef.make)
     columns: tuple[str, ...] = ()
     """Table 2: column keys from the block's header row (in print order)."""
     block: str | None = None

@@ -35,16 +35,16 @@ def free_figures(doc: Document, limit: int = 500) -> list[FreeFigure]:
                     parsed = parse_cell(c.text)
                     if parsed.state in (CellState.NUMBER, CellState.ZERO) and parsed.value is not None:
                         p = c.provenance
-                        out.append(FreeFigure(key=f"pre2019.{len(out) + 1}", label=label.text, value=parsed.value,
+                        out.append(FreeFigure.make(key=f"pre2019.{len(out) + 1}", label=label.text, value=parsed.value,
                                               unit=parsed.unit or unit, raw=c.text,
-                                              ref=CellRef(table=t_index, row=c.row, col=c.col, page=p.page, line=p.line, path=p.path)))
+                                              ref=CellRef.make(table=t_index, row=c.row, col=c.col, page=p.page, line=p.line, path=p.path)))
                         break
         elif isinstance(block, Paragraph):
             for m in _PROSE.finditer(block.text):
                 num = m.group(2)
                 value: int | float = float(num) if "." in num else int(num)
-                out.append(FreeFigure(key=f"pre2019.{len(out) + 1}", label=m.group(1), value=value, unit=m.group(3),
-                                      raw=m.group(0), ref=CellRef(line=block.provenance.line, page=block.provenance.page)))
+                out.append(FreeFigure.make(key=f"pre2019.{len(out) + 1}", label=m.group(1), value=value, unit=m.group(3),
+                                      raw=m.group(0), ref=CellRef.make(line=block.provenance.line, page=block.provenance.page)))
         if len(out) >= limit:
             break
     return out

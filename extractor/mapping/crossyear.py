@@ -134,7 +134,7 @@ def _apply(report: Report, item: str, settled: Mapping[str, Num], other: Report)
         state = CellState.ZERO if value == 0 else CellState.NUMBER
         setattr(row, col, fig.model_copy(update={"value": value, "state": state, "inferred": True}))
         keys.append(fig.key)
-    finding = Finding(
+    finding = Finding.make(
         code="crossyear.settled", severity=Severity.INFO,
         message=f"t2.{item}: {', '.join(f'{k}={settled[k.rsplit(chr(46), 1)[1]]}' for k in keys)} settled by continuity with "
                 f"{other.meta.organ or '?'} {other.meta.report_year} ({other.meta.source_name or other.meta.sha256 or '?'})",

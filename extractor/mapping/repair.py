@@ -79,7 +79,7 @@ def _corrected(f: Figure, value: int) -> Figure:
 
 def _finding(f: Figure, value: int, eqs: Sequence[Equation]) -> Finding:
     names = ", ".join(f"{e.code} ({e.name})" for e in eqs)
-    return Finding(
+    return Finding.make(
         code="cell.corrected",
         severity=Severity.WARNING,
         message=f"{f.key}: read as {f.raw!r}, taken as {value}: the only value for which {names} hold(s)",

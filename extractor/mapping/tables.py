@@ -72,9 +72,9 @@ class MappingResult:
 
 def _figure(key: str, cell: PrintedCell | None) -> Figure:
     if cell is None:
-        return Figure(key=key, value=None, state=CellState.BLANK, raw="")
+        return Figure.make(key=key, value=None, state=CellState.BLANK, raw="")
     parsed = parse_cell(cell.text)
-    return Figure(key=key, value=parsed.value, state=parsed.state, raw=cell.text, unit=parsed.unit, ref=cell.ref)
+    return Figure.make(key=key, value=parsed.value, state=parsed.state, raw=cell.text, unit=parsed.unit, ref=cell.ref)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,11 +130,11 @@ def map_table3(
             kept = best.solved.kept.get(key, [])
             rows[key] = figures_for(f"t3.{key}", T3_COLUMNS, by_key[key], opts, kept, findings)
     rows = _repair_t3(rows, by_key, detail, findings)
-    table = Table3(template=template)
-    for key, figs in rows.items():
-        setattr(table, key, Table3Row(**{col: f for col, f in zip(T3_COLUMNS, figs, strict=True)}))
-        table.label_rows[key] = by_key[key].label.strip()
-    return table
+    return Table3.make(
+        template=template,
+        label_rows={key: by_key[key].label.strip() for key in rows},
+        **{key: Table3Row.make(**dict(zip(T3_COLUMNS, figs, strict=True))) for key, figs in rows.items()},
+    )
 
 
 def _confidence(cells: Sequence[PrintedCell | None] | None, keys: Sequence[str]) -> dict[str, float | None]:
@@ -168,7 +168,7 @@ def _assign_unlabeled(unlabeled: list[RowHit], by_key: dict[str, RowHit], has_su
     missing = [k for k in order if k not in by_key]
     if len(missing) != len(unlabeled):
         findings.append(
-            Finding(
+            Finding.make(
                 code="rows.unlabeled",
                 severity=Severity.WARNING,
                 message=f"table 3: {len(unlabeled)} value rows print no label but {len(missing)} template rows are missing; not assigned",
@@ -181,7 +181,7 @@ def _assign_unlabeled(unlabeled: list[RowHit], by_key: dict[str, RowHit], has_su
         hit.label = ""
         by_key[key] = hit
     findings.append(
-        Finding(
+        Finding.make(
             code="rows.by_order",
             severity=Severity.INFO,
             message=f"table 3: {len(unlabeled)} value rows printed without labels were assigned in template order to {', '.join(missing)}",
@@ -202,7 +202,7 @@ def _glued_cells(cells: Sequence[PrintedCell | None], k: int) -> bool:
 
 def _row_finding(code: str, severity: Severity, prefix: str, hit: RowHit, message: str) -> Finding:
     """A finding about one located row: its flat-key prefix and where it was printed."""
-    return Finding(code=code, severity=severity, message=f"{prefix}: {message}", cells=[prefix], refs=[hit.run_ref])
+    return Finding.make(code=code, severity=severity, message=f"{prefix}: {message}", cells=[prefix], refs=[hit.run_ref])
 
 
 def _short_row(prefix: str, hit: RowHit, got: int, k: int) -> Finding:
@@ -245,11 +245,8 @@ def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | No
     fixed = repair({f.key: f for f in figs}, _confidence(hit.cells, keys), table4_equations(T4_GROUPS, T4_COLUMNS),
                    findings)
     figs = [fixed[k] for k in keys]
-    table = Table4()
-    for g_i, g in enumerate(T4_GROUPS):
-        group = Table4Group(**{c: figs[g_i * 5 + c_i] for c_i, c in enumerate(T4_COLUMNS)})
-        setattr(table, g, group)
-    return table
+    return Table4.make(**{g: Table4Group.make(**dict(zip(T4_COLUMNS, figs[g_i * 5 : g_i * 5 + 5], strict=True)))
+                          for g_i, g in enumerate(T4_GROUPS)})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -276,7 +273,7 @@ def map_table2(hits: list[RowHit], template: Template, prose: str, findings: lis
     if not hits:
         return None
     defaults = T2_COLUMNS_2019 if template == "2019" else T2_COLUMNS_2021
-    table = Table2(template=template)
+    table = Table2.make(template=template)
     text_hits: list[tuple[RowHit, tuple[str, ...], list[NumToken]]] = []
     for hit in hits:
         if getattr(table, hit.key) is not None or any(h.key == hit.key for h, _, _ in text_hits):
@@ -285,7 +282,7 @@ def map_table2(hits: list[RowHit], template: Template, prose: str, findings: lis
         if not cols:
             continue
         if hit.cells is not None and not _glued_cells(hit.cells, len(cols)):
-            row = Table2Row(label=hit.label.strip())
+            row = Table2Row.make(label=hit.label.strip())
             present = [c for c in hit.cells if c is not None]
             while len(present) > len(cols) and not present[-1].text.strip():
                 present.pop()
@@ -293,7 +290,7 @@ def map_table2(hits: list[RowHit], template: Template, prose: str, findings: lis
                 setattr(row, col, _figure(f"t2.{hit.key}.{col}", cell))
             setattr(table, hit.key, row)
         elif hit.unreadable:
-            row = Table2Row(label=hit.label.strip())
+            row = Table2Row.make(label=hit.label.strip())
             for col, fig in zip(cols, unreadable_row(f"t2.{hit.key}", cols, hit, findings), strict=True):
                 setattr(row, col, fig)
             setattr(table, hit.key, row)
@@ -314,7 +311,7 @@ def map_table2(hits: list[RowHit], template: Template, prose: str, findings: lis
             results.append(TableResult(h, options, Solved(kept, cost, True), cost))
         best = choose(results, glued_evidence(list(rows.values())))
         for hit, cols, _ in text_hits:
-            row = Table2Row(label=hit.label.strip())
+            row = Table2Row.make(label=hit.label.strip())
             figs = figures_for(f"t2.{hit.key}", cols, hit, best.options[hit.key], best.solved.kept.get(hit.key, []), findings)
             for col, fig in zip(cols, figs, strict=True):
                 setattr(row, col, fig)

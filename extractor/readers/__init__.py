@@ -13,9 +13,10 @@ from typing import Protocol
 from extractor.document import Document
 from extractor.errors import EmptyInput, FileTooLarge, UnsupportedFormat
 from extractor.readers.jsdata import JS_HEAD, looks_like_js_data
-from extractor.readers.ocr.images import IMAGE_MAGIC
-from extractor.readers.sheet import is_ole2_workbook, is_xlsx
 from extractor.settings import DEFAULT_SETTINGS, Settings
+
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a", b"BM")
+"""Leading bytes of the image formats read by OCR (PNG, JPEG, TIFF, GIF, BMP; WebP is RIFF…WEBP)."""
 
 
 class Reader(Protocol):
@@ -45,8 +46,12 @@ def sniff(data: bytes, name: str = "") -> str:
     if stripped.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
+        from extractor.readers.sheet import is_xlsx  # the sheet and OCR modules load for their inputs only
+
         return "sheet" if is_xlsx(data) else "docx"
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        from extractor.readers.sheet import is_ole2_workbook
+
         return "sheet" if is_ole2_workbook(data) else "doc"  # OLE2: .xls/.et, else .doc/.wps
     if data.startswith(IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
         return "image"  # a scanned page: read by OCR (the ``ocr`` extra)
@@ -107,4 +112,4 @@ def read_bytes(
     return get_reader(fmt)(data, source=source, settings=settings)
 
 
-__all__ = ["READERS", "Reader", "get_reader", "read_bytes", "sniff"]
+__all__ = ["IMAGE_MAGIC", "READERS", "Reader", "get_reader", "read_bytes", "sniff"]

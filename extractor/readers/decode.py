@@ -25,8 +25,6 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
-
 from extractor.errors import DecodeError
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -142,6 +140,8 @@ def _explain(data: bytes, enc: str) -> Decoded | None:
 
 
 def _guess(data: bytes, source: str | None) -> Decoded:
+    from charset_normalizer import from_bytes  # 30 ms to import: only for bytes that are neither UTF-8 nor GB
+
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise DecodeError("cannot determine the text encoding (not UTF-8, GB18030 or any detectable charset)", source=source)

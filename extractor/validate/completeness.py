@@ -45,10 +45,10 @@ def check_tables(report: Report, reader_notes: Iterable[Finding]) -> list[Findin
             continue
         if why:
             reason = "; ".join(f.message for f in why[:3])
-            out.append(Finding(code="table.unreadable", severity=Severity.ERROR,
+            out.append(Finding.make(code="table.unreadable", severity=Severity.ERROR,
                                message=f"table {number} ({title}) could not be read: {reason}"))
         else:
-            out.append(Finding(code="table.missing", severity=Severity.ERROR,
+            out.append(Finding.make(code="table.missing", severity=Severity.ERROR,
                                message=f"table {number} ({title}) is not in the document"))
     return out
 

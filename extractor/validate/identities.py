@@ -70,7 +70,7 @@ def _check(
         return
     cells = [f for f in (*lhs, *rhs) if f is not None]
     out.append(
-        Finding(
+        Finding.make(
             code=code,
             severity=severity,
             message=f"{what}: {expression} does not hold ({_fmt(left)} ≠ {_fmt(right)})",
@@ -125,7 +125,7 @@ def check_table3(t3: Table3, out: list[Finding]) -> None:
             if None in lhs or None in rhs:
                 if col == "total" and absent:
                     out.append(
-                        Finding(
+                        Finding.make(
                             code="T3-3.unchecked",
                             severity=Severity.INFO,
                             message=f"table 3, column {label}: {len(absent)} rows leave 总计 blank; T3-3 not checked",
@@ -149,7 +149,7 @@ def check_table3(t3: Table3, out: list[Finding]) -> None:
         parts = [getattr(row, c) for c in T3_COLUMNS[:-1]]
         if total is not None and total.state is CellState.BLANK and any((_val(p) or 0) != 0 for p in parts):
             out.append(
-                Finding(
+                Finding.make(
                     code="T3-2.unchecked",
                     severity=Severity.INFO,
                     message=f"table 3, row {T3_ROW_BY_KEY[key].label}: 总计 is blank while the row has figures; T3-2 not checked",
@@ -169,7 +169,7 @@ def check_table3(t3: Table3, out: list[Finding]) -> None:
     for f in _figures(t3):
         if f.value is not None and f.value < 0:
             out.append(
-                Finding(code="T3-5", severity=Severity.ERROR, message=f"{f.key} is negative ({f.value})",
+                Finding.make(code="T3-5", severity=Severity.ERROR, message=f"{f.key} is negative ({f.value})",
                         expression=f"{f.key} ≥ 0", actual=f.value, cells=[f.key], refs=[f.ref])
             )
 
@@ -214,7 +214,7 @@ def check_table2(report: Report, out: list[Finding]) -> None:
     if t2.fees is not None and t2.fees.amount is not None:
         v = _val(t2.fees.amount)
         if v is not None and v < 0:
-            out.append(Finding(code="T2-21-2", severity=Severity.ERROR, message="本年收费金额 is negative",
+            out.append(Finding.make(code="T2-21-2", severity=Severity.ERROR, message="本年收费金额 is negative",
                                expression="t2.fees.amount ≥ 0", actual=v, cells=[t2.fees.amount.key], refs=[t2.fees.amount.ref]))
 
 
@@ -223,7 +223,7 @@ def _soft_le(code: str, a: Figure, b: Figure, text: str, out: list[Finding]) -> 
     if va is None or vb is None or va <= vb:
         return
     out.append(
-        Finding(code=code, severity=Severity.WARNING, message=f"table 2: {text} does not hold ({va} > {vb})",
+        Finding.make(code=code, severity=Severity.WARNING, message=f"table 2: {text} does not hold ({va} > {vb})",
                 expression=f"{a.key} ≤ {b.key}", expected=vb, actual=va, cells=[a.key, b.key], refs=[a.ref, b.ref])
     )
 
@@ -255,7 +255,7 @@ def check_narrative(report: Report, section_text: str, out: list[Finding]) -> No
         if new_total is not None and stated and not any(s in (new_total, new_total + carried) for s in stated):
             f = _cell(t3, "new_received", "total")
             out.append(
-                Finding(code="T3-6", severity=Severity.WARNING,
+                Finding.make(code="T3-6", severity=Severity.WARNING,
                         message=f"the text says {stated[0]} applications were received; table 3 row 一 total is {_fmt(new_total)}",
                         expression="narrative 收到/受理 N 件 = 一[total] (or 一 + 二)", expected=stated[0], actual=new_total,
                         cells=[f.key] if f else [], refs=[f.ref] if f else [])
@@ -268,7 +268,7 @@ def check_narrative(report: Report, section_text: str, out: list[Finding]) -> No
             stated = statements["lawsuits"]
             if stated and total not in stated:
                 out.append(
-                    Finding(code="T4-2", severity=Severity.WARNING,
+                    Finding.make(code="T4-2", severity=Severity.WARNING,
                             message=f"the text says {stated[0]} lawsuits; table 4 has {_fmt(total)} (直接起诉 + 复议后起诉)",
                             expression="narrative 行政诉讼 N 件 = lit_direct.total + lit_after_review.total",
                             expected=stated[0], actual=total, cells=[x.key for x in lit if x], refs=[x.ref for x in lit if x])

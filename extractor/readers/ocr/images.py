@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from extractor.document import Block, Document
 from extractor.errors import CorruptDocument, EmptyInput, FileTooLarge, NeedsOCR, ReadTimeout, UnsupportedFormat
+from extractor.readers import IMAGE_MAGIC
 from extractor.readers.ocr.engine import OcrEngine, get_engine
 from extractor.settings import Settings
 
@@ -28,7 +29,6 @@ MIN_SIDE = 200
 TALL = 1.6
 """An image taller than this many widths is a web page's long scroll: it is cut into page-sized slices."""
 
-IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a", b"BM")
 
 
 _UNSAFE = re.compile(r"[^0-9A-Za-z._-]+")
