@@ -153,11 +153,11 @@ def figures_for(prefix: str, cols: Sequence[str], hit: RowHit, opts: Options, ke
     for col, cell in zip(cols, cells, strict=True):
         key = f"{prefix}.{col}"
         if cell is None:
-            out.append(Figure(key=key, value=None, state=CellState.AMBIGUOUS, raw=hit.run or "", ref=hit.run_ref, inferred=True))
+            out.append(Figure.make(key=key, value=None, state=CellState.AMBIGUOUS, raw=hit.run or "", ref=hit.run_ref, inferred=True))
             continue
-        ref = CellRef(offset=cell.offset, line=cell.line) if cell.offset is not None and hit.cells is None else hit.run_ref
+        ref = CellRef.make(offset=cell.offset, line=cell.line) if cell.offset is not None and hit.cells is None else hit.run_ref
         unit = _unit(cell.raw)
-        out.append(Figure(key=key, value=cell.value, state=cell.state, raw=cell.raw if cell.raw else (hit.run or ""),
+        out.append(Figure.make(key=key, value=cell.value, state=cell.state, raw=cell.raw if cell.raw else (hit.run or ""),
                           unit=unit, inferred=cell.inferred, ref=ref))
     undecided = [c for c, cell in zip(cols, cells, strict=True) if cell is None]
     n = len(tokens_of(hit))
@@ -188,7 +188,7 @@ def figures_for(prefix: str, cols: Sequence[str], hit: RowHit, opts: Options, ke
 def unreadable_row(prefix: str, cols: Sequence[str], hit: RowHit, findings: list[Finding]) -> list[Figure]:
     """A row whose printed cells cannot be told apart: every cell without a value, and why."""
     findings.append(_finding("cells.unreadable", Severity.WARNING, prefix, hit, f"{hit.unreadable} ({hit.run!r}); the cells are left without values"))
-    return [Figure(key=f"{prefix}.{c}", value=None, state=CellState.AMBIGUOUS, raw=hit.run or "", ref=hit.run_ref, inferred=True) for c in cols]
+    return [Figure.make(key=f"{prefix}.{c}", value=None, state=CellState.AMBIGUOUS, raw=hit.run or "", ref=hit.run_ref, inferred=True) for c in cols]
 
 
 def _fmt(v: int | float | None) -> str:
@@ -203,7 +203,7 @@ def _unit(raw: str) -> str | None:
 
 
 def _finding(code: str, severity: Severity, prefix: str, hit: RowHit, message: str) -> Finding:
-    return Finding(code=code, severity=severity, message=f"{prefix}: {message}", cells=[prefix], refs=[hit.run_ref])
+    return Finding.make(code=code, severity=severity, message=f"{prefix}: {message}", cells=[prefix], refs=[hit.run_ref])
 
 
 def blank_reading(k: int) -> Reading:

@@ -74,8 +74,8 @@ def locate_in_stream(stream: TokenStream) -> Located:
 
 def _ref(stream: TokenStream, tokens: list[NumToken], label_pos: int) -> CellRef:
     if tokens:
-        return CellRef(offset=tokens[0].start, line=tokens[0].line)
-    return CellRef(offset=stream.offset_of(label_pos))
+        return CellRef.make(offset=tokens[0].start, line=tokens[0].line)
+    return CellRef.make(offset=stream.offset_of(label_pos))
 
 
 def _hits(
