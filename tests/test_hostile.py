@@ -210,7 +210,7 @@ def test_element_paths_are_libxml2_paths() -> None:
     repeated and unique siblings, nested tables and a few thousand paragraphs."""
     from lxml import etree
 
-    from extractor.readers.html import _Page
+    from extractor.readers.html.page import Page as _Page
 
     data, _ = _filler_page(0.3)
     extra = "<div><span>a</span><b>x</b><span>b</span><table><tr><td><p>1</p><p>2</p></td></tr></table></div>"

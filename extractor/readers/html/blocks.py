@@ -1,0 +1,277 @@
+"""Blocks from the report container: paragraphs from one walk of its elements, tables expanded into
+a grid the way browsers do it."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from extractor.budget import Budget
+from extractor.document import Block, Cell, Paragraph, Provenance, Table
+from extractor.readers.html.nodes import (
+    BLOCK,
+    BOILER_CHECK,
+    HEADINGS,
+    MAX_COLSPAN,
+    SKIP,
+    El,
+    clean_line,
+    is_boiler,
+    is_layout,
+    norm,
+    span,
+    text_of,
+)
+from extractor.readers.html.page import Page
+
+
+class Emitter:
+    """Walks the report container once (iterwalk events) and turns it into blocks."""
+
+    def __init__(self, page: Page, warnings: list[str], budget: Budget, *, keep_links: bool) -> None:
+        self.page = page
+        self.budget = budget
+        self.warnings = warnings
+        self.keep_links = keep_links
+        self.blocks: list[Block] = []
+        self.n_tables = 0
+        self.pieces: list[str] = []
+        self.chars = 0
+        self.link_chars = 0
+        self.owner: El = None
+        self.heading = False
+        self.body_weight = 0
+
+    def run(self, top: El) -> list[Block]:
+        self.body_weight = self.page.weight(top)
+        it = etree.iterwalk(top, events=("start", "end"))
+        stack: list[El] = []
+        links = headings = 0
+        skipped: El = None
+        skip = SKIP - {"head"} if top.tag == "html" else SKIP  # no <body>: libxml2 left the text in <head>
+        for event, el in it:
+            self.budget.tick("html elements")
+            tag = el.tag
+            if not isinstance(tag, str):  # entity or the like: only its tail is text
+                if event == "end" and el is not top:
+                    self._add(el.tail, links > 0, stack[-1] if stack else top, headings > 0)
+                continue
+            if event == "start":
+                if el is not top and (tag in skip or (tag in BOILER_CHECK and self._boilerplate(el))):
+                    if tag in BLOCK:
+                        self._flush()
+                    it.skip_subtree()
+                    skipped = el
+                    continue
+                if tag == "table" and not is_layout(el):
+                    self._flush()
+                    self._tables(el)
+                    it.skip_subtree()
+                    skipped = el
+                    continue
+                if tag == "br":
+                    self._flush()
+                    continue
+                if tag in BLOCK:
+                    self._flush()
+                    stack.append(el)
+                    headings += tag in HEADINGS
+                elif tag == "a" and el.get("href") is not None:
+                    links += 1
+                if el.text:
+                    self._add(el.text, links > 0, stack[-1] if stack else top, headings > 0)
+                continue
+            if el is skipped:
+                skipped = None
+                if tag in BLOCK:
+                    self._flush()
+            elif tag in BLOCK:
+                self._flush()
+                stack.pop()
+                headings -= tag in HEADINGS
+            elif tag == "a" and el.get("href") is not None:
+                links -= 1
+            if el is top:
+                break
+            if el.tail:
+                self._add(el.tail, links > 0, stack[-1] if stack else top, headings > 0)
+        self._flush()
+        return self.blocks
+
+    def _boilerplate(self, el: El) -> bool:
+        """Boilerplate by name, unless it holds report markers or a real share of the text."""
+        if self.keep_links or not is_boiler(el):  # keep_links: the last resort keeps everything
+            return False
+        return self.page.hits(el) == 0 and self.page.weight(el) < 0.2 * self.body_weight
+
+    def _add(self, s: str | None, in_link: bool, owner: El, heading: bool) -> None:
+        if not s:
+            return
+        n = len(s.strip())
+        if not self.pieces:
+            if not n:
+                return
+            self.owner, self.heading = owner, heading
+        self.pieces.append(s)
+        self.chars += n
+        if in_link:
+            self.link_chars += n
+
+    def _flush(self) -> None:
+        if not self.pieces:
+            return
+        text = norm(clean_line("".join(self.pieces)))
+        linky = self.link_chars >= 0.8 * self.chars
+        self.pieces, self.chars, self.link_chars = [], 0, 0
+        if not text or (linky and not self.keep_links):
+            return
+        owner = self.owner
+        prov = Provenance(line=owner.sourceline, path=self.page.path(owner))
+        self.blocks.append(Paragraph(text, prov, kind="heading" if self.heading else "paragraph"))
+
+    def _tables(self, first: El) -> None:
+        """Emit a data table, then the tables nested in its cells (depth first, document order)."""
+        todo = [first]
+        while todo:
+            nested: list[El] = []
+            self._table(todo.pop(), nested)
+            todo.extend(reversed(nested))
+
+    def _table(self, t: El, nested: list[El]) -> None:
+        caption = t.find("caption")
+        if caption is not None:
+            text = norm(" ".join(_cell_lines(caption, nested)))
+            if text:
+                prov = Provenance(line=caption.sourceline, path=self.page.path(caption))
+                self.blocks.append(Paragraph(text, prov))
+        k = self.n_tables + 1
+        stray: list[str] = []  # text outside any cell (a browser shows it before the table)
+        rows = _rows(t, nested, stray)
+        n_rows = len(rows)
+        cells: list[Cell] = []
+        active: list[tuple[int, int, int]] = []  # (first col, end col, last row) of rowspans from above
+        shrunk = False
+        for r, tr in enumerate(rows):
+            self.budget.tick("html table rows")
+            self.budget.cells(len(tr), "html tables")
+            active = [a for a in active if a[2] >= r]
+            occupied = sorted((a[0], a[1]) for a in active)  # disjoint by construction
+            i = col = ci = 0
+            for td in tr:
+                if td.tag not in ("td", "th"):
+                    stray.extend(_cell_lines(td, nested) if isinstance(td.tag, str) else ())
+                    stray.append(td.tail or "")
+                    continue
+                stray.append(td.tail or "")
+                ci += 1
+                while i < len(occupied):
+                    start, end = occupied[i]
+                    if end <= col:
+                        i += 1
+                    elif start <= col:
+                        col, i = end, i + 1
+                    else:
+                        break
+                cs = span(td.get("colspan"), 1, MAX_COLSPAN)
+                rs = span(td.get("rowspan"), 0, n_rows - r) or n_rows - r  # rowspan=0: to the table's end
+                if i < len(occupied) and occupied[i][0] < col + cs:
+                    cs, shrunk = occupied[i][0] - col, True
+                lines = _cell_lines(td, nested)
+                prov = Provenance(line=td.sourceline, path=f"table[{k}]/tr[{r + 1}]/{td.tag}[{ci}]")
+                cells.append(Cell(r, col, norm(" ".join(lines)), "\n".join(lines), rs, cs, prov))
+                if rs > 1:
+                    active.append((col, col + cs, r + rs - 1))
+                col += cs
+        loose = norm(" ".join(stray))
+        if loose:
+            self.blocks.append(Paragraph(loose, Provenance(line=t.sourceline, path=self.page.path(t))))
+        if not cells:
+            return
+        self.n_tables = k
+        if shrunk:
+            self.warnings.append(f"table[{k}]: a colspan overlapped a rowspan from above and was shrunk")
+        self.blocks.append(Table(cells, Provenance(line=t.sourceline, path=f"table[{k}]")))
+
+
+def _rows(t: El, nested: list[El], stray: list[str]) -> list[El]:
+    """The rows of ``t`` in order; text between them, outside any cell, goes to ``stray``."""
+    rows: list[El] = []
+    stray.append(t.text or "")
+    for c in t:
+        group = c.tag in ("thead", "tbody", "tfoot")
+        if group:
+            stray.append(c.text or "")
+        for el in c if group else (c,):
+            if el.tag == "tr":
+                rows.append(el)
+                stray.append(el.text or "")
+            elif el.tag != "caption" and isinstance(el.tag, str):
+                stray.extend(_cell_lines(el, nested))
+            stray.append(el.tail or "")
+        if group:
+            stray.append(c.tail or "")
+    return rows
+
+
+_CELL_BREAKS = BLOCK | SKIP | {"br"}
+
+
+def _cell_lines(cell: El, nested: list[El]) -> list[str]:
+    """The cell's text as lines (``<br>`` and block boundaries break lines), nested tables left out.
+
+    Lines keep ``&nbsp;`` (a cell holding only ``&nbsp;`` gives ``["\\xa0"]``, whose text is "").
+    """
+    blocks = [e for e in cell.iterdescendants() if e.tag in _CELL_BREAKS]
+    if not blocks or (len(blocks) == 1 and blocks[0].tag in ("p", "div")):  # Word's <td><p><span>…
+        text = text_of(cell)
+        only = blocks[0] if blocks else None
+        alone = only is None or (
+            len(cell) == 1 and cell[0] is only and not (cell.text or "").strip() and not (only.tail or "").strip()
+        )
+        if alone or text.strip() == text_of(only).strip():
+            line = clean_line(text)
+            return [line] if line else []
+    lines: list[str] = []
+    cur: list[str] = []
+
+    def brk() -> None:
+        if cur:
+            line = clean_line("".join(cur))
+            if line:
+                lines.append(line)
+            cur.clear()
+
+    it = etree.iterwalk(cell, events=("start", "end"))
+    skipped: El = None
+    for event, el in it:
+        tag = el.tag
+        if event == "start":
+            if not isinstance(tag, str):
+                continue
+            if el is cell:
+                if el.text:
+                    cur.append(el.text)
+                continue
+            if tag == "table" or tag in SKIP:
+                if tag == "table":
+                    nested.append(el)
+                brk()
+                it.skip_subtree()
+                skipped = el
+                continue
+            if tag == "br" or tag in BLOCK:
+                brk()
+            if el.text:
+                cur.append(el.text)
+            continue
+        if el is cell:
+            break
+        if el is skipped or (isinstance(tag, str) and tag in BLOCK):
+            brk()
+        if el.tail:
+            cur.append(el.tail)
+    brk()
+    return lines
+
+
+# ---------------------------------------------------------------- page metadata
+
