@@ -59,3 +59,13 @@ def test_integers_roundtrip(n: int) -> None:
 )
 def test_fold_variants(a: str, b: str) -> None:
     assert fold(a) == fold(b)
+
+
+@given(st.text(alphabet=st.sampled_from(
+    "（）〔〕【】“”‘’＂，：；、．。／－—–﹣\u3000\xa0 \t\n\r\u200b\ufeff子己末予已未０１２３４５６７８９"
+    "0123456789abc一二三总计()[].,:;-/\"'"), max_size=60) | st.text(max_size=60))
+def test_fold_text_equals_translation_at_once(text: str) -> None:
+    """fold_text replaces character by character; that must equal translating all at once."""
+    from extractor.text.normalize import _FOLD_TABLE, _FULLWIDTH_DIGITS, fold_text
+
+    assert fold_text(text) == text.translate(_FOLD_TABLE).translate(_FULLWIDTH_DIGITS) == fold(text)

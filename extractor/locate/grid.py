@@ -148,6 +148,7 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
         table_index += 1
         t3_header = _T3Columns()
         grid: list[list[Cell | None]] | None = None
+        small: bool | None = None  # the table's grid is small enough to expand (computed once)
         in_other_group = False
         for r, row in enumerate(block.rows()):
             if budget is not None:
@@ -200,7 +201,9 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                 elif spec.group is not None or spec.key in ("results_total", "carried_forward"):
                     in_other_group = False
                 by_header = None
-                if block.spans_known and t3_header.complete and block.n_rows * block.n_cols <= MAX_GRID_AREA:
+                if small is None and block.spans_known and t3_header.complete:
+                    small = block.n_rows * block.n_cols <= MAX_GRID_AREA
+                if small and block.spans_known and t3_header.complete:
                     grid = grid or block.grid()
                     by_header = _row_values_by_header(row, grid[r], t3_header)
                 cells = by_header if by_header is not None else _without_subtotal(values, t3_header)

@@ -39,17 +39,18 @@ def check_tables(report: Report, reader_notes: Iterable[Finding]) -> list[Findin
         return []
     why = [f for f in reader_notes if f.code.removeprefix("reader.") in UNREADABLE_NOTES]
     out: list[Finding] = []
+    read = {f.key.partition(".")[0] for f in report.figures()}  # t2, t3, t4: tables with figures
     for attr, prefix, number, title in TABLES:
         table = getattr(report, attr)
-        if table is not None and any(f.key.startswith(prefix + ".") for f in report.figures()):
+        if table is not None and prefix in read:
             continue
         if why:
             reason = "; ".join(f.message for f in why[:3])
             out.append(Finding.make(code="table.unreadable", severity=Severity.ERROR,
-                               message=f"table {number} ({title}) could not be read: {reason}"))
+                                    message=f"table {number} ({title}) could not be read: {reason}"))
         else:
             out.append(Finding.make(code="table.missing", severity=Severity.ERROR,
-                               message=f"table {number} ({title}) is not in the document"))
+                                    message=f"table {number} ({title}) is not in the document"))
     return out
 
 

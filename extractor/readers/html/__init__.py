@@ -68,7 +68,7 @@ def read(data: bytes, *, source: str, settings: Settings) -> Document:
     ascii_based = not encoding.startswith(("utf-16", "utf-32"))
     controls = len(data.translate(None, _CONTROL_BYTES)) != len(data) if ascii_based else None
     try:
-        root = parse(text, controls)
+        root = parse(text, controls, data if encoding == "utf-8" and not decoded.replaced else None)
     except CorruptDocument as exc:
         exc.source = source
         raise

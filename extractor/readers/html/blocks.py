@@ -48,8 +48,11 @@ class Emitter:
         links = headings = 0
         skipped: El = None
         skip = SKIP - {"head"} if top.tag == "html" else SKIP  # no <body>: libxml2 left the text in <head>
+        n = 0
         for event, el in it:
-            self.budget.tick("html elements")
+            n += 1
+            if not n & 255:
+                self.budget.check("html elements")
             tag = el.tag
             if not isinstance(tag, str):  # entity or the like: only its tail is text
                 if event == "end" and el is not top:

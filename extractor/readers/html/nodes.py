@@ -44,7 +44,7 @@ BOILER_NAME = re.compile(
 CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _WRAP = re.compile(rf"(?<=[{CJK}])[ \t\r\f]*\n[ \t\r\n\f]*(?=[{CJK}])")
 _HTML_WS = re.compile(r"[ \t\n\r\f]+")
-_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
+INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 TAG = re.compile(r"<[^<>]*+>")  # not [^>]: on a page of "<" without ">" every "<" scanned to the end
 _DIGITS = re.compile(r"\s*(\d{1,9})")  # a span of more digits is clamped anyway (int() refuses 4,300+)
 
@@ -81,8 +81,8 @@ def clean_line(s: str) -> str:
     s = s.strip(" \t\n\r\f")
     if "\n" in s:
         s = _WRAP.sub("", s)
-    if _INVISIBLE.search(s):
-        s = _INVISIBLE.sub("", s).strip(" \t\n\r\f")
+    if INVISIBLE.search(s):
+        s = INVISIBLE.sub("", s).strip(" \t\n\r\f")
     return _HTML_WS.sub(" ", s)
 
 

@@ -17,6 +17,7 @@ from extractor.readers.html.nodes import (
     PROSE_MIN,
     SKIP,
     TITLE_LIKE,
+    INVISIBLE,
     El,
     cjk,
     clean_line,
@@ -48,14 +49,15 @@ class Page:
         self.titles: list[str] = []  # text nodes that look like a report title, outside links
         self.hit_count: dict[El, int] = {}  # marker texts (outside links) inside each element
         self.n_markers = 0
-        for el in root.iter():
-            if budget is not None:
-                budget.tick("html elements")
+        hint = ANY_HINT.search
+        for n, el in enumerate(root.iter(), 1):
+            if budget is not None and not n & 255:
+                budget.check("html elements")
             s = el.text
-            if s and ANY_HINT.search(s):
+            if s and hint(s):
                 self._note(s, el, False)
             s = el.tail
-            if s and ANY_HINT.search(s):
+            if s and hint(s):
                 self._note(s, el, True)
 
     def _note(self, s: str, el: El, is_tail: bool) -> None:
@@ -84,9 +86,12 @@ class Page:
         run alone may look like a complete title without the organ."""
         block = holder if holder.tag in BLOCK else next((a for a in holder.iterancestors() if a.tag in BLOCK), None)
         if block is not None:
-            whole = norm(clean_line(text_of(block)))
-            if len(whole) < 120:
-                return whole if TITLE_LIKE.fullmatch(whole) else None
+            raw = text_of(block)
+            # cleaning only drops whitespace and invisible characters: a block with 120 others is no title
+            if len("".join(raw.split())) - len(INVISIBLE.findall(raw)) < 120:
+                whole = norm(clean_line(raw))
+                if len(whole) < 120:
+                    return whole if TITLE_LIKE.fullmatch(whole) else None
         line = norm(clean_line(s))
         return line if TITLE_LIKE.fullmatch(line) else None
 
