@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from extractor.document import Cell, Document, Paragraph, Provenance, Table
 from extractor.errors import CorruptDocument, EncryptedDocument, NeedsOCR, ReadTimeout
@@ -437,3 +439,33 @@ def test_real_pdf_figures(path: Path) -> None:
     assert document_figures(doc, truth) == {k: v for k, v in truth.items() if k.startswith(("t2.", "t3.", "t4."))}
     assert len(doc.tables) == 3  # table 3 stitched into one
     assert not any(re.fullmatch(r"-\s*\d+\s*-", b.text) for b in doc.paragraphs)
+
+
+@given(st.lists(st.tuples(st.sampled_from("vh"), st.integers(0, 8), st.integers(0, 8), st.integers(1, 8)),
+                min_size=1, max_size=24))
+def test_cell_finder_equals_pdfplumbers(specs: list[tuple[str, int, int, int]]) -> None:
+    """readers/pdf/cells.py is pdfplumber's intersections_to_cells made faster: same cells, same order."""
+    from pdfplumber.table import edges_to_intersections
+    from pdfplumber.table import intersections_to_cells as plumbers
+
+    from extractor.readers.pdf.cells import intersections_to_cells
+
+    edges = []
+    for orientation, a, b, length in specs:  # rules on a 10-point grid, some overlapping, some apart
+        if orientation == "v":
+            x, top = 10.0 * a, 10.0 * b
+            edges.append({"orientation": "v", "x0": x, "x1": x, "top": top, "bottom": top + 10.0 * length,
+                          "width": 0.0, "height": 10.0 * length})
+        else:
+            x, top = 10.0 * a, 10.0 * b
+            edges.append({"orientation": "h", "x0": x, "x1": x + 10.0 * length, "top": top, "bottom": top,
+                          "width": 10.0 * length, "height": 0.0})
+    points = edges_to_intersections(edges, 3, 3)
+    assert intersections_to_cells(points) == plumbers(points)
+
+
+def test_is_cjk_is_the_cjk_regex() -> None:
+    from extractor.readers.pdf.layout import CJK, is_cjk
+
+    for text in ["", "中a", "a中", *(chr(i) for i in range(0x10000)), "\U00020000", "\U0001f600"]:
+        assert is_cjk(text) == bool(CJK.match(text)), repr(text)

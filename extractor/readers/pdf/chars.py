@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 import statistics
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -116,30 +117,52 @@ def map_box(m: Matrix, x0: float, y0: float, x1: float, y1: float) -> BBox:
 
 
 def _chars(textpage: pdfium.PdfTextPage, m: Matrix) -> list[Char]:
-    """The page's characters (at most :data:`MAX_PAGE_CHARS`) in display space."""
+    """The page's characters (at most :data:`MAX_PAGE_CHARS`) in display space.
+
+    The hot loop of the reader (every character of every page), kept lean: the pdfium functions
+    are called without ctypes' per-call argument checks (:func:`unchecked`) and their by-reference
+    arguments are built once, pdfium is asked whether a character is generated only for spaces (it
+    generates nothing else but the CR/LF skipped anyway), and on an unrotated page the transform is
+    a shift and a flip written out rather than a matrix product.
+    """
     out: list[Char] = []
     raw = textpage.raw
+    get_unicode, is_generated, loose_box, tight_box = _TEXT_CALLS
     rect = pdfium_c.FS_RECTF()
     left, right, bottom_, top_ = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    p_rect, p_left, p_right, p_bottom, p_top = (ctypes.byref(x) for x in (rect, left, right, bottom_, top_))
+    upright = m[:4] == (1.0, 0.0, 0.0, -1.0)
+    dx, dy = m[4], m[5]  # upright: x' = x + dx, y' = dy - y
     gap = False
     for i in range(min(pdfium_c.FPDFText_CountChars(raw), MAX_PAGE_CHARS)):
-        code = pdfium_c.FPDFText_GetUnicode(raw, i)
-        if code in (0, 0xFFFE, 0xFFFF) or code in (10, 13):
+        code = get_unicode(raw, i)
+        if code in _SKIPPED_CODES:
             continue
-        if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
-            gap = gap or code == 32
+        if code == 32 and is_generated(raw, i) == 1:
+            gap = True
             continue
-        if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect):
+        if not loose_box(raw, i, p_rect):
             continue
-        x0, top, x1, bottom = map_box(m, rect.left, rect.bottom, rect.right, rect.top)
+        tight_box(raw, i, p_left, p_right, p_bottom, p_top)
+        if upright:
+            x0, x1 = rect.left + dx, rect.right + dx
+            top, bottom = dy - rect.top, dy - rect.bottom
+            if x1 < x0:
+                x0, x1 = x1, x0
+            if bottom < top:
+                top, bottom = bottom, top
+            cx = ((left.value + dx) + (right.value + dx)) / 2  # the same sums as the matrix product
+            cy = ((dy - bottom_.value) + (dy - top_.value)) / 2
+        else:
+            x0, top, x1, bottom = map_box(m, rect.left, rect.bottom, rect.right, rect.top)
+            tx0, ttop, tx1, tbottom = map_box(m, left.value, bottom_.value, right.value, top_.value)
+            cx, cy = (tx0 + tx1) / 2, (ttop + tbottom) / 2
         if x1 - x0 <= 0 and bottom - top <= 0:
             continue
-        pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom_, top_)
-        tx0, ttop, tx1, tbottom = map_box(m, left.value, bottom_.value, right.value, top_.value)
         ch = chr(code) if code < 0x110000 else "\ufffd"
         if ch in "\u3000\xa0\t":
             ch = " "
-        out.append(Char(ch, x0, top, x1, bottom, bottom - top, (tx0 + tx1) / 2, (ttop + tbottom) / 2, gap))
+        out.append(Char(ch, x0, top, x1, bottom, bottom - top, cx, cy, gap))
         gap = False
     heights = [c.size for c in out if c.text != " "]
     if heights:
@@ -152,6 +175,33 @@ def _chars(textpage: pdfium.PdfTextPage, m: Matrix) -> list[Char]:
                 c.x0, c.top, c.x1, c.bottom = c.cx - half, c.cy - half, c.cx + half, c.cy + half
                 c.size = 2 * half
     return out
+
+
+def unchecked(fn: Any, restype: Any) -> Any:
+    """A pypdfium2.raw function that returns a number, called without ctypes' argument checks.
+
+    pypdfium2 declares each function's argument types, so every call converts and checks every
+    argument (a ``byref`` against its pointer type): 0.4-1 µs a call, which is most of the cost of
+    reading a character. The same C function through a prototype without argument types takes a
+    quarter of that; callers pass exactly what the C signature takes (handles and ``byref``
+    objects, ``int`` indices) and keep the checked function for anything returning a pointer.
+    Where calling conventions differ (32-bit Windows), the checked function is kept.
+    """
+    address = ctypes.cast(fn, ctypes.c_void_p).value
+    if ctypes.sizeof(ctypes.c_void_p) != 8 or address is None:
+        return fn
+    return ctypes.CFUNCTYPE(restype)(address)
+
+
+_TEXT_CALLS = (
+    unchecked(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint),
+    unchecked(pdfium_c.FPDFText_IsGenerated, ctypes.c_int),
+    unchecked(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int),
+    unchecked(pdfium_c.FPDFText_GetCharBox, ctypes.c_int),
+)
+
+_SKIPPED_CODES = frozenset((0, 0xFFFE, 0xFFFF, 10, 13))
+"""Not characters (none, pdfium's markers) and line breaks; pdfium generates only these, and spaces."""
 
 
 def mat_mul(a: Matrix, b: Matrix) -> Matrix:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from extractor.document import Paragraph, Table
@@ -84,14 +85,26 @@ class Line:
     size: float = 0.0
 
     def __post_init__(self) -> None:
-        self.chars.sort(key=lambda c: c.x0)
-        self.x0 = min(c.x0 for c in self.chars)
-        self.x1 = max(c.x1 for c in self.chars)
-        self.top = min(c.top for c in self.chars)
-        self.bottom = max(c.bottom for c in self.chars)
-        cjk = sorted(c.size for c in self.chars if CJK.match(c.text)) or sorted(c.size for c in self.chars)
+        chars = self.chars
+        chars.sort(key=_X0)
+        self.x0 = chars[0].x0
+        self.x1 = max([c.x1 for c in chars])
+        self.top = min([c.top for c in chars])
+        self.bottom = max([c.bottom for c in chars])
+        cjk = sorted([c.size for c in chars if is_cjk(c.text)]) or sorted([c.size for c in chars])
         self.size = cjk[len(cjk) // 4]  # low quartile: the body size of a line opening with a run-in heading
-        self.text = line_text(self.chars)
+        self.text = line_text(chars)
+
+
+_X0 = attrgetter("x0")
+
+
+def is_cjk(text: str) -> bool:
+    """``CJK.match(text)``, by comparing code points (the regex costs more than the rest of a line)."""
+    if not text:
+        return False
+    ch = text[0]
+    return "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef"
 
 
 @dataclass(slots=True)
@@ -121,10 +134,12 @@ def group_lines(chars: Iterable[Char]) -> list[Line]:
     """Group characters into lines (top to bottom), each sorted left to right."""
     lines: list[list[Char]] = []
     ref: Char | None = None  # the tallest character of the current line
-    for ch in sorted(chars, key=lambda c: (c.ly, c.x0)):
+    # (min/max written out: this runs for every character of every page and table cell)
+    for ch in sorted(chars, key=lambda c: ((c.top + c.bottom) / 2, c.x0)):
         if ref is not None:
-            overlap = min(ref.bottom, ch.bottom) - max(ref.top, ch.top)
-            if overlap >= 0.5 * min(ref.size, ch.size):
+            lo = ch.bottom if ch.bottom < ref.bottom else ref.bottom  # min(ref.bottom, ch.bottom), NaN alike
+            hi = ch.top if ch.top > ref.top else ref.top
+            if lo - hi >= 0.5 * (ch.size if ch.size < ref.size else ref.size):
                 lines[-1].append(ch)
                 if ch.size > ref.size:
                     ref = ch
@@ -144,7 +159,7 @@ def line_text(chars: list[Char]) -> str:
             continue
         if prev is not None:
             wide = ch.x0 - prev.x1 > 0.8 * max(ch.size, 1.0)
-            if (pending or ch.space_before or wide) and not (CJK.match(ch.text) and CJK.match(prev.text)):
+            if (pending or ch.space_before or wide) and not (is_cjk(ch.text) and is_cjk(prev.text)):
                 out.append(" ")
         out.append(ch.text)
         prev, pending = ch, False

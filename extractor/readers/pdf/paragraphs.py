@@ -21,10 +21,15 @@ from extractor.readers.pdf.layout import (
 def assign_lines(pages: list[PageData]) -> None:
     """Split each page's non-table text into body lines and margin lines, dropping running heads."""
     for p in pages:
-        boxes = [t.provenance.bbox for t in p.tables if t.provenance.bbox]
-        free = [
-            c for c in p.chars if not any(b[0] - 1 <= c.cx <= b[2] + 1 and b[1] - 1 <= c.cy <= b[3] + 1 for b in boxes)
-        ]
+        boxes = [(b[0] - 1, b[1] - 1, b[2] + 1, b[3] + 1) for t in p.tables if (b := t.provenance.bbox)]
+        free = []
+        for c in p.chars:  # the characters outside every table
+            cx, cy = c.cx, c.cy
+            for x0, top, x1, bottom in boxes:
+                if x0 <= cx <= x1 and top <= cy <= bottom:
+                    break
+            else:
+                free.append(c)
         for line in group_lines(free):
             in_margin = line.bottom < p.height * MARGIN or line.top > p.height * (1 - MARGIN)
             (p.margin_lines if in_margin else p.body_lines).append(line)

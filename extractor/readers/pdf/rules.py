@@ -11,7 +11,7 @@ from typing import Any
 import pypdfium2.raw as pdfium_c
 
 from extractor.document import BBox
-from extractor.readers.pdf.chars import LoadedPage, apply_matrix, map_box, mat_mul
+from extractor.readers.pdf.chars import LoadedPage, apply_matrix, map_box, mat_mul, unchecked
 from extractor.readers.pdf.layout import EDGE_TOL, SNAP, Edge, Matrix
 
 
@@ -29,7 +29,11 @@ def _is_white(rgba: tuple[int, int, int, int]) -> bool:
 
 
 def path_edges(page: LoadedPage) -> tuple[list[Edge], list[BBox]]:
-    """Ruling edges from the page's vector paths, plus the bboxes of images (for the image warning)."""
+    """Ruling edges from the page's vector paths, plus the bboxes of images (for the image warning).
+
+    The pdfium functions and the by-reference arguments of the per-object calls are bound once
+    and called without per-call argument checks (:func:`~extractor.readers.pdf.chars.unchecked`):
+    a Word table is thousands of paths."""
     edges: list[Edge] = []
     images: list[BBox] = []
     fm = pdfium_c.FS_MATRIX()
@@ -37,36 +41,44 @@ def path_edges(page: LoadedPage) -> tuple[list[Edge], list[BBox]]:
     r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
     px, py = ctypes.c_float(), ctypes.c_float()
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    ref = ctypes.byref
+    p_fm, p_fill, p_stroke, p_px, p_py = ref(fm), ref(fillmode), ref(stroke), ref(px), ref(py)
+    p_rgba = (ref(r), ref(g), ref(b), ref(a))
+    p_box = (ref(left), ref(bottom), ref(right), ref(top))
+    get_type, get_matrix, count_segments, segment_point, segment_type, draw_mode, fill_color, stroke_color = _PATH_CALLS
+    get_segment = pdfium_c.FPDFPath_GetPathSegment  # returns a pointer: checked
+    FORM, IMAGE, PATH, MOVETO = (pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH,
+                                 pdfium_c.FPDF_SEGMENT_MOVETO)
 
     def walk(
         count: Callable[[Any], int], get: Callable[[Any, int], Any], parent: Any, outer: Matrix, depth: int
     ) -> None:
         for i in range(count(parent)):
             obj = get(parent, i)
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8:
-                pdfium_c.FPDFPageObj_GetMatrix(obj, fm)
+            kind = get_type(obj)
+            if kind == FORM and depth < 8:
+                get_matrix(obj, p_fm)
                 inner = mat_mul((fm.a, fm.b, fm.c, fm.d, fm.e, fm.f), outer)
                 walk(pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, obj, inner, depth + 1)
-            elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-                if pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            elif kind == IMAGE:
+                if pdfium_c.FPDFPageObj_GetBounds(obj, *p_box):
                     images.append(map_box(outer, left.value, bottom.value, right.value, top.value))
-            elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-                pdfium_c.FPDFPageObj_GetMatrix(obj, fm)
+            elif kind == PATH:
+                get_matrix(obj, p_fm)
                 full = mat_mul((fm.a, fm.b, fm.c, fm.d, fm.e, fm.f), outer)
-                pdfium_c.FPDFPath_GetDrawMode(obj, fillmode, stroke)
-                pdfium_c.FPDFPageObj_GetFillColor(obj, r, g, b, a)
+                draw_mode(obj, p_fill, p_stroke)
+                fill_color(obj, *p_rgba)
                 fill_visible = fillmode.value != 0 and not _is_white((r.value, g.value, b.value, a.value))
-                pdfium_c.FPDFPageObj_GetStrokeColor(obj, r, g, b, a)
+                stroke_color(obj, *p_rgba)
                 stroke_visible = bool(stroke.value) and not _is_white((r.value, g.value, b.value, a.value))
                 if not (fill_visible or stroke_visible):
                     continue
                 subpaths: list[list[tuple[float, float]]] = []
-                for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
-                    seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
-                    pdfium_c.FPDFPathSegment_GetPoint(seg, px, py)
+                for k in range(count_segments(obj)):
+                    seg = get_segment(obj, k)
+                    segment_point(seg, p_px, p_py)
                     point = apply_matrix(full, px.value, py.value)
-                    if pdfium_c.FPDFPathSegment_GetType(seg) == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
+                    if segment_type(seg) == MOVETO or not subpaths:
                         subpaths.append([point])
                     else:
                         subpaths[-1].append(point)
@@ -75,6 +87,14 @@ def path_edges(page: LoadedPage) -> tuple[list[Edge], list[BBox]]:
 
     walk(pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, page.page.raw, page.to_top, 0)
     return edges, images
+
+
+_PATH_CALLS = tuple(
+    unchecked(fn, ctypes.c_int)
+    for fn in (pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetMatrix, pdfium_c.FPDFPath_CountSegments,
+               pdfium_c.FPDFPathSegment_GetPoint, pdfium_c.FPDFPathSegment_GetType, pdfium_c.FPDFPath_GetDrawMode,
+               pdfium_c.FPDFPageObj_GetFillColor, pdfium_c.FPDFPageObj_GetStrokeColor)
+)
 
 
 def _subpath_edges(pts: list[tuple[float, float]], stroked: bool, filled: bool) -> list[Edge]:

@@ -53,8 +53,10 @@ def add_tables(data: PageData, tables: list[Table]) -> None:
 
 def tables_from_edges(edges: list[Edge], data: PageData, doc: Document) -> list[Table] | None:
     """Ruled tables from ruling edges (vector paths or lines found in an image); None: too many edges."""
-    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, merge_edges
     from pdfplumber.utils.geometry import filter_edges
+
+    from extractor.readers.pdf.cells import intersections_to_cells
 
     edges = [e for e in edges if max(e["width"], e["height"]) >= SNAP]
     if len(edges) > MAX_EDGES:  # a vector drawing, not a table: cell finding would be quadratic
@@ -156,11 +158,12 @@ def _text_strategy_tables(data: PageData) -> list[Table]:
     from pdfplumber.table import (
         cells_to_tables,
         edges_to_intersections,
-        intersections_to_cells,
         merge_edges,
         words_to_edges_h,
         words_to_edges_v,
     )
+
+    from extractor.readers.pdf.cells import intersections_to_cells
 
     words = _words(data.chars)
     if len(words) < 6:
