@@ -35,6 +35,14 @@ DEFAULT_MEMORY_MB = 2048
 """Address-space cap per document (the same default as ``ogi batch --memory-mb``)."""
 
 
+def extract(source: str | Path | bytes, *, name: str | None = None, settings: Settings = DEFAULT_SETTINGS
+            ) -> ExtractionResult:
+    """:func:`extractor.pipeline.extract`, imported on first use (and patchable here)."""
+    from extractor.pipeline import extract as pipeline_extract
+
+    return pipeline_extract(source, name=name, settings=settings)
+
+
 def hard_timeout(settings: Settings) -> float:
     """Wall-clock limit for the child: reading and locating each have ``timeout_s``, a converter
     its own, plus slack for process start-up and pickling."""
@@ -53,7 +61,7 @@ def extract_isolated(
     ``memory_mb`` MB of address space (see the module docstring). Never raises for a bad document."""
     # imported here, before the fork: the child inherits the pipeline and the parent unpickles the
     # result with it, instead of each importing it (``ogi --version`` imports this module too)
-    from extractor.pipeline import ExtractionResult, extract
+    from extractor.pipeline import ExtractionResult
 
     label = name or (str(source) if not isinstance(source, bytes) else "<bytes>")
     fn = extract_fn or extract
