@@ -431,10 +431,9 @@ def _run_batch(inputs: Sequence[str | Path], writer: Writer, workers: int, timeo
             pending.append(rec)
             if len(pending) >= commit_every or time.monotonic() - last >= commit_seconds:
                 commit()
-        commit()
     finally:
         try:
-            pending.extend(cross.flush())
+            pending.extend(cross.flush())  # the last documents and the held ones: one transaction
             summary.crossyear_settled = cross.settled
             commit()  # on Ctrl-C, keep what is finished
             summary.dataset = update_dataset(writer)  # report keys and duplicates over the whole warehouse

@@ -71,6 +71,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> str | None:
             "(upgrade ogi-extractor, or use a new --out file)"
         )
     migrated = stored if stored is not None and _major(stored) < _major(WAREHOUSE_SCHEMA_VERSION) else None
+    empty = stored is None and con.execute("SELECT 1 FROM information_schema.tables LIMIT 1").fetchone() is None
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
@@ -80,6 +81,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> str | None:
             _migrate(con)
         for table in TABLE_NAMES:
             con.execute(create_table_sql(table))
+            if empty:  # a new database: the tables were just created whole
+                continue
             have = _columns(con, table)
             for c in TABLES[table]:
                 if c.name not in have:  # an older minor schema: add the column, old rows read NULL
