@@ -21,7 +21,7 @@ a tuple of :class:`CellReading`; nothing here ranks them except by the cost of j
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -175,98 +175,164 @@ def joined(tokens: Sequence[NumToken], cols: Columns) -> Options:
     return Options("joined" if out else "none", out)
 
 
-def _pieces(digits: str, parts: int, first_pos: int, cols: Columns) -> Iterator[list[str]]:
-    """Ways to cut a digit run into ``parts`` valid numbers for cells ``first_pos``…"""
-    if parts == 1:
-        if _valid(digits, decimal=first_pos in cols.decimal, max_digits=cols.max_digits):
-            yield [digits]
-        return
-    for cut in range(1, len(digits) - parts + 2):
-        head = digits[:cut]
-        if not _valid(head, decimal=first_pos in cols.decimal, max_digits=cols.max_digits):
-            continue
-        for rest in _pieces(digits[cut:], parts - 1, first_pos + 1, cols):
-            yield [head, *rest]
+GroupCheck = Callable[[Reading], bool]
+"""Whether one identity group of a row holds (its cells, the total last)."""
+MAX_STEPS = 400_000
+"""Cells placed while enumerating one row's glued readings; past it the row is left undecided."""
 
 
-def glued(tokens: Sequence[NumToken], cols: Columns) -> Options:
+def glued(tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck | None = None, group: int = 0) -> Options:
     """Cut digit runs into cells so that exactly ``k`` cells result.
 
     A space between two runs may also stand for a blank cell (a stripped ``&nbsp;``):
     ``570/00 57`` is 57, 0, /, 0, 0, blank, 57.
+
+    With ``holds`` (the row's own identity over each run of ``group`` cells, the total last) the
+    cuts are searched with the identity as they are made: first the readings where every group
+    holds, then those where one group fails, and so on — the readings the row's identity prefers,
+    without enumerating the millions of cuts of a long run (a table-4 row of 26 glued digits).
+    A row whose preferred readings number more than :data:`MAX_READINGS`, or whose search places
+    more than :data:`MAX_STEPS` cells, is left undecided.
     """
     n, k = len(tokens), cols.k
     caps = [(2 if t.text in ("——", "--") else 1) if t.placeholder else max(1, len(t.digits.replace(".", ""))) for t in tokens]
-    gaps = [i for i in range(1, n) if tokens[i].sep == "space"]
+    gaps = frozenset(i for i in range(1, n) if tokens[i].sep == "space")
     if sum(caps) + len(gaps) + 2 < k or n > k or n == 0:
         return Options("none", [])
     if sum(caps) == k and not gaps and not any(t.placeholder or "." in t.digits for t in tokens):
         return _digit_per_cell(tokens, cols)
-    # Items: each token (1..cap cells), and before each spaced token an optional blank cell.
-    items: list[tuple[int, int, int]] = []  # (token index or -1 for a blank slot, min cells, max cells)
-    for i, cap in enumerate(caps):
-        if i in gaps:
-            items.append((-1, 0, 1))  # a blank cell between two spaced runs
-        items.append((i, 1, cap))
-    mins = [sum(it[1] for it in items[j:]) for j in range(len(items) + 1)]
-    maxs = [sum(it[2] for it in items[j:]) for j in range(len(items) + 1)]
+    groups = k // group if holds is not None and group > 0 and k % group == 0 else 0
+    for allowed in range(groups + 1) if groups else (None,):
+        try:
+            readings = _Cutter(tokens, cols, caps, gaps, holds if groups else None, group, allowed).run()
+        except _TooMany:
+            return Options("none", [])
+        if readings:
+            return Options("glued", [(r, 0.0) for r in readings])
+    return Options("none", [])
 
-    @cache
-    def item_cells(j: int, parts: int, pos: int) -> tuple[tuple[CellReading, ...], ...]:
-        """The ways item ``j`` fills ``parts`` cells starting at cell ``pos``."""
-        ti = items[j][0]
-        if ti < 0:
-            return ((BLANK_GAP,),) if parts == 1 else ((),)
-        tok = tokens[ti]
-        if tok.placeholder and parts == 2:
-            half = tok.text[:1]  # "——" glued: two dash cells
-            cell = CellReading(None, _PLACEHOLDER_STATE[half], half, tok.start, tok.line, True)
-            return ((cell, cell),)
-        if tok.placeholder or parts == 1:
-            cell = token_cell(tok)
-            ok = (tok.placeholder or _valid(tok.digits, decimal=pos in cols.decimal, max_digits=cols.max_digits)) and _fits(cell, tok, pos, cols)
-            return ((cell,),) if ok else ()
-        out: list[tuple[CellReading, ...]] = []
-        for pieces in _pieces(tok.digits, parts, pos, cols):
-            cells: list[CellReading] = []
-            off = tok.digits_at
-            for n_piece, piece in enumerate(pieces):
-                cell = _cell(tok, piece, tok.sign if n_piece == 0 else "", offset=off, inferred=True, unit=n_piece == len(pieces) - 1)
-                off += len(piece)
-                if not _fits(cell, tok if n_piece == 0 else None, pos + n_piece, cols):
-                    break
-                cells.append(cell)
-            else:
-                out.append(tuple(cells))
-        return tuple(out)
 
-    @cache
-    def suffix(j: int, pos: int) -> tuple[tuple[CellReading, ...], ...]:
-        """Every way items ``j…`` fill cells ``pos…k``."""
-        if j == len(items):
-            return ((),) if pos == k else ()
+class _Cutter:
+    """Depth-first search over the cuts of a row's tokens into ``k`` cells, in a fixed order (fewer
+    cells per token first, then shorter first pieces), pruned by the identity groups: a branch
+    stops once more than ``allowed`` groups have failed."""
+
+    def __init__(
+        self, tokens: Sequence[NumToken], cols: Columns, caps: list[int], gaps: frozenset[int],
+        holds: GroupCheck | None, group: int, allowed: int | None,
+    ) -> None:
+        self.tokens, self.cols, self.caps, self.gaps = tokens, cols, caps, gaps
+        self.holds, self.group, self.allowed = holds, group, allowed
+        n = len(tokens)
+        # Fewest and most cells tokens i… can fill (a gap before a token may add one blank cell).
+        self.min_left = [0] * (n + 1)
+        self.max_left = [0] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            self.min_left[i] = self.min_left[i + 1] + 1
+            self.max_left[i] = self.max_left[i + 1] + caps[i] + (1 if i in gaps else 0)
+        self.out: list[Reading] = []
+        self.cells: list[CellReading] = []
+        self.failed: list[int] = []
+        self.bad = 0
+        self.steps = 0
+
+    def run(self) -> list[Reading]:
+        self._token(0)
+        return self.out
+
+    def _push(self, cell: CellReading) -> bool:
+        """Place a cell; ``False`` (nothing placed) when it completes a group whose failure is one too many."""
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise _TooMany
+        cells = self.cells
+        cells.append(cell)
+        failed = 0
+        pos = len(cells)
+        if self.holds is not None and pos % self.group == 0 and not self.holds(tuple(cells[pos - self.group :])):
+            failed = 1
+            if self.allowed is not None and self.bad >= self.allowed:
+                cells.pop()
+                return False
+        self.bad += failed
+        self.failed.append(failed)
+        return True
+
+    def _pop(self) -> None:
+        self.bad -= self.failed.pop()
+        self.cells.pop()
+
+    def _token(self, i: int) -> None:
+        k = self.cols.k
+        pos = len(self.cells)
+        if i == len(self.tokens):
+            if pos == k:
+                self.out.append(tuple(self.cells))
+                if len(self.out) > MAX_READINGS:
+                    raise _TooMany
+            return
         left = k - pos
-        if left < mins[j] or left > maxs[j]:
-            return ()
-        _, lo, hi = items[j]
-        out: list[tuple[CellReading, ...]] = []
-        for p in range(max(lo, left - maxs[j + 1]), min(hi, left - mins[j + 1]) + 1):
-            rests = suffix(j + 1, pos + p)
-            if not rests:
-                continue
-            for head in item_cells(j, p, pos):
-                for rest in rests:
-                    out.append(head + rest)
-                    if len(out) > MAX_READINGS:
-                        raise _TooMany
-        return tuple(out)
+        if left < self.min_left[i] or left > self.max_left[i]:
+            return
+        if i in self.gaps:
+            self._fill(i)
+            if pos < k and self._push(BLANK_GAP):
+                self._fill(i)
+                self._pop()
+        else:
+            self._fill(i)
 
-    try:
-        readings = suffix(0, 0)
-    except _TooMany:
-        return Options("none", [])
-    out = [(r, 0.0) for r in readings]
-    return Options("glued" if out else "none", out)
+    def _fill(self, i: int) -> None:
+        """Token ``i`` as 1, 2, … cells, then the tokens after it."""
+        tok, cols = self.tokens[i], self.cols
+        pos = len(self.cells)
+        left = cols.k - pos
+        lo = max(1, left - self.max_left[i + 1])
+        hi = min(self.caps[i], left - self.min_left[i + 1])
+        for parts in range(lo, hi + 1):
+            if tok.placeholder:
+                if parts == 2:
+                    half = tok.text[:1]  # "——" glued: two dash cells
+                    cell = CellReading(None, _PLACEHOLDER_STATE[half], half, tok.start, tok.line, True)
+                    if self._push(cell):
+                        if self._push(cell):
+                            self._token(i + 1)
+                            self._pop()
+                        self._pop()
+                elif parts == 1:
+                    cell = token_cell(tok)
+                    if _fits(cell, tok, pos, cols) and self._push(cell):
+                        self._token(i + 1)
+                        self._pop()
+            elif parts == 1:
+                cell = token_cell(tok)
+                if _valid(tok.digits, decimal=pos in cols.decimal, max_digits=cols.max_digits) and _fits(cell, tok, pos, cols) and self._push(cell):
+                    self._token(i + 1)
+                    self._pop()
+            else:
+                self._pieces(i, tok.digits, 0, parts, tok.digits_at)
+
+    def _pieces(self, i: int, digits: str, n_piece: int, parts: int, offset: int) -> None:
+        """The cuts of ``digits`` (the rest of token ``i``) into ``parts - n_piece`` more cells."""
+        tok, cols = self.tokens[i], self.cols
+        pos = len(self.cells)
+        last = n_piece == parts - 1
+        cuts = [len(digits)] if last else range(1, len(digits) - (parts - n_piece) + 2)
+        for cut in cuts:
+            piece = digits[:cut]
+            if not _valid(piece, decimal=pos in cols.decimal, max_digits=cols.max_digits):
+                continue
+            cell = _cell(tok, piece, tok.sign if n_piece == 0 else "", offset=offset, inferred=True, unit=last)
+            if not _fits(cell, tok if n_piece == 0 else None, pos, cols):
+                # The original cut order stops a whole cutting at the first piece that does not fit.
+                continue
+            if not self._push(cell):
+                continue
+            if last:
+                self._token(i + 1)
+            else:
+                self._pieces(i, digits[cut:], n_piece + 1, parts, offset + cut)
+            self._pop()
 
 
 def _digit_per_cell(tokens: Sequence[NumToken], cols: Columns) -> Options:
@@ -349,8 +415,11 @@ def per_digit(tokens: Sequence[NumToken]) -> list[NumToken]:
     return out
 
 
-def row_options(tokens: Sequence[NumToken], cols: Columns, hypothesis: Hypothesis) -> Options:
-    """The readings of one row under a hypothesis about the document's layout."""
+def row_options(
+    tokens: Sequence[NumToken], cols: Columns, hypothesis: Hypothesis, holds: GroupCheck | None = None, group: int = 0,
+) -> Options:
+    """The readings of one row under a hypothesis about the document's layout (``holds``/``group``:
+    the row's own identity, which guides the cutting of glued runs; see :func:`glued`)."""
     n, k = len(tokens), cols.k
     if n == 0:
         return Options("blank", [(tuple([BLANK] * k), 0.0)])
@@ -360,4 +429,4 @@ def row_options(tokens: Sequence[NumToken], cols: Columns, hypothesis: Hypothesi
             return ex
     if n > k:
         return joined(tokens, cols)
-    return glued(tokens, cols) if hypothesis == "glued" else dropped(tokens, cols)
+    return glued(tokens, cols, holds, group) if hypothesis == "glued" else dropped(tokens, cols)

@@ -19,7 +19,17 @@ from dataclasses import dataclass
 from extractor.locate.align.tokens import NumToken, tokenize
 from extractor.locate.hits import RowHit
 from extractor.mapping.narrative import Statements, numbers_after
-from extractor.mapping.readings import BLANK, Columns, Hypothesis, Options, Reading, dropped, per_digit, row_options
+from extractor.mapping.readings import (
+    BLANK,
+    Columns,
+    GroupCheck,
+    Hypothesis,
+    Options,
+    Reading,
+    dropped,
+    per_digit,
+    row_options,
+)
 from extractor.mapping.solve import (
     VIOLATION,
     Decided,
@@ -69,8 +79,18 @@ def hypotheses(rows: Sequence[tuple[Sequence[NumToken], int]]) -> list[Hypothesi
     return ["dropped", "glued"]
 
 
-def options_for(tokens: Sequence[NumToken], cols: Columns, hyp: Hypothesis) -> Options:
-    opts = row_options(tokens, cols, hyp)
+def _row_holds(cells: Reading) -> bool:
+    return row_sum_violation(cells, "glued") == 0
+
+
+def _group_holds(cells: Reading) -> bool:
+    return group_violations(cells) == 0
+
+
+def options_for(
+    tokens: Sequence[NumToken], cols: Columns, hyp: Hypothesis, holds: GroupCheck | None = None, group: int = 0,
+) -> Options:
+    opts = row_options(tokens, cols, hyp, holds, group)
     if not opts.readings and hyp == "glued" and 0 < len(tokens) < cols.k:
         # Too few digits to cut into k cells: blank cells were left out even in a glued dump
         # ("000000" for seven cells), so each digit is a cell and one cell printed nothing.
@@ -95,7 +115,7 @@ def solve_t3_text(
     loose_rows: bool = False,
 ) -> TableResult:
     cols = Columns(7, max_digits=COUNT_DIGITS)
-    options: dict[str, Options] = {k: options_for(toks, cols, hyp) for k, toks in rows.items()}
+    options: dict[str, Options] = {k: options_for(toks, cols, hyp, _row_holds, 7) for k, toks in rows.items()}
     pre: dict[str, list[tuple[Reading, float]]] = {k: [(r, 0.0)] for k, r in fixed.items()}
     row_cost = 0.0
     loose: set[str] = set()
@@ -122,7 +142,7 @@ def solve_t3_text(
 
 
 def solve_t4_text(tokens: list[NumToken], hyp: Hypothesis) -> TableResult:
-    opts = options_for(tokens, Columns(15, max_digits=COUNT_DIGITS), hyp)
+    opts = options_for(tokens, Columns(15, max_digits=COUNT_DIGITS), hyp, _group_holds, 5)
     kept = prefilter(opts, group_violations)
     if kept and opts.how == "joined" and group_violations(kept[0][0]):
         opts, kept = Options("none", []), []

@@ -91,10 +91,6 @@ def _add(a: Vec, b: Vec) -> Vec:
     return tuple(x + y for x, y in zip(a, b, strict=True))
 
 
-def _sub(a: Vec, b: Vec) -> Vec:
-    return tuple(x - y for x, y in zip(a, b, strict=True))
-
-
 def _mismatches(a: Vec, b: Vec) -> int:
     return sum(1 for x, y in zip(a, b, strict=True) if abs(x - y) > 1e-9)
 
@@ -123,30 +119,13 @@ def solve_table3(
     if "results_total" not in groups:
         return _independent(groups, kept)
 
-    # Forward and backward sums over the detail rows.
-    fwd: list[dict[Vec, float]] = [{zero: 0.0}]
-    for k in det:
-        nxt: dict[Vec, float] = {}
-        for s, c in fwd[-1].items():
-            for v, (cv, _) in groups[k].items():
-                t = _add(s, v)
-                if c + cv < nxt.get(t, float("inf")):
-                    nxt[t] = c + cv
-        if len(nxt) > MAX_STATES:
-            return _independent(groups, kept, exact=False)
-        fwd.append(nxt)
-    bwd: list[dict[Vec, float]] = [{} for _ in range(len(det) + 1)]
-    bwd[len(det)] = {zero: 0.0}
-    for i in range(len(det) - 1, -1, -1):
-        nxt = {}
-        for s, c in bwd[i + 1].items():
-            for v, (cv, _) in groups[det[i]].items():
-                t = _add(s, v)
-                if c + cv < nxt.get(t, float("inf")):
-                    nxt[t] = c + cv
-        if len(nxt) > MAX_STATES:
-            return _independent(groups, kept, exact=False)
-        bwd[i] = nxt
+    # Forward and backward sums over the detail rows, as packed integers where the counts allow
+    # (one addition per step instead of a tuple per step: the search visits millions of sums).
+    packing = _packing(groups, width)
+    if packing is None:
+        return _independent(groups, kept, exact=False)
+    pack, unpack = packing
+    packed = {k: [(pack(v), cv) for v, (cv, _) in groups[k].items()] for k in det}
 
     # T3-1 over the other three top rows, for each (七) vector.
     others = [k for k in top if k != "results_total"]
@@ -166,19 +145,41 @@ def solve_table3(
                 winners.append((new, car, cf))
         return best, winners
 
+    t31_of = {rt: t31(rt) for rt in groups["results_total"]}
+    g_of = {rt: t31_of[rt][0] + crt for rt, (crt, _) in groups["results_total"].items()}
+
+    def best_pairs(finals: dict[int, float]) -> tuple[float, list[tuple[int, Vec]]]:
+        best_total = float("inf")
+        pairs: list[tuple[int, Vec]] = []
+        unpacked = {key: unpack(key) for key in finals}
+        for rt, g in g_of.items():
+            for s, cs in finals.items():
+                cost = cs + VIOLATION * _mismatches(unpacked[s], rt) + g
+                if cost < best_total - 1e-9:
+                    best_total, pairs = cost, [(s, rt)]
+                elif abs(cost - best_total) <= 1e-9:
+                    pairs.append((s, rt))
+        return best_total, pairs
+
+    # First only the sums that can still equal a (七) reading lane by lane. A table outside that
+    # band misses (七) in some column, so it costs at least VIOLATION more than the cheapest (七)
+    # and T3-1 choice; when the band's best costs less than that, it holds every lowest-cost table
+    # and the (much larger) full search is skipped.
+    targets = list(groups["results_total"])
+    vecs = {k: list(groups[k]) for k in det}
+    fwd = _sums(det, packed, pack(zero), _Band(det, vecs, targets, width, pack))
+    bwd = None if fwd is None else _sums(det[::-1], packed, pack(zero), _Band(det[::-1], vecs, targets, width, pack))
+    if fwd is None or bwd is None:
+        return _independent(groups, kept, exact=False)  # the full search holds the band's sums and more
+    best_total, pairs = best_pairs(fwd[-1])
+    if not best_total < VIOLATION + min(g_of.values()) - 1e-9:
+        fwd = _sums(det, packed, pack(zero))
+        bwd = None if fwd is None else _sums(det[::-1], packed, pack(zero))
+        if fwd is None or bwd is None:
+            return _independent(groups, kept, exact=False)
+        best_total, pairs = best_pairs(fwd[-1])
+    bwd.reverse()
     finals = fwd[-1]
-    best_total = float("inf")
-    pairs: list[tuple[Vec, Vec]] = []
-    t31_of: dict[Vec, tuple[float, list[tuple[Vec, ...]]]] = {}
-    for rt, (crt, _) in groups["results_total"].items():
-        t31_of[rt] = t31(rt)
-        g = t31_of[rt][0] + crt
-        for s, cs in finals.items():
-            cost = cs + VIOLATION * _mismatches(s, rt) + g
-            if cost < best_total - 1e-9:
-                best_total, pairs = cost, [(s, rt)]
-            elif abs(cost - best_total) <= 1e-9:
-                pairs.append((s, rt))
     keep_vecs: dict[str, set[Vec]] = {k: set() for k in groups}
     for _s, rt in pairs:
         keep_vecs["results_total"].add(rt)
@@ -192,12 +193,15 @@ def solve_table3(
             if k in groups:
                 low = min(c for c, _ in groups[k].values())
                 keep_vecs[k] = {v for v, (c, _) in groups[k].items() if c == low}
-    targets = {s for s, _ in pairs}
+    ends = {s for s, _ in pairs}
+    inf = float("inf")
     for i, k in enumerate(det):
+        after = bwd[i + 1]
         for v, (cv, _) in groups[k].items():
+            pv = pack(v)
             for f, c_before in fwd[i].items():
-                partial = _add(f, v)
-                if any(abs(c_before + cv + bwd[i + 1].get(_sub(s, partial), float("inf")) - finals[s]) <= 1e-9 for s in targets):
+                partial = f + pv
+                if any(abs(c_before + cv + after.get(s - partial, inf) - finals[s]) <= 1e-9 for s in ends):
                     keep_vecs[k].add(v)
                     break
     for k, by_vec in groups.items():
@@ -209,6 +213,85 @@ def solve_table3(
             low = min(c for c, _ in by_vec.values())
             kept[k] = [r for c, rs in by_vec.values() if c == low for r in rs]
     return Solved(kept, best_total, True)
+
+
+_LANE = 32
+"""Bits per column of a packed sum vector."""
+_LANE_MAX = 1 << 24
+"""Largest count packed (a sum of fewer than 64 such stays below 2**30: no lane overflows, and a
+difference with a negative lane borrows into a value no real sum has)."""
+
+
+def _packing(groups: dict[str, dict[Vec, tuple[float, list[Reading]]]], width: int) -> tuple[Callable[[Vec], int], Callable[[int], Vec]] | None:
+    """Sum vectors as integers (column ``j`` in bits ``32j…``): one addition per step of the search
+    instead of a tuple. Only for vectors of small non-negative integer counts — what a table 3 holds;
+    anything else (``None``) leaves the column identities unused."""
+    if len(groups) >= 64 or not all(type(x) is int and 0 <= x < _LANE_MAX for g in groups.values() for v in g for x in v):
+        return None
+    mask = (1 << _LANE) - 1
+
+    def pack(v: Vec) -> int:
+        out = 0
+        for j, x in enumerate(v):
+            out |= int(x) << (_LANE * j)
+        return out
+
+    def unpack(code: int) -> Vec:
+        return tuple((code >> (_LANE * j)) & mask for j in range(width))
+
+    return pack, unpack
+
+
+def _sums(
+    rows: Sequence[str], packed: dict[str, list[tuple[int, float]]], start: int, band: _Band | None = None,
+) -> list[dict[int, float]] | None:
+    """Cheapest cost of each reachable sum after each row (``None`` past :data:`MAX_STATES`); with
+    a ``band``, only sums whose every completion can still equal some (七) reading lane by lane."""
+    out: list[dict[int, float]] = [{start: 0.0}]
+    inf = float("inf")
+    for i, k in enumerate(rows, start=1):
+        nxt: dict[int, float] = {}
+        get = nxt.get
+        options = packed[k]
+        hi, lo, high = band.limits(i) if band is not None else (0, 0, 0)
+        for s, c in out[-1].items():
+            for v, cv in options:
+                t = s + v
+                total = c + cv
+                if total < get(t, inf):
+                    if high and ((t + hi) & high or (t + lo) & high != high):
+                        continue
+                    nxt[t] = total
+            if len(nxt) > MAX_STATES:
+                return None
+        out.append(nxt)
+    return out
+
+
+class _Band:
+    """Lane-wise bounds on partial sums of packed vectors, tested with two additions: a lane above
+    its upper bound ``u`` carries into bit 30 after adding ``2**30 - 1 - u``; a lane at or above its
+    lower bound ``l`` does after adding ``2**30 - l``."""
+
+    def __init__(self, rows: Sequence[str], packed_vecs: dict[str, list[Vec]], targets: list[Vec], width: int, pack: Callable[[Vec], int]) -> None:
+        top = [max(t[j] for t in targets) for j in range(width)]
+        bottom = [min(t[j] for t in targets) for j in range(width)]
+        self.high = pack((_BIT,) * width)
+        self._limits: list[tuple[int, int, int]] = [(0, 0, 0)]
+        n = len(rows)
+        for i in range(1, n + 1):
+            rest = rows[i:]  # the rows still to add after the i-th
+            rest_min = [sum(min(v[j] for v in packed_vecs[k]) for k in rest) for j in range(width)]
+            rest_max = [sum(max(v[j] for v in packed_vecs[k]) for k in rest) for j in range(width)]
+            hi = pack(tuple(_BIT - 1 - max(top[j] - rest_min[j], -1) for j in range(width)))
+            lo = pack(tuple(_BIT - max(min(bottom[j] - rest_max[j], _BIT - 1), 0) for j in range(width)))
+            self._limits.append((hi, lo, self.high))
+
+    def limits(self, i: int) -> tuple[int, int, int]:
+        return self._limits[i]
+
+
+_BIT = 1 << 30
 
 
 def _independent(groups: dict[str, dict[Vec, tuple[float, list[Reading]]]], kept: dict[str, list[Reading]], *, exact: bool = True) -> Solved:
