@@ -257,3 +257,26 @@ def test_table3_cheapest_table_may_miss_the_total_outside_the_band() -> None:
     assert solved.cost == 100.0
     assert [flat(r) for r in solved.kept["d0"]] == [(0, 0, *z)]
     assert [flat(r) for r in solved.kept["results_total"]] == [(1, 0, *z)]
+
+
+def test_a_run_of_spaces_may_be_as_many_blank_cells() -> None:
+    # Tags stripped with each blank cell printed as one space: 44, 5, 0, blank, blank, blank, 49.
+    got = set(_values("4450   49", T3))
+    assert (44, 5, 0, 0, 0, 0, 49) in got
+    assert set(_best("4450   49", T3)) == {(44, 5, 0, 0, 0, 0, 49), (4, 45, 0, 0, 0, 0, 49)}  # the columns decide
+    assert (44, 5, 0, 0, 0, 0, 49) not in set(_values("4450 49", T3))  # one space: at most one blank
+
+
+def test_spaces_after_the_label_may_be_a_blank_first_cell() -> None:
+    toks = tokenize("规章 8605行政规范性文件").numbers
+    got = {flat(r) for r, _ in glued(toks, Columns(3)).readings}
+    assert (0, 8, 605) in got and (8, 60, 5) in got  # so the third cell is not decided
+    no_space = tokenize("规章8605行政规范性文件").numbers
+    assert (0, 8, 605) not in {flat(r) for r, _ in glued(no_space, Columns(3)).readings}
+
+
+def test_line_edge_spaces_are_not_blank_cells() -> None:
+    toks = tokenize("规章\n   8605   \n行政规范性文件").numbers
+    assert toks[0].blanks_before == 0 and toks[0].blanks_after == 0
+    toks = tokenize("规章  8605 行政").numbers
+    assert (toks[0].blanks_before, toks[0].blanks_after) == (2, 1)

@@ -184,8 +184,10 @@ MAX_STEPS = 400_000
 def glued(tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck | None = None, group: int = 0) -> Options:
     """Cut digit runs into cells so that exactly ``k`` cells result.
 
-    A space between two runs may also stand for a blank cell (a stripped ``&nbsp;``):
-    ``570/00 57`` is 57, 0, /, 0, 0, blank, 57.
+    A space between two runs may also stand for a blank cell (a stripped ``&nbsp;``), as many
+    blank cells as there are spaces: ``570/00 57`` is 57, 0, /, 0, 0, blank, 57; ``4450   49`` may
+    be 44, 5, 0, blank, blank, blank, 49. So may spaces between the row's label and its first run
+    (``规章 8605``: blank, 8, 605) and between its last run and the next label.
 
     With ``holds`` (the row's own identity over each run of ``group`` cells, the total last) the
     cuts are searched with the identity as they are made: first the readings where every group
@@ -195,11 +197,18 @@ def glued(tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck | None = 
     more than :data:`MAX_STEPS` cells, is left undecided.
     """
     n, k = len(tokens), cols.k
-    caps = [(2 if t.text in ("——", "--") else 1) if t.placeholder else max(1, len(t.digits.replace(".", ""))) for t in tokens]
-    gaps = frozenset(i for i in range(1, n) if tokens[i].sep == "space")
-    if sum(caps) + len(gaps) + 2 < k or n > k or n == 0:
+    if n > k or n == 0:
         return Options("none", [])
-    if sum(caps) == k and not gaps and not any(t.placeholder or "." in t.digits for t in tokens):
+    caps = [(2 if t.text in ("——", "--") else 1) if t.placeholder else max(1, len(t.digits.replace(".", ""))) for t in tokens]
+    # Blank cells a reading may place before each token, and after the last.
+    gaps = [
+        min(max(t.blanks_before, 1) if t.sep == "space" else t.blanks_before if t.sep in ("label", "start") else 0, k - 1)
+        for t in tokens
+    ]
+    gaps.append(min(tokens[-1].blanks_after, k - 1))
+    if sum(caps) + sum(gaps) < k:
+        return Options("none", [])
+    if sum(caps) == k and not any(gaps) and not any(t.placeholder or "." in t.digits for t in tokens):
         return _digit_per_cell(tokens, cols)
     groups = k // group if holds is not None and group > 0 and k % group == 0 else 0
     for allowed in range(groups + 1) if groups else (None,):
@@ -218,7 +227,7 @@ class _Cutter:
     stops once more than ``allowed`` groups have failed."""
 
     def __init__(
-        self, tokens: Sequence[NumToken], cols: Columns, caps: list[int], gaps: frozenset[int],
+        self, tokens: Sequence[NumToken], cols: Columns, caps: list[int], gaps: list[int],
         holds: GroupCheck | None, group: int, allowed: int | None,
     ) -> None:
         self.tokens, self.cols, self.caps, self.gaps = tokens, cols, caps, gaps
@@ -226,10 +235,10 @@ class _Cutter:
         n = len(tokens)
         # Fewest and most cells tokens i… can fill (a gap before a token may add one blank cell).
         self.min_left = [0] * (n + 1)
-        self.max_left = [0] * (n + 1)
+        self.max_left = [gaps[n]] * (n + 1)
         for i in range(n - 1, -1, -1):
             self.min_left[i] = self.min_left[i + 1] + 1
-            self.max_left[i] = self.max_left[i + 1] + caps[i] + (1 if i in gaps else 0)
+            self.max_left[i] = self.max_left[i + 1] + caps[i] + gaps[i]
         self.out: list[Reading] = []
         self.cells: list[CellReading] = []
         self.failed: list[int] = []
@@ -263,24 +272,37 @@ class _Cutter:
         self.cells.pop()
 
     def _token(self, i: int) -> None:
+        """Token ``i`` after 0, 1, … of the blank cells its gap allows (``i == n``: the row's end)."""
         k = self.cols.k
         pos = len(self.cells)
-        if i == len(self.tokens):
-            if pos == k:
-                self.out.append(tuple(self.cells))
-                if len(self.out) > MAX_READINGS:
-                    raise _TooMany
-            return
         left = k - pos
         if left < self.min_left[i] or left > self.max_left[i]:
             return
-        if i in self.gaps:
+        if i == len(self.tokens):
+            if left == 0 or self._blanks(left):
+                self.out.append(tuple(self.cells))
+                for _ in range(left):
+                    self._pop()
+                if len(self.out) > MAX_READINGS:
+                    raise _TooMany
+            return
+        placed = 0
+        while True:
             self._fill(i)
-            if pos < k and self._push(BLANK_GAP):
-                self._fill(i)
-                self._pop()
-        else:
-            self._fill(i)
+            if placed == self.gaps[i] or len(self.cells) == k or not self._push(BLANK_GAP):
+                break
+            placed += 1
+        for _ in range(placed):
+            self._pop()
+
+    def _blanks(self, n: int) -> bool:
+        """Place ``n`` blank cells (all or none)."""
+        for j in range(n):
+            if not self._push(BLANK_GAP):
+                for _ in range(j):
+                    self._pop()
+                return False
+        return True
 
     def _fill(self, i: int) -> None:
         """Token ``i`` as 1, 2, … cells, then the tokens after it."""

@@ -106,13 +106,29 @@ class NumToken:
     digits_at: int = 0
     """Offset of the first digit (after a sign such as 增)."""
     line: int | None = None
-    space_before: bool = False
-    """Whitespace on the same line separates it from label text before it (a glued dump's blank cell)."""
-    space_after: bool = False
+    blanks_before: int = 0
+    """Whitespace characters right before it with printed text before them on the same line: in a
+    glued dump (tags stripped, ``&nbsp;`` kept as a space) each may be a blank cell."""
+    blanks_after: int = 0
+    """Likewise after it, up to printed text on the same line."""
 
     @property
     def placeholder(self) -> bool:
         return not self.digits
+
+
+_BLANKS = frozenset(" \t\u3000\xa0")
+
+
+def _blank_run(t: str, at: int, step: int) -> int:
+    """Spaces and tabs from ``at`` going ``step`` (-1: the characters before ``at``), counted only
+    when printed text follows them on the same line (never a line's leading or trailing space)."""
+    i = at - 1 if step < 0 else at
+    n = 0
+    while 0 <= i < len(t) and t[i] in _BLANKS and n < 64:
+        n += 1
+        i += step
+    return n if n and 0 <= i < len(t) and t[i] not in "\r\n" else 0
 
 
 @dataclass(slots=True)
@@ -249,10 +265,8 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
         i = e
         prev_end = e
     for n in numbers:
-        before = t[max(0, n.start - 1) : n.start]
-        after = t[n.end : n.end + 1]
-        n.space_before = before in (" ",) and n.sep == "label"
-        n.space_after = after == " "
+        n.blanks_before = _blank_run(t, n.start, -1)
+        n.blanks_after = _blank_run(t, n.end, 1)
     tail = folds[-1]
     if tail:
         seg_labels.append(n_label)
