@@ -279,13 +279,18 @@ class _Band:
         self.high = pack((_BIT,) * width)
         self._limits: list[tuple[int, int, int]] = [(0, 0, 0)]
         n = len(rows)
-        for i in range(1, n + 1):
-            rest = rows[i:]  # the rows still to add after the i-th
-            rest_min = [sum(min(v[j] for v in packed_vecs[k]) for k in rest) for j in range(width)]
-            rest_max = [sum(max(v[j] for v in packed_vecs[k]) for k in rest) for j in range(width)]
+        lows = [[min(v[j] for v in packed_vecs[k]) for j in range(width)] for k in rows]
+        highs = [[max(v[j] for v in packed_vecs[k]) for j in range(width)] for k in rows]
+        rest_min: list[Num] = [0] * width  # over the rows after the i-th, built from the end
+        rest_max: list[Num] = [0] * width
+        limits: list[tuple[int, int, int]] = []
+        for i in range(n, 0, -1):
             hi = pack(tuple(_BIT - 1 - max(top[j] - rest_min[j], -1) for j in range(width)))
             lo = pack(tuple(_BIT - max(min(bottom[j] - rest_max[j], _BIT - 1), 0) for j in range(width)))
-            self._limits.append((hi, lo, self.high))
+            limits.append((hi, lo, self.high))
+            rest_min = [a + b for a, b in zip(rest_min, lows[i - 1], strict=True)]
+            rest_max = [a + b for a, b in zip(rest_max, highs[i - 1], strict=True)]
+        self._limits += limits[::-1]
 
     def limits(self, i: int) -> tuple[int, int, int]:
         return self._limits[i]
