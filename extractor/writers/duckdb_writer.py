@@ -205,10 +205,16 @@ class DuckDBStore:
         self.migrated_from: str | None = None
         self._held: str | None = None
 
+    threads: int | None = 1
+    """DuckDB's worker threads while writing: one, so that the writer does not compete with the
+    batch's extraction workers for the cores (None: DuckDB's default, one per core)."""
+
     def _open(self, path: Path) -> duckdb.DuckDBPyConnection:
         self._con = open_database(path, read_only=False)
         self._held = str(path.resolve())
         _WRITING.add(self._held)
+        if self.threads is not None:
+            self._con.execute(f"SET threads = {int(self.threads)}")
         return self._con
 
     def _close(self) -> None:
@@ -303,6 +309,10 @@ class DuckDBWriter(DuckDBStore):
     def __init__(self, out: Path) -> None:
         super().__init__()
         self.out = out
+
+    def stores_nothing(self) -> bool:
+        """A new warehouse (no file yet): a batch need not wait for :meth:`start` to know what to skip."""
+        return not self.out.exists() and not Path(f"{self.out}.wal").exists()
 
     def start(self, replace: Collection[str] = ()) -> dict[str, list[str]]:
         if self.out.parent and not self.out.parent.exists():
