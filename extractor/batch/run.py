@@ -385,6 +385,11 @@ def run_batch(
             pool.shutdown(wait=False, cancel_futures=True)
 
 
+ARROW_AT = 300
+"""Documents to extract from which a DuckDB writer inserts through pyarrow even when it is not
+imported yet (its import, with pandas, costs about as much CPU as the JSON inserts of ~300 documents)."""
+
+
 def _add_paths(writer: Writer, *, sha: str, paths: Sequence[str]) -> None:
     writer.add_paths(sha, paths)
 
@@ -435,6 +440,8 @@ def _run_batch(inputs: Sequence[str | Path], writer: Writer, workers: int, timeo
                 todo.append(job)
         if progress:
             progress("total", len(todo) + len(big))
+        if len(todo) >= ARROW_AT and getattr(writer, "arrow", False) is None:
+            writer.arrow = True  # type: ignore[attr-defined]  # importing pyarrow pays off (in the writer thread)
         for rec in big:
             sink.put(apply_sidecar(rec))
         records: Iterator[Record]

@@ -42,17 +42,21 @@ class Sink:
     """A thread that stores records with ``writer`` (see the module doc).
 
     Transactions hold whole documents: up to ``commit_every`` of them, or what arrived within
-    ``commit_seconds`` of the first one waiting, whichever is less. ``store`` writes one batch and
-    returns the records as stored (see :func:`extractor.batch.run.store`).
+    ``commit_seconds`` of the first one waiting, whichever is less; and as soon as ``eager_every``
+    are waiting and no more are queued (the thread would be idle), so that little is left to write
+    when the last result comes. ``store`` writes one batch and returns the records as stored (see
+    :func:`extractor.batch.run.store`).
     """
 
     def __init__(self, writer: Writer, store: Callable[[Writer, list[Record]], list[Record]], summary: BatchSummary,
-                 *, commit_every: int = 64, commit_seconds: float = 1.0, max_queued: int = 1024) -> None:
+                 *, commit_every: int = 64, commit_seconds: float = 1.0, max_queued: int = 1024,
+                 eager_every: int = 16) -> None:
         self.writer = writer
         self._store = store
         self.summary = summary
         self.commit_every = max(1, commit_every)
         self.commit_seconds = commit_seconds
+        self.eager_every = max(1, eager_every)
         self._q: queue.Queue[Record | _End | tuple[WriterCall]] = queue.Queue(maxsize=max(1, max_queued))
         self._ready = threading.Event()
         self._known: dict[str, list[str]] = {}
@@ -183,7 +187,7 @@ class Sink:
             if not batch:
                 first = time.monotonic()
             batch.append(item)
-            if len(batch) >= self.commit_every:
+            if len(batch) >= self.commit_every or (len(batch) >= self.eager_every and self._q.empty()):
                 self._write(batch)
 
     def _write(self, batch: list[Record]) -> None:

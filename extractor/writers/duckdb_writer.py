@@ -11,6 +11,7 @@ writer opens it (:func:`ensure_schema`); readers refuse it with a message that s
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -162,8 +163,22 @@ def _pyarrow() -> Any:
     return pyarrow
 
 
-USE_ARROW = True
-"""Insert through pyarrow when it is importable (2–4× less writer CPU than the JSON path)."""
+USE_ARROW: bool | None = None
+"""Insert through pyarrow (2–4× less writer CPU than the JSON path): True whenever it is importable,
+False never, None (the default) only when pyarrow and pandas are imported already. DuckDB's Arrow
+scan imports pandas; with pyarrow that is ~0.35 s of start-up CPU, more than the JSON path costs on a
+few hundred documents (a writer's ``arrow`` attribute overrides this; ``ogi batch`` sets it for
+large runs)."""
+
+
+def _arrow_module(want: bool | None) -> Any:
+    """pyarrow if it is to be used (see :data:`USE_ARROW`), else None."""
+    want = USE_ARROW if want is None else want
+    if want is False:
+        return None
+    if want is None and not ("pyarrow" in sys.modules and "pandas" in sys.modules):
+        return None
+    return _pyarrow()
 
 
 def _arrow_table(pa: Any, table: str, cols: dict[str, list[Any]]) -> Any:
@@ -174,11 +189,13 @@ def _arrow_table(pa: Any, table: str, cols: dict[str, list[Any]]) -> Any:
     return pa.Table.from_arrays([pa.array(cols[f.name], type=f.type) for f in fields], schema=pa.schema(fields))
 
 
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: dict[str, list[Any]]) -> None:
-    """Insert packed rows ``{column: [values]}`` of ``table`` (pyarrow if installed, else one JSON text)."""
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: dict[str, list[Any]], *,
+                arrow: bool | None = None) -> None:
+    """Insert packed rows ``{column: [values]}`` of ``table`` (through pyarrow, see :data:`USE_ARROW`,
+    else one JSON text)."""
     if not cols or not len(next(iter(cols.values()))):
         return
-    pa = _pyarrow() if USE_ARROW else None
+    pa = _arrow_module(arrow)
     if pa is None:
         con.execute(insert_sql(table), [columns_json(table, cols)])
         return
@@ -189,10 +206,10 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: dict[str, list
         con.unregister("_ogi_new")
 
 
-def insert_records(con: duckdb.DuckDBPyConnection, records: Sequence[Record]) -> None:
+def insert_records(con: duckdb.DuckDBPyConnection, records: Sequence[Record], *, arrow: bool | None = None) -> None:
     """Insert whole documents (inside the caller's transaction), document tables before ``reports``."""
     for table in (*DOCUMENT_TABLES, "reports"):
-        insert_rows(con, table, concat_columns(table, (record_rows(r, table) for r in records)))
+        insert_rows(con, table, concat_columns(table, (record_rows(r, table) for r in records)), arrow=arrow)
 
 
 class DuckDBStore:
@@ -208,6 +225,8 @@ class DuckDBStore:
     threads: int | None = 1
     """DuckDB's worker threads while writing: one, so that the writer does not compete with the
     batch's extraction workers for the cores (None: DuckDB's default, one per core)."""
+    arrow: bool | None = None
+    """Insert through pyarrow (see :data:`USE_ARROW`; None: that module default)."""
 
     def _open(self, path: Path) -> duckdb.DuckDBPyConnection:
         self._con = open_database(path, read_only=False)
@@ -253,7 +272,7 @@ class DuckDBStore:
             if stale:
                 for table in TABLE_NAMES:
                     con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [stale])
-            insert_records(con, records)
+            insert_records(con, records, arrow=self.arrow)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -296,7 +315,7 @@ class DuckDBStore:
                 [shas, [keys[s][0] for s in shas], [keys[s][1] for s in shas]])
             con.execute(DELETE_CONFLICTS)
             if conflicts:
-                insert_rows(con, "findings", as_columns("findings", list(conflicts)))
+                insert_rows(con, "findings", as_columns("findings", list(conflicts)), arrow=self.arrow)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
