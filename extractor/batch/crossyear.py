@@ -96,6 +96,17 @@ def _t2_rows(rec: Record, memo: dict[RowKey, list[dict[str, int | float]]] | Non
     return out
 
 
+@dataclass(slots=True)
+class Settlement:
+    """What settling changed in one held record, for a writer that stored the record as it was held:
+    figures that became inferred numbers, the findings added, the new ``n_findings``."""
+
+    figures: list[tuple[str, int | None, Decimal | None, str]] = field(default_factory=list)
+    """(key, value, amount, state) of every settled figure (``inferred`` is true)."""
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    n_findings: int | None = None
+
+
 class CrossYear:
     """Collects every document's table 2; holds the ones with ambiguous cells until :meth:`flush`."""
 
@@ -103,6 +114,8 @@ class CrossYear:
         self.seen: list[tuple[str, int, str, dict[str, T2Row]]] = []  # organ, year, sha256, rows
         self.held: list[Record] = []
         self.settled = 0
+        self.settlements: dict[str, Settlement] = {}
+        """sha256 → what :meth:`flush` changed in that held record (only records it changed)."""
         self._readings: dict[RowKey, list[dict[str, int | float]]] = {}
         self._pairs: dict[tuple[RowKey, RowKey], tuple[dict[str, int | float], dict[str, int | float]]] = {}
 
@@ -149,6 +162,8 @@ class CrossYear:
                 for other_sha, theirs in by_group.get((group, other_year), []):
                     self._settle(patch, mine, theirs, other_sha, other_year, earlier=other_year < year)
             patch.apply()
+            if patch.change.figures or patch.change.findings:
+                self.settlements[sha] = patch.change
         return held
 
     def _settle(self, patch: _Patch, mine: dict[str, T2Row], theirs: dict[str, T2Row], other_sha: str,
@@ -186,6 +201,7 @@ class _Patch:
             keys = [f["key"] for f in figs]
         self.where = {str(k): i for i, k in enumerate(keys) if str(k).startswith("t2.")}
         self.found: list[dict[str, Any]] = []
+        self.change = Settlement()
 
     def settle(self, key: str, v: int | float) -> bool:
         """Make the ambiguous figure ``key`` the inferred value ``v``; False when it is not ambiguous."""
@@ -204,6 +220,7 @@ class _Patch:
             if row["state"] != "ambiguous":
                 return False
             row.update(new)
+        self.change.figures.append((key, value, amount, str(new["state"])))
         return True
 
     def finding(self, item: str, got: dict[str, int | float], other_sha: str, other_year: int) -> None:
@@ -232,6 +249,7 @@ class _Patch:
         else:
             rec["findings"] = [*findings, *new]
         rep["n_findings"] = n + len(new)
+        self.change.findings, self.change.n_findings = new, n + len(new)
 
 
 def settle_all(records: Iterable[Record]) -> list[Record]:

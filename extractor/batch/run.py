@@ -454,7 +454,9 @@ def _run_batch(inputs: Sequence[str | Path], writer: Writer, workers: int, timeo
                                 pool=pool, check=sink.raise_error)
         for rec in records:
             rec = apply_sidecar(rec)
-            if not cross.observe(rec):
+            if cross.observe(rec):
+                sink.hold(rec)  # staged now, stored at the end with what settling changes
+            else:
                 sink.put(rec)
             report_progress()
     finally:
@@ -464,7 +466,7 @@ def _run_batch(inputs: Sequence[str | Path], writer: Writer, workers: int, timeo
             summary.crossyear_settled = cross.settled
         finally:
             # on Ctrl-C, keep what is finished; then key the whole warehouse and close it
-            sink.close(held, update_dataset)
+            sink.close(held, update_dataset, cross.settlements)
             summary.dataset = sink.tail_result
             summary.migrated_from = getattr(writer, "migrated_from", None)
             report_progress()

@@ -34,8 +34,15 @@ WriterCall = Callable[["Writer"], Any]
 class _End:
     """The last item: these records, in the same transaction as whatever is still queued, then ``tail``."""
 
-    def __init__(self, records: list[Record], tail: WriterCall | None) -> None:
-        self.records, self.tail = records, tail
+    def __init__(self, records: list[Record], tail: WriterCall | None, settlements: dict[str, Any]) -> None:
+        self.records, self.tail, self.settlements = records, tail, settlements
+
+
+class _Hold:
+    """A record to stage now (if the writer can) and store at the end, as :meth:`Sink.close` gets it."""
+
+    def __init__(self, rec: Record) -> None:
+        self.rec = rec
 
 
 class Sink:
@@ -57,7 +64,9 @@ class Sink:
         self.commit_every = max(1, commit_every)
         self.commit_seconds = commit_seconds
         self.eager_every = max(1, eager_every)
-        self._q: queue.Queue[Record | _End | tuple[WriterCall]] = queue.Queue(maxsize=max(1, max_queued))
+        self._q: queue.Queue[Record | _End | _Hold | tuple[WriterCall]] = queue.Queue(maxsize=max(1, max_queued))
+        self._staged: set[str] = set()
+        self._staging: list[Record] = []
         self._ready = threading.Event()
         self._known: dict[str, list[str]] = {}
         self._error: BaseException | None = None
@@ -91,19 +100,34 @@ class Sink:
         """Queue one record (blocks while ``max_queued`` are waiting); raises the writer's error."""
         self._put(rec)
 
+    def hold(self, rec: Record) -> None:
+        """A record that :meth:`close` will get again, maybe changed (cross-year settling): a writer
+        that can (``stage``/``write_staged``) stores it in temporary tables now, so that the end of
+        the run only applies the changes. The record's lists must not be changed in place after this
+        (settling copies what it changes); the report row is copied here."""
+        snap: dict[str, Any] = {"report": dict(rec["report"])}
+        for table in ("figures", "findings", "sections"):
+            rows = rec.get(table)
+            if rows is not None:
+                snap[table] = [dict(r) for r in rows] if isinstance(rows, list) else rows
+        self._put(_Hold(snap))  # type: ignore[arg-type]
+
     def call(self, fn: WriterCall) -> None:
         """Run ``fn(writer)`` in the thread, in order with the writes."""
         self._put((fn,))
 
-    def close(self, last: list[Record] | None = None, tail: WriterCall | None = None) -> None:
+    def close(self, last: list[Record] | None = None, tail: WriterCall | None = None,
+              settlements: dict[str, Any] | None = None) -> None:
         """Store ``last`` with whatever is still queued (one transaction), run ``tail(writer)``
-        (its result: :attr:`tail_result`), finish the writer and wait for the thread. Raises the
-        writer's error. Idempotent."""
+        (its result: :attr:`tail_result`), finish the writer and wait for the thread. Records of
+        ``last`` that were staged (:meth:`hold`) are stored from the staging tables with the changes
+        ``settlements`` (sha256 → :class:`~extractor.batch.crossyear.Settlement`) made to them since.
+        Raises the writer's error. Idempotent."""
         if self._closed or self._thread is None:
             return
         self._closed = True
         if self._error is None:
-            self._put(_End(list(last or []), tail), final=True)
+            self._put(_End(list(last or []), tail, dict(settlements or {})), final=True)
         while self._thread.is_alive():
             self._thread.join(0.1)
         self.raise_error()
@@ -119,7 +143,7 @@ class Sink:
                                  source=str(getattr(self.writer, "out", ""))) from err
         raise err  # KeyboardInterrupt and the like, as they were
 
-    def _put(self, item: Record | _End | tuple[WriterCall], *, final: bool = False) -> None:
+    def _put(self, item: Record | _End | _Hold | tuple[WriterCall], *, final: bool = False) -> None:
         while True:
             self.raise_error()
             self._check_alive()
@@ -175,11 +199,14 @@ class Sink:
                 self._write(batch)
                 continue
             if isinstance(item, _End):
-                batch.extend(item.records)
-                self._write(batch)
+                self._staging.clear()  # too late to stage: stored the ordinary way
+                self._write_last(batch, item)
                 if item.tail is not None:
                     self.tail_result = item.tail(self.writer)
                 return
+            if isinstance(item, _Hold):
+                self._staging.append(item.rec)
+                continue
             if isinstance(item, tuple):
                 self._write(batch)  # in order: what came before the call is stored before it runs
                 item[0](self.writer)
@@ -190,12 +217,58 @@ class Sink:
             if len(batch) >= self.commit_every or (len(batch) >= self.eager_every and self._q.empty()):
                 self._write(batch)
 
+    def _stage(self) -> None:
+        """Stage the held records (one by one if the batch fails: one that cannot be staged is
+        stored the ordinary way at the end)."""
+        recs, self._staging = self._staging, []
+        stage = getattr(self.writer, "stage", None)
+        if not recs or stage is None or not hasattr(self.writer, "write_staged"):
+            return
+        try:
+            stage(recs)
+            self._staged.update(str(r["report"]["sha256"]) for r in recs)
+            return
+        except WarehouseError:
+            raise
+        except Exception:
+            pass
+        for rec in recs:
+            try:
+                stage([rec])
+                self._staged.add(str(rec["report"]["sha256"]))
+            except WarehouseError:
+                raise
+            except Exception:
+                continue
+
+    def _write_last(self, batch: list[Record], end: _End) -> None:
+        staged = [r for r in end.records if str(r["report"]["sha256"]) in self._staged]
+        batch.extend(r for r in end.records if str(r["report"]["sha256"]) not in self._staged)
+        if not staged:
+            self._write(batch)
+            return
+        try:
+            self.writer.write_staged(batch, self._staged, end.settlements)  # type: ignore[attr-defined]
+            stored = [*batch, *staged]
+        except WarehouseError:
+            raise
+        except Exception:  # as if nothing had been staged: every record the ordinary way
+            with contextlib.suppress(Exception):
+                self.writer.drop_staged()  # type: ignore[attr-defined]
+            stored = self._store(self.writer, [*batch, *staged])
+        self._count(stored, len(batch) + len(staged))
+        batch.clear()
+
     def _write(self, batch: list[Record]) -> None:
+        self._stage()  # while the workers run, never at the end
         if not batch:
             return
         stored = self._store(self.writer, batch)
+        self._count(stored, len(batch))
+        batch.clear()
+
+    def _count(self, stored: list[Record], n: int) -> None:
         for rec in stored:
             self.summary.add(rec)
         with self._lock:
-            self._stored += len(batch)
-        batch.clear()
+            self._stored += n

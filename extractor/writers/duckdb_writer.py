@@ -190,26 +190,33 @@ def _arrow_table(pa: Any, table: str, cols: dict[str, list[Any]]) -> Any:
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: dict[str, list[Any]], *,
-                arrow: bool | None = None) -> None:
+                arrow: bool | None = None, into: str | None = None) -> None:
     """Insert packed rows ``{column: [values]}`` of ``table`` (through pyarrow, see :data:`USE_ARROW`,
     else one JSON text)."""
     if not cols or not len(next(iter(cols.values()))):
         return
     pa = _arrow_module(arrow)
     if pa is None:
-        con.execute(insert_sql(table), [columns_json(table, cols)])
+        con.execute(insert_sql(table, into), [columns_json(table, cols)])
         return
     con.register("_ogi_new", _arrow_table(pa, table, cols))
     try:
-        con.execute(f"INSERT INTO {table} SELECT * FROM _ogi_new")
+        con.execute(f"INSERT INTO {into or table} SELECT * FROM _ogi_new")
     finally:
         con.unregister("_ogi_new")
 
 
-def insert_records(con: duckdb.DuckDBPyConnection, records: Sequence[Record], *, arrow: bool | None = None) -> None:
-    """Insert whole documents (inside the caller's transaction), document tables before ``reports``."""
+def insert_records(con: duckdb.DuckDBPyConnection, records: Sequence[Record], *, arrow: bool | None = None,
+                   prefix: str = "") -> None:
+    """Insert whole documents (inside the caller's transaction), document tables before ``reports``
+    (``prefix``: into the tables of that name prefix instead, e.g. the staging tables)."""
     for table in (*DOCUMENT_TABLES, "reports"):
-        insert_rows(con, table, concat_columns(table, (record_rows(r, table) for r in records)), arrow=arrow)
+        insert_rows(con, table, concat_columns(table, (record_rows(r, table) for r in records)), arrow=arrow,
+                    into=f"{prefix}{table}" if prefix else None)
+
+
+STAGED = "_ogi_held_"
+"""Name prefix of the temporary tables that hold documents a batch stores at its end."""
 
 
 class DuckDBStore:
@@ -277,6 +284,65 @@ class DuckDBStore:
         except BaseException:
             con.execute("ROLLBACK")
             raise
+
+    def stage(self, records: Sequence[Record]) -> None:
+        """Put documents that :meth:`write_staged` will store into temporary tables (not the warehouse:
+        a run killed before that leaves no trace of them). The batch stages the documents that wait
+        for cross-year settling while the workers run, so the end of the run only adjusts them."""
+        if not records:
+            return
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for table in TABLE_NAMES:
+                con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGED}{table} AS SELECT * FROM {table} WHERE false")
+            insert_records(con, records, arrow=self.arrow, prefix=STAGED)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def write_staged(self, records: Sequence[Record], shas: Collection[str], settlements: dict[str, Any]) -> None:
+        """Store ``records`` and the staged documents ``shas`` in one transaction, with the changes
+        ``settlements`` (sha256 → :class:`extractor.batch.crossyear.Settlement`) made to them since."""
+        con = self.con
+        shas = set(shas)
+        stale = [s for s in [*(r["report"]["sha256"] for r in records), *shas] if s in self._replace]
+        figs = [(sha, *f) for sha, st in settlements.items() if sha in shas for f in st.figures]
+        counts = [(sha, st.n_findings) for sha, st in settlements.items() if sha in shas and st.n_findings is not None]
+        found = [f for sha, st in settlements.items() if sha in shas for f in st.findings]
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if stale:
+                for table in TABLE_NAMES:
+                    con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [stale])
+            insert_records(con, records, arrow=self.arrow)
+            if figs:
+                con.execute(
+                    f"UPDATE {STAGED}figures AS f SET value = p.value, amount = p.amount, state = p.state, inferred = true "
+                    "FROM (SELECT unnest(?::VARCHAR[]) AS sha256, unnest(?::VARCHAR[]) AS key, unnest(?::BIGINT[]) AS value, "
+                    f"CAST(unnest(?::VARCHAR[]) AS {DECIMAL}) AS amount, unnest(?::VARCHAR[]) AS state) p "
+                    "WHERE f.sha256 = p.sha256 AND f.key = p.key",
+                    [[f[0] for f in figs], [f[1] for f in figs], [f[2] for f in figs],
+                     [None if f[3] is None else str(f[3]) for f in figs], [f[4] for f in figs]])
+            if counts:
+                con.execute(
+                    f"UPDATE {STAGED}reports AS r SET n_findings = p.n FROM (SELECT unnest(?::VARCHAR[]) AS sha256, "
+                    "unnest(?::BIGINT[]) AS n) p WHERE r.sha256 = p.sha256",
+                    [[c[0] for c in counts], [c[1] for c in counts]])
+            if found:
+                insert_rows(con, "findings", as_columns("findings", found), arrow=self.arrow)
+            for table in (*DOCUMENT_TABLES, "reports"):  # the staging tables hold exactly the documents `shas`
+                con.execute(f"INSERT INTO {table} SELECT * FROM {STAGED}{table}")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        self.drop_staged()
+
+    def drop_staged(self) -> None:
+        for table in TABLE_NAMES:
+            self.con.execute(f"DROP TABLE IF EXISTS temp.{STAGED}{table}")
 
     def add_paths(self, sha256: str, paths: Sequence[str]) -> None:
         self.con.execute(

@@ -45,14 +45,14 @@ def create_table_sql(table: str, name: str | None = None) -> str:
     return f"CREATE TABLE IF NOT EXISTS {name or table} ({', '.join(cols)})"
 
 
-def insert_sql(table: str) -> str:
+def insert_sql(table: str, into: str | None = None) -> str:
     """``INSERT`` of a whole batch of rows given as one JSON text, ``{column: [values]}``: DuckDB parses
     it into typed lists that ``unnest`` zips into rows. A columnar insert without pyarrow or pandas,
     and 2–3× faster than one Python list parameter per column (see :func:`columns_json`)."""
     names = ", ".join(ident(c.name) for c in TABLES[table])
     struct = "{" + ", ".join(f'"{c.name}": "{c.type}[]"' for c in TABLES[table]) + "}"
     values = ", ".join(f"unnest(j.{ident(c.name)})" for c in TABLES[table])
-    return f"INSERT INTO {table} ({names}) SELECT {values} FROM (SELECT from_json(?, {lit(struct)}) AS j)"
+    return f"INSERT INTO {into or table} ({names}) SELECT {values} FROM (SELECT from_json(?, {lit(struct)}) AS j)"
 
 
 def _json_value(v: Any) -> Any:
