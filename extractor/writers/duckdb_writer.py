@@ -367,6 +367,24 @@ class DuckDBStore:
             out[sha][key] = value if value is not None else amount
         return out
 
+    def figure_differences(self, pairs: Sequence[tuple[str, str]]) -> dict[str, dict[str, Any]]:
+        """What :meth:`figure_values` returns, restricted to the figures two documents of a pair
+        ``(canonical, duplicate)`` both have and print differently: all the duplicate rule reads."""
+        out: dict[str, dict[str, Any]] = {}
+        if not pairs:
+            return out
+        a_num = "coalesce(CAST(a.value AS DECIMAL(38,4)), CAST(a.amount AS DECIMAL(38,4)))"
+        b_num = "coalesce(CAST(b.value AS DECIMAL(38,4)), CAST(b.amount AS DECIMAL(38,4)))"
+        rows = self.con.execute(
+            "SELECT p.head, p.dup, a.key, a.value, a.amount, b.value, b.amount FROM "
+            "(SELECT unnest(?::VARCHAR[]) AS head, unnest(?::VARCHAR[]) AS dup) p "
+            "JOIN figures a ON a.sha256 = p.head JOIN figures b ON b.sha256 = p.dup AND b.key = a.key "
+            f"WHERE {a_num} <> {b_num}", [[h for h, _ in pairs], [d for _, d in pairs]]).fetchall()
+        for head, dup, key, av, aa, bv, ba in rows:
+            out.setdefault(head, {})[key] = av if av is not None else aa
+            out.setdefault(dup, {})[key] = bv if bv is not None else ba
+        return out
+
     def set_keys(self, keys: KeyAssignment, conflicts: Sequence[dict[str, Any]]) -> None:
         con = self.con
         shas = list(keys)
