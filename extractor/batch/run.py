@@ -120,8 +120,7 @@ def run_job(job: Job, settings: Settings, timeout: float | None = None) -> Recor
         if sha != job.sha256:
             return failed_record(job.sha256, job.paths, CHANGED, "the file changed between planning and extraction")
         result = extract(data, name=job.source.path, settings=settings)
-        rec = record_from_result(job.sha256, job.paths, result, sniff_format(data, job.source.path))
-        return _pack(rec)
+        return record_from_result(job.sha256, job.paths, result, sniff_format(data, job.source.path), packed=True)
     except _Deadline:
         return failed_record(job.sha256, job.paths, TIMEOUT, f"extraction took longer than {timeout:g} s",
                              elapsed_ms=(time.perf_counter() - t0) * 1000)
@@ -137,15 +136,6 @@ def run_job(job: Job, settings: Settings, timeout: float | None = None) -> Recor
         if alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
-
-
-def _pack(rec: Record) -> Record:
-    """Columns instead of row dicts: much cheaper to pickle back to the writer process."""
-    from extractor.writers.base import as_columns  # light: no DuckDB import
-
-    return {"report": rec["report"], "figures": as_columns("figures", rec["figures"]),
-            "findings": as_columns("findings", rec["findings"]),
-            "sections": as_columns("sections", rec.get("sections", []))}
 
 
 def _main_thread() -> bool:
