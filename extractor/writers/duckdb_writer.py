@@ -24,10 +24,10 @@ from extractor.writers.base import KeyAssignment, Record, as_columns, concat_col
 from extractor.writers.schema import DECIMAL, DOCUMENT_TABLES, TABLE_NAMES, TABLES, WAREHOUSE_SCHEMA_VERSION
 from extractor.writers.sql import (
     DELETE_CONFLICTS,
-    columns_json,
     convert_select,
     create_table_sql,
     ident,
+    insert_params,
     insert_sql,
     view_sql,
 )
@@ -197,7 +197,7 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: dict[str, list
         return
     pa = _arrow_module(arrow)
     if pa is None:
-        con.execute(insert_sql(table, into), [columns_json(table, cols)])
+        con.execute(insert_sql(table, into), insert_params(table, cols))
         return
     con.register("_ogi_new", _arrow_table(pa, table, cols))
     try:
