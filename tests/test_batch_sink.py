@@ -283,3 +283,19 @@ def test_held_documents_staged_or_not_store_the_same_rows(tmp_path: Path, where:
     s2 = run_batch([tmp_path / "in"], db, workers=2, force=True, commit_every=2, commit_seconds=0.01)
     assert s2.extracted == s0.extracted
     assert _content(db) == _content(plain)
+
+
+def test_a_small_cli_batch_imports_neither_pandas_nor_pyarrow(tmp_path: Path) -> None:
+    import re
+    import subprocess
+    import sys
+
+    variants(tmp_path / "in", 3)
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "from extractor.cli import run; run()", "batch",
+                           str(tmp_path / "in"), "--out", str(tmp_path / "w.duckdb"), "-q"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    imported = set(re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s*([\w.]+)$", proc.stderr, re.M))
+    assert "duckdb" in imported  # the measurement works
+    assert not {"pandas", "pyarrow", "numpy"} & imported
+    assert check_consistent(tmp_path / "w.duckdb") == (3, 600)
