@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from gen.render_layouts import render_layout
 
 from extractor import extract
 from extractor.batch import run_batch
-from extractor.mapping.crossyear import settle_reports
+from extractor.mapping.crossyear import ITEM_ORDER, settle_reports
 
 ITEMS = ("licensing", "other_services", "punishment", "coercion", "fees")
 
@@ -99,3 +100,44 @@ def test_pingtan_2019_and_2020_dumps_settle_each_other() -> None:
     after = score()
     assert after[1] == before[1] == 0
     assert after[0] >= before[0] + 10
+
+
+_SETTLE_SCRIPT = """
+import json, sys
+from extractor.batch import extract_record
+from extractor.batch.crossyear import settle_all
+recs = settle_all([extract_record(p) for p in sys.argv[1:]])
+rows = sorted((r["report"]["sha256"], f["finding_no"], f["message"], f["cells"])
+              for r in recs for f in r["findings"] if f["code"] == "crossyear.settled")
+print(json.dumps(rows, ensure_ascii=False))
+"""
+
+
+def test_settled_findings_follow_template_order_whatever_the_hash_seed_and_run_order(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    paths: list[str] = []
+    for seed in range(3):
+        a, b = _pair(seed)
+        for name, rep, var in (("a", a, seed), ("b", b, seed + 1), ("b2", b, seed + 1)):  # b2: a second copy of b
+            p = tmp_path / f"{seed}-{name}.txt"
+            p.write_text(render_layout("glued", rep, draw_variant(var), var) + ("\n附注\n" if name == "b2" else ""),
+                         encoding="utf-8")
+            paths.append(str(p))
+    outs = []
+    for hash_seed, order in (("1", paths), ("2", paths[::-1]), ("3", paths[1::2] + paths[::2])):
+        proc = subprocess.run([sys.executable, "-c", _SETTLE_SCRIPT, *order], capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": hash_seed}, timeout=600, check=True)
+        outs.append(json.loads(proc.stdout))
+    assert outs[0] == outs[1] == outs[2]
+    rows = outs[0]
+    by_doc: dict[str, list[list[str]]] = {}
+    for sha, _no, _msg, cells in rows:
+        by_doc.setdefault(sha, []).append(cells)
+    assert any(len(found) >= 2 for found in by_doc.values())  # set order could have shuffled these
+    order = {item: i for i, item in enumerate(ITEM_ORDER)}
+    for found in by_doc.values():
+        items = [order[cells[0].split(".")[1]] for cells in found]
+        assert items == sorted(items), found

@@ -412,3 +412,45 @@ def test_a_document_the_writer_cannot_store_fails_alone(tmp_path: Path, fmt: str
     bad = next(r for r in tables["reports"] if r["status"] == "failed")
     assert bad["paths"] == [str(src / "r1.txt")] and "cannot store" in bad["error_message"]
     assert {f["sha256"] for f in tables["figures"]} == {r["sha256"] for r in tables["reports"] if r["status"] == "ok"}
+
+
+_NUM = st.one_of(st.none(), st.integers(-5, 5), st.integers(-(2**62), 2**62),
+                 st.decimals(min_value=-1000, max_value=1000, places=4, allow_nan=False))
+
+
+@given(st.lists(st.lists(_NUM, min_size=4, max_size=4), min_size=2, max_size=4))
+def test_conflicts_compared_by_the_database_are_the_ones_python_finds(docs: list[list[Any]]) -> None:
+    """``DuckDBStore.figure_differences`` (the batch's path) against ``figure_values`` (every other writer)."""
+    import tempfile
+
+    from extractor.batch.dedupe import conflict_findings
+    from extractor.writers.schema import exact_number
+
+    keys = ["t3.granted.total", "t2.fees.amount", "t4.review.total", "t2.licensing.decisions"]
+    with tempfile.TemporaryDirectory() as tmp:
+        w = open_writer(Path(tmp) / "w.duckdb")
+        w.start()
+        try:
+            recs = []
+            for i, nums in enumerate(docs):
+                sha = f"{i:064x}"
+                rep = extract_record(SEED.read_bytes(), name="x.txt")["report"] | {"sha256": sha, "paths": [f"{i}.txt"]}
+                figs = []
+                for key, v in zip(keys, nums, strict=True):
+                    value, amount = exact_number(key, v)
+                    figs.append({"sha256": sha, "key": key, "value": value, "amount": amount, "state": "number",
+                                 "raw": None, "unit": None, "inferred": False, "page": None, "table_index": None,
+                                 "row_index": None, "col_index": None, "line": None})
+                rep["n_figures"] = len(figs)
+                recs.append({"report": rep, "figures": figs, "findings": [], "sections": []})
+            w.write(recs)
+            rows = w.report_rows()
+            _keys, groups = assign(rows)
+            assert groups, "the documents share organ and year: one group"
+            by_sha = {str(r["sha256"]): r for r in rows}
+            pairs = [(h, d) for h, dups in groups.items() for d in dups]
+            fast = conflict_findings(groups, w.figure_differences(pairs), by_sha)  # type: ignore[attr-defined]
+            slow = conflict_findings(groups, w.figure_values({s for p in pairs for s in p}), by_sha)
+            assert fast == slow
+        finally:
+            w.finish()

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from extractor.mapping.crossyear import T2Row, settle_pair
+from extractor.mapping.crossyear import T2Row, common_items, settle_pair
 from extractor.template import T2_COLUMNS_2019, T2_COLUMNS_2021
-from extractor.writers.base import as_rows
+from extractor.writers.base import as_columns, row_count
 from extractor.writers.schema import exact_number
 
 if TYPE_CHECKING:
@@ -26,13 +26,19 @@ if TYPE_CHECKING:
 SETTLED = "crossyear.settled"
 
 
+_READ = ("key", "state", "raw", "value", "amount")
+"""The figure columns settling reads."""
+_WRITE = ("value", "amount", "state", "inferred")
+"""The figure columns settling changes (copied, never the whole record)."""
+
+
 def _figures(rec: Record) -> list[dict[str, Any]]:
-    """The record's table-2 figure rows (rows or packed columns)."""
+    """The record's table-2 figure rows (rows or packed columns), with the columns settling reads."""
     figs = rec["figures"]
     if isinstance(figs, dict):
         keys = figs.get("key") or []
-        idx = [i for i, k in enumerate(keys) if str(k).startswith("t2.")]
-        return [{c: vals[i] for c, vals in figs.items()} for i in idx]
+        cols = {c: figs.get(c) or [None] * len(keys) for c in _READ}
+        return [{c: vals[i] for c, vals in cols.items()} for i, k in enumerate(keys) if str(k).startswith("t2.")]
     return [f for f in figs if str(f["key"]).startswith("t2.")]
 
 
@@ -90,6 +96,17 @@ def _t2_rows(rec: Record, memo: dict[RowKey, list[dict[str, int | float]]] | Non
     return out
 
 
+@dataclass(slots=True)
+class Settlement:
+    """What settling changed in one held record, for a writer that stored the record as it was held:
+    figures that became inferred numbers, the findings added, the new ``n_findings``."""
+
+    figures: list[tuple[str, int | None, Decimal | None, str]] = field(default_factory=list)
+    """(key, value, amount, state) of every settled figure (``inferred`` is true)."""
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    n_findings: int | None = None
+
+
 class CrossYear:
     """Collects every document's table 2; holds the ones with ambiguous cells until :meth:`flush`."""
 
@@ -97,6 +114,8 @@ class CrossYear:
         self.seen: list[tuple[str, int, str, dict[str, T2Row]]] = []  # organ, year, sha256, rows
         self.held: list[Record] = []
         self.settled = 0
+        self.settlements: dict[str, Settlement] = {}
+        """sha256 → what :meth:`flush` changed in that held record (only records it changed)."""
         self._readings: dict[RowKey, list[dict[str, int | float]]] = {}
         self._pairs: dict[tuple[RowKey, RowKey], tuple[dict[str, int | float], dict[str, int | float]]] = {}
 
@@ -115,7 +134,10 @@ class CrossYear:
         return False
 
     def flush(self) -> list[Record]:
-        """Settle the held records against their neighbours and return them (once)."""
+        """Settle the held records against their neighbours and return them (once).
+
+        Everything runs in an order that does not depend on the run's completion order or on hash
+        seeds: held documents and neighbours by sha256, table-2 items in template order."""
         held, self.held = self.held, []
         if not held:
             return []
@@ -123,23 +145,30 @@ class CrossYear:
 
         group_of, _ = group_organs((o for o, _, _, _ in self.seen), OrganNames.create())
         by_group: dict[tuple[str, int], list[tuple[str, dict[str, T2Row]]]] = {}
+        rows_of: dict[str, dict[str, T2Row]] = {}
         for organ, year, sha, rows in self.seen:
             by_group.setdefault((group_of.get(organ, organ), year), []).append((sha, rows))
+            rows_of[sha] = rows
+        for members in by_group.values():
+            members.sort(key=lambda m: m[0])
+        held.sort(key=lambda r: str(r["report"]["sha256"]))
         for rec in held:
-            rec["figures"] = as_rows("figures", rec["figures"])
-            rec["findings"] = as_rows("findings", rec["findings"])
             rep = rec["report"]
             organ, year, sha = str(rep["organ"]), int(rep["report_year"]), str(rep["sha256"])
-            mine = next(rows for _, _, s, rows in self.seen if s == sha)
+            mine = rows_of[sha]
             group = group_of.get(organ, organ)
+            patch = _Patch(rec)
             for other_year in (year - 1, year + 1):
                 for other_sha, theirs in by_group.get((group, other_year), []):
-                    self._settle(rec, mine, theirs, other_sha, other_year, earlier=other_year < year)
+                    self._settle(patch, mine, theirs, other_sha, other_year, earlier=other_year < year)
+            patch.apply()
+            if patch.change.figures or patch.change.findings:
+                self.settlements[sha] = patch.change
         return held
 
-    def _settle(self, rec: Record, mine: dict[str, T2Row], theirs: dict[str, T2Row], other_sha: str,
+    def _settle(self, patch: _Patch, mine: dict[str, T2Row], theirs: dict[str, T2Row], other_sha: str,
                 other_year: int, *, earlier: bool) -> None:
-        for item in mine.keys() & theirs.keys():
+        for item in common_items(mine, theirs):
             if not mine[item].run or all(v is not None for v in mine[item].values.values()):
                 continue
             a, b = (theirs[item], mine[item]) if earlier else (mine[item], theirs[item])
@@ -150,30 +179,77 @@ class CrossYear:
             got = settled[1 if earlier else 0]
             if not got:
                 continue
-            for f in as_rows("figures", rec["figures"]):
-                col = str(f["key"]).rsplit(".", 1)[-1]
-                if str(f["key"]).startswith(f"t2.{item}.") and col in got and f["state"] == "ambiguous":
-                    f["value"], f["amount"] = exact_number(str(f["key"]), got[col])
-                    f["state"] = "zero" if got[col] == 0 else "number"
-                    f["inferred"] = True
-                    mine[item].values[col] = got[col]
-            self._finding(rec, item, got, other_sha, other_year)
+            for col, v in got.items():
+                if patch.settle(f"t2.{item}.{col}", v):
+                    mine[item].values[col] = v
+            patch.finding(item, got, other_sha, other_year)
+            self.settled += len(got)
 
-    def _finding(self, rec: Record, item: str, got: dict[str, int | float], other_sha: str, other_year: int) -> None:
-        rep = rec["report"]
-        findings = as_rows("findings", rec["findings"])
-        rec["findings"] = findings
-        n = len(findings)
-        findings.append({
-            "sha256": rep["sha256"], "finding_no": n, "code": SETTLED, "severity": "info",
+
+class _Patch:
+    """The changes settling makes to one held record: the figure columns it changes (copied) and the
+    findings it adds, written back by :meth:`apply` (rows stay rows, packed columns stay packed)."""
+
+    def __init__(self, rec: Record) -> None:
+        self.rec = rec
+        figs = rec["figures"]
+        self.packed = isinstance(figs, dict)
+        if isinstance(figs, dict):
+            keys = figs.get("key") or []
+            self.cols = {c: list(figs.get(c) or [None] * len(keys)) for c in _WRITE}
+        else:
+            keys = [f["key"] for f in figs]
+        self.where = {str(k): i for i, k in enumerate(keys) if str(k).startswith("t2.")}
+        self.found: list[dict[str, Any]] = []
+        self.change = Settlement()
+
+    def settle(self, key: str, v: int | float) -> bool:
+        """Make the ambiguous figure ``key`` the inferred value ``v``; False when it is not ambiguous."""
+        i = self.where.get(key)
+        if i is None:
+            return False
+        value, amount = exact_number(key, v)
+        new = {"value": value, "amount": amount, "state": "zero" if v == 0 else "number", "inferred": True}
+        if self.packed:
+            if self.cols["state"][i] != "ambiguous":
+                return False
+            for c, x in new.items():
+                self.cols[c][i] = x
+        else:
+            row: dict[str, Any] = self.rec["figures"][i]  # type: ignore[index, assignment]
+            if row["state"] != "ambiguous":
+                return False
+            row.update(new)
+        self.change.figures.append((key, value, amount, str(new["state"])))
+        return True
+
+    def finding(self, item: str, got: dict[str, int | float], other_sha: str, other_year: int) -> None:
+        self.found.append({
+            "code": SETTLED, "severity": "info",
             "message": f"t2.{item}: {', '.join(f'{c}={v}' for c, v in got.items())} settled by continuity with the "
                        f"{other_year} report {other_sha[:12]} of the same organ",
             "expression": "上一年项目数量(N) = 上一年项目数量(N−1) + 本年增/减(N−1); 现行有效(N) = 现行有效(N−1) + 制发(N) − 废止(N)",
             "expected": None, "actual": None, "expected_amount": None, "actual_amount": None,
             "cells": [f"t2.{item}.{c}" for c in got],
         })
-        rep["n_findings"] = n + 1
-        self.settled += len(got)
+
+    def apply(self) -> None:
+        rec = self.rec
+        if self.packed:
+            rec["figures"] = {**rec["figures"], **self.cols}  # type: ignore[dict-item]
+        if not self.found:
+            return
+        rep = rec["report"]
+        findings = rec.get("findings") or []
+        n = row_count(findings)
+        new = [{"sha256": rep["sha256"], "finding_no": n + i, **f} for i, f in enumerate(self.found)]
+        if isinstance(findings, dict):
+            cols = as_columns("findings", findings)
+            rec["findings"] = {c: [*vals, *(f.get(c) for f in new)] for c, vals in cols.items()}
+        else:
+            rec["findings"] = [*findings, *new]
+        rep["n_findings"] = n + len(new)
+        self.change.findings, self.change.n_findings = new, n + len(new)
 
 
 def settle_all(records: Iterable[Record]) -> list[Record]:

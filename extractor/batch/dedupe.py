@@ -134,8 +134,11 @@ def update_dataset(writer: Writer, organs: OrganNames | None = None) -> DatasetS
     rows = writer.report_rows()
     keys, groups = assign(rows, organs)
     by_sha = {str(r["sha256"]): r for r in rows}
-    wanted = {s for head, dups in groups.items() for s in (head, *dups)}
-    values = writer.figure_values(wanted)
+    differences = getattr(writer, "figure_differences", None)
+    if callable(differences):  # only the figures that differ, compared by the database
+        values = differences([(head, dup) for head, dups in groups.items() for dup in dups])
+    else:
+        values = writer.figure_values({s for head, dups in groups.items() for s in (head, *dups)})
     conflicts = conflict_findings(groups, values, by_sha)
     writer.set_keys(keys, conflicts)
     return DatasetSummary(keyed=sum(1 for k, _ in keys.values() if k is not None),

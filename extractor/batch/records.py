@@ -16,7 +16,8 @@ from extractor.pipeline import ExtractionResult, __version__, extract
 from extractor.readers import sniff
 from extractor.records.models import SCHEMA_VERSION, Report, Severity
 from extractor.settings import DEFAULT_SETTINGS, Settings
-from extractor.writers.schema import MONEY_KEYS, exact_number
+from extractor.writers.base import Rows, as_columns, as_rows
+from extractor.writers.schema import BIGINT_MAX, MONEY_KEYS, exact_number
 
 if TYPE_CHECKING:
     from extractor.writers import Record
@@ -47,25 +48,62 @@ def failed_record(sha256: str, paths: Sequence[str], code: str, message: str, *,
     return {"report": report, "figures": [], "findings": [], "sections": []}
 
 
-def _figure_rows(sha: str, report: Report) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+def _figure_columns(sha: str, report: Report) -> dict[str, list[Any]]:
+    """The ``figures`` rows of a report as columns, built directly (a worker sends them as they are)."""
+    key: list[Any] = []
+    value: list[Any] = []
+    amount: list[Any] = []
+    state: list[Any] = []
+    raw: list[Any] = []
+    unit: list[Any] = []
+    inferred: list[Any] = []
+    page: list[Any] = []
+    table: list[Any] = []
+    row: list[Any] = []
+    col: list[Any] = []
+    line: list[Any] = []
+    states: dict[Any, str] = {}
     for f in report.figures():
         r = f.ref
-        value, amount = exact_number(f.key, f.flat_value)
-        rows.append({
-            "sha256": sha, "key": f.key, "value": value, "amount": amount, "state": f.state.value,
-            "raw": f.raw, "unit": f.unit, "inferred": f.inferred, "page": r.page, "table_index": r.table,
-            "row_index": r.row, "col_index": r.col, "line": r.line,
-        })
+        k, v = f.key, f.flat_value
+        if type(v) is int and k not in MONEY_KEYS and -BIGINT_MAX <= v <= BIGINT_MAX:
+            value.append(v)  # the common case of exact_number, inline
+            amount.append(None)
+        else:
+            n, a = exact_number(k, v)
+            value.append(n)
+            amount.append(a)
+        st = states.get(f.state)
+        if st is None:
+            st = states[f.state] = f.state.value
+        key.append(k)
+        state.append(st)
+        raw.append(f.raw)
+        unit.append(f.unit)
+        inferred.append(f.inferred)
+        page.append(r.page)
+        table.append(r.table)
+        row.append(r.row)
+        col.append(r.col)
+        line.append(r.line)
     for ff in report.pre2019:
         r = ff.ref
-        value, amount = exact_number(ff.key, ff.value, money="元" in (ff.unit or ""))
-        rows.append({
-            "sha256": sha, "key": ff.key, "value": value, "amount": amount, "state": "number",
-            "raw": f"{ff.label}: {ff.raw}", "unit": ff.unit, "inferred": False, "page": r.page,
-            "table_index": r.table, "row_index": r.row, "col_index": r.col, "line": r.line,
-        })
-    return rows
+        n, a = exact_number(ff.key, ff.value, money="元" in (ff.unit or ""))
+        key.append(ff.key)
+        value.append(n)
+        amount.append(a)
+        state.append("number")
+        raw.append(f"{ff.label}: {ff.raw}")
+        unit.append(ff.unit)
+        inferred.append(False)
+        page.append(r.page)
+        table.append(r.table)
+        row.append(r.row)
+        col.append(r.col)
+        line.append(r.line)
+    return {"sha256": [sha] * len(key), "key": key, "value": value, "amount": amount, "state": state, "raw": raw,
+            "unit": unit, "inferred": inferred, "page": page, "table_index": table, "row_index": row,
+            "col_index": col, "line": line}
 
 
 def _finding_rows(sha: str, report: Report) -> list[dict[str, Any]]:
@@ -83,8 +121,9 @@ def _finding_rows(sha: str, report: Report) -> list[dict[str, Any]]:
 
 
 def record_from_result(sha256: str, paths: Sequence[str], result: ExtractionResult,
-                       reader: str | None = None) -> Record:
-    """Warehouse rows for one :class:`ExtractionResult`."""
+                       reader: str | None = None, *, packed: bool = False) -> Record:
+    """Warehouse rows for one :class:`ExtractionResult` (``packed``: figure, finding and section
+    rows as columns, what a batch worker sends back; else lists of row dicts)."""
     if result.report is None:
         err = result.error
         return failed_record(sha256, paths, err.code if err else INTERNAL_ERROR,
@@ -92,18 +131,21 @@ def record_from_result(sha256: str, paths: Sequence[str], result: ExtractionResu
                              elapsed_ms=result.elapsed_ms)
     rep = result.report
     meta = rep.meta
-    figures = _figure_rows(sha256, rep)
-    findings = _finding_rows(sha256, rep)
-    sections = [{"sha256": sha256, "position": i, "number": s.number, "heading": s.heading, "text": s.text}
-                for i, s in enumerate(rep.sections)]
+    fig_cols = _figure_columns(sha256, rep)
+    figures: Rows = fig_cols if packed else as_rows("figures", fig_cols)
+    finding_rows = _finding_rows(sha256, rep)
+    findings: Rows = as_columns("findings", finding_rows) if packed else finding_rows
+    section_rows = [{"sha256": sha256, "position": i, "number": s.number, "heading": s.heading, "text": s.text}
+                    for i, s in enumerate(rep.sections)]
+    sections: Rows = as_columns("sections", section_rows) if packed else section_rows
     report: dict[str, Any] = {
         "sha256": sha256, "paths": list(paths), "url": meta.url, "reader": meta.reader or reader,
         "title": meta.title, "organ": meta.organ, "organ_in_title": meta.organ_in_title,
         "report_year": meta.report_year, "year_confirmed": meta.year_confirmed, "published": meta.published,
         "published_source": meta.published_source, "template": meta.template, "page_count": meta.page_count,
         "status": result.status, "error_code": None, "error_message": None,
-        "n_figures": len(figures), "n_findings": len(findings),
-        "n_errors": sum(1 for f in rep.findings if f.severity is Severity.ERROR), "n_sections": len(sections),
+        "n_figures": len(fig_cols["key"]), "n_findings": len(finding_rows),
+        "n_errors": sum(1 for f in rep.findings if f.severity is Severity.ERROR), "n_sections": len(section_rows),
         "elapsed_ms": round(result.elapsed_ms, 3), "extractor_version": rep.extractor_version or __version__,
         "schema_version": rep.schema_version, "extracted_at": _now(),
     }

@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,7 @@ from extractor.batch.records import (
     record_from_result,
     sniff_format,
 )
+from extractor.batch.sink import Sink
 from extractor.batch.sources import Job, apply_sidecar, check_inputs, load_source, plan
 from extractor.batch.summary import BatchSummary, ProgressHook
 from extractor.errors import OgiError
@@ -118,8 +120,7 @@ def run_job(job: Job, settings: Settings, timeout: float | None = None) -> Recor
         if sha != job.sha256:
             return failed_record(job.sha256, job.paths, CHANGED, "the file changed between planning and extraction")
         result = extract(data, name=job.source.path, settings=settings)
-        rec = record_from_result(job.sha256, job.paths, result, sniff_format(data, job.source.path))
-        return _pack(rec)
+        return record_from_result(job.sha256, job.paths, result, sniff_format(data, job.source.path), packed=True)
     except _Deadline:
         return failed_record(job.sha256, job.paths, TIMEOUT, f"extraction took longer than {timeout:g} s",
                              elapsed_ms=(time.perf_counter() - t0) * 1000)
@@ -135,15 +136,6 @@ def run_job(job: Job, settings: Settings, timeout: float | None = None) -> Recor
         if alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
-
-
-def _pack(rec: Record) -> Record:
-    """Columns instead of row dicts: much cheaper to pickle back to the writer process."""
-    from extractor.writers.base import as_columns  # light: no DuckDB import
-
-    return {"report": rec["report"], "figures": as_columns("figures", rec["figures"]),
-            "findings": as_columns("findings", rec["findings"]),
-            "sections": as_columns("sections", rec.get("sections", []))}
 
 
 def _main_thread() -> bool:
@@ -190,8 +182,10 @@ def start_pool(workers: int, memory_mb: int) -> ProcessPoolExecutor:
 
 
 def run_local(jobs: Sequence[Job], settings: Settings, *, workers: int, timeout: float | None,
-              memory_mb: int, fn: JobFn = run_job, pool: ProcessPoolExecutor | None = None) -> Iterator[Record]:
-    """Run jobs on a process pool (``pool``: one from :func:`start_pool`, else a new one). A dead
+              memory_mb: int, fn: JobFn = run_job, pool: ProcessPoolExecutor | None = None,
+              check: Callable[[], None] | None = None) -> Iterator[Record]:
+    """Run jobs on a process pool (``pool``: one from :func:`start_pool`, else a new one; ``check`` is
+    called at least once a second and may raise to stop the run, e.g. the writer's error). A dead
     worker breaks the pool: it is recreated, the documents that were in flight are retried one at a
     time, and the one that kills a worker alone fails."""
     todo = list(reversed(jobs))
@@ -219,6 +213,8 @@ def run_local(jobs: Sequence[Job], settings: Settings, *, workers: int, timeout:
                     job = todo.pop()
                     running[pool.submit(fn, job, settings, timeout)] = (job, time.monotonic())
             done, _ = wait(list(running), timeout=1.0, return_when=FIRST_COMPLETED)
+            if check is not None:
+                check()
             broken = False
             for fut in done:
                 job, _t = running.pop(fut)
@@ -363,16 +359,38 @@ def run_batch(
     summary = BatchSummary(out=str(out))
     check_inputs(inputs)
     if writer is None:
-        from extractor.writers import open_writer
+        from extractor.writers import format_for
 
-        writer = open_writer(out, fmt)  # an unknown output name is refused before any work
+        fmt = format_for(out, fmt)  # an unknown output name is refused before any work
     pool = start_pool(workers, memory_mb) if engine != "dask" else None
     try:
+        if writer is None:
+            from extractor.writers import open_writer
+
+            writer = open_writer(out, fmt)
         return _run_batch(inputs, writer, workers, timeout, force, engine, scheduler, settings, progress,
                           commit_every, commit_seconds, job_fn, memory_mb, pool, summary, t0)
     finally:
         if pool is not None:  # run_local shuts it down; this is for the paths that never reach it
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+ARROW_AT = 300
+"""Documents to extract (in this process, this run and earlier ones) from which a DuckDB writer
+inserts through pyarrow even when it is not imported yet: the import, with pandas, is paid once per
+process and costs about as much CPU as the JSON inserts of ~300 documents save."""
+_extracted_here = 0
+"""Documents handed to workers by the batches of this process so far."""
+
+
+def _add_paths(writer: Writer, *, sha: str, paths: Sequence[str]) -> None:
+    writer.add_paths(sha, paths)
+
+
+def _stores_nothing(writer: Writer) -> bool:
+    """True when the output holds no document yet (a new warehouse): nothing to skip or replace."""
+    fn = getattr(writer, "stores_nothing", None)
+    return bool(fn()) if callable(fn) else False
 
 
 def _run_batch(inputs: Sequence[str | Path], writer: Writer, workers: int, timeout: float | None, force: bool,
@@ -383,39 +401,44 @@ def _run_batch(inputs: Sequence[str | Path], writer: Writer, workers: int, timeo
     summary.skipped = skipped
     summary.documents = len(jobs)
     summary.duplicate_paths = sum(len(j.paths) - 1 for j in jobs.values())
-    known = writer.start(replace=set(jobs) if force else ())
-    summary.migrated_from = getattr(writer, "migrated_from", None)
-    todo: list[Job] = []
-    big: list[Record] = []
-    for sha, job in jobs.items():
-        if sha in known:
-            summary.already_stored += 1
-            if not set(job.paths) <= set(known[sha]):
-                writer.add_paths(sha, job.paths)
-        elif job.size > settings.max_bytes:
-            big.append(failed_record(sha, job.paths, "too_large",
-                                     f"{job.size:,} bytes is over the {settings.max_bytes:,}-byte limit"))
-        else:
-            todo.append(job)
-    if progress:
-        progress("total", len(todo) + len(big))
-    pending: list[Record] = []
-    last = time.monotonic()
+    sink = Sink(writer, store, summary, commit_every=commit_every, commit_seconds=commit_seconds)
+    fresh = _stores_nothing(writer)
+    # A new warehouse has nothing to skip: the workers start while the writer thread opens it. Every
+    # hash is passed as replaced so that a warehouse someone else created meanwhile loses nothing.
+    sink.start(replace=set(jobs) if force or fresh else ())
+    reported = 0
+
+    def report_progress() -> None:
+        nonlocal reported
+        if progress:
+            done = sink.stored
+            if done > reported:
+                progress("done", done - reported)
+                reported = done
+
     cross = CrossYear()  # documents with ambiguous table-2 runs wait for their neighbouring years
-
-    def commit() -> None:
-        nonlocal last
-        if pending:
-            stored = store(writer, pending)
-            for rec in stored:
-                summary.add(rec)
-            if progress:
-                progress("done", len(pending))
-            pending.clear()
-        last = time.monotonic()
-
     try:
-        pending.extend(apply_sidecar(rec) for rec in big)
+        known = {} if fresh else sink.known()
+        todo: list[Job] = []
+        big: list[Record] = []
+        for sha, job in jobs.items():
+            if sha in known:
+                summary.already_stored += 1
+                if not set(job.paths) <= set(known[sha]):
+                    sink.call(partial(_add_paths, sha=sha, paths=job.paths))
+            elif job.size > settings.max_bytes:
+                big.append(failed_record(sha, job.paths, "too_large",
+                                         f"{job.size:,} bytes is over the {settings.max_bytes:,}-byte limit"))
+            else:
+                todo.append(job)
+        if progress:
+            progress("total", len(todo) + len(big))
+        global _extracted_here
+        _extracted_here += len(todo)
+        if _extracted_here >= ARROW_AT and getattr(writer, "arrow", False) is None:
+            writer.arrow = True  # type: ignore[attr-defined]  # importing pyarrow pays off (in the writer thread)
+        for rec in big:
+            sink.put(apply_sidecar(rec))
         records: Iterator[Record]
         if engine == "dask":
             records = run_dask(todo, settings, scheduler=scheduler, timeout=timeout, workers=workers)
@@ -423,21 +446,24 @@ def _run_batch(inputs: Sequence[str | Path], writer: Writer, workers: int, timeo
             records = iter(())
         else:
             records = run_local(todo, settings, workers=workers, timeout=timeout, memory_mb=memory_mb, fn=job_fn,
-                                pool=pool)
+                                pool=pool, check=sink.raise_error)
         for rec in records:
             rec = apply_sidecar(rec)
             if cross.observe(rec):
-                continue
-            pending.append(rec)
-            if len(pending) >= commit_every or time.monotonic() - last >= commit_seconds:
-                commit()
+                sink.hold(rec)  # staged now, stored at the end with what settling changes
+            else:
+                sink.put(rec)
+            report_progress()
     finally:
+        held: list[Record] = []
         try:
-            pending.extend(cross.flush())  # the last documents and the held ones: one transaction
+            held = cross.flush()  # the last documents and the held ones: one transaction
             summary.crossyear_settled = cross.settled
-            commit()  # on Ctrl-C, keep what is finished
-            summary.dataset = update_dataset(writer)  # report keys and duplicates over the whole warehouse
         finally:
-            writer.finish()
+            # on Ctrl-C, keep what is finished; then key the whole warehouse and close it
+            sink.close(held, update_dataset, cross.settlements)
+            summary.dataset = sink.tail_result
+            summary.migrated_from = getattr(writer, "migrated_from", None)
+            report_progress()
             summary.elapsed_s = time.perf_counter() - t0
     return summary

@@ -26,6 +26,8 @@ from extractor.records.models import Figure, Finding, Report, Severity
 from extractor.template import T2_COLUMNS_2019, T2_COLUMNS_2021, T2_DECIMAL_COLUMNS, T2_SIGNED_COLUMNS
 from extractor.text import CellState
 
+ITEM_ORDER: tuple[str, ...] = tuple(dict.fromkeys([*T2_COLUMNS_2019, *T2_COLUMNS_2021]))
+"""Table-2 items in template order (the 2021 items keep their order inside the 2019 layout)."""
 Num = int | float
 Row = dict[str, Num]
 
@@ -89,6 +91,11 @@ def _agreed(row: T2Row, kept: Sequence[Row]) -> dict[str, Num]:
     return out
 
 
+def common_items(mine: Mapping[str, object], theirs: Mapping[str, object]) -> list[str]:
+    """The table-2 items both rows have, in template order (never set order: findings follow it)."""
+    return [item for item in ITEM_ORDER if item in mine and item in theirs]
+
+
 def t2_rows(report: Report) -> dict[str, T2Row]:
     """The table-2 items of a report as :class:`T2Row` (runs kept where a cell is ambiguous)."""
     t2 = report.table2
@@ -117,7 +124,7 @@ def settle_reports(earlier: Report, later: Report) -> list[Finding]:
         return []
     found: list[Finding] = []
     mine, theirs = t2_rows(earlier), t2_rows(later)
-    for item in mine.keys() & theirs.keys():
+    for item in common_items(mine, theirs):
         a, b = settle_pair(mine[item], theirs[item])
         for report, settled, other in ((earlier, a, later), (later, b, earlier)):
             if settled:

@@ -90,10 +90,17 @@ def as_rows(table: str, rows: Rows) -> list[dict[str, Any]]:
 
 
 def concat_columns(table: str, parts: Iterable[Rows]) -> dict[str, list[Any]]:
-    out: dict[str, list[Any]] = {c.name: [] for c in TABLES[table]}
+    names = [c.name for c in TABLES[table]]
+    out: dict[str, list[Any]] = {n: [] for n in names}
     for part in parts:
-        for name, values in as_columns(table, part).items():
-            out[name].extend(values)
+        if isinstance(part, dict) and all(isinstance(part.get(n), list) for n in names):  # packed by a worker: every column
+            for n in names:
+                out[n] += part[n]
+        elif isinstance(part, list) and not part:
+            continue
+        else:
+            for name, values in as_columns(table, part).items():
+                out[name] += values
     return out
 
 

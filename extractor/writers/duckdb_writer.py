@@ -11,6 +11,7 @@ writer opens it (:func:`ensure_schema`); readers refuse it with a message that s
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,10 +24,10 @@ from extractor.writers.base import KeyAssignment, Record, as_columns, concat_col
 from extractor.writers.schema import DECIMAL, DOCUMENT_TABLES, TABLE_NAMES, TABLES, WAREHOUSE_SCHEMA_VERSION
 from extractor.writers.sql import (
     DELETE_CONFLICTS,
-    columns_json,
     convert_select,
     create_table_sql,
     ident,
+    insert_params,
     insert_sql,
     view_sql,
 )
@@ -162,8 +163,22 @@ def _pyarrow() -> Any:
     return pyarrow
 
 
-USE_ARROW = True
-"""Insert through pyarrow when it is importable (2–4× less writer CPU than the JSON path)."""
+USE_ARROW: bool | None = None
+"""Insert through pyarrow (2–4× less writer CPU than the JSON path): True whenever it is importable,
+False never, None (the default) only when pyarrow and pandas are imported already. DuckDB's Arrow
+scan imports pandas; with pyarrow that is ~0.35 s of start-up CPU, more than the JSON path costs on a
+few hundred documents (a writer's ``arrow`` attribute overrides this; ``ogi batch`` sets it for
+large runs)."""
+
+
+def _arrow_module(want: bool | None) -> Any:
+    """pyarrow if it is to be used (see :data:`USE_ARROW`), else None."""
+    want = USE_ARROW if want is None else want
+    if want is False:
+        return None
+    if want is None and not ("pyarrow" in sys.modules and "pandas" in sys.modules):
+        return None
+    return _pyarrow()
 
 
 def _arrow_table(pa: Any, table: str, cols: dict[str, list[Any]]) -> Any:
@@ -174,25 +189,34 @@ def _arrow_table(pa: Any, table: str, cols: dict[str, list[Any]]) -> Any:
     return pa.Table.from_arrays([pa.array(cols[f.name], type=f.type) for f in fields], schema=pa.schema(fields))
 
 
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: dict[str, list[Any]]) -> None:
-    """Insert packed rows ``{column: [values]}`` of ``table`` (pyarrow if installed, else one JSON text)."""
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: dict[str, list[Any]], *,
+                arrow: bool | None = None, into: str | None = None) -> None:
+    """Insert packed rows ``{column: [values]}`` of ``table`` (through pyarrow, see :data:`USE_ARROW`,
+    else one JSON text)."""
     if not cols or not len(next(iter(cols.values()))):
         return
-    pa = _pyarrow() if USE_ARROW else None
+    pa = _arrow_module(arrow)
     if pa is None:
-        con.execute(insert_sql(table), [columns_json(table, cols)])
+        con.execute(insert_sql(table, into), insert_params(table, cols))
         return
     con.register("_ogi_new", _arrow_table(pa, table, cols))
     try:
-        con.execute(f"INSERT INTO {table} SELECT * FROM _ogi_new")
+        con.execute(f"INSERT INTO {into or table} SELECT * FROM _ogi_new")
     finally:
         con.unregister("_ogi_new")
 
 
-def insert_records(con: duckdb.DuckDBPyConnection, records: Sequence[Record]) -> None:
-    """Insert whole documents (inside the caller's transaction), document tables before ``reports``."""
+def insert_records(con: duckdb.DuckDBPyConnection, records: Sequence[Record], *, arrow: bool | None = None,
+                   prefix: str = "") -> None:
+    """Insert whole documents (inside the caller's transaction), document tables before ``reports``
+    (``prefix``: into the tables of that name prefix instead, e.g. the staging tables)."""
     for table in (*DOCUMENT_TABLES, "reports"):
-        insert_rows(con, table, concat_columns(table, (record_rows(r, table) for r in records)))
+        insert_rows(con, table, concat_columns(table, (record_rows(r, table) for r in records)), arrow=arrow,
+                    into=f"{prefix}{table}" if prefix else None)
+
+
+STAGED = "_ogi_held_"
+"""Name prefix of the temporary tables that hold documents a batch stores at its end."""
 
 
 class DuckDBStore:
@@ -205,10 +229,18 @@ class DuckDBStore:
         self.migrated_from: str | None = None
         self._held: str | None = None
 
+    threads: int | None = 1
+    """DuckDB's worker threads while writing: one, so that the writer does not compete with the
+    batch's extraction workers for the cores (None: DuckDB's default, one per core)."""
+    arrow: bool | None = None
+    """Insert through pyarrow (see :data:`USE_ARROW`; None: that module default)."""
+
     def _open(self, path: Path) -> duckdb.DuckDBPyConnection:
         self._con = open_database(path, read_only=False)
         self._held = str(path.resolve())
         _WRITING.add(self._held)
+        if self.threads is not None:
+            self._con.execute(f"SET threads = {int(self.threads)}")
         return self._con
 
     def _close(self) -> None:
@@ -247,11 +279,70 @@ class DuckDBStore:
             if stale:
                 for table in TABLE_NAMES:
                     con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [stale])
-            insert_records(con, records)
+            insert_records(con, records, arrow=self.arrow)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
+
+    def stage(self, records: Sequence[Record]) -> None:
+        """Put documents that :meth:`write_staged` will store into temporary tables (not the warehouse:
+        a run killed before that leaves no trace of them). The batch stages the documents that wait
+        for cross-year settling while the workers run, so the end of the run only adjusts them."""
+        if not records:
+            return
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for table in TABLE_NAMES:
+                con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGED}{table} AS SELECT * FROM {table} WHERE false")
+            insert_records(con, records, arrow=self.arrow, prefix=STAGED)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def write_staged(self, records: Sequence[Record], shas: Collection[str], settlements: dict[str, Any]) -> None:
+        """Store ``records`` and the staged documents ``shas`` in one transaction, with the changes
+        ``settlements`` (sha256 → :class:`extractor.batch.crossyear.Settlement`) made to them since."""
+        con = self.con
+        shas = set(shas)
+        stale = [s for s in [*(r["report"]["sha256"] for r in records), *shas] if s in self._replace]
+        figs = [(sha, *f) for sha, st in settlements.items() if sha in shas for f in st.figures]
+        counts = [(sha, st.n_findings) for sha, st in settlements.items() if sha in shas and st.n_findings is not None]
+        found = [f for sha, st in settlements.items() if sha in shas for f in st.findings]
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if stale:
+                for table in TABLE_NAMES:
+                    con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [stale])
+            insert_records(con, records, arrow=self.arrow)
+            if figs:
+                con.execute(
+                    f"UPDATE {STAGED}figures AS f SET value = p.value, amount = p.amount, state = p.state, inferred = true "
+                    "FROM (SELECT unnest(?::VARCHAR[]) AS sha256, unnest(?::VARCHAR[]) AS key, unnest(?::BIGINT[]) AS value, "
+                    f"CAST(unnest(?::VARCHAR[]) AS {DECIMAL}) AS amount, unnest(?::VARCHAR[]) AS state) p "
+                    "WHERE f.sha256 = p.sha256 AND f.key = p.key",
+                    [[f[0] for f in figs], [f[1] for f in figs], [f[2] for f in figs],
+                     [None if f[3] is None else str(f[3]) for f in figs], [f[4] for f in figs]])
+            if counts:
+                con.execute(
+                    f"UPDATE {STAGED}reports AS r SET n_findings = p.n FROM (SELECT unnest(?::VARCHAR[]) AS sha256, "
+                    "unnest(?::BIGINT[]) AS n) p WHERE r.sha256 = p.sha256",
+                    [[c[0] for c in counts], [c[1] for c in counts]])
+            if found:
+                insert_rows(con, "findings", as_columns("findings", found), arrow=self.arrow)
+            for table in (*DOCUMENT_TABLES, "reports"):  # the staging tables hold exactly the documents `shas`
+                con.execute(f"INSERT INTO {table} SELECT * FROM {STAGED}{table}")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        self.drop_staged()
+
+    def drop_staged(self) -> None:
+        for table in TABLE_NAMES:
+            self.con.execute(f"DROP TABLE IF EXISTS temp.{STAGED}{table}")
 
     def add_paths(self, sha256: str, paths: Sequence[str]) -> None:
         self.con.execute(
@@ -276,6 +367,24 @@ class DuckDBStore:
             out[sha][key] = value if value is not None else amount
         return out
 
+    def figure_differences(self, pairs: Sequence[tuple[str, str]]) -> dict[str, dict[str, Any]]:
+        """What :meth:`figure_values` returns, restricted to the figures two documents of a pair
+        ``(canonical, duplicate)`` both have and print differently: all the duplicate rule reads."""
+        out: dict[str, dict[str, Any]] = {}
+        if not pairs:
+            return out
+        a_num = "coalesce(CAST(a.value AS DECIMAL(38,4)), CAST(a.amount AS DECIMAL(38,4)))"
+        b_num = "coalesce(CAST(b.value AS DECIMAL(38,4)), CAST(b.amount AS DECIMAL(38,4)))"
+        rows = self.con.execute(
+            "SELECT p.head, p.dup, a.key, a.value, a.amount, b.value, b.amount FROM "
+            "(SELECT unnest(?::VARCHAR[]) AS head, unnest(?::VARCHAR[]) AS dup) p "
+            "JOIN figures a ON a.sha256 = p.head JOIN figures b ON b.sha256 = p.dup AND b.key = a.key "
+            f"WHERE {a_num} <> {b_num}", [[h for h, _ in pairs], [d for _, d in pairs]]).fetchall()
+        for head, dup, key, av, aa, bv, ba in rows:
+            out.setdefault(head, {})[key] = av if av is not None else aa
+            out.setdefault(dup, {})[key] = bv if bv is not None else ba
+        return out
+
     def set_keys(self, keys: KeyAssignment, conflicts: Sequence[dict[str, Any]]) -> None:
         con = self.con
         shas = list(keys)
@@ -290,7 +399,7 @@ class DuckDBStore:
                 [shas, [keys[s][0] for s in shas], [keys[s][1] for s in shas]])
             con.execute(DELETE_CONFLICTS)
             if conflicts:
-                insert_rows(con, "findings", as_columns("findings", list(conflicts)))
+                insert_rows(con, "findings", as_columns("findings", list(conflicts)), arrow=self.arrow)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -303,6 +412,10 @@ class DuckDBWriter(DuckDBStore):
     def __init__(self, out: Path) -> None:
         super().__init__()
         self.out = out
+
+    def stores_nothing(self) -> bool:
+        """A new warehouse (no file yet): a batch need not wait for :meth:`start` to know what to skip."""
+        return not self.out.exists() and not Path(f"{self.out}.wal").exists()
 
     def start(self, replace: Collection[str] = ()) -> dict[str, list[str]]:
         if self.out.parent and not self.out.parent.exists():

@@ -68,6 +68,9 @@ class _StagedWriter(DuckDBStore):
     def _path(self, table: str) -> Path:
         return table_path(self.out, self.ext, table)
 
+    def stores_nothing(self) -> bool:
+        return not self._path("reports").exists()
+
     def start(self, replace: Collection[str] = ()) -> dict[str, list[str]]:
         self._path("reports").parent.mkdir(parents=True, exist_ok=True)
         self._open(self._staging)  # the lock: a second writer stops here
@@ -109,6 +112,7 @@ class _StagedWriter(DuckDBStore):
             return
         con = self._con
         try:
+            con.execute("RESET threads")  # the workers are done: the copies may use every core
             for table in (*DOCUMENT_TABLES, "reports"):
                 con.execute(copy_to_sql(table, _tmp(self._path(table)), self.ext))
             for table in (*DOCUMENT_TABLES, "reports"):
@@ -203,6 +207,9 @@ class JSONLWriter:
             fh.close()
             raise lock_error(self.out) from exc
         self._lock = fh
+
+    def stores_nothing(self) -> bool:
+        return not self._path("reports").exists()
 
     def start(self, replace: Collection[str] = ()) -> dict[str, list[str]]:
         self._path("reports").parent.mkdir(parents=True, exist_ok=True)
