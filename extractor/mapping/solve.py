@@ -165,14 +165,20 @@ def solve_table3(
     # band misses (七) in some column, so it costs at least VIOLATION more than the cheapest (七)
     # and T3-1 choice; when the band's best costs less than that, it holds every lowest-cost table
     # and the (much larger) full search is skipped.
-    targets = list(groups["results_total"])
-    vecs = {k: list(groups[k]) for k in det}
-    fwd = _sums(det, packed, pack(zero), _Band(det, vecs, targets, width, pack))
-    bwd = None if fwd is None else _sums(det[::-1], packed, pack(zero), _Band(det[::-1], vecs, targets, width, pack))
-    if fwd is None or bwd is None:
-        return _independent(groups, kept, exact=False)  # the full search holds the band's sums and more
-    best_total, pairs = best_pairs(fwd[-1])
-    if not best_total < VIOLATION + min(g_of.values()) - 1e-9:
+    # (A small search — few readings per row — goes straight to the full search: same result.)
+    paths = 1
+    for k in det:
+        paths = min(paths * len(packed[k]), _SMALL + 1)
+    fwd = bwd = None
+    if paths > _SMALL:
+        targets = list(groups["results_total"])
+        vecs = {k: list(groups[k]) for k in det}
+        fwd = _sums(det, packed, pack(zero), _Band(det, vecs, targets, width, pack))
+        bwd = None if fwd is None else _sums(det[::-1], packed, pack(zero), _Band(det[::-1], vecs, targets, width, pack))
+        if fwd is None or bwd is None:
+            return _independent(groups, kept, exact=False)  # the full search holds the band's sums and more
+        best_total, pairs = best_pairs(fwd[-1])
+    if fwd is None or bwd is None or not best_total < VIOLATION + min(g_of.values()) - 1e-9:
         fwd = _sums(det, packed, pack(zero))
         bwd = None if fwd is None else _sums(det[::-1], packed, pack(zero))
         if fwd is None or bwd is None:
@@ -215,6 +221,8 @@ def solve_table3(
     return Solved(kept, best_total, True)
 
 
+_SMALL = 4096
+"""Detail-row searches with at most this many reading combinations skip the band."""
 _LANE = 32
 """Bits per column of a packed sum vector."""
 _LANE_MAX = 1 << 24
