@@ -1,0 +1,62 @@
+"""Whether the running-text aligner can find anything the grid reader has not: a cheap, sound test.
+
+The aligner (:func:`extractor.locate.align.locate_text_rows`) tokenizes all of a document's
+paragraphs, yet a page whose tables are grids rarely prints a table in its prose. Its table-2 and
+table-3 regions open only where the *label stream* holds ``第二十条`` or one of the table-3 opening
+words (:mod:`.anchors`). The label stream is the folded text with whitespace, numbers, placeholders
+and page furniture removed, so a word can be in it without being in the text (``第 二十条``,
+``本年\\n新收``). :func:`may_hold` answers on the raw text whether that is *possible*: between two
+of the word's characters it allows any run of characters a number, a placeholder, whitespace or
+folding may remove, and a line break (after which whole lines may be page furniture) ends the
+test with a yes. A "no" is a proof; a "yes" only means the tokenizer has to look.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from extractor.locate.align.tokens import _ONE_TO_ONE
+from extractor.text.normalize import _REPLACEMENTS
+
+_OTHER_REMOVABLE = "".join(
+    re.escape(c)
+    for c in dict.fromkeys(
+        "\0+-增减,.万亿元/\\—–无空"  # number and placeholder characters (after 1:1 folding)
+        + "".join(chr(k) for k in _ONE_TO_ONE)  # their full-width and invisible spellings
+        + "".join(a for a, b in _REPLACEMENTS if not b)  # characters folding deletes
+    )
+    if not c.isspace()
+)
+_GAP = rf"[\s\d{_OTHER_REMOVABLE}]*"
+_GAP_TO_EOL = rf"(?:[^\S\n]|[\d{_OTHER_REMOVABLE}])*\n"
+
+
+T2_WORDS = ("第二十条",)
+"""What opens the table-2 region (:data:`extractor.locate.align.anchors._T2_START`)."""
+T3_WORDS = ("勾稽", "钩稽", "申请人情况", "本年新收")
+"""What opens the table-3 region (every alternative of ``_T3_START`` holds one of them)."""
+
+
+def _spellings(ch: str) -> str:
+    """The characters that read as ``ch`` in the label stream (itself and what folds to it)."""
+    out = {ch}
+    out.update(chr(k) for k, v in _ONE_TO_ONE.items() if v == ch)
+    out.update(a for a, b in _REPLACEMENTS if b == ch)
+    return "[" + "".join(re.escape(c) for c in sorted(out)) + "]"
+
+
+@cache
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives: list[str] = []
+    for word in words:
+        chars = [_spellings(c) for c in word]
+        alternatives.append(_GAP.join(chars))  # the word with only removable text inside it
+        for j in range(1, len(chars)):  # a prefix ending its line: the next lines may be furniture
+            alternatives.append(_GAP.join(chars[:j]) + _GAP_TO_EOL)
+    return re.compile("|".join(f"(?:{a})" for a in alternatives))
+
+
+def may_hold(text: str, words: tuple[str, ...]) -> bool:
+    """False only when no word of ``words`` can be in the label stream of ``text``."""
+    return _pattern(words).search(text) is not None
