@@ -17,7 +17,7 @@ from extractor.locate.align.tokens import NumToken
 from extractor.locate.hits import UNLABELED, Located, PrintedCell, RowHit
 from extractor.mapping.narrative import Statements, statements
 from extractor.mapping.readings import CellReading, Columns, Hypothesis, Reading
-from extractor.mapping.repair import repair, table3_equations, table4_equations
+from extractor.mapping.repair import may_repair, repair, table3_equations, table4_equations
 from extractor.mapping.resolve import (
     UNEXPLAINED,
     TableResult,
@@ -74,7 +74,7 @@ def _figure(key: str, cell: PrintedCell | None) -> Figure:
     if cell is None:
         return Figure.make(key=key, value=None, state=CellState.BLANK, raw="")
     parsed = parse_cell(cell.text)
-    return Figure.make(key=key, value=parsed.value, state=parsed.state, raw=cell.text, unit=parsed.unit, ref=cell.ref)
+    return Figure.of(key, parsed.value, parsed.state, cell.text, parsed.unit, cell.ref)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,6 +148,8 @@ def _repair_t3(rows: dict[str, list[Figure]], by_key: dict[str, RowHit], detail:
     confidence: dict[str, float | None] = {}
     for key, hit in by_key.items():
         confidence.update(_confidence(hit.cells, [f"t3.{key}.{c}" for c in T3_COLUMNS]))
+    if not may_repair(figs, confidence):
+        return rows
     blank = {k for k, row in rows.items() if row and row[-1].state is CellState.BLANK}
     fixed = repair(figs, confidence, table3_equations(list(rows), T3_COLUMNS, detail, blank), findings)
     if fixed == figs:
@@ -242,9 +244,10 @@ def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | No
         cols = [k.removeprefix("t4.") for k in keys]
         figs = figures_for("t4", cols, hit, best.options["data"], best.solved.kept.get("data", []), findings)
         figs = [f.model_copy(update={"key": k}) for f, k in zip(figs, keys, strict=True)]
-    fixed = repair({f.key: f for f in figs}, _confidence(hit.cells, keys), table4_equations(T4_GROUPS, T4_COLUMNS),
-                   findings)
-    figs = [fixed[k] for k in keys]
+    by_key, confidence = {f.key: f for f in figs}, _confidence(hit.cells, keys)
+    if may_repair(by_key, confidence):
+        fixed = repair(by_key, confidence, table4_equations(T4_GROUPS, T4_COLUMNS), findings)
+        figs = [fixed[k] for k in keys]
     return Table4.make(**{g: Table4Group.make(**dict(zip(T4_COLUMNS, figs[g_i * 5 : g_i * 5 + 5], strict=True)))
                           for g_i, g in enumerate(T4_GROUPS)})
 
