@@ -60,3 +60,12 @@ def test_skipping_the_aligner_changes_nothing(monkeypatch) -> None:  # type: ign
     again = extract(text.encode(), name="r.txt").raise_for_error()
     assert first.model_dump(mode="json") == again.model_dump(mode="json")
 
+
+
+def test_table3_bound_is_the_aligners() -> None:
+    """The gate's bound: the aligner names each table-3 row of its print order at most once, and
+    drops （六）其他处理 when its sub-rows are found."""
+    import extractor.pipeline as pipeline
+    from extractor.locate.align.anchors import T3_PRINT_ORDER
+
+    assert pipeline._T3_TEXT_MAX_KEYS == len(set(T3_PRINT_ORDER)) - 1

@@ -14,7 +14,6 @@ test with a yes. A "no" is a proof; a "yes" only means the tokenizer has to look
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from extractor.locate.align.tokens import _ONE_TO_ONE
 from extractor.text.normalize import _REPLACEMENTS
@@ -28,9 +27,8 @@ _OTHER_REMOVABLE = "".join(
     )
     if not c.isspace()
 )
-_GAP = rf"[\s\d{_OTHER_REMOVABLE}]*"
-_GAP_TO_EOL = rf"(?:[^\S\n]|[\d{_OTHER_REMOVABLE}])*\n"
-
+_REMOVABLE = re.compile(rf"[^\S\n]+|[\d{_OTHER_REMOVABLE}]+")
+"""What may stand between two label characters on one line (line breaks are kept)."""
 
 T2_WORDS = ("第二十条",)
 """What opens the table-2 region (:data:`extractor.locate.align.anchors._T2_START`)."""
@@ -38,25 +36,23 @@ T3_WORDS = ("勾稽", "钩稽", "申请人情况", "本年新收")
 """What opens the table-3 region (every alternative of ``_T3_START`` holds one of them)."""
 
 
-def _spellings(ch: str) -> str:
-    """The characters that read as ``ch`` in the label stream (itself and what folds to it)."""
+def _spellings(ch: str) -> set[str]:
+    """The characters that read as ``ch`` in the label stream: itself and what folds to it."""
     out = {ch}
     out.update(chr(k) for k, v in _ONE_TO_ONE.items() if v == ch)
     out.update(a for a, b in _REPLACEMENTS if b == ch)
-    return "[" + "".join(re.escape(c) for c in sorted(out)) + "]"
-
-
-@cache
-def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives: list[str] = []
-    for word in words:
-        chars = [_spellings(c) for c in word]
-        alternatives.append(_GAP.join(chars))  # the word with only removable text inside it
-        for j in range(1, len(chars)):  # a prefix ending its line: the next lines may be furniture
-            alternatives.append(_GAP.join(chars[:j]) + _GAP_TO_EOL)
-    return re.compile("|".join(f"(?:{a})" for a in alternatives))
+    return out
 
 
 def may_hold(text: str, words: tuple[str, ...]) -> bool:
-    """False only when no word of ``words`` can be in the label stream of ``text``."""
-    return _pattern(words).search(text) is not None
+    """False only when no word of ``words`` can be in the label stream of ``text``.
+
+    With everything removable deleted (line breaks kept), a word is in the label stream only if
+    it is in the text, or one of its prefixes ends a line (the next lines may be page furniture,
+    blanked before labels are read)."""
+    squeezed = _REMOVABLE.sub("", text)
+    for word in words:
+        for ch in word:
+            for other in _spellings(ch) - {ch}:
+                squeezed = squeezed.replace(other, ch)
+    return any(word in squeezed or any(f"{word[:j]}\n" in squeezed for j in range(1, len(word))) for word in words)
