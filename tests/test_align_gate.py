@@ -68,4 +68,4 @@ def test_table3_bound_is_the_aligners() -> None:
     import extractor.pipeline as pipeline
     from extractor.locate.align.anchors import T3_PRINT_ORDER
 
-    assert pipeline._T3_TEXT_MAX_KEYS == len(set(T3_PRINT_ORDER)) - 1
+    assert len(set(T3_PRINT_ORDER)) - 1 == pipeline._T3_TEXT_MAX_KEYS
