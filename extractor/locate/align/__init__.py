@@ -11,21 +11,22 @@ mapping can decide, together with the identities, how many cells each number fil
 
 from typing import TYPE_CHECKING, Any
 
-from extractor.locate.align.tokens import NumToken, TokenStream, tokenize
-
 if TYPE_CHECKING:
     from extractor.locate.align.rows import locate_in_stream, locate_text_rows, stream_of
+    from extractor.locate.align.tokens import NumToken, TokenStream, tokenize
 
 __all__ = ["NumToken", "TokenStream", "locate_in_stream", "locate_text_rows", "stream_of", "tokenize"]
 
-_ROWS = ("locate_in_stream", "locate_text_rows", "stream_of")
+_LAZY = {"locate_in_stream": "rows", "locate_text_rows": "rows", "stream_of": "rows",
+         "NumToken": "tokens", "TokenStream": "tokens", "tokenize": "tokens"}
 
 
 def __getattr__(name: str) -> Any:
-    """The aligner's modules load on first use: the mapping needs only the tokens, and a document
-    whose tables are all grids never runs the aligner (see :mod:`.gate`)."""
-    if name in _ROWS:
-        from extractor.locate.align import rows
+    """The aligner's modules load on first use: a document whose tables are all grids never runs
+    the aligner (see :mod:`.gate`), and ``ogi extract`` of one never compiles them."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
 
-        return getattr(rows, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{module}"), name)

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 
-from extractor.locate.align.tokens import _ONE_TO_ONE
 from extractor.text.normalize import _REPLACEMENTS
+from extractor.text.normalize import ONE_TO_ONE as _ONE_TO_ONE
 
 _OTHER_REMOVABLE = "".join(
     re.escape(c)

@@ -33,28 +33,10 @@ from functools import cache
 from typing import Literal
 
 from extractor.text import MAX_DIGITS, fold_text
+from extractor.text.normalize import ONE_TO_ONE as _ONE_TO_ONE
 
 Sep = Literal["start", "space", "line", "label"]
 
-# 1:1 character folding (offsets survive): full-width digits, signs and brackets to ASCII.
-_ONE_TO_ONE = str.maketrans(
-    {
-        "（": "(",
-        "）": ")",
-        "．": ".",
-        "－": "-",
-        "−": "-",
-        "＋": "+",
-        "，": ",",
-        "\u3000": " ",
-        "\xa0": " ",
-        "\t": " ",
-        "\r": " ",
-        "\u200b": " ",
-        "\ufeff": " ",
-        **{chr(0xFF10 + i): str(i) for i in range(10)},
-    }
-)
 
 def _lazy(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
     """A pattern compiled on first use: the tokenizer's patterns (CJK classes compile slowly) are
