@@ -59,9 +59,10 @@ def read(data: bytes, *, source: str, settings: Settings) -> Document:
     """Read an HTML page into a :class:`Document` (reader ``html``)."""
     if not data.strip():
         raise EmptyInput("the input is empty", source=source)
-    tags = data.count(b"<")
-    if tags > MAX_TAGS_PER_CELL * settings.max_cells:  # the parse tree alone would take gigabytes
-        raise FileTooLarge(f"the page has {tags:,} tags (limit {MAX_TAGS_PER_CELL * settings.max_cells:,})", source=source)
+    limit = MAX_TAGS_PER_CELL * settings.max_cells
+    # (a page shorter than the limit cannot hold more tags than that: no need to count them)
+    if len(data) > limit and (tags := data.count(b"<")) > limit:  # the parse tree alone would take gigabytes
+        raise FileTooLarge(f"the page has {tags:,} tags (limit {limit:,})", source=source)
     # In ASCII-compatible encodings a control character is a control byte: look for it in C.
     controls = len(data.translate(None, _CONTROL_BYTES)) != len(data)
     root: El | None = None
