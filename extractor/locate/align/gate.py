@@ -27,8 +27,8 @@ _OTHER_REMOVABLE = "".join(
     )
     if not c.isspace()
 )
-_REMOVABLE = re.compile(rf"[^\S\n]+|[\d{_OTHER_REMOVABLE}]+")
-"""What may stand between two label characters on one line (line breaks are kept)."""
+_SKIP = re.compile(rf"(?:[^\S\n]|[\d{_OTHER_REMOVABLE}])*")
+"""What may stand between two label characters on one line."""
 
 T2_WORDS = ("第二十条",)
 """What opens the table-2 region (:data:`extractor.locate.align.anchors._T2_START`)."""
@@ -47,12 +47,27 @@ def _spellings(ch: str) -> set[str]:
 def may_hold(text: str, words: tuple[str, ...]) -> bool:
     """False only when no word of ``words`` can be in the label stream of ``text``.
 
-    With everything removable deleted (line breaks kept), a word is in the label stream only if
-    it is in the text, or one of its prefixes ends a line (the next lines may be page furniture,
-    blanked before labels are read)."""
-    squeezed = _REMOVABLE.sub("", text)
+    From each occurrence of a word's first character, the rest must follow with only removable
+    characters between; a line break after part of the word is a yes too (the next lines may be
+    page furniture, blanked before labels are read)."""
     for word in words:
-        for ch in word:
-            for other in _spellings(ch) - {ch}:
-                squeezed = squeezed.replace(other, ch)
-    return any(word in squeezed or any(f"{word[:j]}\n" in squeezed for j in range(1, len(word))) for word in words)
+        spelled = [_spellings(ch) for ch in word]
+        for first in spelled[0]:
+            i = text.find(first)
+            while i >= 0:
+                if _rest_follows(text, i + 1, spelled[1:]):
+                    return True
+                i = text.find(first, i + 1)
+    return False
+
+
+def _rest_follows(text: str, pos: int, rest: list[set[str]]) -> bool:
+    for chars in rest:
+        m = _SKIP.match(text, pos)
+        pos = m.end() if m else pos
+        if pos >= len(text):
+            return False
+        if text[pos] == "\n" or text[pos] not in chars:
+            return text[pos] == "\n"
+        pos += 1
+    return True
