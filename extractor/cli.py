@@ -8,7 +8,6 @@ commands (batch, query, panel, audit, migrate) in :mod:`extractor.cli_warehouse`
 
 from __future__ import annotations
 
-import csv
 import importlib
 import sys
 from collections.abc import Iterator
@@ -138,8 +137,11 @@ def extract_cmd(files: tuple[str, ...], flat: bool, fmt: str | None, as_json: bo
     fmt = chosen(fmt, as_json, "flat" if flat else "json")
     settings = _settings(max_bytes)
     failed = False
-    writer = csv.writer(sys.stdout, lineterminator="\n") if fmt == "csv" else None
-    if writer is not None:
+    writer = None
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
     for result in _results(files, settings, memory_mb):
         if result.report is None:
