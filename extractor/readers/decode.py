@@ -168,7 +168,7 @@ def _guess(data: bytes, source: str | None) -> Decoded:
     return Decoded(text, enc)
 
 
-_CJK = re.compile("[\u4e00-\u9fff]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")  # the same pattern as extractor.text.has_cjk: compiled once (re caches it)
 _WINDOW = 4096
 _WINDOWS = 16
 
