@@ -20,7 +20,7 @@ from extractor._version import __version__
 from extractor.budget import Budget
 from extractor.document import Document, Paragraph, Table
 from extractor.errors import NotAReport, OgiError, ReadError
-from extractor.locate.align import locate_text_rows
+from extractor.locate.align.gate import T2_WORDS, T3_WORDS, may_hold
 from extractor.locate.grid import locate_grid_rows
 from extractor.locate.hits import Located
 from extractor.locate.meta import (
@@ -35,6 +35,7 @@ from extractor.mapping.tables import map_tables
 from extractor.readers import read_bytes
 from extractor.records.models import Finding, Metadata, OcrInfo, Report, Section, Severity, TableTemplates, Template
 from extractor.settings import DEFAULT_SETTINGS, Settings
+from extractor.template import T3_ROWS
 from extractor.validate.completeness import CODES as TABLE_CODES
 from extractor.validate.completeness import check_tables
 from extractor.validate.identities import NARRATIVE_SECTIONS, validate
@@ -142,6 +143,22 @@ def _choose(grid: Located, flat: Located) -> Located:
     return out
 
 
+_T3_TEXT_MAX_KEYS = len({r.key for r in T3_ROWS}) - 1
+"""Most table-3 rows the aligner can name: （六）其他处理 is dropped when its sub-rows are found."""
+
+
+def _text_may_add(grid: Located, para_text: str) -> bool:
+    """Whether :func:`_choose` could take anything from the running-text aligner, i.e. whether it
+    is worth running: table 4 once the grid has one never (the text finds one row at most); table 3
+    only when the grid names fewer rows than the text can and the text may open a table-3 region;
+    table 2 (whose text rows are merged with the grid's) whenever the text may open its region."""
+    if not grid.t4:
+        return True
+    if may_hold(para_text, T2_WORDS):
+        return True
+    return len({h.key for h in grid.t3}) < _T3_TEXT_MAX_KEYS and may_hold(para_text, T3_WORDS)
+
+
 UNTITLED_MIN_ROWS = 20
 """A document without a report title is still a report when this many rows of tables 2–4 are
 located in it (a spreadsheet annex, a page of the tables alone)."""
@@ -164,7 +181,11 @@ def build_report(doc: Document, *, settings: Settings = DEFAULT_SETTINGS) -> Rep
     year = info.year or period_year
 
     grid = locate_grid_rows(doc, budget)
-    flat = locate_text_rows([b for b in doc.blocks if isinstance(b, Paragraph)])
+    flat = Located()
+    if _text_may_add(grid, para_text):
+        from extractor.locate.align.rows import locate_text_rows  # loaded only for documents that need it
+
+        flat = locate_text_rows([b for b in doc.blocks if isinstance(b, Paragraph)])
     located = _choose(grid, flat)
     sections = find_sections(full_text, budget)
 

@@ -122,3 +122,17 @@ def test_pdf_fresh_batch() -> None:
         if problems:
             failures[c.name] = problems[:6]
     assert failures == {}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 5), st.integers(1, 3)), max_size=15))
+def test_table_rows_place_each_cell_once_in_its_row(specs: list[tuple[int, int, int]]) -> None:
+    from extractor.document import Cell, Table
+
+    table = Table([Cell(r, c, f"{r}.{c}", row_span=s) for r, c, s in specs])
+    rows = list(table.rows())
+    assert len(rows) == table.n_rows
+    assert sorted(id(c) for row in rows for c in row) == sorted(id(c) for c in table.cells)
+    for r, row in enumerate(rows):
+        assert all(c.row == r for c in row)
+        assert [c.col for c in row] == sorted(c.col for c in row)

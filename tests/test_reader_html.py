@@ -597,3 +597,28 @@ def test_real_pages_give_three_tables() -> None:
         assert len(d.tables) >= 3, path.name
         assert any(isinstance(b, Paragraph) and "总体情况" in b.text for b in d.blocks), path.name
         assert d.metadata.get("title"), path.name
+
+
+_UTF8_PIECES = [b"<p>", b"</p>", b"<td>", "中文报告".encode(), "\U0001f600".encode(), b"\xef\xbf\xbe", b"abc ", b"\n",
+                b"\xff", b"\xc0\xaf", b"\xe0\x80\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xf8\x88\x80\x80\x80",
+                b"\xe4\xb8", b"\xb8", b"\x80", b"\xc2", b"\xf0\x9f\x98", b"&nbsp;", b"&#xD800;"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_UTF8_PIECES), min_size=1, max_size=30))
+def test_libxml2_accepts_only_valid_utf8(pieces: list[bytes]) -> None:
+    """Bytes read as UTF-8 without decoding them first must be what Python's codec accepts."""
+    from extractor.readers.html.parse import parse_utf8
+
+    data = b"<html><body>" + b"".join(pieces) + b"</body></html>"
+    if parse_utf8(data) is not None:
+        data.decode("utf-8")  # raises if libxml2 accepted invalid UTF-8
+
+
+def test_invalid_utf8_reads_as_before() -> None:
+    """A page declared UTF-8 with a broken byte: decoded (one U+FFFD, a decode.replaced note)."""
+    page = "<html><head><meta charset='utf-8'></head><body><p>平潭综合实验区</p><p>坏\xff字</p></body></html>"
+    data = page.encode("utf-8").replace(b"\xc3\xbf", b"\xff")
+    d = doc(data)
+    assert any("\ufffd" in b.text for b in d.paragraphs)
+    assert any(w.startswith("decode.replaced") for w in d.warnings)

@@ -108,13 +108,13 @@ class Table:
         """Cells by origin row (each cell once, left to right); rows without origin cells are empty."""
         cells = sorted(self.cells, key=_ROW_COL)
         n_rows = max((c.row + c.row_span for c in cells), default=0)
-        i, n = 0, len(cells)
-        for r in range(n_rows):
-            row: list[Cell] = []
-            while i < n and cells[i].row == r:
-                row.append(cells[i])
-                i += 1
-            yield row
+        rows: list[list[Cell]] = [[] for _ in range(n_rows)]
+        if cells and cells[0].row < 0:
+            return iter(rows)  # a cell before the first row: none is placed (as the ordered scan would)
+        for c in cells:
+            if c.row < n_rows:
+                rows[c.row].append(c)
+        return iter(rows)
 
     def grid(self) -> list[list[Cell | None]]:
         """Dense grid with spans expanded; covered positions share the origin cell object."""

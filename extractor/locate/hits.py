@@ -45,7 +45,7 @@ class PrintedCell:
 
 def cell_ref(table_index: int, cell: Cell) -> CellRef:
     p = cell.provenance
-    return CellRef.make(table=table_index, row=cell.row, col=cell.col, page=p.page, line=p.line, path=p.path, bbox=p.bbox)
+    return CellRef.at(table_index, cell.row, cell.col, p.page, p.line, p.path, p.bbox)
 
 
 @dataclass(slots=True)

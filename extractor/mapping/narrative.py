@@ -20,10 +20,12 @@ from functools import lru_cache
 from extractor.text import squash
 
 _RECEIVED = re.compile(
+    r"(?=[共全累本今收受新])(?:"  # the first characters of the alternatives: a cheap test at each position
     r"(?:共|全年|累计|本年度?|今年)?(?:收到|受理|新收)[^。；，,]{0,20}?申请[^。；，,\d]{0,6}?(\d{1,15})(?!\d)\s*[件个条份]"
     r"|(?:共|全年|累计)(?:收到|受理|新收)[^。；，,\d]{0,16}?(\d{1,15})(?!\d)\s*[件个条份][^。；，,]{0,8}?申请"
+    r")"
 )
-_ALL_NATURAL = re.compile(r"(?:申请人|申请)?(?:均|全部|都|皆)(?:为|是|系|来自)自然人")
+_ALL_NATURAL = re.compile(r"(?=[申均全都皆])(?:申请人|申请)?(?:均|全部|都|皆)(?:为|是|系|来自)自然人")
 
 
 @dataclass(slots=True)

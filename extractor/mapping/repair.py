@@ -90,6 +90,11 @@ def _finding(f: Figure, value: int, eqs: Sequence[Equation]) -> Finding:
     )
 
 
+def may_repair(figs: dict[str, Figure], confidence: dict[str, float | None]) -> bool:
+    """Whether :func:`repair` can change anything: only a text cell or a recognised cell can be corrected."""
+    return any(c is not None for c in confidence.values()) or any(f.state is CellState.TEXT for f in figs.values())
+
+
 def repair(figs: dict[str, Figure], confidence: dict[str, float | None], equations: Sequence[Equation],
            findings: list[Finding]) -> dict[str, Figure]:
     """Correct misread cells of one table (see the module docstring); returns the figures, some replaced."""
@@ -174,4 +179,4 @@ def table4_equations(groups: Sequence[str], columns: Sequence[str]) -> list[Equa
     return [Equation("T4-1", f"{g} total", (f"t4.{g}.total",), tuple(f"t4.{g}.{c}" for c in parts)) for g in groups]
 
 
-__all__ = ["Equation", "repair", "table3_equations", "table4_equations"]
+__all__ = ["Equation", "may_repair", "repair", "table3_equations", "table4_equations"]

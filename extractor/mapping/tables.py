@@ -12,28 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from extractor.locate.align.tokens import NumToken
 from extractor.locate.hits import UNLABELED, Located, PrintedCell, RowHit
 from extractor.mapping.narrative import Statements, statements
-from extractor.mapping.readings import CellReading, Columns, Hypothesis, Reading
-from extractor.mapping.repair import repair, table3_equations, table4_equations
-from extractor.mapping.resolve import (
-    UNEXPLAINED,
-    TableResult,
-    choose,
-    figures_for,
-    glued_evidence,
-    hypotheses,
-    options_for,
-    solve_rows,
-    solve_t3_text,
-    solve_t4_text,
-    t2_cost,
-    tokens_of,
-    unreadable_row,
-)
-from extractor.mapping.solve import Solved
+from extractor.mapping.repair import may_repair, repair, table3_equations, table4_equations
 from extractor.records.models import (
     Figure,
     Finding,
@@ -61,6 +44,11 @@ from extractor.template import (
 )
 from extractor.text import CellState, parse_cell
 
+if TYPE_CHECKING:
+    from extractor.locate.align.tokens import NumToken
+    from extractor.mapping.readings import Columns, Hypothesis, Reading
+    from extractor.mapping.resolve import TableResult
+
 
 @dataclass(slots=True)
 class MappingResult:
@@ -74,7 +62,7 @@ def _figure(key: str, cell: PrintedCell | None) -> Figure:
     if cell is None:
         return Figure.make(key=key, value=None, state=CellState.BLANK, raw="")
     parsed = parse_cell(cell.text)
-    return Figure.make(key=key, value=parsed.value, state=parsed.state, raw=cell.text, unit=parsed.unit, ref=cell.ref)
+    return Figure.of(key, parsed.value, parsed.state, cell.text, parsed.unit, cell.ref)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,22 +87,30 @@ def map_table3(
     detail = T3_DETAIL_2019 if "other" in by_key else T3_DETAIL_2021
     k = len(T3_COLUMNS)
     rows: dict[str, list[Figure]] = {}
-    fixed: dict[str, Reading] = {}
+    grid_keys: list[str] = []
     text_rows: dict[str, list[NumToken]] = {}
     for key, hit in by_key.items():
         if hit.cells is not None and not _glued_cells(hit.cells, k):
             cells: list[PrintedCell | None] = list(hit.cells[:k]) + [None] * max(0, k - len(hit.cells))
             figs = [_figure(f"t3.{key}.{col}", c) for col, c in zip(T3_COLUMNS, cells, strict=True)]
             rows[key] = figs
-            fixed[key] = tuple(CellReading(f.value, f.state, f.raw) for f in figs)
+            grid_keys.append(key)
             if len(hit.cells) < k:
                 findings.append(_short_row(f"t3.{key}", hit, len(hit.cells), k))
             continue
         if hit.unreadable:
+            from extractor.mapping.resolve import unreadable_row
+
             rows[key] = unreadable_row(f"t3.{key}", T3_COLUMNS, hit, findings)
             continue
+        from extractor.mapping.resolve import tokens_of
+
         text_rows[key] = tokens_of(hit)
-    if text_rows:
+    if text_rows:  # rows read from running text: resolved together with the table's identities
+        from extractor.mapping.readings import CellReading
+        from extractor.mapping.resolve import choose, figures_for, glued_evidence, hypotheses, solve_t3_text
+
+        fixed: dict[str, Reading] = {key: tuple(CellReading(f.value, f.state, f.raw) for f in rows[key]) for key in grid_keys}
         said = said or Statements()
         evidence = glued_evidence(list(text_rows.values()))
         results: list[TableResult] = []
@@ -148,6 +144,8 @@ def _repair_t3(rows: dict[str, list[Figure]], by_key: dict[str, RowHit], detail:
     confidence: dict[str, float | None] = {}
     for key, hit in by_key.items():
         confidence.update(_confidence(hit.cells, [f"t3.{key}.{c}" for c in T3_COLUMNS]))
+    if not may_repair(figs, confidence):
+        return rows
     blank = {k for k, row in rows.items() if row and row[-1].state is CellState.BLANK}
     fixed = repair(figs, confidence, table3_equations(list(rows), T3_COLUMNS, detail, blank), findings)
     if fixed == figs:
@@ -228,9 +226,13 @@ def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | No
         if len(hit.cells) < 15:
             findings.append(_short_row("t4", hit, len(hit.cells), 15))
     elif hit.unreadable:
+        from extractor.mapping.resolve import unreadable_row
+
         figs = unreadable_row("t4", [k.removeprefix("t4.") for k in keys], hit, findings)
         figs = [f.model_copy(update={"key": k}) for f, k in zip(figs, keys, strict=True)]
     else:
+        from extractor.mapping.resolve import choose, figures_for, glued_evidence, hypotheses, solve_t4_text, tokens_of
+
         tokens = tokens_of(hit)
         evidence = glued_evidence([tokens])
         results: list[TableResult] = []
@@ -242,9 +244,10 @@ def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | No
         cols = [k.removeprefix("t4.") for k in keys]
         figs = figures_for("t4", cols, hit, best.options["data"], best.solved.kept.get("data", []), findings)
         figs = [f.model_copy(update={"key": k}) for f, k in zip(figs, keys, strict=True)]
-    fixed = repair({f.key: f for f in figs}, _confidence(hit.cells, keys), table4_equations(T4_GROUPS, T4_COLUMNS),
-                   findings)
-    figs = [fixed[k] for k in keys]
+    by_key, confidence = {f.key: f for f in figs}, _confidence(hit.cells, keys)
+    if may_repair(by_key, confidence):
+        fixed = repair(by_key, confidence, table4_equations(T4_GROUPS, T4_COLUMNS), findings)
+        figs = [fixed[k] for k in keys]
     return Table4.make(**{g: Table4Group.make(**dict(zip(T4_COLUMNS, figs[g_i * 5 : g_i * 5 + 5], strict=True)))
                           for g_i, g in enumerate(T4_GROUPS)})
 
@@ -290,13 +293,30 @@ def map_table2(hits: list[RowHit], template: Template, prose: str, findings: lis
                 setattr(row, col, _figure(f"t2.{hit.key}.{col}", cell))
             setattr(table, hit.key, row)
         elif hit.unreadable:
+            from extractor.mapping.resolve import unreadable_row
+
             row = Table2Row.make(label=hit.label.strip())
             for col, fig in zip(cols, unreadable_row(f"t2.{hit.key}", cols, hit, findings), strict=True):
                 setattr(row, col, fig)
             setattr(table, hit.key, row)
         else:
+            from extractor.mapping.resolve import tokens_of
+
             text_hits.append((hit, cols, tokens_of(hit)))
     if text_hits:
+        from extractor.mapping.resolve import (
+            UNEXPLAINED,
+            TableResult,
+            choose,
+            figures_for,
+            glued_evidence,
+            hypotheses,
+            options_for,
+            solve_rows,
+            t2_cost,
+        )
+        from extractor.mapping.solve import Solved
+
         rows = {hit.key: toks for hit, _, toks in text_hits}
         hyps = [hyp] if hyp else hypotheses([(t, len(c)) for _, c, t in text_hits])
         results = []
@@ -320,6 +340,8 @@ def map_table2(hits: list[RowHit], template: Template, prose: str, findings: lis
 
 
 def _t2_cols(item: str, cols: tuple[str, ...]) -> Columns:
+    from extractor.mapping.readings import Columns
+
     return Columns(
         k=len(cols),
         decimal=frozenset(i for i, c in enumerate(cols) if (item, c) in T2_DECIMAL_COLUMNS),

@@ -7,12 +7,12 @@ HTML or RTF under ``.doc`` names, and PDFs as ``.htm`` downloads.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 from typing import Protocol
 
 from extractor.document import Document
 from extractor.errors import EmptyInput, FileTooLarge, UnsupportedFormat
-from extractor.readers.jsdata import JS_HEAD, looks_like_js_data
 from extractor.settings import DEFAULT_SETTINGS, Settings
 
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a", b"BM")
@@ -57,8 +57,11 @@ def sniff(data: bytes, name: str = "") -> str:
         return "image"  # a scanned page: read by OCR (the ``ocr`` extra)
     if stripped.startswith(b"{\\rtf"):
         return "rtf"
-    if JS_HEAD.match(stripped) and looks_like_js_data(data):
-        return "jsdata"  # a report shipped as a string in a .js data file
+    if JS_HEAD.match(stripped):
+        from extractor.readers.jsdata import looks_like_js_data  # loaded for script-like inputs only
+
+        if looks_like_js_data(data):
+            return "jsdata"  # a report shipped as a string in a .js data file
     if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or any(
         tag in low for tag in (b"<html", b"<head", b"<body", b"<table", b"<div", b"<p>", b"<meta")
     ):
@@ -81,6 +84,8 @@ def _is_binary(head: bytes) -> bool:
 
 
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
+JS_HEAD = re.compile(rb"""^\s*(?:/[/*][^\n]*\n\s*)*(?:let|var|const|window\.\w+|export\s+default)\b[^=]{0,80}=\s*["'`]""")
+"""The start of a JavaScript data file (``var data = "…``): :mod:`.jsdata` reads those."""
 
 
 def get_reader(fmt: str) -> Callable[..., Document]:

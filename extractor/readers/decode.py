@@ -80,6 +80,13 @@ def declared_encoding(data: bytes) -> str | None:
     return canonical_encoding(m.group(1).decode("ascii", "replace")) if m else None
 
 
+def utf8_unless_invalid(data: bytes) -> bool:
+    """Whether :func:`decode` answers UTF-8 (nothing replaced) for ``data`` as soon as the bytes are
+    valid UTF-8: no byte-order mark and no other declared charset. A parser that checks UTF-8
+    itself may then be handed the bytes, and :func:`decode` is needed only if it finds them invalid."""
+    return not data.startswith(tuple(bom for bom, _ in _BOMS)) and declared_encoding(data) in (None, "utf-8")
+
+
 def decode_bytes(data: bytes, *, source: str | None = None) -> tuple[str, str]:
     """Return ``(text, encoding)``; raise :class:`DecodeError` rather than guess badly.
     (:func:`decode` also says how many broken sequences were replaced.)"""
@@ -161,7 +168,7 @@ def _guess(data: bytes, source: str | None) -> Decoded:
     return Decoded(text, enc)
 
 
-_CJK = re.compile("[\u4e00-\u9fff]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")  # the same pattern as extractor.text.has_cjk: compiled once (re caches it)
 _WINDOW = 4096
 _WINDOWS = 16
 

@@ -12,6 +12,7 @@ import re
 
 from extractor.document import Document
 from extractor.errors import UnsupportedFormat
+from extractor.readers import JS_HEAD
 from extractor.readers.decode import decode
 from extractor.settings import Settings
 
@@ -22,7 +23,6 @@ _STRING = {
     "'": re.compile(r"'((?:[^'\\]++|\\.)*+)'", re.DOTALL),
     "`": re.compile(r"`((?:[^`\\]++|\\.)*+)`", re.DOTALL),
 }
-JS_HEAD = re.compile(rb"""^\s*(?:/[/*][^\n]*\n\s*)*(?:let|var|const|window\.\w+|export\s+default)\b[^=]{0,80}=\s*["'`]""")
 
 
 def looks_like_js_data(data: bytes) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any, ClassVar, Literal, Self
+from typing import Any, ClassVar, Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -65,6 +65,19 @@ class _Record(BaseModel):
         return obj
 
 
+_R = TypeVar("_R", bound=BaseModel)
+
+
+def _built(cls: type[_R], values: dict[str, Any], given: frozenset[str]) -> _R:
+    """A record from a complete ``__dict__`` (every field, in order) and the names that were given."""
+    obj = cls.__new__(cls)
+    _set(obj, "__dict__", values)
+    _set(obj, "__pydantic_fields_set__", set(given))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
 _Maker = tuple[dict[str, Any], tuple[tuple[str, Any], ...], frozenset[str]]
 _MAKERS: dict[type[BaseModel], _Maker] = {}
 
@@ -113,6 +126,16 @@ class CellRef(_Record):
             parts.append(f"text offset {self.offset}")
         return ", ".join(parts) or "unknown"
 
+    @classmethod
+    def at(cls, table: int | None, row: int | None, col: int | None, page: int | None, line: int | None,
+           path: str | None, bbox: tuple[float, float, float, float] | None) -> CellRef:
+        """``make(table=…, row=…, col=…, page=…, line=…, path=…, bbox=…)`` for the hot path (a ref
+        per grid cell that becomes a figure): the same record, built in a third of the time."""
+        if _Record.VALIDATE:
+            return cls.make(table=table, row=row, col=col, page=page, line=line, path=path, bbox=bbox)
+        return _built(cls, {"table": table, "row": row, "col": col, "page": page, "line": line, "path": path,
+                            "bbox": bbox, "offset": None}, _AT_GIVEN)
+
 
 class Figure(_Record):
     """One numeric cell: value as printed plus its state and origin."""
@@ -125,12 +148,24 @@ class Figure(_Record):
     inferred: bool = Field(False, description="True when the value was not printed as such: split from run-together digits, or a misread cell corrected because the identities force it (split.inferred / cell.corrected findings)")
     ref: CellRef = Field(default_factory=CellRef.make)
 
+    @classmethod
+    def of(cls, key: str, value: Number | None, state: CellState, raw: str, unit: str | None, ref: CellRef) -> Figure:
+        """``make(key=…, value=…, state=…, raw=…, unit=…, ref=…)`` for the hot path (every printed cell)."""
+        if _Record.VALIDATE:
+            return cls.make(key=key, value=value, state=state, raw=raw, unit=unit, ref=ref)
+        return _built(cls, {"key": key, "value": value, "state": state, "raw": raw, "unit": unit, "inferred": False,
+                            "ref": ref}, _OF_GIVEN)
+
     @property
     def flat_value(self) -> Number | None:
         """Value in truth-file convention: placeholders and blanks read as 0."""
         if self.value is not None:
             return self.value
         return 0 if self.state.reads_as_zero else None
+
+
+_AT_GIVEN = frozenset(("table", "row", "col", "page", "line", "path", "bbox"))
+_OF_GIVEN = frozenset(("key", "value", "state", "raw", "unit", "ref"))
 
 
 class Table3Row(_Record):

@@ -55,6 +55,27 @@ _FOLD_TABLE = str.maketrans(
         "末": "未",  # 尚未审结
     }
 )
+ONE_TO_ONE = str.maketrans(
+    {
+        "（": "(",
+        "）": ")",
+        "．": ".",
+        "－": "-",
+        "−": "-",
+        "＋": "+",
+        "，": ",",
+        "\u3000": " ",
+        "\xa0": " ",
+        "\t": " ",
+        "\r": " ",
+        "\u200b": " ",
+        "\ufeff": " ",
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+    }
+)
+"""The tokenizer's 1:1 character folding (offsets survive): full-width digits, signs and brackets to
+ASCII, odd spaces to a space (:mod:`extractor.locate.align.tokens`)."""
+
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _REPLACEMENTS: tuple[tuple[str, str], ...] = tuple(
     (chr(k), v if isinstance(v, str) else "" if v is None else chr(v))

@@ -27,36 +27,26 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 from extractor.text import MAX_DIGITS, fold_text
+from extractor.text.normalize import ONE_TO_ONE as _ONE_TO_ONE
 
 Sep = Literal["start", "space", "line", "label"]
 
-# 1:1 character folding (offsets survive): full-width digits, signs and brackets to ASCII.
-_ONE_TO_ONE = str.maketrans(
-    {
-        "（": "(",
-        "）": ")",
-        "．": ".",
-        "－": "-",
-        "−": "-",
-        "＋": "+",
-        "，": ",",
-        "\u3000": " ",
-        "\xa0": " ",
-        "\t": " ",
-        "\r": " ",
-        "\u200b": " ",
-        "\ufeff": " ",
-        **{chr(0xFF10 + i): str(i) for i in range(10)},
-    }
-)
+
+def _lazy(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """A pattern compiled on first use: the tokenizer's patterns (CJK classes compile slowly) are
+    not needed by a document whose tables are all grids, nor by ``ogi extract`` of one."""
+    return cache(lambda: re.compile(pattern, flags))
+
 
 _ONE_TO_ONE_PAIRS = tuple((chr(k), str(v)) for k, v in _ONE_TO_ONE.items())
 
-_NUMBER = re.compile(
+_NUMBER = _lazy(
     r"""
     (?=[+\-增减\d])  # a cheap first-character test before the alternatives (3x faster scan)
     (?P<sign>[+-](?=\d)|(?<![/增])[增减]\s*(?=\d))?
@@ -66,21 +56,21 @@ _NUMBER = re.compile(
     re.VERBOSE,
 )
 """A printed number. Possessive quantifiers keep the engine stateless over long digit runs."""
-_ENUMERATOR_AFTER = re.compile(r"[ ]*[.、]\s*(?=[\u4e00-\u9fff\"“'(])")
+_ENUMERATOR_AFTER = _lazy(r"[ ]*[.、]\s*(?=[\u4e00-\u9fff\"“'(])")
 """``1.``/``1、`` followed by a label character: the digits enumerate a row, they are not a cell."""
-_REFERENCE_AFTER = re.compile(r"[ ]*[年月日号页期]")
-_YEAR_ACROSS_LINES = re.compile(r"\s*年")
-_BRACKETED = re.compile(r"[(\[]\s*$")
-_PLACEHOLDER = re.compile(r"(?=[/\\—–\-无空])(?:(?<![^\s|])(?:/|\\|—{1,2}|–|-{1,2}|无|空)(?![^\s|])|(?<=\d)(?:/|—{1,2}|–)(?=\d))")
+_REFERENCE_AFTER = _lazy(r"[ ]*[年月日号页期]")
+_YEAR_ACROSS_LINES = _lazy(r"\s*年")
+_BRACKETED = _lazy(r"[(\[]\s*$")
+_PLACEHOLDER = _lazy(r"(?=[/\\—–\-无空])(?:(?<![^\s|])(?:/|\\|—{1,2}|–|-{1,2}|无|空)(?![^\s|])|(?<=\d)(?:/|—{1,2}|–)(?=\d))")
 """A placeholder cell: a lone ``/``, ``—``, ``-``, ``无``, ``空`` between whitespace (or pipes), or a
 ``/`` or ``—`` glued between two digit runs (``570/0057``: a glued dump keeps placeholder cells)."""
-_LABEL_FOLLOWS = re.compile(r"[ ]*(?![增减]\s*\d)[\u4e00-\u9fff](?<![无空])")
+_LABEL_FOLLOWS = _lazy(r"[ ]*(?![增减]\s*\d)[\u4e00-\u9fff](?<![无空])")
 """A placeholder is never followed on its line by label text."""
-_SPACED_BEFORE = re.compile(r"(?:^|[ \n])[\u4e00-\u9fff](?<![无空])[ ]+$")
+_SPACED_BEFORE = _lazy(r"(?:^|[ \n])[\u4e00-\u9fff](?<![无空])[ ]+$")
 """A single CJK character between spaces just before: the placeholder word may be part of a spaced-out
 label — it is when label text (not a number) comes next, even on the next line (``申 请 人 无`` / ``正当``)."""
-_LABEL_NEXT = re.compile(r"\s*(?![增减]\s*\d)[\u4e00-\u9fff](?<![无空])")
-_PAGE_LINE = re.compile(
+_LABEL_NEXT = _lazy(r"\s*(?![增减]\s*\d)[\u4e00-\u9fff](?<![无空])")
+_PAGE_LINE = _lazy(
     r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|共\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页)\s*$"
 )
 
@@ -166,12 +156,13 @@ def _drop_page_furniture(text: str) -> str:
 
     A page number counts only in sequence (the first at most 5, each next one to three higher):
     ``— 58 —`` alone in a short report is a table row of a dash, 58 and a dash, not a footer."""
+    page_line = _PAGE_LINE()
     lines = text.split("\n")
     counts = Counter(s.strip() for s in lines if len(s.strip()) >= 8)
     page_lines: set[int] = set()
     last: int | None = None
     for i, line in enumerate(lines):
-        if (len(line) <= 24 or len(line.strip()) <= 24) and _PAGE_LINE.match(line):
+        if (len(line) <= 24 or len(line.strip()) <= 24) and page_line.match(line):
             digits = re.search(r"\d+", line)
             n = int(digits.group(0)) if digits else 0
             if (last is None and n <= 5) or (last is not None and 0 < n - last <= 3):
@@ -193,10 +184,13 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
         if a in text:
             text = text.replace(a, b)
     t = _drop_page_furniture(text)
+    reference_after, year_across_lines, enumerator_after, bracketed = (
+        _REFERENCE_AFTER(), _YEAR_ACROSS_LINES(), _ENUMERATOR_AFTER(), _BRACKETED())
+    label_follows, spaced_before, label_next = _LABEL_FOLLOWS(), _SPACED_BEFORE(), _LABEL_NEXT()
     numbers: list[NumToken] = []
     spans: list[tuple[int, int, str, str, str | None, str, int]] = []  # start, end, text, digits, unit, sign, digits_at
     pos = 0
-    for m in _NUMBER.finditer(t):
+    for m in _NUMBER().finditer(t):
         if len(spans) >= MAX_NUMBERS:
             break
         s, e = m.start(), m.end()
@@ -204,15 +198,15 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
             continue
         num = m.group("num")
         if m.group("sign") is None and m.group("unit") is None:
-            if _REFERENCE_AFTER.match(t, e) or (len(num) == 4 and num[:2] in ("19", "20") and _YEAR_ACROSS_LINES.match(t, e)):
+            if reference_after.match(t, e) or (len(num) == 4 and num[:2] in ("19", "20") and year_across_lines.match(t, e)):
                 continue  # "2022年", "2022" / "年"; not "1" / "年" (a vertical 本年度 beside a row)
-            if _ENUMERATOR_AFTER.match(t, e) and num.isdigit():
+            if enumerator_after.match(t, e) and num.isdigit():
                 if len(num) == 1:
                     continue  # "1.属于…": the digit enumerates the next row's label
                 # "00000002.其他法律…": a glued run ends with the next label's enumerator.
                 e -= 1
                 num = num[:-1]
-        if m.group("sign") is None and _BRACKETED.search(t, max(0, s - 3), s) and re.match(r"\s*[)\]]", t[e:]):
+        if m.group("sign") is None and bracketed.search(t, max(0, s - 3), s) and re.match(r"\s*[)\]]", t[e:]):
             continue  # "(1)" enumerates
         if s > 0 and (t[s - 1].isalpha() and t[s - 1].isascii()):
             continue  # "ptsl2008@163.com", "T3-1": digits inside a word
@@ -226,10 +220,10 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
         pos = e
     starts = [sp[0] for sp in spans]
     ends = [sp[1] for sp in spans]
-    for m in _PLACEHOLDER.finditer(t):
+    for m in _PLACEHOLDER().finditer(t):
         if len(spans) >= MAX_NUMBERS:
             break
-        if _LABEL_FOLLOWS.match(t, m.end()) or (m.group(0) in "无空" and _SPACED_BEFORE.search(t, max(0, m.start() - 4), m.start()) and _LABEL_NEXT.match(t, m.end())):
+        if label_follows.match(t, m.end()) or (m.group(0) in "无空" and spaced_before.search(t, max(0, m.start() - 4), m.start()) and label_next.match(t, m.end())):
             continue  # "无 正 当 理由", "申 请 人 无": a spaced-out label, not a cell
         idx = bisect_right(starts, m.start()) - 1
         if idx < 0 or not (starts[idx] <= m.start() < ends[idx]):

@@ -38,12 +38,12 @@ from lxml import etree
 from extractor.budget import Budget
 from extractor.document import Document, Paragraph, Table
 from extractor.errors import CorruptDocument, EmptyInput, FileTooLarge
-from extractor.readers.decode import decode
+from extractor.readers.decode import decode, utf8_unless_invalid
 from extractor.readers.html.blocks import Emitter
 from extractor.readers.html.meta import page_metadata
-from extractor.readers.html.nodes import TAG
+from extractor.readers.html.nodes import TAG, El
 from extractor.readers.html.page import Page, content_root
-from extractor.readers.html.parse import parse
+from extractor.readers.html.parse import parse, parse_utf8
 from extractor.readers.ocr.images import local_images, ocr_or_note
 from extractor.settings import Settings
 
@@ -59,23 +59,34 @@ def read(data: bytes, *, source: str, settings: Settings) -> Document:
     """Read an HTML page into a :class:`Document` (reader ``html``)."""
     if not data.strip():
         raise EmptyInput("the input is empty", source=source)
-    tags = data.count(b"<")
-    if tags > MAX_TAGS_PER_CELL * settings.max_cells:  # the parse tree alone would take gigabytes
-        raise FileTooLarge(f"the page has {tags:,} tags (limit {MAX_TAGS_PER_CELL * settings.max_cells:,})", source=source)
-    decoded = decode(data, source=source)
-    text, encoding = decoded.text, decoded.encoding
+    limit = MAX_TAGS_PER_CELL * settings.max_cells
+    # (a page shorter than the limit cannot hold more tags than that: no need to count them)
+    if len(data) > limit and (tags := data.count(b"<")) > limit:  # the parse tree alone would take gigabytes
+        raise FileTooLarge(f"the page has {tags:,} tags (limit {limit:,})", source=source)
     # In ASCII-compatible encodings a control character is a control byte: look for it in C.
-    ascii_based = not encoding.startswith(("utf-16", "utf-32"))
-    controls = len(data.translate(None, _CONTROL_BYTES)) != len(data) if ascii_based else None
-    try:
-        root = parse(text, controls, data if encoding == "utf-8" and not decoded.replaced else None)
-    except CorruptDocument as exc:
-        exc.source = source
-        raise
+    controls = len(data.translate(None, _CONTROL_BYTES)) != len(data)
+    root: El | None = None
+    encoding, note = "utf-8", None
+    if not controls and utf8_unless_invalid(data):
+        try:  # the bytes as they are: libxml2 checks UTF-8 itself, and decoding is then wasted work
+            root = parse_utf8(data)
+        except CorruptDocument as exc:
+            exc.source = source
+            raise
     if root is None:
-        if TAG.sub("", text).strip():  # text the parser could not build a tree for (e.g. 100,000 nested divs)
-            raise CorruptDocument("the HTML cannot be parsed (elements nested too deeply?)", source=source)
-        raise EmptyInput("the page holds no text", source=source)
+        decoded = decode(data, source=source)
+        text, encoding, note = decoded.text, decoded.encoding, decoded.warning()
+        ascii_based = not encoding.startswith(("utf-16", "utf-32"))
+        try:
+            root = parse(text, controls if ascii_based else None,
+                         data if encoding == "utf-8" and not decoded.replaced else None)
+        except CorruptDocument as exc:
+            exc.source = source
+            raise
+        if root is None:
+            if TAG.sub("", text).strip():  # text the parser could not build a tree for (e.g. 100,000 nested divs)
+                raise CorruptDocument("the HTML cannot be parsed (elements nested too deeply?)", source=source)
+            raise EmptyInput("the page holds no text", source=source)
     etree.strip_elements(root, etree.Comment, etree.PI, "script", "style", "noscript", "template", with_tail=False)
     budget = Budget(settings, source)
     page = Page(root, budget)
@@ -84,7 +95,7 @@ def read(data: bytes, *, source: str, settings: Settings) -> Document:
     if body is None:
         body = root
     content = content_root(body, page)
-    warnings: list[str] = [note] if (note := decoded.warning()) is not None else []
+    warnings: list[str] = [note] if note is not None else []
     blocks = Emitter(page, warnings, budget, keep_links=False).run(content)
     if not blocks and content is not body:
         blocks = Emitter(page, warnings, budget, keep_links=False).run(body)

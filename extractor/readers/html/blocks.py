@@ -3,6 +3,8 @@ a grid the way browsers do it."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from lxml import etree
 
 from extractor.budget import Budget
@@ -153,15 +155,21 @@ class Emitter:
         cells: list[Cell] = []
         active: list[tuple[int, int, int]] = []  # (first col, end col, last row) of rowspans from above
         shrunk = False
+        tick, count = self.budget.tick, self.budget.cells
         for r, tr in enumerate(rows):
-            self.budget.tick("html table rows")
-            self.budget.cells(len(tr), "html tables")
-            active = [a for a in active if a[2] >= r]
-            occupied = sorted((a[0], a[1]) for a in active)  # disjoint by construction
+            tick("html table rows")
+            count(len(tr), "html tables")
+            if active:
+                active = [a for a in active if a[2] >= r]
+                occupied = sorted((a[0], a[1]) for a in active)  # disjoint by construction
+            else:
+                occupied = []
             i = col = ci = 0
+            prefix = f"table[{k}]/tr[{r + 1}]/"
             for td in tr:
-                if td.tag not in ("td", "th"):
-                    stray.extend(_cell_lines(td, nested) if isinstance(td.tag, str) else ())
+                tag = td.tag
+                if tag != "td" and tag != "th":
+                    stray.extend(_cell_lines(td, nested) if isinstance(tag, str) else ())
                     stray.append(td.tail or "")
                     continue
                 stray.append(td.tail or "")
@@ -174,13 +182,19 @@ class Emitter:
                         col, i = end, i + 1
                     else:
                         break
-                cs = span(td.get("colspan"), 1, MAX_COLSPAN)
-                rs = span(td.get("rowspan"), 0, n_rows - r) or n_rows - r  # rowspan=0: to the table's end
+                value = td.get("colspan")
+                cs = 1 if value is None else span(value, 1, MAX_COLSPAN)
+                value = td.get("rowspan")
+                rs = 1 if value is None else span(value, 0, n_rows - r) or n_rows - r  # rowspan=0: to the table's end
                 if i < len(occupied) and occupied[i][0] < col + cs:
                     cs, shrunk = occupied[i][0] - col, True
                 lines = _cell_lines(td, nested)
-                prov = Provenance(line=td.sourceline, path=f"table[{k}]/tr[{r + 1}]/{td.tag}[{ci}]")
-                cells.append(Cell(r, col, norm(" ".join(lines)), "\n".join(lines), rs, cs, prov))
+                prov = Provenance(None, td.sourceline, f"{prefix}{tag}[{ci}]")
+                if len(lines) == 1:
+                    line = lines[0]
+                    cells.append(Cell(r, col, _norm1(line), line, rs, cs, prov))
+                else:
+                    cells.append(Cell(r, col, norm(" ".join(lines)), "\n".join(lines), rs, cs, prov))
                 if rs > 1:
                     active.append((col, col + cs, r + rs - 1))
                 col += cs
@@ -218,6 +232,19 @@ def _rows(t: El, nested: list[El], stray: list[str]) -> list[El]:
 _CELL_BREAKS = BLOCK | SKIP | {"br"}
 
 
+@lru_cache(maxsize=4096)
+def _lines1(text: str) -> list[str]:
+    """A cell's text as one line (cells repeat the same few texts: 0, /, 无 …). Callers must not
+    change the list."""
+    line = clean_line(text)
+    return [line] if line else []
+
+
+@lru_cache(maxsize=4096)
+def _norm1(line: str) -> str:
+    return norm(line)
+
+
 def _cell_lines(cell: El, nested: list[El]) -> list[str]:
     """The cell's text as lines (``<br>`` and block boundaries break lines), nested tables left out.
 
@@ -231,8 +258,7 @@ def _cell_lines(cell: El, nested: list[El]) -> list[str]:
             len(cell) == 1 and cell[0] is only and not (cell.text or "").strip() and not (only.tail or "").strip()
         )
         if alone or text.strip() == text_of(only).strip():
-            line = clean_line(text)
-            return [line] if line else []
+            return _lines1(text)
     lines: list[str] = []
     cur: list[str] = []
 

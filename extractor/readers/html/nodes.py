@@ -95,6 +95,8 @@ def span(value: str | None, low: int, high: int) -> int:
     """A colspan/rowspan attribute, clamped to ``[low, high]``; junk or absent means 1."""
     if value is None:
         return 1
+    if value.isdecimal() and len(value) <= 9:  # what the pattern would read: the common case
+        return min(max(int(value), low), high)
     m = _DIGITS.match(value)
     return min(max(int(m.group(1)), low), high) if m else 1
 

@@ -66,18 +66,24 @@ class Page:
         holder = el.getparent() if is_tail else el
         if holder is None:
             return
-        title = self._title_of(s, holder) if not self.titles and len(s) < 120 and "报告" in s else None
-        if not title and (self.n_markers >= self.MAX_MARKERS or not MARKER.search(s)):
+        maybe_title = not self.titles and len(s) < 120 and "报告" in s
+        if not maybe_title and (self.n_markers >= self.MAX_MARKERS or not MARKER.search(s)):
             return
-        chain = [holder, *holder.iterancestors()]
-        if any(e.tag == "a" and e.get("href") is not None for e in chain):
+        if (holder.tag == "a" and holder.get("href") is not None) or any(
+            a.get("href") is not None for a in holder.iterancestors("a")
+        ):
+            return  # link text: neither a title nor a marker
+        title = self._title_of(s, holder) if maybe_title else None
+        if not title and (self.n_markers >= self.MAX_MARKERS or not MARKER.search(s)):
             return
         if title:
             self.titles.append(title)
         elif self.n_markers < self.MAX_MARKERS:
             self.n_markers += 1
-            for e in chain:
-                self.hit_count[e] = self.hit_count.get(e, 0) + 1
+            counts = self.hit_count
+            counts[holder] = counts.get(holder, 0) + 1
+            for e in holder.iterancestors():
+                counts[e] = counts.get(e, 0) + 1
 
     @staticmethod
     def _title_of(s: str, holder: El) -> str | None:

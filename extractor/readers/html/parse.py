@@ -38,7 +38,14 @@ def parse(text: str, controls: bool | None = None, utf8: bytes | None = None) ->
     return root
 
 
-def _lxml(text: str | bytes) -> El | None:
+def parse_utf8(data: bytes) -> El | None:
+    """libxml2's parse of bytes that should be UTF-8; None when they are not valid UTF-8 (libxml2
+    checks as strictly as Python's codec: overlong forms, surrogates, truncated sequences) or when
+    the parser gives up. The caller then decodes and parses as usual."""
+    return _lxml(data, strict_utf8=True)
+
+
+def _lxml(text: str | bytes, strict_utf8: bool = False) -> El | None:
     # one parser per call: parsers are not thread-safe. huge_tree lifts libxml2's nesting limit
     # from 256 to 2048 levels (junk HTML of unclosed <font>/<span> tags gets deep); deeper than
     # that the tree is cut off silently, so that is reported rather than read as a shorter page.
@@ -48,8 +55,14 @@ def _lxml(text: str | bytes) -> El | None:
         root = etree.fromstring(text, parser)
     except (etree.LxmlError, ValueError):
         return None
-    if any("Excessive depth" in e.message for e in parser.error_log):
+    log = parser.error_log
+    if strict_utf8 and log and any(e.type == _INVALID_ENCODING for e in log):
+        return None  # before any other verdict: the caller reads the page as if this parse never happened
+    if log and any("Excessive depth" in e.message for e in log):
         raise CorruptDocument("the HTML nests elements more than 2,048 levels deep; the parser would drop the rest")
     return root
+
+
+_INVALID_ENCODING = etree.ErrorTypes.ERR_INVALID_ENCODING
 
 

@@ -1,0 +1,255 @@
+"""The aligner proper (see the package docstring): regions, anchors and rows of the token stream."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import pairwise
+
+from extractor.document import Paragraph
+from extractor.locate.align.anchors import SECTION_5, Anchor, find_regions, t2_anchors, t3_anchors
+from extractor.locate.align.assign import assign_rows
+from extractor.locate.align.tokens import NumToken, TokenStream, tokenize
+from extractor.locate.hits import Located, RowHit, t2_columns_in
+from extractor.records.models import CellRef
+from extractor.template import T2_COLUMNS_2019, T2_COLUMNS_2021, T3_COLUMNS, T4_COLUMNS, T4_GROUPS
+
+__all__ = ["locate_in_stream", "locate_text_rows", "stream_of"]
+
+_BLOCK = re.compile(r"第二十条第?\(([一二三四五六七八九十]+)\)项?")
+_T4_HEADER_WORDS = re.compile(
+    r"行政复议|行政诉讼|结果维持|结果纠正|其他结果|尚未审结|总计|未经复议直接起诉|复议后起诉|直接起诉|"
+    r"维持|纠正|结果|审结|尚未|其他|总|计|起诉|数量|件数|件|单位|情况|[()\[\]:.,;/\-\"]"
+)
+_MIN_T3_ROWS = 5
+_MAX_REGION_NUMBERS = {"t2": 300, "t3": 1000}
+"""Numbers read per table region: a table 3 prints 175 cells; a region of thousands is not a table."""
+"""Table-3 rows that must be found (with numbers) before running text counts as a table 3."""
+
+
+def stream_of(paragraphs: Sequence[Paragraph]) -> TokenStream:
+    """The token stream of the paragraphs joined by line breaks (the document's running text)."""
+    starts: list[int] = []
+    lines: list[int | None] = []
+    parts: list[str] = []
+    pos = 0
+    for p in paragraphs:
+        starts.append(pos)
+        lines.append(p.provenance.line)
+        parts.append(p.text)
+        pos += len(p.text) + 1
+    return tokenize("\n".join(parts), line_starts=starts, line_numbers=lines)
+
+
+def locate_text_rows(paragraphs: Sequence[Paragraph]) -> Located:
+    stream = stream_of(paragraphs)
+    return locate_in_stream(stream)
+
+
+def locate_in_stream(stream: TokenStream) -> Located:
+    found = Located()
+    regions = find_regions(stream.labels)
+    probe = regions.t3 or regions.t2
+    shifts = probe is not None and _rows_share_lines(stream, *probe)
+    if regions.t2 is not None:
+        _table2(stream, *regions.t2, found, shifts)
+    if regions.t3 is not None:
+        _table3(stream, *regions.t3, found, shifts)
+    if regions.t4 is not None:
+        _table4(stream, *regions.t4, found)
+    for kind in ("t2", "t3", "t4"):
+        if getattr(found, kind):
+            found.sources[kind] = "text"
+    return found
+
+
+def _ref(stream: TokenStream, tokens: list[NumToken], label_pos: int) -> CellRef:
+    if tokens:
+        return CellRef.make(offset=tokens[0].start, line=tokens[0].line)
+    return CellRef.make(offset=stream.offset_of(label_pos))
+
+
+def _hits(
+    stream: TokenStream, anchors: list[Anchor], numbers: list[NumToken], k_of: Sequence[int], *, shifts: bool = False
+) -> list[list[NumToken]]:
+    """Numbers per anchored row (natural zones, repaired by the assignment programme)."""
+    zones: list[int] = []
+    a = -1
+    for n in numbers:
+        while a + 1 < len(anchors) and anchors[a + 1].start < n.label_pos:
+            a += 1
+        zones.append(a)
+    digits = [max(1, len(n.digits.replace(".", ""))) for n in numbers]
+    # A number may open the next row (pdftotext prints the numbers of a wrapped label on a line
+    # above it) only at the start of a line that prints a whole row: exactly as many numbers as
+    # the row has cells, side by side. A dump of one cell per line, or one that leaves out blank
+    # cells, never has its rows cut and moved.
+    opens = [False] * len(numbers)
+    if shifts:
+        for j, n in enumerate(numbers):
+            width = k_of[zones[j] + 1] if zones[j] + 1 < len(k_of) else 0
+            if n.sep == "space" or width < 1:
+                continue
+            run = j + 1
+            while run < len(numbers) and numbers[run].sep == "space":
+                run += 1
+            opens[j] = run - j == width
+    rows = assign_rows(zones, k_of, digits, opens)
+    out: list[list[NumToken]] = [[] for _ in anchors]
+    for n, r in zip(numbers, rows, strict=True):
+        if r >= 0:
+            out[r].append(n)
+    return [_until_prose(stream, toks) for toks in out]
+
+
+_PROSE_GAP = 6
+"""Label characters between two numbers of one row beyond which the second is prose, not a cell."""
+_NOT_PROSE = re.compile(r"[()\[\]:.,;/\-\"'|]|万元|元|件|条|项|个|增|减")
+
+
+def _until_prose(stream: TokenStream, toks: list[NumToken]) -> list[NumToken]:
+    """A row's numbers up to the first one that follows running prose (the narrative after the
+    last row of a table): cells of one row are never separated by sentences."""
+    for i in range(1, len(toks)):
+        if toks[i].sep == "label":
+            between = _NOT_PROSE.sub("", stream.labels[toks[i - 1].label_pos : toks[i].label_pos])
+            if len(between) >= _PROSE_GAP:
+                return toks[:i]
+    return toks
+
+
+_CELL_CHARS = re.compile(r"[/\\—–无空-]")
+
+
+def _glued_placeholder(stream: TokenStream, anchor: Anchor, toks: list[NumToken], until: int) -> str | None:
+    """A character that could be a placeholder cell glued to the row's text (``数量/2032/7``,
+    ``公开0—/无无——``, ``454/无行政强制``): where such cells begin and end cannot be read, so nothing is
+    decided. ``until`` is where the next row's label begins."""
+    spans = []
+    if toks:
+        spans.append(stream.labels[anchor.end : toks[0].label_pos])
+        spans.extend(stream.labels[a.label_pos : b.label_pos] for a, b in pairwise(toks))
+        spans.append(stream.labels[toks[-1].label_pos : toks[-1].label_pos + 2] if toks[-1].label_pos < until else "")
+    for text in spans:
+        m = _CELL_CHARS.match(text) if text is spans[-1] and len(spans) > 1 else _CELL_CHARS.search(text)
+        if m and m.group(0) in "无空" and re.match(r"[\u4e00-\u9fff]", text[m.end() : m.end() + 1]):
+            continue  # "无正当理由": a label word, not a cell
+        if m:
+            return f"{m.group(0)!r} is printed among the row's numbers without spaces around it"
+    return None
+
+
+def _rows_share_lines(stream: TokenStream, lo: int, hi: int) -> bool:
+    """Whether the table prints a row's numbers side by side on one line (most numbers follow
+    another on the same line). Only such layouts (PDF text layers) move numbers between rows; a
+    dump of one cell per line, or of glued digits, keeps every number where it was printed."""
+    numbers = [n for n in stream.numbers if lo < n.label_pos <= hi]
+    return bool(numbers) and sum(1 for n in numbers if n.sep == "space") >= len(numbers) / 2
+
+
+def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool = True) -> None:
+    anchors = t3_anchors(stream.labels, lo, hi)
+    numbers = [n for n in stream.numbers if lo < n.label_pos <= hi][: _MAX_REGION_NUMBERS["t3"]]
+    has_sub = any(a.key.startswith("other_") for a in anchors)
+    if has_sub:  # （六）其他处理 is then the group label of its three sub-rows, not a row
+        anchors = [a for a in anchors if a.key != "other"]
+    per_row = _hits(stream, anchors, numbers, [len(T3_COLUMNS)] * len(anchors), shifts=shifts)
+    if sum(1 for toks in per_row if toks) < _MIN_T3_ROWS:
+        return  # a few row words near digits (a file list, a news item) are not a table
+    prev_end = lo
+    for i, (anchor, toks) in enumerate(zip(anchors, per_row, strict=True)):
+        nxt = anchors[i + 1].start if i + 1 < len(anchors) else hi
+        found.t3.append(
+            RowHit(
+                kind="t3",
+                key=anchor.key,
+                label=stream.labels[prev_end : anchor.end][-60:],
+                tokens=toks,
+                run=" ".join(t.text for t in toks),
+                run_ref=_ref(stream, toks, anchor.start),
+                unreadable=_glued_placeholder(stream, anchor, toks, nxt),
+            )
+        )
+        prev_end = anchor.end
+
+
+def _table2(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool = True) -> None:
+    labels = stream.labels
+    anchors = t2_anchors(labels, lo, hi)
+    if not anchors:
+        return
+    numbers = [n for n in stream.numbers if lo < n.label_pos <= hi][: _MAX_REGION_NUMBERS["t2"]]
+    blocks = [(m.start(), m.end(), f"({m.group(1)})") for m in _BLOCK.finditer(labels, lo, hi)]
+    cols_of: list[tuple[str, ...]] = []
+    block_of: list[str | None] = []
+    for anchor in anchors:
+        block = next((b for b in reversed(blocks) if b[0] < anchor.start), None)
+        cols: tuple[str, ...] = ()
+        if block is not None:
+            first_item = next((a.start for a in anchors if a.start > block[1]), anchor.start)
+            cols = tuple(t2_columns_in(labels[block[1] : first_item]))
+            found.t2_header_words.update(cols)
+        cols_of.append(cols)
+        block_of.append(block[2] if block else None)
+    widths = [len(c) if c else _t2_width(a.key) for a, c in zip(anchors, cols_of, strict=True)]
+    per_row = _hits(stream, anchors, numbers, widths, shifts=shifts)
+    last_with_numbers = max((i for i, toks in enumerate(per_row) if toks), default=-1)
+    for i, (anchor, toks, cols, block_name) in enumerate(zip(anchors, per_row, cols_of, block_of, strict=True)):
+        nxt = anchors[i + 1].start if i + 1 < len(anchors) else hi
+        if not toks and i > last_with_numbers and (i == 0 or anchor.start - anchors[i - 1].end > _BLANK_ROW_REACH):
+            continue  # an item named after the table (in prose), not an all-blank row
+        found.t2.append(
+            RowHit(
+                kind="t2",
+                key=anchor.key,
+                label=labels[anchor.start : anchor.end],
+                tokens=toks,
+                run=" ".join(t.text for t in toks),
+                run_ref=_ref(stream, toks, anchor.start),
+                columns=cols,
+                block=block_name,
+                unreadable=_glued_placeholder(stream, anchor, toks, nxt),
+            )
+        )
+
+
+_BLANK_ROW_REACH = 40
+"""Label characters after the previous item within which an item printing no numbers is an
+all-blank row of the table (a dump that leaves out blank cells prints only its label)."""
+
+
+def _t2_width(key: str) -> int:
+    return len(T2_COLUMNS_2021.get(key) or T2_COLUMNS_2019.get(key) or ("x",))
+
+
+def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
+    """The single data row: numbers after the header, with only header words between them."""
+    labels = stream.labels
+    width = len(T4_GROUPS) * len(T4_COLUMNS)
+    toks: list[NumToken] = []
+    unreadable: str | None = None
+    prev_pos = lo
+    for n in stream.numbers:
+        if n.label_pos <= lo:
+            continue
+        if not toks and n.label_pos > hi:
+            # The next section's heading printed before the table as well (a Word section break
+            # repeats it): the table's numbers come after it, and the region ends at its reprint.
+            later = SECTION_5.search(labels, n.label_pos)
+            hi = later.start() if later else len(labels)
+        between = labels[prev_pos : n.label_pos]
+        if toks and _T4_HEADER_WORDS.sub("", between):
+            if _CELL_CHARS.match(between):
+                unreadable = f"{between[0]!r} is printed among the row's numbers without spaces around it"
+            break  # prose after the table
+        if n.label_pos > hi and toks:
+            break
+        toks.append(n)
+        prev_pos = n.label_pos
+        if len(toks) >= 3 * width:
+            break
+    if toks:
+        if unreadable is None and len(toks) < width and _CELL_CHARS.match(labels, toks[-1].label_pos):
+            unreadable = f"{labels[toks[-1].label_pos]!r} is printed among the row's numbers without spaces around it"
+        found.t4.append(RowHit(kind="t4", key="data", tokens=toks, run=" ".join(t.text for t in toks), run_ref=_ref(stream, toks, lo),
+                               unreadable=unreadable))
