@@ -6,6 +6,11 @@ spent. :meth:`Budget.cells` counts table cells and raises :class:`~extractor.err
 past the limit: a real report's tables hold a few hundred cells (a Word export a few thousand), and
 every cell costs memory, so a page of a million cells is refused before it is built, not after.
 
+OCR is slow by nature (seconds a page), so a reader grants itself :meth:`Budget.grant`
+(``Settings.ocr_page_timeout_s``) for each page it starts to OCR, and the OCR pipeline calls
+:meth:`Budget.check` between its steps: a page whose OCR runs out of time stops there with
+``timeout`` instead of running on.
+
 Regular expressions that run over a whole document go through :meth:`Budget.finditer` /
 :meth:`Budget.search`: the ``regex`` package stops a match that runs past the document's remaining
 time (``timeout=``), a second line of defence behind patterns that are linear by construction.
@@ -38,6 +43,11 @@ class Budget:
     def check(self, what: str) -> None:
         if time.monotonic() > self._end:
             raise ReadTimeout(f"{what}: over the {self.seconds:g} s time budget per document", source=self.source)
+
+    def grant(self, seconds: float) -> None:
+        """Extend the document's budget (an OCR page's allowance)."""
+        self.seconds += seconds
+        self._end += seconds
 
     def remaining(self) -> float:
         """Seconds left (never below a millisecond: ``regex`` treats 0 as "no time at all")."""
