@@ -42,7 +42,14 @@ class Budget:
 
     def check(self, what: str) -> None:
         if time.monotonic() > self._end:
-            raise ReadTimeout(f"{what}: over the {self.seconds:g} s time budget per document", source=self.source)
+            raise self.timeout(what)
+
+    def timeout(self, what: str) -> ReadTimeout:
+        return ReadTimeout(f"{what}: over the {self.seconds:g} s time budget per document", source=self.source)
+
+    def deadline(self, what: str) -> Deadline:
+        """The budget as one long step sees it (an OCR page: ``what`` names it in the timeout)."""
+        return Deadline(self, what)
 
     def grant(self, seconds: float) -> None:
         """Extend the document's budget (an OCR page's allowance)."""
@@ -54,7 +61,7 @@ class Budget:
         return max(self._end - time.monotonic(), 0.001)
 
     def _timeout(self, what: str, exc: TimeoutError) -> ReadTimeout:
-        return ReadTimeout(f"{what}: over the {self.seconds:g} s time budget per document", source=self.source)
+        return self.timeout(what)
 
     def finditer(self, pattern: regex.Pattern[str], text: str, what: str) -> Iterator[regex.Match[str]]:
         """``pattern.finditer(text)`` within the remaining time (:class:`ReadTimeout` past it)."""
@@ -84,3 +91,23 @@ class Budget:
                 f"{what}: more than {self.max_cells:,} table cells (a report's tables hold a few hundred)",
                 source=self.source,
             )
+
+
+class Deadline:
+    """A :class:`Budget` handed to a step that cannot check it itself (the OCR engine's network
+    runs): :meth:`remaining` to stop the run at the deadline, :meth:`timeout` for the error then."""
+
+    __slots__ = ("budget", "what")
+
+    def __init__(self, budget: Budget, what: str) -> None:
+        self.budget = budget
+        self.what = what
+
+    def check(self) -> None:
+        self.budget.check(self.what)
+
+    def remaining(self) -> float:
+        return self.budget.remaining()
+
+    def timeout(self) -> ReadTimeout:
+        return self.budget.timeout(self.what)

@@ -412,14 +412,14 @@ class _SlowEngine:
     def __init__(self) -> None:
         self.calls: list[str] = []
 
-    def read(self, image: Any, rules: Any = (), check: Any = None) -> list[Any]:
+    def read(self, image: Any, rules: Any = (), deadline: Any = None) -> list[Any]:
         self.calls.append("read")
         time.sleep(1.5)
-        if check is not None:
-            check()
+        if deadline is not None:
+            deadline.check()
         return []
 
-    def recognize(self, image: Any, quads: Any, check: Any = None) -> list[Any]:
+    def recognize(self, image: Any, quads: Any, deadline: Any = None) -> list[Any]:
         self.calls.append("recognize")
         return []
 
@@ -451,3 +451,22 @@ def test_image_frames_are_bounded_before_decoding() -> None:
     h, w = 1200, 40_000
     assert h * w * work_factor(h, w, 6_000_000) ** 2 <= 6_000_000 * 1.001
     assert work_factor(1754, 1240) == 1.0
+
+
+@needs_engine
+def test_a_network_run_is_stopped_at_the_deadline(scans: list[Any]) -> None:
+    """Detection is one onnxruntime run of seconds on a page (three times as long on a loaded
+    machine): it is stopped at the deadline (``RunOptions.terminate``), not waited for."""
+    from extractor.budget import Budget
+
+    engine = ocr_engine.get_engine()
+    page = np.asarray(scans[0].convert("L"))
+    engine.read(page[:400, :400])  # warm up
+    started = time.monotonic()
+    engine.read(page)
+    whole = time.monotonic() - started
+    budget = Budget(Settings(timeout_s=whole / 4), "scan.png")
+    started = time.monotonic()
+    with pytest.raises(ReadTimeout, match="detecting: over the"):
+        engine.read(page, deadline=budget.deadline("detecting"))
+    assert time.monotonic() - started < whole * 0.6

@@ -56,6 +56,11 @@ extra time per page here: a scanned page must stop at the document's budget (the
 it), which is what a mutated scan multiplying its pages or its pixels tests."""
 SLACK_S = 10.0
 """Allowed beyond the budget: the readers check their clock between steps, not preemptively."""
+# A call is slow when it runs past budget + slack in wall time *and* in CPU time (this process's,
+# all threads): on a shared two-core machine a niced worker can get a few percent of a core for
+# minutes, and a reader that checks its clock still finishes late in wall time. Calls over in wall
+# time only are counted apart (``starved``); the converter readers (whose work is in a child
+# process) are judged by wall time alone.
 MAX_RSS_MB = 1024
 """Peak resident memory allowed to a process while it reads one hostile document (issue 13: < 1 GB)."""
 AS_LIMIT = 6 * 1024**3
@@ -303,6 +308,10 @@ class Outcome:
     detail: str = ""
     peak_mb: int = 0
     """Peak RSS of the process during this call (0 where the peak cannot be reset)."""
+    cpu: float = 0.0
+    """CPU seconds of this process (every thread) during the call."""
+    start_mb: int = 0
+    """RSS of the process when the call started (``peak_mb - start_mb``: what the document added)."""
 
     @property
     def budget(self) -> float:
@@ -310,7 +319,13 @@ class Outcome:
 
     @property
     def slow(self) -> bool:
-        return self.elapsed > self.budget + SLACK_S
+        over = self.elapsed > self.budget + SLACK_S
+        return over and (self.fmt in CONVERTER_FORMATS or self.cpu > self.budget + SLACK_S)
+
+    @property
+    def starved(self) -> bool:
+        """Over the budget in wall time but not in CPU time: the machine was busy."""
+        return self.elapsed > self.budget + SLACK_S and not self.slow
 
     @property
     def heavy(self) -> bool:
@@ -319,7 +334,8 @@ class Outcome:
 
 def run(data: bytes, fmt: str, name: str = "fuzz", settings: Settings = FUZZ_SETTINGS) -> Outcome:
     measured = reset_peak_rss()
-    t0 = time.perf_counter()
+    start = rss_mb() if measured else 0
+    t0, c0 = time.perf_counter(), time.process_time()
     try:
         if fmt == "auto":
             result = extract(data, name=name, settings=settings)
@@ -334,9 +350,19 @@ def run(data: bytes, fmt: str, name: str = "fuzz", settings: Settings = FUZZ_SET
             raise
         out = Outcome(fmt, "crash", type(exc).__name__, detail="".join(traceback.format_exception(exc, limit=6))[-2000:])
     out.elapsed = time.perf_counter() - t0
+    out.cpu = time.process_time() - c0
     if measured:
-        out.peak_mb = peak_rss_mb()
+        out.peak_mb, out.start_mb = peak_rss_mb(), start
     return out
+
+
+def rss_mb() -> int:
+    """This process's resident memory now (VmRSS), 0 where unknown."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            return next(int(line.split()[1]) // 1024 for line in fh if line.startswith("VmRSS:"))
+    except (OSError, StopIteration):
+        return 0
 
 
 def reset_peak_rss() -> bool:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import math
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -44,8 +45,23 @@ class TextBox:
 Rule = tuple[float, float, float]
 """A vertical ruling line ``(x, top, bottom)`` in image pixels: no text line crosses it."""
 
-Check = Callable[[], None]
-"""Called between steps of a read; raises (:class:`~extractor.errors.ReadTimeout`) to stop it."""
+
+
+class Deadline(Protocol):
+    """The document's time budget as the engine sees it (:class:`extractor.budget.Deadline`)."""
+
+    def check(self) -> None:
+        """Raise :class:`~extractor.errors.ReadTimeout` if the time is spent (called between steps)."""
+        ...
+
+    def remaining(self) -> float:
+        """Seconds left: a network run still going then is stopped."""
+        ...
+
+    def timeout(self) -> Exception:
+        """The error to raise for a run stopped at the deadline."""
+        ...
+
 
 DETECT_MAX_PIXELS = 2_500_000
 """Pixels the text detector sees at most (an A4 page at 150 dpi is 2.2 M, so it sees those whole):
@@ -59,13 +75,13 @@ RECOGNIZE_CHUNK = 48
 class OcrEngine(Protocol):
     name: str
 
-    def read(self, image: Any, rules: Sequence[Rule] = (), check: Check | None = None) -> list[TextBox]:
+    def read(self, image: Any, rules: Sequence[Rule] = (), deadline: Deadline | None = None) -> list[TextBox]:
         """Text boxes of an image (a ``numpy`` array, grey or RGB, white background); a detected
         box that crosses one of ``rules`` is cut there (two cells' numbers are two texts).
-        ``check`` is called between detection and recognition and between batches of lines."""
+        Past ``deadline`` the read stops (between steps, or inside a network run) with its timeout."""
         ...
 
-    def recognize(self, image: Any, quads: Sequence[Quad], check: Check | None = None) -> list[TextBox]:
+    def recognize(self, image: Any, quads: Sequence[Quad], deadline: Deadline | None = None) -> list[TextBox]:
         """Recognise the text in the given boxes (found by other means than the detector)."""
         ...
 
@@ -84,6 +100,7 @@ class RapidOcrEngine:
             raise ImportError(f"the OCR models are missing from {models} (the wheel ships them; reinstall it)")
         self.version = getattr(rapidocr_onnxruntime, "__version__", "")
         self._ocr = RapidOCR(use_cls=False, print_verbose=False)
+        self._stoppable: list[_Stoppable] = []
         self._tune(models)
         self._lock = threading.Lock()
 
@@ -109,12 +126,40 @@ class RapidOcrEngine:
             det_path = next(models.glob("*det*.onnx"))
             rec_path = next(models.glob("*rec*.onnx"))
             if hasattr(det, "session") and hasattr(rec, "session"):
-                det.session = session(det_path)
-                rec.session = session(rec_path)
+                det.session = _Stoppable(session(det_path))
+                rec.session = _Stoppable(session(rec_path))
+                self._stoppable = [det.session, rec.session]
         except (AttributeError, StopIteration):  # pragma: no cover - another rapidocr layout
             pass
 
-    def read(self, image: Any, rules: Sequence[Rule] = (), check: Check | None = None) -> list[TextBox]:
+    @contextmanager
+    def _until(self, deadline: Deadline | None) -> Iterator[None]:
+        """Network runs inside are stopped at ``deadline`` (onnxruntime's ``RunOptions.terminate``,
+        set by a timer; the run ends at its next node) and raise its timeout. Hold the lock."""
+        if deadline is None or not self._stoppable:
+            yield
+            return
+        import onnxruntime as ort
+
+        deadline.check()
+        options = ort.RunOptions()
+        timer = threading.Timer(deadline.remaining(), _terminate, (options,))
+        timer.daemon = True
+        for s in self._stoppable:
+            s.options = options
+        timer.start()
+        try:
+            yield
+        except Exception as exc:
+            if options.terminate:
+                raise deadline.timeout() from exc
+            raise
+        finally:
+            timer.cancel()
+            for s in self._stoppable:
+                s.options = None
+
+    def read(self, image: Any, rules: Sequence[Rule] = (), deadline: Deadline | None = None) -> list[TextBox]:
         """Detection, then recognition of each box. RapidOCR's own pipeline is used in its two halves
         so that the boxes can be fixed between them: the detector gives an isolated glyph (a lone
         ``4`` in a table cell) a box turned 45°, whose turned crop is not recognised, and joins
@@ -126,7 +171,7 @@ class RapidOcrEngine:
         det = self._ocr.text_det
         limit = int(det.limit_side_len) if det.limit_type == "min" else 0  # the short side it scales up to
         small, (sx, sy), side = _for_detection(img, limit)
-        with self._lock:  # one onnxruntime session set per process; it already uses every core
+        with self._lock, self._until(deadline):  # one session set per process; it already uses every core
             if side != limit:
                 det.limit_side_len = side
             try:
@@ -137,14 +182,15 @@ class RapidOcrEngine:
         del small
         if found is None or len(found) == 0:
             return []
-        if check is not None:
-            check()
+        if deadline is not None:
+            deadline.check()
         quads = [q for b in found for q in _cut(_upright(b if sx == sy == 1.0 else b / np.array([sx, sy], dtype=np.float32)), rules)]
-        return self.recognize(img, [tuple((float(x), float(y)) for x, y in q) for q in quads], check)  # type: ignore[misc]
+        return self.recognize(img, [tuple((float(x), float(y)) for x, y in q) for q in quads], deadline)  # type: ignore[misc]
 
-    def recognize(self, image: Any, quads: Sequence[Quad], check: Check | None = None) -> list[TextBox]:
+    def recognize(self, image: Any, quads: Sequence[Quad], deadline: Deadline | None = None) -> list[TextBox]:
         """The boxes in RapidOCR's reading order, recognised :data:`RECOGNIZE_CHUNK` at a time in order
-        of width (as RapidOCR batches them: the same batches, so the same texts), ``check`` between."""
+        of width (as RapidOCR batches them: the same batches, so the same texts), ``deadline``
+        checked between chunks and stopping a run."""
         import numpy as np
 
         if not quads:
@@ -157,10 +203,8 @@ class RapidOcrEngine:
         order = [int(i) for i in np.argsort(ratios, kind="stable")]
         texts: list[tuple[str, float]] = [("", 0.0)] * len(crops)
         for start in range(0, len(order), RECOGNIZE_CHUNK):
-            if check is not None and start:
-                check()
             part = order[start : start + RECOGNIZE_CHUNK]
-            with self._lock:
+            with self._lock, self._until(deadline):
                 got, _ = self._ocr.text_rec([crops[i] for i in part])
             for i, res in zip(part, got, strict=True):
                 texts[i] = (res[0], res[1])
@@ -170,6 +214,25 @@ class RapidOcrEngine:
             if len(pts) == 4 and str(text).strip():
                 out.append(TextBox(pts, str(text), float(score)))
         return out
+
+
+class _Stoppable:
+    """An onnxruntime session whose runs take :attr:`options` (RapidOCR calls ``session.run``
+    without run options); everything else is the session's."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.options: Any = None
+
+    def run(self, outputs: Any, feed: Any, run_options: Any = None) -> Any:
+        return self.session.run(outputs, feed, run_options or self.options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.session, name)
+
+
+def _terminate(options: Any) -> None:
+    options.terminate = True
 
 
 def _for_detection(img: Any, min_side: int) -> tuple[Any, tuple[float, float], int]:
@@ -257,4 +320,4 @@ def get_engine(source: str | None = None) -> OcrEngine:
         raise NeedsOCR(f"the OCR extra is not installed ({OCR_EXTRA}): {exc}", source=source) from exc
 
 
-__all__ = ["DETECT_MAX_PIXELS", "OCR_EXTRA", "Check", "OcrEngine", "Rule", "TextBox", "get_engine", "ocr_available"]
+__all__ = ["DETECT_MAX_PIXELS", "OCR_EXTRA", "Deadline", "OcrEngine", "Rule", "TextBox", "get_engine", "ocr_available"]

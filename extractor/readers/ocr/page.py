@@ -82,9 +82,11 @@ def ocr_image(
     page in its ``timeout``)."""
     import cv2
 
+    deadline = budget.deadline(what) if budget is not None else None
+
     def check() -> None:
-        if budget is not None:
-            budget.check(what)
+        if deadline is not None:
+            deadline.check()
 
     started = time.perf_counter()
     gray = to_gray(image)
@@ -109,9 +111,9 @@ def ocr_image(
     check()
     engine = engine or get_engine()
     rules = [(e["x0"], e["top"], e["bottom"]) for e in edges if e["orientation"] == "v"]
-    boxes = engine.read(clean, rules, check)
+    boxes = engine.read(clean, rules, deadline)
     check()
-    boxes += engine.recognize(clean, missed_glyphs(clean, boxes, rules), check)
+    boxes += engine.recognize(clean, missed_glyphs(clean, boxes, rules), deadline)
     boxes = [b for b in boxes if b.score >= MIN_SCORE]
     if abs(angle) < 0.05:  # no rules to measure the skew by: take it from the text lines, and turn the boxes
         text_angle = grid.quad_angle([b.quad for b in boxes])
