@@ -6,6 +6,11 @@ spent. :meth:`Budget.cells` counts table cells and raises :class:`~extractor.err
 past the limit: a real report's tables hold a few hundred cells (a Word export a few thousand), and
 every cell costs memory, so a page of a million cells is refused before it is built, not after.
 
+OCR is slow by nature (seconds a page), so a reader grants itself :meth:`Budget.grant`
+(``Settings.ocr_page_timeout_s``) for each page it starts to OCR, and the OCR pipeline calls
+:meth:`Budget.check` between its steps: a page whose OCR runs out of time stops there with
+``timeout`` instead of running on.
+
 Regular expressions that run over a whole document go through :meth:`Budget.finditer` /
 :meth:`Budget.search`: the ``regex`` package stops a match that runs past the document's remaining
 time (``timeout=``), a second line of defence behind patterns that are linear by construction.
@@ -37,14 +42,26 @@ class Budget:
 
     def check(self, what: str) -> None:
         if time.monotonic() > self._end:
-            raise ReadTimeout(f"{what}: over the {self.seconds:g} s time budget per document", source=self.source)
+            raise self.timeout(what)
+
+    def timeout(self, what: str) -> ReadTimeout:
+        return ReadTimeout(f"{what}: over the {self.seconds:g} s time budget per document", source=self.source)
+
+    def deadline(self, what: str) -> Deadline:
+        """The budget as one long step sees it (an OCR page: ``what`` names it in the timeout)."""
+        return Deadline(self, what)
+
+    def grant(self, seconds: float) -> None:
+        """Extend the document's budget (an OCR page's allowance)."""
+        self.seconds += seconds
+        self._end += seconds
 
     def remaining(self) -> float:
         """Seconds left (never below a millisecond: ``regex`` treats 0 as "no time at all")."""
         return max(self._end - time.monotonic(), 0.001)
 
     def _timeout(self, what: str, exc: TimeoutError) -> ReadTimeout:
-        return ReadTimeout(f"{what}: over the {self.seconds:g} s time budget per document", source=self.source)
+        return self.timeout(what)
 
     def finditer(self, pattern: regex.Pattern[str], text: str, what: str) -> Iterator[regex.Match[str]]:
         """``pattern.finditer(text)`` within the remaining time (:class:`ReadTimeout` past it)."""
@@ -74,3 +91,23 @@ class Budget:
                 f"{what}: more than {self.max_cells:,} table cells (a report's tables hold a few hundred)",
                 source=self.source,
             )
+
+
+class Deadline:
+    """A :class:`Budget` handed to a step that cannot check it itself (the OCR engine's network
+    runs): :meth:`remaining` to stop the run at the deadline, :meth:`timeout` for the error then."""
+
+    __slots__ = ("budget", "what")
+
+    def __init__(self, budget: Budget, what: str) -> None:
+        self.budget = budget
+        self.what = what
+
+    def check(self) -> None:
+        self.budget.check(self.what)
+
+    def remaining(self) -> float:
+        return self.budget.remaining()
+
+    def timeout(self) -> ReadTimeout:
+        return self.budget.timeout(self.what)

@@ -22,6 +22,8 @@ from gen.fuzz import (
     MAX_RSS_MB,
     Outcome,
     mutate,
+    peak_rss_mb,
+    reset_peak_rss,
     run,
     run_case_isolated,
     run_cases_isolated,
@@ -103,6 +105,19 @@ def _check_isolated(results: list[dict[str, object]]) -> None:
         if int(r["max_rss_mb"]) > MAX_RSS_MB:  # type: ignore[call-overload]
             problems.append(f"{r['case']}: peak RSS {r['max_rss_mb']} MB")
     assert not problems, "\n".join(problems)
+
+
+def test_peak_rss_is_measured_per_document() -> None:
+    """fuzz_long reported the peak RSS of a worker (the worst of thousands of inputs: 2,177 MB),
+    which says nothing about one document; each call now carries its own peak."""
+    if not reset_peak_rss():
+        pytest.skip("the peak RSS cannot be reset here (/proc/self/clear_refs)")
+    block = bytearray(400 << 20)
+    block[:: 1 << 12] = b"x" * len(block[:: 1 << 12])  # touch every page: resident
+    del block
+    before = peak_rss_mb()
+    o = run(b"2023 report\n| a | 1 |\n", "text")
+    assert 0 < o.peak_mb < before - 300
 
 
 def test_structural_cases_isolated() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import time
 import zlib
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.errors import CorruptDocument, FileTooLarge, NeedsOCR
+from extractor.errors import CorruptDocument, FileTooLarge, NeedsOCR, ReadTimeout
 from extractor.pipeline import extract, read_document
 from extractor.readers import sniff
 from extractor.readers.ocr import engine as ocr_engine
@@ -327,3 +328,145 @@ def test_table_pasted_as_an_image_on_a_text_page_is_read() -> None:
     assert {k: flat.get(k) for k in t4} == t4
     assert result.report.meta.ocr is not None and result.report.meta.ocr.pages == [3]
     assert _wrong(flat) == {}
+
+
+# ------------------------------------------------------------------------------ hostile scans (issue 13)
+# A 30-minute fuzz run found a mutated scan 15 s over its budget in OCR; its cousins took a process
+# to 3-5 GB (a page rendered at 150 dpi whatever its size, a detector working on every pixel) or
+# crashed with MemoryError. Pixels are now bounded before anything is rendered or decoded, and the
+# document's time budget is checked between the OCR steps.
+
+SCANNED = (FIXTURES / "scanned.pdf").read_bytes()
+
+
+@needs_engine
+@pytest.mark.parametrize("case", ["pdf-scan-huge-page", "pdf-scan-huge-image", "pdf-image-bomb"])
+def test_a_scan_declaring_huge_pixels_is_skipped_before_rendering(case: str) -> None:
+    """A page 1000x its size (MediaBox mutated), an image declaring 1000x its width, a 20,000² Flate
+    image: each was rendered (MemoryError, a traceback; or half a GB) before; now the page is
+    not rendered (``page_skipped``) and the document, with nothing else, is ``too_large``."""
+    from tests.gen.fuzz import pdf_image_bomb, structural_cases
+
+    data = pdf_image_bomb(20_000, 20_000) if case == "pdf-image-bomb" else structural_cases()[case]()
+    started = time.monotonic()
+    with pytest.raises(FileTooLarge, match="page_skipped: page 1 is not OCR'd"):
+        read_document(data, name=f"{case}.pdf")
+    assert time.monotonic() - started < 10
+
+
+def test_a_large_page_is_rendered_within_the_pixel_bound() -> None:
+    import pypdfium2 as pdfium
+
+    from extractor.readers.pdf.chars import load_page
+    from extractor.readers.pdf.scanned import MIN_RENDER_DPI, RENDER_DPI, render_scale
+    from tests.gen.fuzz import structural_cases
+
+    settings = Settings()
+    for data, expect in ((SCANNED, RENDER_DPI / 72), (structural_cases()["pdf-scan-big-page"](), None)):
+        pdf = pdfium.PdfDocument(data)
+        page = load_page(pdf, 0, "scan.pdf")
+        scale = render_scale(page, settings)
+        assert isinstance(scale, float) and MIN_RENDER_DPI / 72 <= scale <= RENDER_DPI / 72
+        assert page.data.width * page.data.height * scale**2 <= settings.ocr_max_pixels * 1.001
+        if expect is not None:
+            assert scale == expect  # an A4 scan is rendered as before
+        page.close()
+        pdf.close()
+
+
+@needs_engine
+def test_big_scans_stay_under_a_gigabyte_per_document() -> None:
+    """A scan page 3x A4 (3.2 GB before) and a 40,000-pixel-wide image (3.6 GB: the detector
+    scaled its short side up to 736 pixels and worked on 17 M pixels), read in a child process."""
+    from tests.gen.fuzz import MAX_RSS_MB, run_cases_isolated
+
+    results = run_cases_isolated(["pdf-scan-big-page", "image-wide"], ("own",))
+    assert all("crash" not in r for r in results), results
+    peaks = {r["case"]: r["max_rss_mb"] for r in results}
+    assert all(int(p) < MAX_RSS_MB for p in peaks.values()), peaks  # type: ignore[call-overload]
+    for r in results:
+        assert all(o["kind"] != "crash" for o in r["outcomes"]), r  # type: ignore[attr-defined]
+
+
+def test_detection_input_is_bounded() -> None:
+    from extractor.readers.ocr.engine import DETECT_MAX_PIXELS, _for_detection
+
+    def seen(shape: tuple[int, int]) -> tuple[int, tuple[float, float], int]:
+        small, scales, side = _for_detection(np.zeros((*shape, 3), np.uint8), 736)
+        h, w = small.shape[:2]
+        up = max(side / min(h, w), 1.0)  # the detector's own scaling of the short side
+        return round(h * up) * round(w * up), scales, side
+
+    pixels, scales, side = seen((1754, 1240))  # A4 at 150 dpi: untouched
+    assert scales == (1.0, 1.0) and side == 736
+    for shape in ((1240, 40_000), (40_000, 1240), (5000, 4000), (30, 3000)):
+        pixels, scales, side = seen(shape)
+        assert pixels <= DETECT_MAX_PIXELS * 1.01, shape
+
+
+class _SlowEngine:
+    """Detection takes longer than the whole budget; records what it was asked to do."""
+
+    name = "slow"
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def read(self, image: Any, rules: Any = (), deadline: Any = None) -> list[Any]:
+        self.calls.append("read")
+        time.sleep(1.5)
+        if deadline is not None:
+            deadline.check()
+        return []
+
+    def recognize(self, image: Any, quads: Any, deadline: Any = None) -> list[Any]:
+        self.calls.append("recognize")
+        return []
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "image"])
+def test_ocr_stops_at_the_time_budget_between_its_steps(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The budget (0.5 s + 0.5 s for the OCR'd page) is spent during detection: the read stops
+    there with ``timeout`` naming the page. Before, OCR was checked only between pages, so a page
+    ran to its end however long it took (recognition, the missed-glyph pass) past the budget."""
+    from tests.gen.fuzz import scan_jpeg
+
+    engine = _SlowEngine()
+    monkeypatch.setattr(ocr_engine, "_load", lambda: engine)
+    data = SCANNED if fmt == "pdf" else scan_jpeg()
+    with pytest.raises(ReadTimeout, match=r"OCR of (image )?page 1: over the 1 s time budget"):
+        read_document(data, name=f"scan.{fmt}", settings=Settings(timeout_s=0.5, ocr_page_timeout_s=0.5))
+    assert "recognize" not in engine.calls
+
+
+def test_image_frames_are_bounded_before_decoding() -> None:
+    from extractor.readers.ocr.images import decode
+    from extractor.readers.ocr.page import work_factor
+    from tests.gen.fuzz import scan_jpeg
+
+    with pytest.raises(FileTooLarge, match="358x506 pixels"):
+        decode(scan_jpeg(), source="scan.jpg", max_pixels=100_000)
+    assert len(decode(scan_jpeg(), source="scan.jpg")) == 1
+    # a very wide image page is scaled to the pixel bound, not to a 1,240-pixel short side
+    h, w = 1200, 40_000
+    assert h * w * work_factor(h, w, 6_000_000) ** 2 <= 6_000_000 * 1.001
+    assert work_factor(1754, 1240) == 1.0
+
+
+@needs_engine
+def test_a_network_run_is_stopped_at_the_deadline(scans: list[Any]) -> None:
+    """Detection is one onnxruntime run of seconds on a page (three times as long on a loaded
+    machine): it is stopped at the deadline (``RunOptions.terminate``), not waited for."""
+    from extractor.budget import Budget
+
+    engine = ocr_engine.get_engine()
+    page = np.asarray(scans[0].convert("L"))
+    engine.read(page[:400, :400])  # warm up
+    started = time.monotonic()
+    engine.read(page)
+    whole = time.monotonic() - started
+    budget = Budget(Settings(timeout_s=whole / 4), "scan.png")
+    started = time.monotonic()
+    with pytest.raises(ReadTimeout, match="detecting: over the"):
+        engine.read(page, deadline=budget.deadline("detecting"))
+    assert time.monotonic() - started < whole * 0.6

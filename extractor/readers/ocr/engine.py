@@ -12,9 +12,11 @@ Only this module imports the engine. The rest of ``readers/ocr`` sees :class:`Te
 
 from __future__ import annotations
 
+import math
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -44,15 +46,42 @@ Rule = tuple[float, float, float]
 """A vertical ruling line ``(x, top, bottom)`` in image pixels: no text line crosses it."""
 
 
+
+class Deadline(Protocol):
+    """The document's time budget as the engine sees it (:class:`extractor.budget.Deadline`)."""
+
+    def check(self) -> None:
+        """Raise :class:`~extractor.errors.ReadTimeout` if the time is spent (called between steps)."""
+        ...
+
+    def remaining(self) -> float:
+        """Seconds left: a network run still going then is stopped."""
+        ...
+
+    def timeout(self) -> Exception:
+        """The error to raise for a run stopped at the deadline."""
+        ...
+
+
+DETECT_MAX_PIXELS = 2_500_000
+"""Pixels the text detector sees at most (an A4 page at 150 dpi is 2.2 M, so it sees those whole):
+a larger image is shrunk for detection and the boxes scaled back. The detection network holds
+~190 bytes per pixel of its input (a 5 M pixel page took a process to 1.1 GB); recognition reads
+each box from the full image."""
+RECOGNIZE_CHUNK = 48
+"""Text lines recognised between two budget checks (a multiple of the recogniser's batch of 6)."""
+
+
 class OcrEngine(Protocol):
     name: str
 
-    def read(self, image: Any, rules: Sequence[Rule] = ()) -> list[TextBox]:
+    def read(self, image: Any, rules: Sequence[Rule] = (), deadline: Deadline | None = None) -> list[TextBox]:
         """Text boxes of an image (a ``numpy`` array, grey or RGB, white background); a detected
-        box that crosses one of ``rules`` is cut there (two cells' numbers are two texts)."""
+        box that crosses one of ``rules`` is cut there (two cells' numbers are two texts).
+        Past ``deadline`` the read stops (between steps, or inside a network run) with its timeout."""
         ...
 
-    def recognize(self, image: Any, quads: Sequence[Quad]) -> list[TextBox]:
+    def recognize(self, image: Any, quads: Sequence[Quad], deadline: Deadline | None = None) -> list[TextBox]:
         """Recognise the text in the given boxes (found by other means than the detector)."""
         ...
 
@@ -71,6 +100,7 @@ class RapidOcrEngine:
             raise ImportError(f"the OCR models are missing from {models} (the wheel ships them; reinstall it)")
         self.version = getattr(rapidocr_onnxruntime, "__version__", "")
         self._ocr = RapidOCR(use_cls=False, print_verbose=False)
+        self._stoppable: list[_Stoppable] = []
         self._tune(models)
         self._lock = threading.Lock()
 
@@ -96,26 +126,71 @@ class RapidOcrEngine:
             det_path = next(models.glob("*det*.onnx"))
             rec_path = next(models.glob("*rec*.onnx"))
             if hasattr(det, "session") and hasattr(rec, "session"):
-                det.session = session(det_path)
-                rec.session = session(rec_path)
+                det.session = _Stoppable(session(det_path))
+                rec.session = _Stoppable(session(rec_path))
+                self._stoppable = [det.session, rec.session]
         except (AttributeError, StopIteration):  # pragma: no cover - another rapidocr layout
             pass
 
-    def read(self, image: Any, rules: Sequence[Rule] = ()) -> list[TextBox]:
+    @contextmanager
+    def _until(self, deadline: Deadline | None) -> Iterator[None]:
+        """Network runs inside are stopped at ``deadline`` (onnxruntime's ``RunOptions.terminate``,
+        set by a timer; the run ends at its next node) and raise its timeout. Hold the lock."""
+        if deadline is None or not self._stoppable:
+            yield
+            return
+        import onnxruntime as ort
+
+        deadline.check()
+        options = ort.RunOptions()
+        timer = threading.Timer(deadline.remaining(), _terminate, (options,))
+        timer.daemon = True
+        for s in self._stoppable:
+            s.options = options
+        timer.start()
+        try:
+            yield
+        except Exception as exc:
+            if options.terminate:
+                raise deadline.timeout() from exc
+            raise
+        finally:
+            timer.cancel()
+            for s in self._stoppable:
+                s.options = None
+
+    def read(self, image: Any, rules: Sequence[Rule] = (), deadline: Deadline | None = None) -> list[TextBox]:
         """Detection, then recognition of each box. RapidOCR's own pipeline is used in its two halves
         so that the boxes can be fixed between them: the detector gives an isolated glyph (a lone
         ``4`` in a table cell) a box turned 45°, whose turned crop is not recognised, and joins
-        numbers of adjacent cells across the rule between them."""
+        numbers of adjacent cells across the rule between them. Detection sees at most
+        :data:`DETECT_MAX_PIXELS`."""
+        import numpy as np
 
         img = _rgb(image)
-        with self._lock:  # one onnxruntime session set per process; it already uses every core
-            found, _ = self._ocr.text_det(img)
+        det = self._ocr.text_det
+        limit = int(det.limit_side_len) if det.limit_type == "min" else 0  # the short side it scales up to
+        small, (sx, sy), side = _for_detection(img, limit)
+        with self._lock, self._until(deadline):  # one session set per process; it already uses every core
+            if side != limit:
+                det.limit_side_len = side
+            try:
+                found, _ = det(small)
+            finally:
+                if side != limit:
+                    det.limit_side_len = limit
+        del small
         if found is None or len(found) == 0:
             return []
-        quads = [q for b in found for q in _cut(_upright(b), rules)]
-        return self.recognize(img, [tuple((float(x), float(y)) for x, y in q) for q in quads])  # type: ignore[misc]
+        if deadline is not None:
+            deadline.check()
+        quads = [q for b in found for q in _cut(_upright(b if sx == sy == 1.0 else b / np.array([sx, sy], dtype=np.float32)), rules)]
+        return self.recognize(img, [tuple((float(x), float(y)) for x, y in q) for q in quads], deadline)  # type: ignore[misc]
 
-    def recognize(self, image: Any, quads: Sequence[Quad]) -> list[TextBox]:
+    def recognize(self, image: Any, quads: Sequence[Quad], deadline: Deadline | None = None) -> list[TextBox]:
+        """The boxes in RapidOCR's reading order, recognised :data:`RECOGNIZE_CHUNK` at a time in order
+        of width (as RapidOCR batches them: the same batches, so the same texts), ``deadline``
+        checked between chunks and stopping a run."""
         import numpy as np
 
         if not quads:
@@ -124,13 +199,58 @@ class RapidOcrEngine:
         boxes = self._ocr.sorted_boxes(np.array(quads, dtype=np.float32))
         with self._lock:
             crops = self._ocr.get_crop_img_list(img, boxes)
-            texts, _ = self._ocr.text_rec(crops)
+        ratios = np.array([c.shape[1] / float(c.shape[0]) for c in crops])
+        order = [int(i) for i in np.argsort(ratios, kind="stable")]
+        texts: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+        for start in range(0, len(order), RECOGNIZE_CHUNK):
+            part = order[start : start + RECOGNIZE_CHUNK]
+            with self._lock, self._until(deadline):
+                got, _ = self._ocr.text_rec([crops[i] for i in part])
+            for i, res in zip(part, got, strict=True):
+                texts[i] = (res[0], res[1])
         out: list[TextBox] = []
         for quad, (text, score) in zip(boxes, texts, strict=True):
             pts = tuple((float(x), float(y)) for x, y in quad)
             if len(pts) == 4 and str(text).strip():
                 out.append(TextBox(pts, str(text), float(score)))
         return out
+
+
+class _Stoppable:
+    """An onnxruntime session whose runs take :attr:`options` (RapidOCR calls ``session.run``
+    without run options); everything else is the session's."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.options: Any = None
+
+    def run(self, outputs: Any, feed: Any, run_options: Any = None) -> Any:
+        return self.session.run(outputs, feed, run_options or self.options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.session, name)
+
+
+def _terminate(options: Any) -> None:
+    options.terminate = True
+
+
+def _for_detection(img: Any, min_side: int) -> tuple[Any, tuple[float, float], int]:
+    """The image the detector is given, its x and y scales, and the short side the detector is to
+    scale it to. The detector scales an image's short side up to ``min_side`` (736) and then works
+    on every pixel: a page whose pixels (after that) are over :data:`DETECT_MAX_PIXELS` is scaled
+    here to fit instead, and the detector told to leave it be (a very wide or tall image would
+    otherwise be blown up: 40,000 x 1,240 pixels to 23,700 x 736 scaled up, 17 M)."""
+    import cv2
+
+    h, w = img.shape[:2]
+    up = min_side / max(min(h, w), 1) if min(h, w) < min_side else 1.0
+    scale = min(up, math.sqrt(DETECT_MAX_PIXELS / max(h * w, 1)))
+    if scale == up:  # fits: the detector's own sizing, unchanged
+        return img, (1.0, 1.0), min_side
+    size = (max(int(w * scale), 1), max(int(h * scale), 1))
+    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    return cv2.resize(img, size, interpolation=interp), (size[0] / w, size[1] / h), min(min_side, min(size))
 
 
 def _rgb(image: Any) -> Any:
@@ -200,4 +320,4 @@ def get_engine(source: str | None = None) -> OcrEngine:
         raise NeedsOCR(f"the OCR extra is not installed ({OCR_EXTRA}): {exc}", source=source) from exc
 
 
-__all__ = ["OCR_EXTRA", "OcrEngine", "Rule", "TextBox", "get_engine", "ocr_available"]
+__all__ = ["DETECT_MAX_PIXELS", "OCR_EXTRA", "Deadline", "OcrEngine", "Rule", "TextBox", "get_engine", "ocr_available"]

@@ -7,23 +7,23 @@ from __future__ import annotations
 
 import io
 import re
-import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from extractor.budget import Budget
 from extractor.document import Block, Document
-from extractor.errors import CorruptDocument, EmptyInput, FileTooLarge, NeedsOCR, ReadTimeout, UnsupportedFormat
+from extractor.errors import CorruptDocument, EmptyInput, FileTooLarge, NeedsOCR, UnsupportedFormat
 from extractor.readers import IMAGE_MAGIC
 from extractor.readers.ocr.engine import OcrEngine, get_engine
-from extractor.settings import Settings
+from extractor.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:
     import numpy as np
 
-MAX_PIXELS = 60_000_000
-"""Pixels per image (an A4 page at 600 dpi is 35 M); larger ones are refused as ``too_large``."""
+MAX_PIXELS = DEFAULT_SETTINGS.max_image_pixels
+"""Declared pixels per image by default (``Settings.max_image_pixels``); larger ones are ``too_large``."""
 MIN_SIDE = 200
 """Images smaller than this on either side are icons, seals, QR codes, not report pages."""
 TALL = 1.6
@@ -45,26 +45,31 @@ def is_image(data: bytes) -> bool:
     return data.startswith(IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
 
 
-def decode(data: bytes, *, source: str, max_frames: int = 200) -> list[np.ndarray]:
+def decode(data: bytes, *, source: str, max_frames: int = 200, max_pixels: int = MAX_PIXELS) -> list[np.ndarray]:
     """Grey frames of an image file (several for a multi-page TIFF)."""
+    return list(frames(data, source=source, max_frames=max_frames, max_pixels=max_pixels))
+
+
+def frames(data: bytes, *, source: str, max_frames: int = 200, max_pixels: int = MAX_PIXELS) -> Iterator[np.ndarray]:
+    """:func:`decode` one frame at a time (a 200-page TIFF is never held decoded whole); each frame's
+    declared size is checked against ``max_pixels`` before it is decoded."""
     import numpy as np
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     try:
         with Image.open(io.BytesIO(data)) as im:
-            if im.width * im.height > MAX_PIXELS:
-                raise FileTooLarge(f"the image is {im.width}x{im.height} pixels (limit {MAX_PIXELS:,})", source=source)
-            frames: list[np.ndarray] = []
-            for frame in ImageSequence.Iterator(im):
-                if len(frames) >= max_frames:
+            for n, frame in enumerate(ImageSequence.Iterator(im)):
+                if n >= max_frames:
                     break
-                frames.append(np.asarray(frame.convert("L")))
-            return frames
+                if frame.width * frame.height > max_pixels:
+                    where = f"frame {n + 1} of the image" if n else "the image"
+                    raise FileTooLarge(f"{where} is {frame.width}x{frame.height} pixels (limit {max_pixels:,})", source=source)
+                yield np.asarray(frame.convert("L"))
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
         if isinstance(exc, Image.DecompressionBombError):
             raise FileTooLarge(f"the image is too large to decode: {exc}", source=source) from exc
         raise UnsupportedFormat(f"not an image Pillow can read: {exc}", source=source) from exc
-    except (OSError, ValueError, SyntaxError) as exc:
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise CorruptDocument(f"the image cannot be decoded: {exc}", source=source) from exc
 
 
@@ -101,29 +106,27 @@ def ocr_pages(
     from extractor.readers.pdf.stitch import stitch
     from extractor.readers.pdf.tables import place_tables
 
-    started = time.monotonic()
+    budget = Budget(settings, doc.source)  # each page grants it settings.ocr_page_timeout_s
     engine: OcrEngine = get_engine(doc.source)  # raises NeedsOCR naming the extra
     pages: list[PageData] = []
     for label, data in images:
         try:
-            frames = decode(data, source=doc.source, max_frames=settings.pdf_max_pages)
+            for frame in frames(data, source=doc.source, max_frames=settings.pdf_max_pages, max_pixels=settings.max_image_pixels):
+                if not strict and min(frame.shape[:2]) < MIN_SIDE:
+                    continue
+                for part in split_tall(frame):
+                    budget.check(f"OCR stopped at image {label}")
+                    budget.grant(settings.ocr_page_timeout_s)
+                    page, result = image_page(part, len(pages) + 1, engine, budget=budget, max_pixels=settings.ocr_max_pixels)
+                    place_tables(page, result.edges, doc)
+                    pages.append(page)
+                    doc.ocr_pages.append(page.number)
+                    doc.ocr_seconds += result.seconds
         except (UnsupportedFormat, CorruptDocument, FileTooLarge) as exc:
             if strict:
                 raise
             doc.warnings.append(f"image_unreadable: {label} ({exc.code})")
             continue
-        for frame in frames:
-            if not strict and min(frame.shape[:2]) < MIN_SIDE:
-                continue
-            for part in split_tall(frame):
-                budget = settings.timeout_s + len(pages) * settings.ocr_page_timeout_s
-                if time.monotonic() - started > budget:
-                    raise ReadTimeout(f"OCR stopped after {budget:g} s at image {label}", source=doc.source)
-                page, result = image_page(part, len(pages) + 1, engine)
-                place_tables(page, result.edges, doc)
-                pages.append(page)
-                doc.ocr_pages.append(page.number)
-                doc.ocr_seconds += result.seconds
     if not pages:
         return []
     assign_lines(pages)

@@ -18,17 +18,22 @@ rotated away → rules found by morphology and painted out → OCR → character
 
 from __future__ import annotations
 
+import math
 import re
 import time
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from extractor.readers.ocr import grid
 from extractor.readers.ocr.engine import OcrEngine, TextBox, get_engine
 from extractor.readers.pdf.layout import Char, Edge, PageData
+from extractor.settings import DEFAULT_SETTINGS
+
+if TYPE_CHECKING:
+    from extractor.budget import Budget
 
 WORK_SIDE = 1240
 """Short side of the working image in pixels (A4 at 150 dpi)."""
@@ -62,32 +67,53 @@ def to_gray(image: Any) -> np.ndarray:
 
 
 def ocr_image(
-    image: Any, *, unit: float | None = None, offset: tuple[float, float] = (0.0, 0.0), engine: OcrEngine | None = None
+    image: Any,
+    *,
+    unit: float | None = None,
+    offset: tuple[float, float] = (0.0, 0.0),
+    engine: OcrEngine | None = None,
+    budget: Budget | None = None,
+    what: str = "OCR",
+    max_pixels: int = DEFAULT_SETTINGS.ocr_max_pixels,
 ) -> OcrPage:
     """OCR one image. ``unit``: page units per pixel of ``image``, which is used at its size (a rendered PDF
-    page); None: an image page, scaled to the working size (see the module docstring)."""
+    page); None: an image page, scaled to the working size (see the module docstring). Either is
+    shrunk to ``max_pixels`` first. ``budget`` is checked between the steps (``what`` names the
+    page in its ``timeout``)."""
     import cv2
+
+    deadline = budget.deadline(what) if budget is not None else None
+
+    def check() -> None:
+        if deadline is not None:
+            deadline.check()
 
     started = time.perf_counter()
     gray = to_gray(image)
-    if unit is None:  # an image page: bring it to the working size
-        h, w = gray.shape[:2]
-        factor = work_factor(h, w)
-        if abs(factor - 1.0) > 0.02:
-            interp = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
-            gray = cv2.resize(gray, (max(round(w * factor), 1), max(round(h * factor), 1)), interpolation=interp)
-    per_px = IMAGE_UNIT if unit is None else unit  # page units per working pixel
+    h, w = gray.shape[:2]
+    factor = work_factor(h, w, max_pixels) if unit is None else min(1.0, math.sqrt(max_pixels / max(h * w, 1)))
+    if abs(factor - 1.0) > 0.02 or (unit is not None and factor < 1.0):
+        interp = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
+        gray = cv2.resize(gray, (max(round(w * factor), 1), max(round(h * factor), 1)), interpolation=interp)
+    per_px = IMAGE_UNIT if unit is None else unit * w / gray.shape[1]  # page units per working pixel
+    check()
     ink = grid.binarise(gray)
     angle = grid.skew_angle(ink)
     if abs(angle) >= 0.05:
+        check()
         gray, _ = grid.rotate(gray, angle)
         ink = grid.binarise(gray)
+    check()
     edges, mask = grid.ruling_lines(ink)
+    del ink
     clean = stretch(grid.erase(gray, mask) if edges else gray)
+    del mask
+    check()
     engine = engine or get_engine()
     rules = [(e["x0"], e["top"], e["bottom"]) for e in edges if e["orientation"] == "v"]
-    boxes = engine.read(clean, rules)
-    boxes += engine.recognize(clean, missed_glyphs(clean, boxes, rules))
+    boxes = engine.read(clean, rules, deadline)
+    check()
+    boxes += engine.recognize(clean, missed_glyphs(clean, boxes, rules), deadline)
     boxes = [b for b in boxes if b.score >= MIN_SCORE]
     if abs(angle) < 0.05:  # no rules to measure the skew by: take it from the text lines, and turn the boxes
         text_angle = grid.quad_angle([b.quad for b in boxes])
@@ -144,16 +170,26 @@ def missed_glyphs(clean: np.ndarray, boxes: list[TextBox], rules: list[tuple[flo
     return out[:400]
 
 
-def work_factor(h: int, w: int) -> float:
-    return min(max(WORK_SIDE / max(min(h, w), 1), MIN_FACTOR), MAX_FACTOR)
+def work_factor(h: int, w: int, max_pixels: int = DEFAULT_SETTINGS.ocr_max_pixels) -> float:
+    """Scale of an image page's working copy: the short side to :data:`WORK_SIDE` (within the
+    factor bounds), and no more than ``max_pixels`` in all (a very wide image is shrunk further)."""
+    factor = min(max(WORK_SIDE / max(min(h, w), 1), MIN_FACTOR), MAX_FACTOR)
+    return min(factor, math.sqrt(max_pixels / max(h * w, 1)))
 
 
-def image_page(image: Any, number: int, engine: OcrEngine | None = None) -> tuple[PageData, OcrPage]:
+def image_page(
+    image: Any,
+    number: int,
+    engine: OcrEngine | None = None,
+    *,
+    budget: Budget | None = None,
+    max_pixels: int = DEFAULT_SETTINGS.ocr_max_pixels,
+) -> tuple[PageData, OcrPage]:
     """A whole image as a page of the PDF reader's model (see the module docstring for units)."""
     gray = to_gray(image)
     h, w = gray.shape[:2]
-    factor = work_factor(h, w)
-    result = ocr_image(gray, engine=engine)
+    factor = work_factor(h, w, max_pixels)
+    result = ocr_image(gray, engine=engine, budget=budget, what=f"OCR of image page {number}", max_pixels=max_pixels)
     width, height = w * factor * IMAGE_UNIT, h * factor * IMAGE_UNIT
     text = "".join(c.text for c in result.chars)
     return PageData(number, width, height, result.chars, text), result

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import time
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from extractor.budget import Budget
 from extractor.document import Document
-from extractor.errors import CorruptDocument, EncryptedDocument, FileTooLarge, NeedsOCR, ReadTimeout
+from extractor.errors import CorruptDocument, EncryptedDocument, FileTooLarge, NeedsOCR
 from extractor.readers.pdf.chars import load_page
 from extractor.readers.pdf.layout import TABLE_HEADINGS, TABLE_KEYWORDS, PageData
 from extractor.readers.pdf.paragraphs import assign_lines, build_paragraphs
@@ -31,7 +31,7 @@ def read(data: bytes, *, source: str = "<memory>", settings: Settings = DEFAULT_
 
 
 def _read(data: bytes, source: str, settings: Settings) -> Document:
-    started = time.monotonic()
+    budget = Budget(settings, source)  # each page OCR'd grants it settings.ocr_page_timeout_s
     doc = Document(
         blocks=[], reader="pdf", source=source, sha256=hashlib.sha256(data).hexdigest(), media_type="application/pdf"
     )
@@ -48,22 +48,21 @@ def _read(data: bytes, source: str, settings: Settings) -> Document:
         pages: list[PageData] = []
         prev_table_open = heading_before = False
         for index in range(n_pages):
-            budget = settings.timeout_s + len(doc.ocr_pages) * settings.ocr_page_timeout_s
-            if time.monotonic() - started > budget:
-                raise ReadTimeout(f"reading stopped at page {index + 1} of {n_pages} after {budget:g} s", source=source)
+            budget.check(f"reading stopped at page {index + 1} of {n_pages}")
             page = load_page(pdf, index, source)
             if page.data.note:
                 doc.warnings.append(page.data.note)
             pages.append(page.data)
             if not page.data.chars and not page.data.note:
-                ocr_whole_page(page, doc, settings)
+                ocr_whole_page(page, doc, settings, budget)
             if TABLE_KEYWORDS.search(page.data.text) or prev_table_open or heading_before:
-                find_tables_or_ocr(page, doc, settings, heading_before=heading_before)
+                find_tables_or_ocr(page, doc, settings, budget, heading_before=heading_before)
             prev_table_open = table_reaches_bottom(page.data)
             heading_before = bool(TABLE_HEADINGS.search(page.data.text[-60:]))
             page.close()
-        if not any(p.chars for p in pages) and any(p.note.startswith("page_skipped") for p in pages):
-            raise FileTooLarge(f"every page with content is too large to read ({pages[0].note})", source=source)
+        skipped = [p.note for p in pages if p.note.startswith("page_skipped")]
+        if not any(p.chars for p in pages) and skipped:
+            raise FileTooLarge(f"every page with content is too large to read ({skipped[0]})", source=source)
         if not any(p.chars for p in pages):
             raise NeedsOCR(
                 f"the PDF has no text layer ({n_pages} page(s) of images or outlines) and OCR is not available "
@@ -72,7 +71,7 @@ def _read(data: bytes, source: str, settings: Settings) -> Document:
             )
         noted = {w for w in doc.warnings if w.startswith("needs_ocr:")}
         for p in pages:
-            if not p.chars and not any(w.startswith(f"needs_ocr: page {p.number} ") for w in noted):
+            if not p.chars and not p.note.startswith("page_skipped") and not any(w.startswith(f"needs_ocr: page {p.number} ") for w in noted):
                 doc.warnings.append(f"page_without_text: page {p.number}")
         assign_lines(pages)
         for p in pages:
