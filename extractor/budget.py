@@ -19,7 +19,7 @@ time (``timeout=``), a second line of defence behind patterns that are linear by
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import regex
 
@@ -27,6 +27,10 @@ from extractor.errors import FileTooLarge, ReadTimeout
 from extractor.settings import Settings
 
 _EVERY = 256
+
+on_grant: Callable[[float], None] | None = None
+"""Called with the seconds of every :meth:`Budget.grant` in this process (set in an isolated
+reading process, so the parent extends its own limit by each OCR page's allowance)."""
 
 
 class Budget:
@@ -52,9 +56,12 @@ class Budget:
         return Deadline(self, what)
 
     def grant(self, seconds: float) -> None:
-        """Extend the document's budget (an OCR page's allowance)."""
+        """Extend the document's budget (an OCR page's allowance), and tell :data:`on_grant` (a
+        parent process's wall-clock limit, see :mod:`extractor.isolate`)."""
         self.seconds += seconds
         self._end += seconds
+        if on_grant is not None:
+            on_grant(seconds)
 
     def remaining(self) -> float:
         """Seconds left (never below a millisecond: ``regex`` treats 0 as "no time at all")."""

@@ -14,12 +14,14 @@ Where ``os.fork`` is missing (Windows) or ``memory_mb`` is 0, the document is re
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import os
 import pickle
 import resource
 import selectors
 import signal
+import struct
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -69,19 +71,22 @@ def extract_isolated(
         return fn(source, name=name, settings=settings)
     t0 = time.perf_counter()
     read_fd, write_fd = os.pipe()
+    grant_read, grant_write = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child (measured through the parent's result)
         os.close(read_fd)
-        _child(write_fd, fn, source, name, settings, memory_mb)
+        os.close(grant_read)
+        _child(write_fd, fn, source, name, settings, memory_mb, grant_write)
     os.close(write_fd)
-    payload, timed_out = _read_all(read_fd, time.monotonic() + hard_timeout(settings))
+    os.close(grant_write)
+    payload, timed_out, granted = _read_all(read_fd, time.monotonic() + hard_timeout(settings), grant_read)
     if timed_out:
         os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
     elapsed = (time.perf_counter() - t0) * 1000
     error: OgiError
     if timed_out:
-        error = ReadTimeout(f"still running after {hard_timeout(settings):g} s; the reading process was killed")
+        error = ReadTimeout(f"still running after {hard_timeout(settings) + granted:g} s; the reading process was killed")
     elif os.WIFSIGNALED(status):
         sig = signal.Signals(os.WTERMSIG(status)).name
         error = ReaderCrashed(
@@ -101,11 +106,15 @@ def extract_isolated(
 
 
 def _child(fd: int, fn: Callable[..., ExtractionResult], source: str | Path | bytes, name: str | None,
-           settings: Settings, memory_mb: int) -> None:  # pragma: no cover
+           settings: Settings, memory_mb: int, grant_fd: int | None = None) -> None:  # pragma: no cover
+    from extractor import budget
     from extractor.pipeline import ExtractionResult
 
     code = 0
     try:
+        if grant_fd is not None:
+            # Each OCR page's time allowance extends the parent's wall-clock limit too.
+            budget.on_grant = lambda seconds: _send_grant(grant_fd, seconds)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         faulthandler.disable()  # a dying child is reported by the parent, in one line
         limit = memory_mb * 1024 * 1024
@@ -132,21 +141,44 @@ def _child(fd: int, fn: Callable[..., ExtractionResult], source: str | Path | by
         os._exit(code)
 
 
-def _read_all(fd: int, deadline: float) -> tuple[bytes, bool]:
-    """Everything the child writes until it closes the pipe, or ``timed_out`` at the deadline."""
+def _send_grant(fd: int, seconds: float) -> None:  # pragma: no cover - runs in the child
+    with contextlib.suppress(OSError):
+        os.write(fd, _GRANT.pack(seconds))
+
+
+_GRANT = struct.Struct("!d")
+
+
+def _read_all(fd: int, deadline: float, grant_fd: int | None = None) -> tuple[bytes, bool, float]:
+    """Everything the child writes until it closes the pipe, or ``timed_out`` at the deadline;
+    the seconds the child's budget was granted (:data:`extractor.budget.on_grant`) extend it."""
     chunks: list[bytes] = []
+    granted = 0.0
+    pending = b""
     with selectors.DefaultSelector() as sel:
         sel.register(fd, selectors.EVENT_READ)
+        if grant_fd is not None:
+            sel.register(grant_fd, selectors.EVENT_READ)
         try:
             while True:
-                left = deadline - time.monotonic()
+                left = deadline + granted - time.monotonic()
                 if left <= 0:
-                    return b"".join(chunks), True
-                if not sel.select(min(left, 1.0)):
-                    continue
-                chunk = os.read(fd, 1 << 20)
-                if not chunk:
-                    return b"".join(chunks), False
-                chunks.append(chunk)
+                    return b"".join(chunks), True, granted
+                for key, _ in sel.select(min(left, 1.0)):
+                    chunk = os.read(key.fd, 1 << 20)
+                    if key.fd == grant_fd:
+                        if not chunk:
+                            sel.unregister(grant_fd)
+                            continue
+                        pending += chunk
+                        whole = len(pending) - len(pending) % _GRANT.size
+                        granted += sum(x for (x,) in _GRANT.iter_unpack(pending[:whole]))
+                        pending = pending[whole:]
+                        continue
+                    if not chunk:
+                        return b"".join(chunks), False, granted
+                    chunks.append(chunk)
         finally:
             os.close(fd)
+            if grant_fd is not None:
+                os.close(grant_fd)

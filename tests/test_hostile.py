@@ -331,6 +331,36 @@ def test_isolated_hang_is_killed_and_reported(monkeypatch: pytest.MonkeyPatch) -
 
 
 @needs_fork
+def test_isolated_limit_grows_with_each_ocr_page_allowance(monkeypatch: pytest.MonkeyPatch, seed_path: Path) -> None:
+    """A long scan grants its budget time per OCR'd page; the parent's wall-clock limit must follow,
+    or a 60-page scan read by ``ogi extract`` is killed while its own budget still has time."""
+    from extractor import isolate
+    from extractor.budget import Budget
+    from extractor.pipeline import extract as real_extract
+    from extractor.settings import DEFAULT_SETTINGS
+
+    def slow_scan(source: object, **kw: object) -> object:
+        budget = Budget(DEFAULT_SETTINGS)
+        for _ in range(3):  # three "pages", each granted 1 s and taking 0.6 s
+            budget.grant(1.0)
+            time.sleep(0.6)
+        return real_extract(seed_path)
+
+    monkeypatch.setattr(isolate, "hard_timeout", lambda _s: 1.0)
+    monkeypatch.setattr(isolate, "extract", slow_scan)
+    ok = isolate.extract_isolated(b"x", name="scan.pdf", memory_mb=_vm_mb() + 512)
+    assert ok.error is None and ok.report is not None  # 1.8 s: within 1 s + 3 × 1 s
+
+    def slow_without_grants(source: object, **kw: object) -> object:
+        time.sleep(1.8)
+        return real_extract(seed_path)
+
+    monkeypatch.setattr(isolate, "extract", slow_without_grants)
+    killed = isolate.extract_isolated(b"x", name="scan.pdf", memory_mb=_vm_mb() + 512)
+    assert killed.error is not None and killed.error.code == "timeout"
+
+
+@needs_fork
 def test_isolated_result_is_the_in_process_result(seed_path: Path) -> None:
     from extractor import isolate
 
