@@ -425,3 +425,17 @@ def test_batch_zip_member_with_corrupt_deflate_data_is_skipped_not_a_crash(tmp_p
     summary = run_batch([str(archive)], str(tmp_path / "out.duckdb"), workers=1)
     assert any("bad.txt" in s.path and s.reason.startswith("unreadable") for s in summary.skipped)
     assert "1 ok" in summary.line()
+
+
+@pytest.mark.parametrize("row", ["3940元", "123456789012345678901234567890123456789012345"])
+def test_a_table_found_with_no_cell_decided_is_unreadable_not_ok(seed_path: Path, row: str) -> None:
+    """Table 4's data row printed as one stray number (an OCR'd page that read the wrong line) or a
+    run nothing can split: every cell is left without a value — the report must not be ``ok``."""
+    lines = seed_path.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"))
+    lines[at] = row
+    r = extract("\n".join(lines).encode("utf-8"), name="x.txt")
+    assert r.status == "partial"
+    codes = [f.code for f in r.report.findings] if r.report else []
+    assert "table.unreadable" in codes and "table.missing" not in codes
+    assert extract(seed_path).status == "ok"  # the same report as printed

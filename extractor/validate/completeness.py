@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from extractor.records.models import Finding, Report, Severity
+from extractor.text import CellState
 
 TABLES = (
     ("table2", "t2", 2, "主动公开政府信息情况"),
@@ -39,12 +40,24 @@ def check_tables(report: Report, reader_notes: Iterable[Finding]) -> list[Findin
         return []
     why = [f for f in reader_notes if f.code.removeprefix("reader.") in UNREADABLE_NOTES]
     out: list[Finding] = []
-    read = {f.key.partition(".")[0] for f in report.figures()}  # t2, t3, t4: tables with figures
+    located: set[str] = set()  # t2, t3, t4: tables with cells
+    read: set[str] = set()  # … and with at least one cell decided
+    for f in report.figures():
+        prefix = f.key.partition(".")[0]
+        located.add(prefix)
+        if f.state is not CellState.AMBIGUOUS:
+            read.add(prefix)
     for attr, prefix, number, title in TABLES:
         table = getattr(report, attr)
         if table is not None and prefix in read:
             continue
-        if why:
+        if table is not None and prefix in located:
+            # Found, but not one cell decided (an OCR'd table 4 read as one stray number, a glued
+            # run nothing splits): as good as missing for a dataset, so never "ok".
+            out.append(Finding.make(code="table.unreadable", severity=Severity.ERROR,
+                                    message=f"table {number} ({title}) was found but none of its cells could be read "
+                                    "(see the split/cells findings)"))
+        elif why:
             reason = "; ".join(f.message for f in why[:3])
             out.append(Finding.make(code="table.unreadable", severity=Severity.ERROR,
                                     message=f"table {number} ({title}) could not be read: {reason}"))
