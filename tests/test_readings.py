@@ -291,3 +291,69 @@ def test_line_edge_spaces_are_not_blank_cells() -> None:
     assert toks[0].blanks_before == 0 and toks[0].blanks_after == 0
     toks = tokenize("规章  8605 行政").numbers
     assert (toks[0].blanks_before, toks[0].blanks_after) == (2, 1)
+
+
+# Placeholders glued into a tags-stripped dump (``glued_mixed``): each rule below turned a wrong
+# value into a right one or into a flagged cell, on generated reports whose totals hold.
+
+_T2_GLUED = (
+    "二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数"
+    "规章无无724行政规范性文件-00第二十条第（五）项信息内容本年处理决定数量行政许可0"
+    "第二十条第（六）项信息内容本年处理决定数量行政处罚2464行政强制—"
+    "第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费80896.6"
+    "三、收到和处理政府信息公开申请情况"
+)
+
+
+def test_placeholder_chain_glued_between_digits_is_one_cell_each() -> None:
+    assert [t.text for t in tokenize("34/3无无10").numbers] == ["34", "/", "3", "无", "无", "10"]
+    assert (3, 4, 0, 3, 0, 0, 10) in _values("34/3无无10", T3)
+    # a chain that runs into label text is not tokenized whole: the row's glued-cell check sees it
+    assert [t.text for t in tokenize("信息0无无（六）其他处理").numbers] == ["0", "无"]
+    assert [t.text for t in tokenize("无正当理由10").numbers] == ["10"]  # a label word, not a cell
+
+
+def test_hyphen_glued_to_digits_is_a_cell_where_no_column_is_signed() -> None:
+    from extractor.mapping.resolve import options_for
+
+    toks = tokenize("规范性文件-00第二十条").numbers
+    assert [t.text for t in toks] == ["-00"]
+    opts = options_for(toks, Columns(3), "glued")
+    assert [flat(r) for r, _ in opts.readings] == [(0, 0, 0)]
+    assert opts.readings[0][0][0].raw == "-"  # the first cell is the printed hyphen, not a zero
+    signed = options_for(tokenize("2648-18538").numbers, Columns(3, signed=frozenset({1})), "glued")
+    assert (2648, -18, 538) in {flat(r) for r, _ in signed.readings}  # a change column keeps its sign
+
+
+def test_enumerator_is_cut_off_a_signed_run_too() -> None:
+    toks = tokenize("信息0无5-0052、没有现成信息需要另行制作").numbers
+    assert [t.text for t in toks] == ["0", "无", "5", "-005"]
+
+
+def test_glued_number_after_label_text_does_not_open_the_next_row() -> None:
+    from extractor.locate.align.anchors import find_regions
+    from extractor.locate.align.rows import _table2
+    from extractor.locate.hits import Located
+
+    stream, found = tokenize(_T2_GLUED), Located()
+    region = find_regions(stream.labels).t2
+    assert region is not None
+    # shifts on: a table whose rows share lines (a glued dump with blank cells as spaces is one)
+    _table2(stream, *region, found, shifts=True)
+    rows = {h.key: [t.text for t in h.tokens] for h in found.t2}
+    assert rows["normative_docs"] == ["-00"]
+    assert rows["licensing"] == ["0"]
+    assert rows["punishment"] == ["2464"]
+    assert rows.get("coercion", []) == []
+
+
+def test_table4_placeholder_glued_before_its_first_number_makes_it_unreadable() -> None:
+    from extractor.locate.align import locate_in_stream
+
+    text = (
+        "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计"
+        "未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计"
+        "/7无512960015-—358五、存在的主要问题及改进情况"
+    )
+    (row,) = locate_in_stream(tokenize(text)).t4
+    assert row.unreadable is not None and "'/'" in row.unreadable

@@ -437,6 +437,22 @@ def per_digit(tokens: Sequence[NumToken]) -> list[NumToken]:
     return out
 
 
+def hyphen_cells(tokens: Sequence[NumToken], cols: Columns) -> list[NumToken]:
+    """A row with no signed column reads a hyphen glued to the digits after it (``-00``) as a
+    hyphen placeholder cell and the digits: a glued dump prints a ``-`` cell against the next one,
+    and no cell of such a row can hold a negative number. ``减3`` keeps its sign (it is not a cell)."""
+    if cols.signed or not any(t.sign == "-" and t.text[:1] == "-" for t in tokens):
+        return list(tokens)
+    out: list[NumToken] = []
+    for t in tokens:
+        if t.sign == "-" and t.text[:1] == "-":
+            out.append(NumToken("-", "", "", None, t.start, t.start + 1, t.sep, t.label_pos, t.start, t.line, t.blanks_before, 0))
+            out.append(NumToken(t.text[1:], t.digits, "", t.unit, t.start + 1, t.end, "space", t.label_pos, t.digits_at, t.line, 0, t.blanks_after))
+        else:
+            out.append(t)
+    return out
+
+
 def row_options(
     tokens: Sequence[NumToken], cols: Columns, hypothesis: Hypothesis, holds: GroupCheck | None = None, group: int = 0,
 ) -> Options:

@@ -27,6 +27,7 @@ from extractor.mapping.readings import (
     Options,
     Reading,
     dropped,
+    hyphen_cells,
     per_digit,
     row_options,
 )
@@ -90,6 +91,7 @@ def _group_holds(cells: Reading) -> bool:
 def options_for(
     tokens: Sequence[NumToken], cols: Columns, hyp: Hypothesis, holds: GroupCheck | None = None, group: int = 0,
 ) -> Options:
+    tokens = hyphen_cells(tokens, cols)
     opts = row_options(tokens, cols, hyp, holds, group)
     if not opts.readings and hyp == "glued" and 0 < len(tokens) < cols.k:
         # Too few digits to cut into k cells: blank cells were left out even in a glued dump

@@ -79,7 +79,8 @@ def _hits(
         while a + 1 < len(anchors) and anchors[a + 1].start < n.label_pos:
             a += 1
         zones.append(a)
-    digits = [max(1, len(n.digits.replace(".", ""))) for n in numbers]
+    # a hyphen glued before digits may be a cell of its own (``-00``: see readings.hyphen_cells)
+    digits = [max(1, len(n.digits.replace(".", "")) + (n.text[:1] == "-")) for n in numbers]
     # A number may open the next row (pdftotext prints the numbers of a wrapped label on a line
     # above it) only at the start of a line that prints a whole row: exactly as many numbers as
     # the row has cells, side by side. A dump of one cell per line, or one that leaves out blank
@@ -93,13 +94,23 @@ def _hits(
             run = j + 1
             while run < len(numbers) and numbers[run].sep == "space":
                 run += 1
-            opens[j] = run - j == width
+            opens[j] = run - j == width and _ends_line(stream.text, numbers[run - 1].end)
     rows = assign_rows(zones, k_of, digits, opens)
     out: list[list[NumToken]] = [[] for _ in anchors]
     for n, r in zip(numbers, rows, strict=True):
         if r >= 0:
             out[r].append(n)
     return [_until_prose(stream, toks) for toks in out]
+
+
+def _ends_line(text: str, end: int) -> bool:
+    """Nothing but spaces after ``end`` on its line: a row printed beside a wrapped label ends its
+    line; in a glued dump the next label follows on the same line (``行政规范性文件-00第二十条``),
+    so a lone number there does not open the next row, however many cells that row has."""
+    i = end
+    while i < len(text) and text[i] in " \t\u3000\xa0\r":
+        i += 1
+    return i >= len(text) or text[i] == "\n"
 
 
 _PROSE_GAP = 6
@@ -130,13 +141,16 @@ def _glued_placeholder(stream: TokenStream, anchor: Anchor, toks: list[NumToken]
         spans.append(stream.labels[anchor.end : toks[0].label_pos])
         spans.extend(stream.labels[a.label_pos : b.label_pos] for a, b in pairwise(toks))
         spans.append(stream.labels[toks[-1].label_pos : toks[-1].label_pos + 2] if toks[-1].label_pos < until else "")
-    for text in spans:
-        m = _CELL_CHARS.match(text) if text is spans[-1] and len(spans) > 1 else _CELL_CHARS.search(text)
-        if m and m.group(0) in "无空" and re.match(r"[\u4e00-\u9fff]", text[m.end() : m.end() + 1]):
-            continue  # "无正当理由": a label word, not a cell
-        if m:
+    for k, text in enumerate(spans):
+        last = k == len(spans) - 1 and len(spans) > 1
+        for m in (_CELL_CHARS.finditer(text) if not last else filter(None, [_CELL_CHARS.match(text)])):
+            if m.group(0) in "无空" and _WORD_GOES_ON.match(text, m.end()):
+                continue  # "无正当理由": a label word, not a cell ("无无": two cells)
             return f"{m.group(0)!r} is printed among the row's numbers without spaces around it"
     return None
+
+
+_WORD_GOES_ON = re.compile(r"[\u4e00-\u9fff](?<![无空])")
 
 
 def _rows_share_lines(stream: TokenStream, lo: int, hi: int) -> bool:
@@ -238,6 +252,8 @@ def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
             later = SECTION_5.search(labels, n.label_pos)
             hi = later.start() if later else len(labels)
         between = labels[prev_pos : n.label_pos]
+        if not toks and between.rstrip() and _CELL_CHARS.match(between.rstrip()[-1]):
+            unreadable = f"{between.rstrip()[-1]!r} is printed among the row's numbers without spaces around it"
         if toks and _T4_HEADER_WORDS.sub("", between):
             if _CELL_CHARS.match(between):
                 unreadable = f"{between[0]!r} is printed among the row's numbers without spaces around it"

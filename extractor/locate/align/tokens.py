@@ -61,9 +61,14 @@ _ENUMERATOR_AFTER = _lazy(r"[ ]*[.、]\s*(?=[\u4e00-\u9fff\"“'(])")
 _REFERENCE_AFTER = _lazy(r"[ ]*[年月日号页期]")
 _YEAR_ACROSS_LINES = _lazy(r"\s*年")
 _BRACKETED = _lazy(r"[(\[]\s*$")
-_PLACEHOLDER = _lazy(r"(?=[/\\—–\-无空])(?:(?<![^\s|])(?:/|\\|—{1,2}|–|-{1,2}|无|空)(?![^\s|])|(?<=\d)(?:/|—{1,2}|–)(?=\d))")
+_PLACEHOLDER = _lazy(
+    r"(?=[/\\—–\-无空])(?:(?<![^\s|])(?:/|\\|—{1,2}|–|-{1,2}|无|空)(?![^\s|])|(?<=\d)(?:/|—{1,2}|–)(?=\d)"
+    r"|(?<=[\d/无空])[/无空](?=[\d/无空]))"
+)
 """A placeholder cell: a lone ``/``, ``—``, ``-``, ``无``, ``空`` between whitespace (or pipes), or a
-``/`` or ``—`` glued between two digit runs (``570/0057``: a glued dump keeps placeholder cells)."""
+``/`` or ``—`` glued between two digit runs (``570/0057``: a glued dump keeps placeholder cells),
+or a ``/``, ``无``, ``空`` in a chain of them glued between digits (``34/3无无10``: each is one cell;
+a chain that runs into label text, ``0无无（六）``, is left to the row's check for glued cells)."""
 _LABEL_FOLLOWS = _lazy(r"[ ]*(?![增减]\s*\d)[\u4e00-\u9fff](?<![无空])")
 """A placeholder is never followed on its line by label text."""
 _SPACED_BEFORE = _lazy(r"(?:^|[ \n])[\u4e00-\u9fff](?<![无空])[ ]+$")
@@ -197,10 +202,12 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
         if s < pos:
             continue
         num = m.group("num")
-        if m.group("sign") is None and m.group("unit") is None:
-            if reference_after.match(t, e) or (len(num) == 4 and num[:2] in ("19", "20") and year_across_lines.match(t, e)):
+        if m.group("unit") is None:
+            if m.group("sign") is None and (
+                reference_after.match(t, e) or (len(num) == 4 and num[:2] in ("19", "20") and year_across_lines.match(t, e))
+            ):
                 continue  # "2022年", "2022" / "年"; not "1" / "年" (a vertical 本年度 beside a row)
-            if enumerator_after.match(t, e) and num.isdigit():
+            if enumerator_after.match(t, e) and num.isdigit():  # also after a sign: "5-0052、没有…"
                 if len(num) == 1:
                     continue  # "1.属于…": the digit enumerates the next row's label
                 # "00000002.其他法律…": a glued run ends with the next label's enumerator.
