@@ -357,3 +357,33 @@ def test_table4_placeholder_glued_before_its_first_number_makes_it_unreadable() 
     )
     (row,) = locate_in_stream(tokenize(text)).t4
     assert row.unreadable is not None and "'/'" in row.unreadable
+
+
+def test_table4_placeholder_glued_between_its_numbers_is_no_header_punctuation() -> None:
+    from extractor.locate.align import locate_in_stream
+
+    head = "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计"
+    (row,) = locate_in_stream(tokenize(head + "6—/-600无5531004五、存在的主要问题及改进情况")).t4
+    assert row.unreadable is not None
+    # prose after the table, even with a placeholder character in it, does not make it unreadable
+    (row,) = locate_in_stream(tokenize(head + "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0五、存在的主要问题无其他-5")).t4
+    assert row.unreadable is None and len(row.tokens) == 15
+
+
+def test_none_word_glued_to_the_next_label_is_a_cell_unless_it_starts_a_label_word() -> None:
+    from extractor.locate.align.anchors import find_regions
+    from extractor.locate.align.rows import _table2
+    from extractor.locate.hits import Located
+
+    text = (
+        "二、主动公开政府信息情况第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量"
+        "行政许可098无其他对外管理服务事项2516-3288第二十条第（六）项信息内容上一年项目数量本年增/减处理决定数量"
+        "行政处罚000三、收到和处理政府信息公开申请情况"
+    )
+    stream, found = tokenize(text), Located()
+    region = find_regions(stream.labels).t2
+    assert region is not None
+    _table2(stream, *region, found)
+    rows = {h.key: h for h in found.t2}
+    assert rows["licensing"].unreadable is not None  # "098无": 0, 98, 无 or 0, 9, 8 — not decidable
+    assert rows["punishment"].unreadable is None

@@ -144,8 +144,10 @@ def _glued_placeholder(stream: TokenStream, anchor: Anchor, toks: list[NumToken]
     for k, text in enumerate(spans):
         last = k == len(spans) - 1 and len(spans) > 1
         for m in (_CELL_CHARS.finditer(text) if not last else filter(None, [_CELL_CHARS.match(text)])):
-            if m.group(0) in "无空" and _WORD_GOES_ON.match(text, m.end()):
-                continue  # "无正当理由": a label word, not a cell ("无无": two cells)
+            if m.group(0) in "无空" and _WORD_GOES_ON.match(text, m.end()) and (m.group(0) == "空" or text[m.end()] in "法正"):
+                # "无正当理由", "无法提供": a label word, not a cell ("无无": two cells; "098无其他对外…":
+                # a 无 cell glued to the next row's label)
+                continue
             return f"{m.group(0)!r} is printed among the row's numbers without spaces around it"
     return None
 
@@ -254,9 +256,15 @@ def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
         between = labels[prev_pos : n.label_pos]
         if not toks and between.rstrip() and _CELL_CHARS.match(between.rstrip()[-1]):
             unreadable = f"{between.rstrip()[-1]!r} is printed among the row's numbers without spaces around it"
-        if toks and _T4_HEADER_WORDS.sub("", between):
+        rest = _T4_HEADER_WORDS.sub("", between) if toks else ""
+        if toks and not rest and (glued := _CELL_CHARS.search(between)):
+            # between two of the row's numbers a "-" or "/" is no header punctuation but a cell
+            # glued to its neighbours ("6—/-600"): where its cells begin and end cannot be read
+            unreadable = unreadable or f"{glued.group(0)!r} is printed among the row's numbers without spaces around it"
+            break
+        if rest:
             if _CELL_CHARS.match(between):
-                unreadable = f"{between[0]!r} is printed among the row's numbers without spaces around it"
+                unreadable = unreadable or f"{between[0]!r} is printed among the row's numbers without spaces around it"
             break  # prose after the table
         if n.label_pos > hi and toks:
             break
