@@ -387,3 +387,27 @@ def test_none_word_glued_to_the_next_label_is_a_cell_unless_it_starts_a_label_wo
     rows = {h.key: h for h in found.t2}
     assert rows["licensing"].unreadable is not None  # "098无": 0, 98, 无 or 0, 9, 8 — not decidable
     assert rows["punishment"].unreadable is None
+
+
+def test_table3_with_a_detail_row_unknown_checks_seven_as_at_least_the_rest() -> None:
+    # d1 is unreadable (no readings): Σ detail = (七) cannot be checked, only (七) ≥ d0. (七) reads
+    # (36, 98) or (369, 8) (one glued run cut two ways, T3-1 holding for both); d0 is (300, 8).
+    from extractor.mapping.solve import solve_table3
+
+    z = (0,) * 5
+    top = {
+        "new_received": [(_reading((36, 98, *z)), 0.0), (_reading((369, 8, *z)), 0.0)],
+        "carried_over": [(_reading((0,) * 7), 0.0)],
+        "carried_forward": [(_reading((0,) * 7), 0.0)],
+    }
+    rows = {"d0": [(_reading((300, 8, *z)), 0.0)], "results_total": [(_reading((36, 98, *z)), 0.0), (_reading((369, 8, *z)), 0.0)], **top}
+    solved = solve_table3(rows, ["d0", "d1"])
+    assert [flat(r) for r in solved.kept["results_total"]] == [(369, 8, *z)]  # 36 < 300: impossible
+    # with d1 unknown, (七) = (369, 8) is no violation although d0 alone sums to less
+    assert solved.cost == 0.0
+    # when every detail row is read, the equality is checked as before
+    both = solve_table3({**rows, "d1": [(_reading((69, 0, *z)), 0.0)]}, ["d0", "d1"])
+    assert both.cost == 0.0 and [flat(r) for r in both.kept["results_total"]] == [(369, 8, *z)]
+    # a (七) reading only one column of which d0 passes is still kept when no other reading is better
+    loose = solve_table3({**rows, "results_total": [(_reading((36, 98, *z)), 0.0)]}, ["d0", "d1"])
+    assert loose.cost > 0.0

@@ -95,6 +95,11 @@ def _mismatches(a: Vec, b: Vec) -> int:
     return sum(1 for x, y in zip(a, b, strict=True) if abs(x - y) > 1e-9)
 
 
+def _exceeds(part: Vec, whole: Vec) -> int:
+    """Columns where a partial sum already passes the total it is part of."""
+    return sum(1 for x, y in zip(part, whole, strict=True) if x > y + 1e-9)
+
+
 def solve_table3(
     rows: dict[str, list[tuple[Reading, float]]],
     detail: Sequence[str],
@@ -115,6 +120,10 @@ def solve_table3(
     width = len(next(iter(next(iter(groups.values())))))
     zero: Vec = (0,) * width
     det = [k for k in detail if k in groups]
+    # A detail row with no reading (unreadable, or not printed) holds unknown counts: (七) is then at
+    # least the sum of the others, column by column, not equal to it (counts are never negative).
+    complete = len(det) == len(detail)
+    off = _mismatches if complete else _exceeds
     top = ("new_received", "carried_over", "results_total", "carried_forward")
     if "results_total" not in groups:
         return _independent(groups, kept)
@@ -154,7 +163,7 @@ def solve_table3(
         unpacked = {key: unpack(key) for key in finals}
         for rt, g in g_of.items():
             for s, cs in finals.items():
-                cost = cs + VIOLATION * _mismatches(unpacked[s], rt) + g
+                cost = cs + VIOLATION * off(unpacked[s], rt) + g
                 if cost < best_total - 1e-9:
                     best_total, pairs = cost, [(s, rt)]
                 elif abs(cost - best_total) <= 1e-9:
@@ -170,7 +179,7 @@ def solve_table3(
     for k in det:
         paths = min(paths * len(packed[k]), _SMALL + 1)
     fwd = bwd = None
-    if paths > _SMALL:
+    if paths > _SMALL and complete:  # the band keeps sums that can equal (七): an equality
         targets = list(groups["results_total"])
         vecs = {k: list(groups[k]) for k in det}
         fwd = _sums(det, packed, pack(zero), _Band(det, vecs, targets, width, pack))
