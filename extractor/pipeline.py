@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import time
 from dataclasses import dataclass, field
@@ -98,9 +99,17 @@ def _load(source: str | Path | bytes, name: str | None, settings: Settings) -> t
 def extract(
     source: str | Path | bytes, *, name: str | None = None, settings: Settings = DEFAULT_SETTINGS
 ) -> ExtractionResult:
-    """Extract one report. Never raises for bad input; see :class:`ExtractionResult`."""
+    """Extract one report. Never raises for bad input; see :class:`ExtractionResult`.
+
+    The cyclic garbage collector is paused while one document is read (when it was running): the
+    thousands of short-lived objects a document makes are freed by reference counting, and a full
+    collection triggered by them would walk every object of the calling process (in a process that
+    also holds a large heap, about a third of the time of a 200 KB page)."""
     t0 = time.perf_counter()
     label = name or (str(source) if not isinstance(source, bytes) else "<bytes>")
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
     try:
         doc = read_document(source, name=name, settings=settings)
         report = build_report(doc, settings=settings)
@@ -108,6 +117,9 @@ def extract(
         if exc.source is None:
             exc.source = label
         return ExtractionResult(source=label, status="failed", error=exc, elapsed_ms=(time.perf_counter() - t0) * 1000)
+    finally:
+        if paused:
+            gc.enable()
     status = status_of(report)
     return ExtractionResult(
         source=label, status=status, report=report, findings=report.findings, elapsed_ms=(time.perf_counter() - t0) * 1000
