@@ -101,15 +101,26 @@ def extract(
 ) -> ExtractionResult:
     """Extract one report. Never raises for bad input; see :class:`ExtractionResult`.
 
-    The cyclic garbage collector is paused while one document is read (when it was running): the
-    thousands of short-lived objects a document makes are freed by reference counting, and a full
-    collection triggered by them would walk every object of the calling process (in a process that
-    also holds a large heap, about a third of the time of a 200 KB page)."""
-    t0 = time.perf_counter()
-    label = name or (str(source) if not isinstance(source, bytes) else "<bytes>")
+    The cyclic garbage collector is paused while one document is read (when it was running, and
+    switched back on at the end even if the caller turned it off meanwhile): the thousands of
+    short-lived objects a document makes are all freed by reference counting, but while the
+    collector runs they trigger a collection every 700 allocations, and now and then a full one that
+    walks every object of the calling process (in the HTML benchmark's process, which also holds
+    BeautifulSoup's cyclic trees, about a third of extract()'s time). A collection made due by the
+    record that survives runs at the caller's next allocation."""
     paused = gc.isenabled()
     if paused:
         gc.disable()
+    try:
+        return _extract(source, name, settings)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _extract(source: str | Path | bytes, name: str | None, settings: Settings) -> ExtractionResult:
+    t0 = time.perf_counter()
+    label = name or (str(source) if not isinstance(source, bytes) else "<bytes>")
     try:
         doc = read_document(source, name=name, settings=settings)
         report = build_report(doc, settings=settings)
@@ -117,9 +128,6 @@ def extract(
         if exc.source is None:
             exc.source = label
         return ExtractionResult(source=label, status="failed", error=exc, elapsed_ms=(time.perf_counter() - t0) * 1000)
-    finally:
-        if paused:
-            gc.enable()
     status = status_of(report)
     return ExtractionResult(
         source=label, status=status, report=report, findings=report.findings, elapsed_ms=(time.perf_counter() - t0) * 1000
