@@ -622,3 +622,13 @@ def test_invalid_utf8_reads_as_before() -> None:
     d = doc(data)
     assert any("\ufffd" in b.text for b in d.paragraphs)
     assert any(w.startswith("decode.replaced") for w in d.warnings)
+
+
+def test_page_hint_words_are_all_cjk() -> None:
+    """The page scan skips ASCII text nodes without searching them: sound only while every word
+    the hint pattern looks for holds no ASCII character."""
+    from extractor.readers.html.nodes import ANY_HINT
+
+    words = ANY_HINT.pattern.split("|")
+    assert len(words) > 10
+    assert all(w and not any(ch.isascii() for ch in w) for w in words)

@@ -120,3 +120,38 @@ def test_made_records_equal_validated_records(monkeypatch: pytest.MonkeyPatch) -
         a, b = fast.report.model_dump(), checked.report.model_dump()
         a["meta"].pop("sha256", None), b["meta"].pop("sha256", None)
         assert repr(a) == repr(b), path
+
+
+def test_no_garbage_collection_runs_inside_extract() -> None:
+    """extract() pauses the cyclic collector for one document and leaves it as it found it."""
+    import gc
+
+    from extractor import extract
+
+    page = (ROOT / "tests" / "fixtures" / "report2021.html").read_bytes()
+    inside = [False]
+    during: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and inside[0]:
+            during.append(info["generation"])
+
+    gc.callbacks.append(seen)
+    old = gc.get_threshold()
+    try:
+        gc.set_threshold(1)  # a collection at every allocation the collector is allowed to see
+        assert gc.isenabled()
+        inside[0] = True
+        result = extract(page, name="report2021.html")
+        inside[0] = False
+        assert gc.isenabled()
+        gc.disable()  # a caller that switched the collector off finds it off afterwards
+        extract(page, name="report2021.html")
+        assert not gc.isenabled()
+    finally:
+        inside[0] = False
+        gc.enable()
+        gc.set_threshold(*old)
+        gc.callbacks.remove(seen)
+    assert result.report is not None and result.report.table3 is not None
+    assert during == []

@@ -120,14 +120,22 @@ class Table:
         """Dense grid with spans expanded; covered positions share the origin cell object."""
         n_rows = n_cols = 0
         for c in self.cells:
-            n_rows = max(n_rows, c.row + c.row_span)
-            n_cols = max(n_cols, c.col + c.col_span)
+            if c.row + c.row_span > n_rows:
+                n_rows = c.row + c.row_span
+            if c.col + c.col_span > n_cols:
+                n_cols = c.col + c.col_span
         g: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
         for c in self.cells:
+            if c.row_span == 1 and c.col_span == 1:  # most cells: one position
+                line = g[c.row]
+                if line[c.col] is None:
+                    line[c.col] = c
+                continue
             for r in range(c.row, c.row + c.row_span):
+                line = g[r]
                 for k in range(c.col, c.col + c.col_span):
-                    if g[r][k] is None:
-                        g[r][k] = c
+                    if line[k] is None:
+                        line[k] = c
         return g
 
     def text_rows(self) -> list[list[str]]:

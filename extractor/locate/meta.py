@@ -71,7 +71,7 @@ def find_title(text_head: str, page_title: str | None, budget: Budget | None = N
 
 
 def _squash(s: str) -> str:
-    return _WS_RUN.sub("", s)
+    return "".join(s.split())  # str.split and the regex \s agree on what is whitespace
 
 
 def _one_space(s: str) -> str:

@@ -140,6 +140,11 @@ def _confidence(cells: Sequence[PrintedCell | None] | None, keys: Sequence[str])
 def _repair_t3(rows: dict[str, list[Figure]], by_key: dict[str, RowHit], detail: Sequence[str],
                findings: list[Finding]) -> dict[str, list[Figure]]:
     """Misread cells the identities force (:mod:`extractor.mapping.repair`)."""
+    k = len(T3_COLUMNS)
+    if not any(f.state is CellState.TEXT for row in rows.values() for f in row) and not any(
+        c is not None and c.cell.confidence is not None for hit in by_key.values() for c in (hit.cells or ())[:k]
+    ):  # what may_repair would answer, without building its dictionaries: nothing to repair
+        return rows
     figs = {f.key: f for row in rows.values() for f in row}
     confidence: dict[str, float | None] = {}
     for key, hit in by_key.items():

@@ -9,6 +9,7 @@ flat keys of ``flat-keys.md``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 from typing import Any, ClassVar, Literal, Self, TypeVar
@@ -57,24 +58,25 @@ class _Record(BaseModel):
                 values[name] = factory()
         if required and not required <= fields.keys():
             raise TypeError(f"{cls.__name__}.make: missing {sorted(required - fields.keys())}")
-        obj = cls.__new__(cls)
-        _set(obj, "__dict__", values)
-        _set(obj, "__pydantic_fields_set__", set(fields))
-        _set(obj, "__pydantic_extra__", None)
-        _set(obj, "__pydantic_private__", None)
-        return obj
+        return _built(cls, values, fields.keys())
 
 
 _R = TypeVar("_R", bound=BaseModel)
 
 
-def _built(cls: type[_R], values: dict[str, Any], given: frozenset[str]) -> _R:
+_new = object.__new__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__  # the slots, written directly
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+def _built(cls: type[_R], values: dict[str, Any], given: Iterable[str]) -> _R:
     """A record from a complete ``__dict__`` (every field, in order) and the names that were given."""
-    obj = cls.__new__(cls)
+    obj = _new(cls)
     _set(obj, "__dict__", values)
-    _set(obj, "__pydantic_fields_set__", set(given))
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
+    _set_fields_set(obj, set(given))
+    _set_extra(obj, None)
+    _set_private(obj, None)
     return obj
 
 

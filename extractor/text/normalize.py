@@ -103,12 +103,9 @@ def fold(text: str) -> str:
     return fold_text(text)
 
 
-_WS = re.compile(r"\s+")
-
-
 def squash(text: str) -> str:
     """Collapse whitespace runs to one space (keeps words apart; for display and regexes)."""
-    return _WS.sub(" ", text.replace("\xa0", " ").replace("\u3000", " ")).strip()
+    return " ".join(text.split())  # NBSP and U+3000 included: str.split and the regex \s agree
 
 
 class CellState(StrEnum):

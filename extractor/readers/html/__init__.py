@@ -52,7 +52,7 @@ __all__ = ["read"]
 MAX_TAGS_PER_CELL = 10
 """Pages with more than this many ``<`` per allowed table cell (``Settings.max_cells``) are refused
 before parsing: libxml2's tree costs a few hundred bytes per element."""
-_CONTROL_BYTES = bytes((*range(9), 11, 12, *range(14, 32)))
+_CONTROL_SINGLES = tuple(bytes((b,)) for b in (*range(9), 11, 12, *range(14, 32)))
 
 
 def read(data: bytes, *, source: str, settings: Settings) -> Document:
@@ -63,8 +63,9 @@ def read(data: bytes, *, source: str, settings: Settings) -> Document:
     # (a page shorter than the limit cannot hold more tags than that: no need to count them)
     if len(data) > limit and (tags := data.count(b"<")) > limit:  # the parse tree alone would take gigabytes
         raise FileTooLarge(f"the page has {tags:,} tags (limit {limit:,})", source=source)
-    # In ASCII-compatible encodings a control character is a control byte: look for it in C.
-    controls = len(data.translate(None, _CONTROL_BYTES)) != len(data)
+    # In ASCII-compatible encodings a control character is a control byte: look for each in C
+    # (27 memchr scans cost less than one copy of the page).
+    controls = any(b in data for b in _CONTROL_SINGLES)
     root: El | None = None
     encoding, note = "utf-8", None
     if not controls and utf8_unless_invalid(data):

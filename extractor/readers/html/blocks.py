@@ -168,11 +168,15 @@ class Emitter:
             prefix = f"table[{k}]/tr[{r + 1}]/"
             for td in tr:
                 tag = td.tag
+                tail = td.tail  # (stray text is joined and whitespace-normalised: empty pieces add nothing)
                 if tag != "td" and tag != "th":
-                    stray.extend(_cell_lines(td, nested) if isinstance(tag, str) else ())
-                    stray.append(td.tail or "")
+                    if isinstance(tag, str):
+                        stray.extend(_cell_lines(td, nested))
+                    if tail:
+                        stray.append(tail)
                     continue
-                stray.append(td.tail or "")
+                if tail:
+                    stray.append(tail)
                 ci += 1
                 while i < len(occupied):
                     start, end = occupied[i]
@@ -250,10 +254,16 @@ def _cell_lines(cell: El, nested: list[El]) -> list[str]:
 
     Lines keep ``&nbsp;`` (a cell holding only ``&nbsp;`` gives ``["\\xa0"]``, whose text is "").
     """
-    blocks = [e for e in cell.iterdescendants() if e.tag in _CELL_BREAKS]
-    if not blocks or (len(blocks) == 1 and blocks[0].tag in ("p", "div")):  # Word's <td><p><span>…
+    only: El = None  # the one block or <br> inside the cell, if there is exactly one
+    several = False
+    for e in cell.iterdescendants():
+        if e.tag in _CELL_BREAKS:
+            if only is not None:
+                several = True
+                break
+            only = e
+    if not several and (only is None or only.tag in ("p", "div")):  # Word's <td><p><span>…
         text = text_of(cell)
-        only = blocks[0] if blocks else None
         alone = only is None or (
             len(cell) == 1 and cell[0] is only and not (cell.text or "").strip() and not (only.tail or "").strip()
         )

@@ -53,11 +53,12 @@ class Page:
         for n, el in enumerate(root.iter(), 1):
             if budget is not None and not n & 255:
                 budget.check("html elements")
+            # (every hint word is CJK: an ASCII string, such as the newlines between tags, holds none)
             s = el.text
-            if s and hint(s):
+            if s and not s.isascii() and hint(s):
                 self._note(s, el, False)
             s = el.tail
-            if s and hint(s):
+            if s and not s.isascii() and hint(s):
                 self._note(s, el, True)
 
     def _note(self, s: str, el: El, is_tail: bool) -> None:
