@@ -11,8 +11,9 @@ writer opens it (:func:`ensure_schema`); readers refuse it with a message that s
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -257,6 +258,40 @@ class DuckDBStore:
             raise WarehouseError("the writer is not started")
         return self._con
 
+    _last = False
+    """Inside :meth:`last_transaction`: the writing methods neither begin nor end a transaction."""
+
+    def _begin(self) -> None:
+        if not self._last:
+            self.con.execute("BEGIN TRANSACTION")
+
+    def _commit(self) -> None:
+        if not self._last:
+            self.con.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        if not self._last:
+            self.con.execute("ROLLBACK")
+
+    @contextlib.contextmanager
+    def last_transaction(self) -> Iterator[None]:
+        """One transaction for everything written inside (a batch's last documents and the keys of
+        the warehouse): one commit, one log flush, instead of one per call. Any error rolls all of
+        it back (the caller then writes the ordinary way); the staging tables are dropped after the
+        commit."""
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        self._last = True
+        try:
+            yield
+        except BaseException:
+            self._last = False
+            con.execute("ROLLBACK")
+            raise
+        self._last = False
+        con.execute("COMMIT")
+        self.drop_staged()
+
     def _known(self, replace: Collection[str]) -> dict[str, list[str]]:
         # --force: old rows are deleted inside the transaction that writes the new ones, so a crash
         # between the two never loses the old version.
@@ -267,22 +302,28 @@ class DuckDBStore:
         return {k: v for k, v in known.items() if k not in self._replace}
 
     def write(self, records: Sequence[Record]) -> None:
-        if not records:
+        self.write_and_stage(records, ())
+
+    def write_and_stage(self, records: Sequence[Record], held: Sequence[Record]) -> None:
+        """:meth:`write` ``records`` and :meth:`stage` ``held`` in one transaction (one commit)."""
+        if not records and not held:
             return
         con = self.con
         shas = [r["report"]["sha256"] for r in records]
         # Only documents being replaced (--force) can have rows: new hashes were not in `reports`, and
         # transactions never leave figures without their report.
         stale = [s for s in shas if s in self._replace]
-        con.execute("BEGIN TRANSACTION")
+        self._begin()
         try:
             if stale:
                 for table in TABLE_NAMES:
                     con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [stale])
             insert_records(con, records, arrow=self.arrow)
-            con.execute("COMMIT")
+            if held:
+                self._stage_rows(held)
+            self._commit()
         except BaseException:
-            con.execute("ROLLBACK")
+            self._rollback()
             raise
 
     def stage(self, records: Sequence[Record]) -> None:
@@ -291,16 +332,18 @@ class DuckDBStore:
         for cross-year settling while the workers run, so the end of the run only adjusts them."""
         if not records:
             return
-        con = self.con
-        con.execute("BEGIN TRANSACTION")
+        self._begin()
         try:
-            for table in TABLE_NAMES:
-                con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGED}{table} AS SELECT * FROM {table} WHERE false")
-            insert_records(con, records, arrow=self.arrow, prefix=STAGED)
-            con.execute("COMMIT")
+            self._stage_rows(records)
+            self._commit()
         except BaseException:
-            con.execute("ROLLBACK")
+            self._rollback()
             raise
+
+    def _stage_rows(self, records: Sequence[Record]) -> None:
+        for table in TABLE_NAMES:
+            self.con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGED}{table} AS SELECT * FROM {table} WHERE false")
+        insert_records(self.con, records, arrow=self.arrow, prefix=STAGED)
 
     def write_staged(self, records: Sequence[Record], shas: Collection[str], settlements: dict[str, Any]) -> None:
         """Store ``records`` and the staged documents ``shas`` in one transaction, with the changes
@@ -311,7 +354,7 @@ class DuckDBStore:
         figs = [(sha, *f) for sha, st in settlements.items() if sha in shas for f in st.figures]
         counts = [(sha, st.n_findings) for sha, st in settlements.items() if sha in shas and st.n_findings is not None]
         found = [f for sha, st in settlements.items() if sha in shas for f in st.findings]
-        con.execute("BEGIN TRANSACTION")
+        self._begin()
         try:
             if stale:
                 for table in TABLE_NAMES:
@@ -334,11 +377,12 @@ class DuckDBStore:
                 insert_rows(con, "findings", as_columns("findings", found), arrow=self.arrow)
             for table in (*DOCUMENT_TABLES, "reports"):  # the staging tables hold exactly the documents `shas`
                 con.execute(f"INSERT INTO {table} SELECT * FROM {STAGED}{table}")
-            con.execute("COMMIT")
+            self._commit()
         except BaseException:
-            con.execute("ROLLBACK")
+            self._rollback()
             raise
-        self.drop_staged()
+        if not self._last:
+            self.drop_staged()
 
     def drop_staged(self) -> None:
         for table in TABLE_NAMES:
@@ -388,7 +432,7 @@ class DuckDBStore:
     def set_keys(self, keys: KeyAssignment, conflicts: Sequence[dict[str, Any]]) -> None:
         con = self.con
         shas = list(keys)
-        con.execute("BEGIN TRANSACTION")
+        self._begin()
         try:
             con.execute(
                 "UPDATE reports SET report_key = k.report_key, duplicate_of = k.duplicate_of FROM ("
@@ -400,9 +444,9 @@ class DuckDBStore:
             con.execute(DELETE_CONFLICTS)
             if conflicts:
                 insert_rows(con, "findings", as_columns("findings", list(conflicts)), arrow=self.arrow)
-            con.execute("COMMIT")
+            self._commit()
         except BaseException:
-            con.execute("ROLLBACK")
+            self._rollback()
             raise
 
 
