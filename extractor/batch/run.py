@@ -449,14 +449,12 @@ def _run_batch(inputs: Sequence[str | Path], writer: Writer, workers: int, timeo
                                 pool=pool, check=sink.raise_error)
         # once the workers hold the last documents, what is queued is stored while they finish
         flush_at = len(todo) - 2 * workers
-        received = 0
-        for rec in records:
+        for received, rec in enumerate(records, 1):
             rec = apply_sidecar(rec)
             if cross.observe(rec):
                 sink.hold(rec)  # staged now, stored at the end with what settling changes
             else:
                 sink.put(rec)
-            received += 1
             if received == flush_at:
                 sink.flush()
             report_progress()

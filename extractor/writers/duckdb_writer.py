@@ -259,7 +259,7 @@ class DuckDBStore:
         return self._con
 
     _last = False
-    """Inside :meth:`last_transaction`: the writing methods neither begin nor end a transaction."""
+    """Inside :meth:`_one_transaction`: the writing methods neither begin nor end a transaction."""
 
     def _begin(self) -> None:
         if not self._last:
@@ -274,11 +274,11 @@ class DuckDBStore:
             self.con.execute("ROLLBACK")
 
     @contextlib.contextmanager
-    def last_transaction(self) -> Iterator[None]:
-        """One transaction for everything written inside (a batch's last documents and the keys of
-        the warehouse): one commit, one log flush, instead of one per call. Any error rolls all of
-        it back (the caller then writes the ordinary way); the staging tables are dropped after the
-        commit."""
+    def _one_transaction(self) -> Iterator[None]:
+        """Everything written inside in one transaction (inside one already: that one)."""
+        if self._last:
+            yield
+            return
         con = self.con
         con.execute("BEGIN TRANSACTION")
         self._last = True
@@ -290,6 +290,15 @@ class DuckDBStore:
             raise
         self._last = False
         con.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def last_transaction(self) -> Iterator[None]:
+        """One transaction for everything written inside (a batch's last documents and the keys of
+        the warehouse): one commit, one log flush, instead of one per call. Any error rolls all of
+        it back (the caller then writes the ordinary way); the staging tables are dropped after the
+        commit."""
+        with self._one_transaction():
+            yield
         self.drop_staged()
 
     def _known(self, replace: Collection[str]) -> dict[str, list[str]]:
@@ -302,11 +311,7 @@ class DuckDBStore:
         return {k: v for k, v in known.items() if k not in self._replace}
 
     def write(self, records: Sequence[Record]) -> None:
-        self.write_and_stage(records, ())
-
-    def write_and_stage(self, records: Sequence[Record], held: Sequence[Record]) -> None:
-        """:meth:`write` ``records`` and :meth:`stage` ``held`` in one transaction (one commit)."""
-        if not records and not held:
+        if not records:
             return
         con = self.con
         shas = [r["report"]["sha256"] for r in records]
@@ -319,12 +324,16 @@ class DuckDBStore:
                 for table in TABLE_NAMES:
                     con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [stale])
             insert_records(con, records, arrow=self.arrow)
-            if held:
-                self._stage_rows(held)
             self._commit()
         except BaseException:
             self._rollback()
             raise
+
+    def write_and_stage(self, records: Sequence[Record], held: Sequence[Record]) -> None:
+        """:meth:`write` ``records`` and :meth:`stage` ``held`` in one transaction (one commit)."""
+        with self._one_transaction():
+            self.write(records)
+            self.stage(held)
 
     def stage(self, records: Sequence[Record]) -> None:
         """Put documents that :meth:`write_staged` will store into temporary tables (not the warehouse:
@@ -332,18 +341,16 @@ class DuckDBStore:
         for cross-year settling while the workers run, so the end of the run only adjusts them."""
         if not records:
             return
+        con = self.con
         self._begin()
         try:
-            self._stage_rows(records)
+            for table in TABLE_NAMES:
+                con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGED}{table} AS SELECT * FROM {table} WHERE false")
+            insert_records(con, records, arrow=self.arrow, prefix=STAGED)
             self._commit()
         except BaseException:
             self._rollback()
             raise
-
-    def _stage_rows(self, records: Sequence[Record]) -> None:
-        for table in TABLE_NAMES:
-            self.con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGED}{table} AS SELECT * FROM {table} WHERE false")
-        insert_records(self.con, records, arrow=self.arrow, prefix=STAGED)
 
     def write_staged(self, records: Sequence[Record], shas: Collection[str], settlements: dict[str, Any]) -> None:
         """Store ``records`` and the staged documents ``shas`` in one transaction, with the changes
