@@ -372,3 +372,31 @@ def test_last_documents_and_keys_in_one_transaction_store_the_same_rows(tmp_path
     assert (s1.dataset.keyed, s1.dataset.duplicates) == (s0.dataset.keyed, s0.dataset.duplicates)
     assert _content(db) == _content(plain)
     check_consistent(db)
+
+
+def _pid_noting_job(job: Any, settings: Any, timeout: float | None) -> Record:
+    """:func:`run_job`, noting the worker's pid in ``pids/`` beside the input folder (the fork server
+    keeps the environment of the test that started it, so no variable can carry the folder)."""
+    import os
+
+    from extractor.batch import run_job
+
+    (Path(job.paths[0]).parent.parent / "pids" / str(os.getpid())).touch()
+    return run_job(job, settings, timeout)
+
+
+def test_the_workers_are_gone_when_the_batch_returns(tmp_path: Path) -> None:
+    """The pool is shut down without waiting while the last documents are stored; the run still
+    joins its worker processes before it returns."""
+    import os
+
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    variants(tmp_path / "in", 12)
+    s = run_batch([tmp_path / "in"], tmp_path / "w.duckdb", workers=2, job_fn=_pid_noting_job)
+    assert s.extracted == s.ok + s.with_findings == 12
+    seen = [int(p.name) for p in pids.iterdir()]
+    assert seen
+    for pid in seen:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
