@@ -460,8 +460,10 @@ def _run_batch(inputs: Sequence[str | Path], writer: Writer, workers: int, timeo
         else:
             records = run_local(todo, settings, workers=workers, timeout=timeout, memory_mb=memory_mb, fn=job_fn,
                                 pool=pool, check=sink.raise_error, closing=closing)
-        # once the workers hold the last documents, what is queued is stored while they finish
-        flush_at = len(todo) - 2 * workers
+        # near the end (the workers hold or are about to get the last documents), what is queued is
+        # stored while they finish: a few documents' time, on a quiet machine about what that
+        # transaction takes, so that it is done when the last document arrives
+        flush_at = len(todo) - 4 * workers
         for received, rec in enumerate(records, 1):
             rec = apply_sidecar(rec)
             if cross.observe(rec):

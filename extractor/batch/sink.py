@@ -122,9 +122,9 @@ class Sink:
 
     def flush(self) -> None:
         """Store what is queued now (and stage the held records) without waiting for ``commit_every``
-        or ``commit_seconds``. The batch calls it once, when the workers hold the run's last
-        documents: the writer, idle until then, stores the run's last full batch while they finish,
-        so that the transaction after the last document (serial: nothing else runs then) is small."""
+        or ``commit_seconds``. The batch calls it once, a few documents before the end: the writer,
+        idle until then, stores what came since its last transaction while the workers finish, so
+        that the transaction after the last document (serial: nothing else runs then) is small."""
         self._put((_nothing,))
 
     def close(self, last: list[Record] | None = None, tail: WriterCall | None = None,
