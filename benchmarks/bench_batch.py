@@ -1,6 +1,7 @@
 """Batch: ``run_batch`` into a DuckDB warehouse against a bare ``multiprocessing.Pool`` of ``extract()``.
 
     python -m benchmarks.bench_batch [-n 150] [--rounds 5] [--workers 2]     # interleaved comparison
+    python -m benchmarks.bench_batch --before ../main                         # and another checkout's
     python -m benchmarks.bench_batch --memory -n 3000 [--format parquet]      # throughput and RSS
 
 The documents are copies of the corpus reports (``corpus/*.txt`` and the text and HTML reports of
@@ -10,7 +11,8 @@ Comparison (the default): per round, interleaved, on the same files and the same
 **bare** — ``multiprocessing.Pool(workers).map(extract, paths)`` (fork; only each result's status
 comes back to the main process, nothing is written) and **ogi batch** — :func:`extractor.batch.run_batch` into a fresh DuckDB file
 (planning and hashing, workers under a memory cap and a time limit, every row written, the
-warehouse's keys). Goal: wall ≤ 1.15× bare. ``--memory``: docs/s with 1 and 2 workers and peak
+warehouse's keys). Goal: wall ≤ 1.15× bare. ``--before DIR``: ogi batch of this checkout and of
+``DIR``, each in a helper process of its own, against the same bare pool in the same rounds. ``--memory``: docs/s with 1 and 2 workers and peak
 RSS per worker after 100 documents and at the end (flat memory = the same number).
 """
 
@@ -25,12 +27,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks.harness import (
     ROOT,
     SHARED,
     Call,
     LoadProbe,
+    Remote,
     Result,
     interleave,
     ms,
@@ -111,6 +115,42 @@ def suite(rounds: int = 5, n: int = 150, workers: int = 2) -> list[Result]:
                        goal=f"wall ≤ {GOAL:g}×", met=wall.median <= GOAL,
                        notes=[f"main process CPU {ms(med / n)} per document (median round)"])]
     finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def before_suite(before: Path, rounds: int = 5, n: int = 150, workers: int = 2) -> list[Result]:
+    """ogi batch of this checkout and of ``before`` (helper processes) against one bare pool, interleaved."""
+    work = Path(tempfile.mkdtemp(prefix="ogi-bench-batch-"))
+    remotes: list[Remote] = []
+    try:
+        paths = [str(p) for p in generate(work / "docs", n)]
+        setup = "from pathlib import Path\nfrom benchmarks.bench_batch import ogi_batch"
+        contenders: list[Any] = [Call("bare", lambda: bare_pool(paths, workers), children=True)]
+        for tag, tree in (("now", ROOT), ("before", before.resolve())):
+            remote = Remote(tree, setup)
+            remotes.append(remote)
+            out = work / f"{tag}.duckdb"
+            contenders.append(remote.contender(tag, f"lambda: ogi_batch(Path({str(work / 'docs')!r}), Path({str(out)!r}), {workers})"))
+        probe = LoadProbe()
+        t = interleave(contenders, rounds)
+        load = probe.stop()
+        out_rows = []
+        for tag in ("now", "before"):
+            wall = ratios(t, [(tag, "bare")], "wall")
+            med = sorted(x.wall for x in t[tag])[rounds // 2]
+            cpu = sorted(x.cpu or 0.0 for x in t[tag])[rounds // 2]
+            bare_wall = sorted(x.wall for x in t["bare"])[rounds // 2]
+            out_rows.append(Result("batch", f"{n} documents, {workers} workers", f"run_batch → DuckDB ({tag})",
+                                   f"Pool({workers}).map(extract)", f"{med:.2f} s", f"{bare_wall:.2f} s", None, wall,
+                                   rounds, load, goal=f"wall ≤ {GOAL:g}×", met=wall is not None and wall.median <= GOAL,
+                                   notes=[f"{tag}: main process CPU {ms(cpu / n)} per document (median round)"]))
+        out_rows.append(Result("batch", f"{n} documents, {workers} workers", "run_batch (now)", "run_batch (before)",
+                               "", "", ratios(t, [("now", "before")], "cpu"), ratios(t, [("now", "before")], "wall"),
+                               rounds, load))
+        return out_rows
+    finally:
+        for r in remotes:
+            r.close()
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -208,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--workers", default="2", help="worker count (--memory: comma-separated, default 1,2)")
     ap.add_argument("--dask", action="store_true", help="also --engine dask against --engine local")
+    ap.add_argument("--before", type=Path, default=None, help="also ogi batch of this other checkout, interleaved")
     ap.add_argument("--memory", action="store_true", help="throughput and peak RSS per worker instead")
     ap.add_argument("--format", default="duckdb", choices=["duckdb", "parquet", "csv", "jsonl"])
     ap.add_argument("--no-real", action="store_true", help="--memory: only the seed, not ../shared/corpus/real")
@@ -216,7 +257,10 @@ def main(argv: list[str] | None = None) -> int:
         counts = [int(x) for x in (args.workers if "," in args.workers else "1,2").split(",")]
         memory(args.n or 3000, args.format, not args.no_real, counts)
         return 0
-    results = suite(args.rounds, args.n or 150, int(args.workers))
+    if args.before is not None:
+        results = before_suite(args.before, args.rounds, args.n or 150, int(args.workers))
+    else:
+        results = suite(args.rounds, args.n or 150, int(args.workers))
     if args.dask:
         results += dask_suite(max(1, args.rounds // 2), args.n or 150, int(args.workers))
     print(table(results))

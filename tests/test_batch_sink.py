@@ -299,3 +299,104 @@ def test_a_small_cli_batch_imports_neither_pandas_nor_pyarrow(tmp_path: Path) ->
     assert "duckdb" in imported  # the measurement works
     assert not {"pandas", "pyarrow", "numpy"} & imported
     assert check_consistent(tmp_path / "w.duckdb") == (3, 600)
+
+
+def test_sink_flush_stores_what_is_queued_without_waiting() -> None:
+    w = ListWriter()
+    sink = Sink(w, store, BatchSummary(out="memory"), commit_every=100, commit_seconds=60.0)  # type: ignore[arg-type]
+    sink.start()
+    for i in range(3):
+        sink.put(_rec(i))
+    sink.flush()
+    deadline = time.monotonic() + 10
+    while sink.stored < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert sink.stored == 3  # neither commit_every nor commit_seconds: the flush stored them
+    sink.put(_rec(3))
+    sink.close()
+    assert [arg for name, arg in w.calls if name == "write"] == [[_rec(i)["report"]["sha256"] for i in range(3)],
+                                                                  [_rec(3)["report"]["sha256"]]]
+
+
+# ---------------------------------------------------------------------------------------------
+# The last transaction: the run's last documents and the warehouse keys, one commit
+
+
+class NoLastTransaction(DuckDBWriter):
+    last_transaction = None  # the sink then stores the last documents, then keys, in two transactions
+
+
+class WatchedLast(DuckDBWriter):
+    """Notes each write and key call and whether it ran inside the last transaction; ``refuse``: the
+    keys fail once there (rolled back: the sink then stores the ordinary way)."""
+
+    def __init__(self, out: Path, refuse: bool = False) -> None:
+        super().__init__(out)
+        self.refuse = refuse
+        self.calls: list[tuple[str, bool]] = []
+
+    def write(self, records: Sequence[Record]) -> None:
+        if records:
+            self.calls.append(("write", self._last))
+        super().write(records)
+
+    def write_staged(self, records: Sequence[Record], shas: Collection[str], settlements: dict[str, Any]) -> None:
+        self.calls.append(("write_staged", self._last))
+        super().write_staged(records, shas, settlements)
+
+    def set_keys(self, keys: Any, conflicts: Sequence[dict[str, Any]]) -> None:
+        self.calls.append(("set_keys", self._last))
+        if self._last and self.refuse:
+            self.refuse = False
+            raise ValueError("a value this writer cannot store")
+        super().set_keys(keys, conflicts)
+
+
+@pytest.mark.parametrize("refuse", [False, True])
+def test_last_documents_and_keys_in_one_transaction_store_the_same_rows(tmp_path: Path, refuse: bool) -> None:
+    _glued_pairs(tmp_path / "in", range(3))
+    plain = tmp_path / "plain.duckdb"
+    s0 = run_batch([tmp_path / "in"], plain, workers=2, writer=NoLastTransaction(plain), commit_every=4)
+    db = tmp_path / "w.duckdb"
+    writer = WatchedLast(db, refuse=refuse)
+    s1 = run_batch([tmp_path / "in"], db, workers=2, writer=writer, commit_every=4)
+    if refuse:  # tried in the last transaction, rolled back, then the ordinary way
+        assert ("set_keys", True) in writer.calls and writer.calls[-1] == ("set_keys", False)
+        assert writer.calls[-2] == ("write_staged", False)
+    else:  # the held documents and the keys share the last transaction
+        assert writer.calls[-2:] == [("write_staged", True), ("set_keys", True)]
+    assert (s1.extracted, s1.crossyear_settled, s1.ok, s1.with_findings) == (
+        s0.extracted, s0.crossyear_settled, s0.ok, s0.with_findings)
+    assert s1.crossyear_settled > 0
+    assert s1.dataset is not None and s0.dataset is not None
+    assert (s1.dataset.keyed, s1.dataset.duplicates) == (s0.dataset.keyed, s0.dataset.duplicates)
+    assert _content(db) == _content(plain)
+    check_consistent(db)
+
+
+def _pid_noting_job(job: Any, settings: Any, timeout: float | None) -> Record:
+    """:func:`run_job`, noting the worker's pid in ``pids/`` beside the input folder (the fork server
+    keeps the environment of the test that started it, so no variable can carry the folder)."""
+    import os
+
+    from extractor.batch import run_job
+
+    (Path(job.paths[0]).parent.parent / "pids" / str(os.getpid())).touch()
+    return run_job(job, settings, timeout)
+
+
+def test_the_workers_are_gone_when_the_batch_returns(tmp_path: Path) -> None:
+    """The pool is shut down without waiting while the last documents are stored; the run still
+    joins its worker processes before it returns."""
+    import os
+
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    variants(tmp_path / "in", 12)
+    s = run_batch([tmp_path / "in"], tmp_path / "w.duckdb", workers=2, job_fn=_pid_noting_job)
+    assert s.extracted == s.ok + s.with_findings == 12
+    seen = [int(p.name) for p in pids.iterdir()]
+    assert seen
+    for pid in seen:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)

@@ -128,7 +128,12 @@ class CrossYear:
         if not rows:
             return False
         self.seen.append((str(rep["organ"]), int(rep["report_year"]), str(rep["sha256"]), rows))
-        if any(r.run and any(v is None for v in r.values.values()) for r in rows.values()):
+        open_rows = [r for r in rows.values() if r.run and any(v is None for v in r.values.values())]
+        if open_rows:
+            if not self.held:  # what flush needs, loaded now rather than after the last document
+                import extractor.diff.organs  # noqa: F401
+            for r in open_rows:  # the run's readings, the costly part of settling, while the workers run
+                r.candidates()
             self.held.append(rec)
             return True
         return False

@@ -183,11 +183,14 @@ def start_pool(workers: int, memory_mb: int) -> ProcessPoolExecutor:
 
 def run_local(jobs: Sequence[Job], settings: Settings, *, workers: int, timeout: float | None,
               memory_mb: int, fn: JobFn = run_job, pool: ProcessPoolExecutor | None = None,
-              check: Callable[[], None] | None = None) -> Iterator[Record]:
+              check: Callable[[], None] | None = None, closing: list[threading.Thread] | None = None
+              ) -> Iterator[Record]:
     """Run jobs on a process pool (``pool``: one from :func:`start_pool`, else a new one; ``check`` is
     called at least once a second and may raise to stop the run, e.g. the writer's error). A dead
     worker breaks the pool: it is recreated, the documents that were in flight are retried one at a
-    time, and the one that kills a worker alone fails."""
+    time, and the one that kills a worker alone fails. ``closing``: when every job is done, the pool
+    is shut down without waiting for its processes to exit, and the thread that waits for them is
+    appended here for the caller to join (the batch stores its last documents meanwhile)."""
     todo = list(reversed(jobs))
     suspects: list[Job] = []
     grace = 10.0 if timeout else 0.0
@@ -248,7 +251,13 @@ def run_local(jobs: Sequence[Job], settings: Settings, *, workers: int, timeout:
     finally:
         if running:  # interrupted: do not wait for documents nobody will store
             _kill_workers(pool)
-        pool.shutdown(wait=True, cancel_futures=True)
+        if closing is not None and not running:
+            manager = getattr(pool, "_executor_manager_thread", None)  # joins the worker processes
+            pool.shutdown(wait=False)
+            if isinstance(manager, threading.Thread):
+                closing.append(manager)
+        else:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _dask_task(job: Job, settings: Settings, timeout: float | None) -> Record:
@@ -363,16 +372,19 @@ def run_batch(
 
         fmt = format_for(out, fmt)  # an unknown output name is refused before any work
     pool = start_pool(workers, memory_mb) if engine != "dask" else None
+    closing: list[threading.Thread] = []
     try:
         if writer is None:
             from extractor.writers import open_writer
 
             writer = open_writer(out, fmt)
         return _run_batch(inputs, writer, workers, timeout, force, engine, scheduler, settings, progress,
-                          commit_every, commit_seconds, job_fn, memory_mb, pool, summary, t0)
+                          commit_every, commit_seconds, job_fn, memory_mb, pool, summary, t0, closing)
     finally:
         if pool is not None:  # run_local shuts it down; this is for the paths that never reach it
             pool.shutdown(wait=False, cancel_futures=True)
+        for thread in closing:  # the workers exited while the last documents were stored
+            thread.join()
 
 
 ARROW_AT = 300
@@ -396,7 +408,8 @@ def _stores_nothing(writer: Writer) -> bool:
 def _run_batch(inputs: Sequence[str | Path], writer: Writer, workers: int, timeout: float | None, force: bool,
                engine: str, scheduler: str | None, settings: Settings, progress: ProgressHook | None,
                commit_every: int, commit_seconds: float, job_fn: JobFn, memory_mb: int,
-               pool: ProcessPoolExecutor | None, summary: BatchSummary, t0: float) -> BatchSummary:
+               pool: ProcessPoolExecutor | None, summary: BatchSummary, t0: float,
+               closing: list[threading.Thread]) -> BatchSummary:
     jobs, skipped = plan(inputs, settings)
     summary.skipped = skipped
     summary.documents = len(jobs)
@@ -446,13 +459,19 @@ def _run_batch(inputs: Sequence[str | Path], writer: Writer, workers: int, timeo
             records = iter(())
         else:
             records = run_local(todo, settings, workers=workers, timeout=timeout, memory_mb=memory_mb, fn=job_fn,
-                                pool=pool, check=sink.raise_error)
-        for rec in records:
+                                pool=pool, check=sink.raise_error, closing=closing)
+        # near the end (the workers hold or are about to get the last documents), what is queued is
+        # stored while they finish: a few documents' time, on a quiet machine about what that
+        # transaction takes, so that it is done when the last document arrives
+        flush_at = len(todo) - 4 * workers
+        for received, rec in enumerate(records, 1):
             rec = apply_sidecar(rec)
             if cross.observe(rec):
                 sink.hold(rec)  # staged now, stored at the end with what settling changes
             else:
                 sink.put(rec)
+            if received == flush_at:
+                sink.flush()
             report_progress()
     finally:
         held: list[Record] = []

@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 WriterCall = Callable[["Writer"], Any]
 
 
+def _nothing(writer: Writer) -> None:
+    return None
+
+
 class _End:
     """The last item: these records, in the same transaction as whatever is still queued, then ``tail``."""
 
@@ -116,6 +120,13 @@ class Sink:
         """Run ``fn(writer)`` in the thread, in order with the writes."""
         self._put((fn,))
 
+    def flush(self) -> None:
+        """Store what is queued now (and stage the held records) without waiting for ``commit_every``
+        or ``commit_seconds``. The batch calls it once, a few documents before the end: the writer,
+        idle until then, stores what came since its last transaction while the workers finish, so
+        that the transaction after the last document (serial: nothing else runs then) is small."""
+        self._put((_nothing,))
+
     def close(self, last: list[Record] | None = None, tail: WriterCall | None = None,
               settlements: dict[str, Any] | None = None) -> None:
         """Store ``last`` with whatever is still queued (one transaction), run ``tail(writer)``
@@ -200,6 +211,8 @@ class Sink:
                 continue
             if isinstance(item, _End):
                 self._staging.clear()  # too late to stage: stored the ordinary way
+                if self._end_in_one(batch, item):
+                    return
                 self._write_last(batch, item)
                 if item.tail is not None:
                     self.tail_result = item.tail(self.writer)
@@ -241,6 +254,51 @@ class Sink:
             except Exception:
                 continue
 
+    def _end_in_one(self, batch: list[Record], end: _End) -> bool:
+        """The last documents and ``end.tail`` (the keys) in one transaction, when the writer can
+        (``last_transaction``). False when it cannot or the transaction failed and was rolled back
+        (a document the writer refuses): the caller then stores them the ordinary way, one
+        transaction for the documents (one by one if need be), then the tail."""
+        last = getattr(self.writer, "last_transaction", None)
+        if last is None:
+            return False
+        staged = [r for r in end.records if str(r["report"]["sha256"]) in self._staged]
+        rest = [*batch, *(r for r in end.records if str(r["report"]["sha256"]) not in self._staged)]
+        try:
+            with last():
+                if staged:
+                    self.writer.write_staged(rest, self._staged, end.settlements)  # type: ignore[attr-defined]
+                elif rest:
+                    self.writer.write(rest)
+                result = end.tail(self.writer) if end.tail is not None else None
+        except WarehouseError:
+            raise
+        except Exception:
+            return False
+        self._count([*rest, *staged], len(rest) + len(staged))
+        batch.clear()
+        self.tail_result = result
+        return True
+
+    def _write_and_stage(self, batch: list[Record]) -> bool:
+        """Store ``batch`` and stage the held records in one transaction, when the writer can
+        (``write_and_stage``); False when it cannot or refused (rolled back: done separately)."""
+        both = getattr(self.writer, "write_and_stage", None)
+        if both is None or getattr(self.writer, "stage", None) is None or not hasattr(self.writer, "write_staged"):
+            return False
+        recs = self._staging
+        try:
+            both(batch, recs)
+        except WarehouseError:
+            raise
+        except Exception:
+            return False
+        self._staging = []
+        self._staged.update(str(r["report"]["sha256"]) for r in recs)
+        self._count(batch, len(batch))
+        batch.clear()
+        return True
+
     def _write_last(self, batch: list[Record], end: _End) -> None:
         staged = [r for r in end.records if str(r["report"]["sha256"]) in self._staged]
         batch.extend(r for r in end.records if str(r["report"]["sha256"]) not in self._staged)
@@ -260,6 +318,8 @@ class Sink:
         batch.clear()
 
     def _write(self, batch: list[Record]) -> None:
+        if batch and self._staging and self._write_and_stage(batch):
+            return
         self._stage()  # while the workers run, never at the end
         if not batch:
             return

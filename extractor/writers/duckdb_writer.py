@@ -11,8 +11,9 @@ writer opens it (:func:`ensure_schema`); readers refuse it with a message that s
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -257,6 +258,49 @@ class DuckDBStore:
             raise WarehouseError("the writer is not started")
         return self._con
 
+    _last = False
+    """Inside :meth:`_one_transaction`: the writing methods neither begin nor end a transaction."""
+
+    def _begin(self) -> None:
+        if not self._last:
+            self.con.execute("BEGIN TRANSACTION")
+
+    def _commit(self) -> None:
+        if not self._last:
+            self.con.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        if not self._last:
+            self.con.execute("ROLLBACK")
+
+    @contextlib.contextmanager
+    def _one_transaction(self) -> Iterator[None]:
+        """Everything written inside in one transaction (inside one already: that one)."""
+        if self._last:
+            yield
+            return
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        self._last = True
+        try:
+            yield
+        except BaseException:
+            self._last = False
+            con.execute("ROLLBACK")
+            raise
+        self._last = False
+        con.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def last_transaction(self) -> Iterator[None]:
+        """One transaction for everything written inside (a batch's last documents and the keys of
+        the warehouse): one commit, one log flush, instead of one per call. Any error rolls all of
+        it back (the caller then writes the ordinary way); the staging tables are dropped after the
+        commit."""
+        with self._one_transaction():
+            yield
+        self.drop_staged()
+
     def _known(self, replace: Collection[str]) -> dict[str, list[str]]:
         # --force: old rows are deleted inside the transaction that writes the new ones, so a crash
         # between the two never loses the old version.
@@ -274,16 +318,22 @@ class DuckDBStore:
         # Only documents being replaced (--force) can have rows: new hashes were not in `reports`, and
         # transactions never leave figures without their report.
         stale = [s for s in shas if s in self._replace]
-        con.execute("BEGIN TRANSACTION")
+        self._begin()
         try:
             if stale:
                 for table in TABLE_NAMES:
                     con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [stale])
             insert_records(con, records, arrow=self.arrow)
-            con.execute("COMMIT")
+            self._commit()
         except BaseException:
-            con.execute("ROLLBACK")
+            self._rollback()
             raise
+
+    def write_and_stage(self, records: Sequence[Record], held: Sequence[Record]) -> None:
+        """:meth:`write` ``records`` and :meth:`stage` ``held`` in one transaction (one commit)."""
+        with self._one_transaction():
+            self.write(records)
+            self.stage(held)
 
     def stage(self, records: Sequence[Record]) -> None:
         """Put documents that :meth:`write_staged` will store into temporary tables (not the warehouse:
@@ -292,14 +342,14 @@ class DuckDBStore:
         if not records:
             return
         con = self.con
-        con.execute("BEGIN TRANSACTION")
+        self._begin()
         try:
             for table in TABLE_NAMES:
                 con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGED}{table} AS SELECT * FROM {table} WHERE false")
             insert_records(con, records, arrow=self.arrow, prefix=STAGED)
-            con.execute("COMMIT")
+            self._commit()
         except BaseException:
-            con.execute("ROLLBACK")
+            self._rollback()
             raise
 
     def write_staged(self, records: Sequence[Record], shas: Collection[str], settlements: dict[str, Any]) -> None:
@@ -311,7 +361,7 @@ class DuckDBStore:
         figs = [(sha, *f) for sha, st in settlements.items() if sha in shas for f in st.figures]
         counts = [(sha, st.n_findings) for sha, st in settlements.items() if sha in shas and st.n_findings is not None]
         found = [f for sha, st in settlements.items() if sha in shas for f in st.findings]
-        con.execute("BEGIN TRANSACTION")
+        self._begin()
         try:
             if stale:
                 for table in TABLE_NAMES:
@@ -334,11 +384,12 @@ class DuckDBStore:
                 insert_rows(con, "findings", as_columns("findings", found), arrow=self.arrow)
             for table in (*DOCUMENT_TABLES, "reports"):  # the staging tables hold exactly the documents `shas`
                 con.execute(f"INSERT INTO {table} SELECT * FROM {STAGED}{table}")
-            con.execute("COMMIT")
+            self._commit()
         except BaseException:
-            con.execute("ROLLBACK")
+            self._rollback()
             raise
-        self.drop_staged()
+        if not self._last:
+            self.drop_staged()
 
     def drop_staged(self) -> None:
         for table in TABLE_NAMES:
@@ -388,7 +439,7 @@ class DuckDBStore:
     def set_keys(self, keys: KeyAssignment, conflicts: Sequence[dict[str, Any]]) -> None:
         con = self.con
         shas = list(keys)
-        con.execute("BEGIN TRANSACTION")
+        self._begin()
         try:
             con.execute(
                 "UPDATE reports SET report_key = k.report_key, duplicate_of = k.duplicate_of FROM ("
@@ -400,9 +451,9 @@ class DuckDBStore:
             con.execute(DELETE_CONFLICTS)
             if conflicts:
                 insert_rows(con, "findings", as_columns("findings", list(conflicts)), arrow=self.arrow)
-            con.execute("COMMIT")
+            self._commit()
         except BaseException:
-            con.execute("ROLLBACK")
+            self._rollback()
             raise
 
 
