@@ -183,12 +183,6 @@ class RapidOcrEngine:
         det = self._ocr.text_det
         limit = int(det.limit_side_len) if det.limit_type == "min" else 0  # the short side it scales up to
         small, (sx, sy), side = _for_detection(img, limit)
-        region = _ink_region(small) if limit and min(small.shape[:2]) >= side else None
-        if region is not None:  # the detector's own resizing, then only the part of it with ink
-            grid, (x0, y0, x1, y1) = region
-            small_h, small_w = small.shape[:2]
-            small = grid[y0:y1, x0:x1]
-            side = min(side, y1 - y0, x1 - x0)  # so that the detector takes it as it is
         with self._lock, self._until(deadline):  # one session set per process; it already uses every core
             if side != limit:
                 det.limit_side_len = side
@@ -198,10 +192,6 @@ class RapidOcrEngine:
                 if side != limit:
                     det.limit_side_len = limit
         del small
-        if region is not None and found is not None and len(found):
-            gh, gw = region[0].shape[:2]
-            found = np.round((np.asarray(found, dtype=np.float32) + np.array([x0, y0], dtype=np.float32))
-                             * np.array([small_w / gw, small_h / gh], dtype=np.float32))
         if found is None or len(found) == 0:
             return []
         if deadline is not None:
@@ -335,36 +325,6 @@ def _for_detection(img: Any, min_side: int) -> tuple[Any, tuple[float, float], i
     size = (max(int(w * scale), 1), max(int(h * scale), 1))
     interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
     return cv2.resize(img, size, interpolation=interp), (size[0] / w, size[1] / h), min(min_side, min(size))
-
-
-INK_MARGIN = 64
-"""Blank pixels kept around the ink the detector is shown (it sees paper, not the page's edge)."""
-
-
-def _ink_region(img: Any) -> tuple[Any, tuple[int, int, int, int]] | None:
-    """The image as the detector resizes it (each side to the nearest multiple of 32, the network's
-    stride) and the box of it holding ink plus :data:`INK_MARGIN`, on the same 32-pixel grid: the
-    network sees those pixels exactly as in the whole image, and the blank rest of an A4 page (its
-    margins, a sixth to a third of it; most of a short last page) costs nothing. ``None`` when the
-    ink covers nearly all of the image or there is none."""
-    import cv2
-    import numpy as np
-
-    h, w = img.shape[:2]
-    gh, gw = max(int(round(h / 32) * 32), 32), max(int(round(w / 32) * 32), 32)
-    grid = img if (gh, gw) == (h, w) else cv2.resize(img, (gw, gh))
-    grey = cv2.cvtColor(grid, cv2.COLOR_RGB2GRAY) if grid.ndim == 3 else grid
-    coarse = cv2.resize(grey, (max(gw // 4, 1), max(gh // 4, 1)), interpolation=cv2.INTER_AREA)
-    ys, xs = np.nonzero(coarse < 192)
-    if len(ys) == 0:
-        return None
-    x0 = max((int(xs.min()) * 4 - INK_MARGIN) // 32 * 32, 0)
-    y0 = max((int(ys.min()) * 4 - INK_MARGIN) // 32 * 32, 0)
-    x1 = min(-(-(int(xs.max()) * 4 + 4 + INK_MARGIN) // 32) * 32, gw)
-    y1 = min(-(-(int(ys.max()) * 4 + 4 + INK_MARGIN) // 32) * 32, gh)
-    if (x1 - x0) * (y1 - y0) > 0.85 * gw * gh:
-        return None
-    return grid, (x0, y0, x1, y1)
 
 
 def _rgb(image: Any) -> Any:
