@@ -411,3 +411,16 @@ def test_table3_with_a_detail_row_unknown_checks_seven_as_at_least_the_rest() ->
     # a (七) reading only one column of which d0 passes is still kept when no other reading is better
     loose = solve_table3({**rows, "results_total": [(_reading((36, 98, *z)), 0.0)]}, ["d0", "d1"])
     assert loose.cost > 0.0
+
+
+def test_hyphen_at_a_2019_row_start_may_be_a_cell_or_a_sign() -> None:
+    from extractor.mapping.resolve import options_for
+
+    change = Columns(2, signed=frozenset({1}))  # 2019 行政事业性收费: 上一年项目数量, 本年增/减
+    got = {flat(r) for r, _ in options_for(tokenize("行政事业性收费-30第二十条").numbers, change, "dropped").readings}
+    assert got == {(0, -30), (0, 30)}  # a left-out first cell and -30, or a "-" cell and 30: undecided
+    assert decide([r for r, _ in options_for(tokenize("行政事业性收费-30第二十条").numbers, change, "dropped").readings], 2)[1] is None
+    # a sign after the first cell's digits stays a sign (平潭 2020: 行政处罚 2648, -18, 538)
+    licensing = Columns(3, signed=frozenset({1}))
+    assert (2648, -18, 538) in {flat(r) for r, _ in options_for(tokenize("行政处罚2648-18538").numbers, licensing, "glued").readings}
+    assert all(v[1] <= 0 for v in {flat(r) for r, _ in options_for(tokenize("行政处罚2648-18538").numbers, licensing, "glued").readings})

@@ -441,11 +441,25 @@ def hyphen_cells(tokens: Sequence[NumToken], cols: Columns) -> list[NumToken]:
     """A row with no signed column reads a hyphen glued to the digits after it (``-00``) as a
     hyphen placeholder cell and the digits: a glued dump prints a ``-`` cell against the next one,
     and no cell of such a row can hold a negative number. ``减3`` keeps its sign (it is not a cell)."""
-    if cols.signed or not any(t.sign == "-" and t.text[:1] == "-" for t in tokens):
+    return _split_hyphens(tokens, lambda i, t: not cols.signed)
+
+
+def leading_hyphen_cell(tokens: Sequence[NumToken], cols: Columns) -> list[NumToken] | None:
+    """In a row with a signed column whose first column is not (2019 table 2: 上一年项目数量, 本年增/减),
+    a hyphen glued before the row's first digits (``行政事业性收费-30``) may be the first cell's
+    placeholder as well as the sign of a number whose first cell was left out: the tokens read the
+    first way (the caller keeps both readings), or ``None`` when the row does not start so."""
+    if not cols.signed or 0 in cols.signed or not tokens or not (tokens[0].sign == "-" and tokens[0].text[:1] == "-"):
+        return None
+    return _split_hyphens(tokens, lambda i, t: i == 0)
+
+
+def _split_hyphens(tokens: Sequence[NumToken], where: Callable[[int, NumToken], bool]) -> list[NumToken]:
+    if not any(t.sign == "-" and t.text[:1] == "-" and where(i, t) for i, t in enumerate(tokens)):
         return list(tokens)
     out: list[NumToken] = []
-    for t in tokens:
-        if t.sign == "-" and t.text[:1] == "-":
+    for i, t in enumerate(tokens):
+        if t.sign == "-" and t.text[:1] == "-" and where(i, t):
             out.append(NumToken("-", "", "", None, t.start, t.start + 1, t.sep, t.label_pos, t.start, t.line, t.blanks_before, 0))
             out.append(NumToken(t.text[1:], t.digits, "", t.unit, t.start + 1, t.end, "space", t.label_pos, t.digits_at, t.line, 0, t.blanks_after))
         else:

@@ -28,6 +28,7 @@ from extractor.mapping.readings import (
     Reading,
     dropped,
     hyphen_cells,
+    leading_hyphen_cell,
     per_digit,
     row_options,
 )
@@ -97,6 +98,13 @@ def options_for(
         # Too few digits to cut into k cells: blank cells were left out even in a glued dump
         # ("000000" for seven cells), so each digit is a cell and one cell printed nothing.
         opts = dropped(per_digit(tokens), cols)
+    alt = leading_hyphen_cell(tokens, cols)
+    if alt is not None:  # "-30": a hyphen cell and 30, or a left-out cell and -30 — both are kept
+        more = row_options(alt, cols, hyp, holds, group)
+        seen = {tuple(c.flat for c in r) for r, _ in opts.readings}
+        extra = [(r, c) for r, c in more.readings if tuple(x.flat for x in r) not in seen]
+        if extra:
+            opts = Options(opts.how if opts.readings else more.how, [*opts.readings, *extra])
     return opts
 
 
