@@ -261,18 +261,6 @@ class DuckDBStore:
     _last = False
     """Inside :meth:`_one_transaction`: the writing methods neither begin nor end a transaction."""
 
-    def _begin(self) -> None:
-        if not self._last:
-            self.con.execute("BEGIN TRANSACTION")
-
-    def _commit(self) -> None:
-        if not self._last:
-            self.con.execute("COMMIT")
-
-    def _rollback(self) -> None:
-        if not self._last:
-            self.con.execute("ROLLBACK")
-
     @contextlib.contextmanager
     def _one_transaction(self) -> Iterator[None]:
         """Everything written inside in one transaction (inside one already: that one)."""
@@ -318,16 +306,15 @@ class DuckDBStore:
         # Only documents being replaced (--force) can have rows: new hashes were not in `reports`, and
         # transactions never leave figures without their report.
         stale = [s for s in shas if s in self._replace]
-        self._begin()
-        try:
-            if stale:
-                for table in TABLE_NAMES:
-                    con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [stale])
+        with self._one_transaction():
+            self._delete(stale)
             insert_records(con, records, arrow=self.arrow)
-            self._commit()
-        except BaseException:
-            self._rollback()
-            raise
+
+    def _delete(self, shas: Sequence[str]) -> None:
+        """Every row of the documents ``shas`` (being replaced: --force)."""
+        if shas:
+            for table in TABLE_NAMES:
+                self.con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [list(shas)])
 
     def write_and_stage(self, records: Sequence[Record], held: Sequence[Record]) -> None:
         """:meth:`write` ``records`` and :meth:`stage` ``held`` in one transaction (one commit)."""
@@ -342,15 +329,10 @@ class DuckDBStore:
         if not records:
             return
         con = self.con
-        self._begin()
-        try:
+        with self._one_transaction():
             for table in TABLE_NAMES:
                 con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGED}{table} AS SELECT * FROM {table} WHERE false")
             insert_records(con, records, arrow=self.arrow, prefix=STAGED)
-            self._commit()
-        except BaseException:
-            self._rollback()
-            raise
 
     def write_staged(self, records: Sequence[Record], shas: Collection[str], settlements: dict[str, Any]) -> None:
         """Store ``records`` and the staged documents ``shas`` in one transaction, with the changes
@@ -361,11 +343,8 @@ class DuckDBStore:
         figs = [(sha, *f) for sha, st in settlements.items() if sha in shas for f in st.figures]
         counts = [(sha, st.n_findings) for sha, st in settlements.items() if sha in shas and st.n_findings is not None]
         found = [f for sha, st in settlements.items() if sha in shas for f in st.findings]
-        self._begin()
-        try:
-            if stale:
-                for table in TABLE_NAMES:
-                    con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [stale])
+        with self._one_transaction():
+            self._delete(stale)
             insert_records(con, records, arrow=self.arrow)
             if figs:
                 con.execute(
@@ -384,10 +363,6 @@ class DuckDBStore:
                 insert_rows(con, "findings", as_columns("findings", found), arrow=self.arrow)
             for table in (*DOCUMENT_TABLES, "reports"):  # the staging tables hold exactly the documents `shas`
                 con.execute(f"INSERT INTO {table} SELECT * FROM {STAGED}{table}")
-            self._commit()
-        except BaseException:
-            self._rollback()
-            raise
         if not self._last:
             self.drop_staged()
 
@@ -439,8 +414,7 @@ class DuckDBStore:
     def set_keys(self, keys: KeyAssignment, conflicts: Sequence[dict[str, Any]]) -> None:
         con = self.con
         shas = list(keys)
-        self._begin()
-        try:
+        with self._one_transaction():
             con.execute(
                 "UPDATE reports SET report_key = k.report_key, duplicate_of = k.duplicate_of FROM ("
                 "SELECT unnest(?::VARCHAR[]) AS sha256, unnest(?::VARCHAR[]) AS report_key, "
@@ -451,10 +425,6 @@ class DuckDBStore:
             con.execute(DELETE_CONFLICTS)
             if conflicts:
                 insert_rows(con, "findings", as_columns("findings", list(conflicts)), arrow=self.arrow)
-            self._commit()
-        except BaseException:
-            self._rollback()
-            raise
 
 
 class DuckDBWriter(DuckDBStore):
