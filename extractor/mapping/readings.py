@@ -441,7 +441,9 @@ def hyphen_cells(tokens: Sequence[NumToken], cols: Columns) -> list[NumToken]:
     """A row with no signed column reads a hyphen glued to the digits after it (``-00``) as a
     hyphen placeholder cell and the digits: a glued dump prints a ``-`` cell against the next one,
     and no cell of such a row can hold a negative number. ``减3`` keeps its sign (it is not a cell)."""
-    return _split_hyphens(tokens, lambda i, t: not cols.signed)
+    if cols.signed:
+        return list(tokens)
+    return [part for t in tokens for part in (_split_hyphen(t) if _glued_hyphen(t) else (t,))]
 
 
 def leading_hyphen_cell(tokens: Sequence[NumToken], cols: Columns) -> list[NumToken] | None:
@@ -449,22 +451,19 @@ def leading_hyphen_cell(tokens: Sequence[NumToken], cols: Columns) -> list[NumTo
     a hyphen glued before the row's first digits (``行政事业性收费-30``) may be the first cell's
     placeholder as well as the sign of a number whose first cell was left out: the tokens read the
     first way (the caller keeps both readings), or ``None`` when the row does not start so."""
-    if not cols.signed or 0 in cols.signed or not tokens or not (tokens[0].sign == "-" and tokens[0].text[:1] == "-"):
+    if not cols.signed or 0 in cols.signed or not tokens or not _glued_hyphen(tokens[0]):
         return None
-    return _split_hyphens(tokens, lambda i, t: i == 0)
+    return [*_split_hyphen(tokens[0]), *tokens[1:]]
 
 
-def _split_hyphens(tokens: Sequence[NumToken], where: Callable[[int, NumToken], bool]) -> list[NumToken]:
-    if not any(t.sign == "-" and t.text[:1] == "-" and where(i, t) for i, t in enumerate(tokens)):
-        return list(tokens)
-    out: list[NumToken] = []
-    for i, t in enumerate(tokens):
-        if t.sign == "-" and t.text[:1] == "-" and where(i, t):
-            out.append(NumToken("-", "", "", None, t.start, t.start + 1, t.sep, t.label_pos, t.start, t.line, t.blanks_before, 0))
-            out.append(NumToken(t.text[1:], t.digits, "", t.unit, t.start + 1, t.end, "space", t.label_pos, t.digits_at, t.line, 0, t.blanks_after))
-        else:
-            out.append(t)
-    return out
+def _glued_hyphen(t: NumToken) -> bool:
+    return t.sign == "-" and t.text[:1] == "-"
+
+
+def _split_hyphen(t: NumToken) -> tuple[NumToken, NumToken]:
+    """``-00`` as a hyphen placeholder token and the digits glued to it."""
+    return (NumToken("-", "", "", None, t.start, t.start + 1, t.sep, t.label_pos, t.start, t.line, t.blanks_before, 0),
+            NumToken(t.text[1:], t.digits, "", t.unit, t.start + 1, t.end, "space", t.label_pos, t.digits_at, t.line, 0, t.blanks_after))
 
 
 def row_options(

@@ -142,17 +142,25 @@ def _glued_placeholder(stream: TokenStream, anchor: Anchor, toks: list[NumToken]
         spans.extend(stream.labels[a.label_pos : b.label_pos] for a, b in pairwise(toks))
         spans.append(stream.labels[toks[-1].label_pos : toks[-1].label_pos + 2] if toks[-1].label_pos < until else "")
     for k, text in enumerate(spans):
-        last = k == len(spans) - 1 and len(spans) > 1
-        for m in (_CELL_CHARS.finditer(text) if not last else filter(None, [_CELL_CHARS.match(text)])):
-            if m.group(0) in "无空" and _WORD_GOES_ON.match(text, m.end()) and (m.group(0) == "空" or text[m.end()] in "法正"):
+        after_row = k == len(spans) - 1 and len(spans) > 1  # only what touches the last number counts
+        for m in _CELL_CHARS.finditer(text):
+            if after_row and m.start() > 0:
+                break
+            nxt = text[m.end() : m.end() + 1]
+            if (m.group(0) == "无" and nxt and nxt in "法正") or (m.group(0) == "空" and _WORD_GOES_ON.match(nxt)):
                 # "无正当理由", "无法提供": a label word, not a cell ("无无": two cells; "098无其他对外…":
                 # a 无 cell glued to the next row's label)
                 continue
-            return f"{m.group(0)!r} is printed among the row's numbers without spaces around it"
+            return _glued(m.group(0))
     return None
 
 
 _WORD_GOES_ON = re.compile(r"[\u4e00-\u9fff](?<![无空])")
+
+
+def _glued(ch: str) -> str:
+    """Why a row whose cells cannot be told apart is left without values."""
+    return f"{ch!r} is printed among the row's numbers without spaces around it"
 
 
 def _rows_share_lines(stream: TokenStream, lo: int, hi: int) -> bool:
@@ -255,16 +263,16 @@ def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
             hi = later.start() if later else len(labels)
         between = labels[prev_pos : n.label_pos]
         if not toks and between.rstrip() and _CELL_CHARS.match(between.rstrip()[-1]):
-            unreadable = f"{between.rstrip()[-1]!r} is printed among the row's numbers without spaces around it"
+            unreadable = _glued(between.rstrip()[-1])
         rest = _T4_HEADER_WORDS.sub("", between) if toks else ""
         if toks and not rest and (glued := _CELL_CHARS.search(between)):
             # between two of the row's numbers a "-" or "/" is no header punctuation but a cell
             # glued to its neighbours ("6—/-600"): where its cells begin and end cannot be read
-            unreadable = unreadable or f"{glued.group(0)!r} is printed among the row's numbers without spaces around it"
+            unreadable = unreadable or _glued(glued.group(0))
             break
         if rest:
             if _CELL_CHARS.match(between):
-                unreadable = unreadable or f"{between[0]!r} is printed among the row's numbers without spaces around it"
+                unreadable = unreadable or _glued(between[0])
             break  # prose after the table
         if n.label_pos > hi and toks:
             break
@@ -274,6 +282,6 @@ def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
             break
     if toks:
         if unreadable is None and len(toks) < width and _CELL_CHARS.match(labels, toks[-1].label_pos):
-            unreadable = f"{labels[toks[-1].label_pos]!r} is printed among the row's numbers without spaces around it"
+            unreadable = _glued(labels[toks[-1].label_pos])
         found.t4.append(RowHit(kind="t4", key="data", tokens=toks, run=" ".join(t.text for t in toks), run_ref=_ref(stream, toks, lo),
                                unreadable=unreadable))
