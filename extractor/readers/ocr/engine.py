@@ -262,7 +262,8 @@ class RapidOcrEngine:
             with self._lock, self._until(deadline):
                 done: list[tuple[int, tuple[str, float]]] = []
                 for part, width in chunk:
-                    batch = np.stack([_normalise(crops[i], width) for i in part])
+                    # RapidOCR's own scaling and padding, to ``width`` (int(48 * (w / 48)) == w exactly)
+                    batch = np.stack([rec.resize_norm_img(crops[i], width / REC_HEIGHT) for i in part])
                     preds = rec.session(batch)[0]
                     got = rec.postprocess_op(preds, False, wh_ratio_list=[crops[i].shape[1] / crops[i].shape[0] for i in part],
                                              max_wh_ratio=width / REC_HEIGHT)
@@ -274,20 +275,6 @@ def _narrow_width(ratio: float) -> int:
     """A batch's input width for its widest line (width / height ``ratio``): that line scaled to
     :data:`REC_HEIGHT`, rounded up to a multiple of 8 (the network's stride)."""
     return max(8, -(-math.ceil(REC_HEIGHT * ratio) // 8) * 8)
-
-
-def _normalise(crop: Any, width: int) -> Any:
-    """A crop as the recogniser takes it (RapidOCR's ``resize_norm_img``): scaled to
-    :data:`REC_HEIGHT` high (at most ``width`` wide), to [-1, 1], padded with 0 to ``width``."""
-    import cv2
-    import numpy as np
-
-    h, w = crop.shape[:2]
-    resized_w = min(width, math.ceil(REC_HEIGHT * (w / float(h))))
-    scaled = cv2.resize(crop, (resized_w, REC_HEIGHT)).astype(np.float32).transpose((2, 0, 1)) / 255
-    out = np.zeros((crop.shape[2], REC_HEIGHT, width), dtype=np.float32)
-    out[:, :, :resized_w] = (scaled - 0.5) / 0.5
-    return out
 
 
 class _Stoppable:
