@@ -43,3 +43,16 @@ def test_header_lines_inside_the_body_are_text() -> None:
 def test_separate_tables_are_separate_blocks() -> None:
     doc = read_text("a | b |\n\n段落\nc | d |\n")
     assert [type(b) for b in doc.blocks] == [Table, Paragraph, Table]
+
+
+def test_a_line_of_running_text_with_pipes_or_tabs_is_a_paragraph() -> None:
+    """A crawler's get_text(" ") puts the whole page on one line, its navigation bar's pipes and
+    the tabs between blocks included: that is running text for the aligner, not a table row."""
+    from extractor.readers.text import read_text
+
+    body = "本机关2023年度政府信息公开工作年度报告依据条例编制。" * 10
+    for sep in (" | ", "\t"):
+        doc = read_text(sep.join(("首页", "政务公开", body, "第二十条第（一）项 规章 0 0 3")))
+        assert not doc.tables and len(doc.paragraphs) == 1
+    doc = read_text("规章 | 0 | 0 | 3 |\n行政规范性文件 | 1 | 0 | 5 |")
+    assert len(doc.tables) == 1 and not doc.paragraphs  # short cells stay a table

@@ -54,8 +54,18 @@ def test_split_over_lines_is_joined() -> None:
     assert [flat(r) for r, _ in kept] == [(162, 0, 0, 0, 0, 0, 162)]
 
 
-def test_spaces_are_never_joined() -> None:
-    assert joined(tokenize("1 62 0 0 0 0 0 162").numbers, T3).readings == []
+def test_spaces_are_joined_only_where_the_row_identity_confirms_it() -> None:
+    from extractor.mapping.resolve import _row_holds
+
+    toks = tokenize("1 62 0 0 0 0 0 162").numbers
+    assert joined(toks, T3).readings == []  # no identity to check against: never
+    assert [flat(r) for r, _ in joined(toks, T3, _row_holds, 7).readings] == [(162, 0, 0, 0, 0, 0, 162)]
+    # "2 0" and "2 1": digits of one cell in two <span>s, read with get_text(" ") (平潭 2020 HTML)
+    spans = tokenize("2 0 0 0 0 0 1 2 1").numbers
+    assert [flat(r) for r, _ in joined(spans, T3, _row_holds, 7).readings] == [(20, 0, 0, 0, 0, 1, 21)]
+    # a page number after the row is never glued into a cell, even where the total is a placeholder
+    furniture = tokenize("19 1 0 0 0 0 19 - 7 -").numbers
+    assert joined(furniture, T3, _row_holds, 7).readings == []
 
 
 def test_decimal_point_on_its_own_line_is_one_number() -> None:
@@ -424,3 +434,13 @@ def test_hyphen_at_a_2019_row_start_may_be_a_cell_or_a_sign() -> None:
     licensing = Columns(3, signed=frozenset({1}))
     assert (2648, -18, 538) in {flat(r) for r, _ in options_for(tokenize("行政处罚2648-18538").numbers, licensing, "glued").readings}
     assert all(v[1] <= 0 for v in {flat(r) for r, _ in options_for(tokenize("行政处罚2648-18538").numbers, licensing, "glued").readings})
+
+
+def test_a_placeholder_before_the_next_label_on_the_same_line_is_a_cell() -> None:
+    # the whole page on one line (get_text(" "), text_content()): a row's last cell meets the next label
+    toks = tokenize("规章 — — — 行政规范性文件 / 2 / 第二十条第（五）项 行政许可 0 无 第二十条").numbers
+    assert [t.text for t in toks] == ["—", "—", "—", "/", "2", "/", "0", "无"]
+    # but a 无 that begins one of the template's 无 words, or a 空 before text, is label text
+    assert [t.text for t in tokenize("4.无 正当理由大量反复申请 0 0").numbers] == ["0", "0"]
+    assert [t.text for t in tokenize("（四）无 法提供 3").numbers] == ["3"]
+    assert [t.text for t in tokenize("1 无 正、行政机关不再处理").numbers] == ["1", "无"]  # 无 before a wrapped label

@@ -132,14 +132,20 @@ def exact(tokens: Sequence[NumToken], cols: Columns) -> Options:
     return Options("none", [])
 
 
-def joined(tokens: Sequence[NumToken], cols: Columns) -> Options:
-    """Join ``n - k`` pairs of adjacent numbers printed on consecutive lines."""
+def joined(tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck | None = None, group: int = 0) -> Options:
+    """Join ``n - k`` pairs of adjacent numbers printed on consecutive lines.
+
+    Numbers side by side on one line are joined too (``2 0`` for 20: a cell whose digits sat in two
+    ``<span>`` elements, read with ``get_text(" ")``), but only into a reading that the row's own
+    identity confirms (``holds`` for every run of ``group`` cells, each with a printed total): a
+    stray page number after a row must not be glued into a cell."""
     n, k = len(tokens), cols.k
     if n - k > MAX_JOINS:
         return Options("none", [])
+    groups = k // group if holds is not None and group > 0 and k % group == 0 else 0
     joinable = [
-        i for i in range(1, n) if tokens[i].sep == "line" and not tokens[i].placeholder and not tokens[i - 1].placeholder
-        and not tokens[i].sign and not tokens[i - 1].unit
+        i for i in range(1, n) if (tokens[i].sep == "line" or (groups and tokens[i].sep == "space"))
+        and not tokens[i].placeholder and not tokens[i - 1].placeholder and not tokens[i].sign and not tokens[i - 1].unit
     ]
     out: list[tuple[Reading, float]] = []
     for joins in itertools.combinations(joinable, n - k):
@@ -148,26 +154,29 @@ def joined(tokens: Sequence[NumToken], cols: Columns) -> Options:
         i = 0
         js = set(joins)
         while i < n:
-            group = [tokens[i]]
+            piece = [tokens[i]]
             while i + 1 < n and (i + 1) in js:
                 i += 1
-                group.append(tokens[i])
+                piece.append(tokens[i])
             i += 1
-            first = group[0]
-            digits = "".join(t.digits for t in group)
+            first = piece[0]
+            digits = "".join(t.digits for t in piece)
             pos = len(cells)
-            if len(group) == 1:
+            if len(piece) == 1:
                 cell = token_cell(first)
             elif not _valid(digits, decimal=pos in cols.decimal, max_digits=cols.max_digits):
                 ok = False
                 break
             else:
-                unit_tok = group[-1]
+                unit_tok = piece[-1]
                 cell = _cell(unit_tok, digits, first.sign, offset=first.start, inferred=True)
             if not _fits(cell, first, pos, cols):
                 ok = False
                 break
             cells.append(cell)
+        if ok and len(cells) == k and holds is not None and any(tokens[j].sep == "space" for j in joins):
+            ok = all(cells[(g + 1) * group - 1].value is not None and holds(tuple(cells[g * group : (g + 1) * group]))
+                     for g in range(groups))
         if ok and len(cells) == k:
             out.append((tuple(cells), float(len(joins))))
         if len(out) >= MAX_READINGS:
@@ -479,5 +488,5 @@ def row_options(
         if ex.readings:
             return ex
     if n > k:
-        return joined(tokens, cols)
+        return joined(tokens, cols, holds, group)
     return glued(tokens, cols, holds, group) if hypothesis == "glued" else dropped(tokens, cols)

@@ -60,15 +60,29 @@ def _split_row(line: str) -> tuple[list[str], str] | None:
 
     A leading pipe is kept as an empty first cell here; :func:`_lead_pipes` decides per table
     whether it is markdown's opening delimiter or a blank first cell.
+
+    A line with a "cell" longer than :data:`_MAX_CELL` characters is running text that happens to
+    hold pipes or tabs (a crawler's ``get_text(" ")`` or ``text_content()`` puts a whole report on
+    one line, its navigation bar's ``|`` and the tabs between blocks included): it is a paragraph,
+    and the running-text reader finds the tables in it.
     """
     if line.count("|") >= 2 or (line.count("|") == 1 and line.rstrip().endswith("|")):
         s = line.strip()
         if s.endswith("|"):
             s = s[:-1]  # a trailing pipe terminates the row; it does not open an empty cell
-        return [c.strip() for c in s.split("|")], "open" if s.startswith("|") else "pipe"
-    if line.count("\t") >= 2:
-        return [c.strip() for c in line.strip("\r\n").split("\t")], "tab"
-    return None
+        cells, kind = [c.strip() for c in s.split("|")], "open" if s.startswith("|") else "pipe"
+    elif line.count("\t") >= 2:
+        cells, kind = [c.strip() for c in line.strip("\r\n").split("\t")], "tab"
+    else:
+        return None
+    if len(line) > _MAX_CELL and any(len(c) > _MAX_CELL for c in cells):
+        return None
+    return cells, kind
+
+
+_MAX_CELL = 200
+"""Characters beyond which a cell is prose: the longest cell of the template (a table-3 row label)
+has 35, a filled-in cell of an 其他需要报告的事项 table rarely 150."""
 
 
 def _lead_pipes(rows: list[tuple[int, list[str], str]]) -> None:

@@ -23,6 +23,12 @@ what a layout-independent reader must not depend on:
                           merged (the 莆田 crawler)
 ``split_numbers``         one cell per line, some numbers broken over two lines (``1`` / ``62``,
                           ``851`` / ``.`` / ``776247``), signs and units on lines of their own
+``one_line``              the whole page on one line, blocks and cells separated by a space, a
+                          tab or a no-break space, a navigation bar with ``|`` first (a crawler's
+                          ``get_text(" ")`` or lxml's ``text_content()``)
+``span_split``            a row per line, some numbers printed as two space-separated pieces
+                          (``2 0`` for 20: a cell whose digits sit in two ``<span>`` elements,
+                          read with ``get_text(" ")``)
 ========================  =====================================================================
 
 :data:`LOSSLESS` layouts print every cell, so every figure must be read exactly. The others lose
@@ -269,6 +275,30 @@ def split_numbers(rep: GenReport, v: Variant, rng: random.Random) -> str:
     return _join(_lines(rep, v, lambda row: [x for c in row for x in cell_lines_of(c)]))
 
 
+def one_line(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    rep = printable(rep, rng)
+    seps = (" ", " ", "\xa0", "\t")
+    nav = " | ".join(("首页", "政务公开", "政府信息公开", "政府信息公开年报"))
+    parts = [nav]
+    for line in _lines(rep, v, lambda row: [_row_line(rep, row, rng, lambda: rng.choice(seps))]):
+        parts.append(line)
+    return "".join(p + rng.choice(seps) for p in parts).rstrip() + "\n"
+
+
+def span_split(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    rep = printable(rep, rng)
+
+    def piece(c: LCell) -> str:
+        text = _cell_text(rep, c, rng) if c.kind == "value" else c.text.replace("\n", "")
+        if c.kind == "value" and re.fullmatch(r"[1-9]\d+", text) and rng.random() < 0.25:
+            cut = rng.randint(1, len(text) - 1)
+            if text[cut] != "0":  # "1 05" would read as 1 and a 05 no cell prints
+                return text[:cut] + " " + text[cut:]
+        return text
+
+    return _join(_lines(rep, v, lambda row: [" ".join(piece(c) for c in row)]))
+
+
 LAYOUTS: dict[str, Layout] = {
     "cell_lines": cell_lines,
     "cell_lines_crlf": cell_lines_crlf,
@@ -281,8 +311,10 @@ LAYOUTS: dict[str, Layout] = {
     "glued_mixed": glued_mixed,
     "dropped": dropped,
     "split_numbers": split_numbers,
+    "one_line": one_line,
+    "span_split": span_split,
 }
-LOSSLESS = frozenset({"cell_lines", "cell_lines_crlf", "tab_rows", "space_rows", "pipe_rows", "wrapped", "paged"})
+LOSSLESS = frozenset({"cell_lines", "cell_lines_crlf", "tab_rows", "space_rows", "pipe_rows", "wrapped", "paged", "one_line"})
 MEASURED_ONLY = frozenset({"glued_mixed"})
 
 

@@ -70,7 +70,12 @@ _PLACEHOLDER = _lazy(
 or a ``/``, ``无``, ``空`` in a chain of them glued between digits (``34/3无无10``: each is one cell;
 a chain that runs into label text, ``0无无（六）``, is left to the row's check for glued cells)."""
 _LABEL_FOLLOWS = _lazy(r"[ ]*(?![增减]\s*\d)[\u4e00-\u9fff](?<![无空])")
-"""A placeholder is never followed on its line by label text."""
+"""A 空 followed on its line by label text is a word of it, and so is a 无 that begins one of the
+template's 无 words (``无 正当理由``, ``无 法提供``; not ``无 正、行政机关``: a cell before a wrapped
+label). A dash, a slash or any other 无 is a cell even then: a dump that puts the whole page on one
+line prints the next row's label after a row's last cell (``规章 — — — 行政规范性文件``,
+``行政许可 0 无 第二十条``)."""
+_NO_WORD = _lazy(r"法|正(?![、,，])")
 _SPACED_BEFORE = _lazy(r"(?:^|[ \n])[\u4e00-\u9fff](?<![无空])[ ]+$")
 """A single CJK character between spaces just before: the placeholder word may be part of a spaced-out
 label — it is when label text (not a number) comes next, even on the next line (``申 请 人 无`` / ``正当``)."""
@@ -230,7 +235,10 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
     for m in _PLACEHOLDER().finditer(t):
         if len(spans) >= MAX_NUMBERS:
             break
-        if label_follows.match(t, m.end()) or (m.group(0) in "无空" and spaced_before.search(t, max(0, m.start() - 4), m.start()) and label_next.match(t, m.end())):
+        if m.group(0) in "无空" and (
+            ((word := label_follows.match(t, m.end())) and (m.group(0) == "空" or _NO_WORD().match(t, word.end() - 1)))
+            or (spaced_before.search(t, max(0, m.start() - 4), m.start()) and label_next.match(t, m.end()))
+        ):
             continue  # "无 正 当 理由", "申 请 人 无": a spaced-out label, not a cell
         idx = bisect_right(starts, m.start()) - 1
         if idx < 0 or not (starts[idx] <= m.start() < ends[idx]):

@@ -1,0 +1,104 @@
+"""Real reports as other people's tools turn them into text, scored against their truth.
+
+    python -m benchmarks.tool_dumps ../shared/corpus/real ../shared/corpus/real-layouts [-v] [--keep DIR]
+
+Researchers feed us text made by whatever their pipeline uses. This takes every real HTML page and
+PDF that has a truth file, converts it the common ways — BeautifulSoup ``get_text`` with a line
+break, with a space and with nothing between nodes; lxml's ``text_content()``; a tab-separated
+row per ``<tr>`` (Tika-like); ``pdftotext`` plain, ``-layout`` and ``-raw`` (when poppler is
+installed); pdfplumber's ``extract_text()`` plain and with ``layout=True`` — and reads each dump
+as a ``.txt``. Prints, per tool, figures exact, figures *wrong* (a value that is not the truth's)
+and documents fully right. None of these dumps is special-cased anywhere: they are layouts the
+extractor has to read by its general rules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from benchmarks.accuracy import score, wrong
+from extractor.readers.decode import decode_bytes
+
+
+def html_dumps(html: str) -> Iterator[tuple[str, str]]:
+    import lxml.html
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "lxml")
+    for s in soup(["script", "style"]):
+        s.decompose()
+    body = soup.body or soup
+    yield "bs4 get_text('\\n')", body.get_text("\n")
+    yield "bs4 get_text('\\n', strip)", body.get_text("\n", strip=True)
+    yield "bs4 get_text(' ', strip)", body.get_text(" ", strip=True)
+    yield "bs4 get_text()", body.get_text()
+    root = lxml.html.fromstring(html)
+    for bad in root.xpath("//script|//style"):
+        bad.drop_tree()
+    yield "lxml text_content()", root.text_content()
+    lines = []
+    for el in body.find_all(["p", "tr", "h1", "h2", "h3"]):
+        if el.name == "tr":
+            lines.append("\t".join(td.get_text(" ", strip=True) for td in el.find_all(["td", "th"])))
+        elif not el.find_parent("tr"):
+            lines.append(el.get_text(" ", strip=True))
+    yield "rows, tab-separated", "\n".join(lines)
+
+
+def pdf_dumps(path: Path) -> Iterator[tuple[str, str]]:
+    import pdfplumber
+
+    if shutil.which("pdftotext"):
+        for flag in ("", "-layout", "-raw"):
+            args = ["pdftotext", "-enc", "UTF-8", *([flag] if flag else []), str(path), "-"]
+            yield f"pdftotext {flag}".strip(), subprocess.run(args, capture_output=True, check=False).stdout.decode("utf-8", "replace")
+    with pdfplumber.open(path) as pdf:
+        yield "pdfplumber extract_text()", "\n".join(p.extract_text() or "" for p in pdf.pages)
+        yield "pdfplumber layout=True", "\n".join(p.extract_text(layout=True) or "" for p in pdf.pages)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("dirs", nargs="+", type=Path)
+    ap.add_argument("-v", "--verbose", action="store_true", help="a line per document and tool")
+    ap.add_argument("--keep", type=Path, help="write the dumps here (default: a temporary directory)")
+    args = ap.parse_args(argv)
+    out = args.keep or Path(tempfile.mkdtemp(prefix="ogi-dumps-"))
+    out.mkdir(parents=True, exist_ok=True)
+    totals: dict[str, list[int]] = {}
+    for d in args.dirs:
+        for doc in sorted(d.glob("*")):
+            truth = doc.with_name(doc.stem + ".truth.json")
+            if doc.suffix not in (".html", ".htm", ".pdf") or not truth.exists():
+                continue
+            dumps = pdf_dumps(doc) if doc.suffix == ".pdf" else html_dumps(decode_bytes(doc.read_bytes())[0])
+            for i, (tool, text) in enumerate(dumps):
+                path = out / f"{doc.stem}.{i}.txt"
+                path.write_text(text, encoding="utf-8")
+                s = score(path, truth)
+                t = totals.setdefault(tool, [0, 0, 0, 0, 0])
+                t[0] += s.right
+                t[1] += s.total
+                t[2] += wrong(s)
+                t[3] += s.right == s.total
+                t[4] += 1
+                if args.verbose:
+                    note = "" if s.right == s.total else f"  (missed {s.total - s.right}, wrong {wrong(s)})"
+                    print(f"{doc.stem:42s} {tool:28s} {s.right}/{s.total}{note}")
+    print(f"{'tool':28s} {'figures exact':>22s} {'wrong':>6s} {'fully right':>12s}")
+    for tool, (right, total, bad, full, docs) in totals.items():
+        print(f"{tool:28s} {right:>7d}/{total:<6d} {100 * right / max(total, 1):6.2f}% {bad:>6d} {full:>6d}/{docs}")
+    right, total, bad = (sum(t[i] for t in totals.values()) for i in range(3))
+    print(f"{'ALL':28s} {right:>7d}/{total:<6d} {100 * right / max(total, 1):6.2f}% {bad:>6d}")
+    if not args.keep:
+        shutil.rmtree(out, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
