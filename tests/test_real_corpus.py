@@ -124,3 +124,30 @@ def test_no_real_report_is_read_wrong() -> None:
     """A cell the documents do not decide is left without a value — never guessed."""
     _, _, wrong = _score_dir(REAL)
     assert not wrong, wrong[:10]
+
+
+def test_real_reports_as_other_tools_dump_them() -> None:
+    """Every real HTML page and PDF turned into text the common ways (benchmarks/tool_dumps.py):
+    no figure is ever read wrong, and the dumps that keep a row's cells together (a row per line,
+    pdftotext -layout/-raw, pdfplumber) are read exactly."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks.tool_dumps import html_dumps, pdf_dumps
+    from extractor.readers.decode import decode_bytes
+
+    exact = {"rows, tab-separated", "pdftotext -layout", "pdftotext -raw", "pdfplumber extract_text()", "pdfplumber layout=True"}
+    problems = []
+    for doc, truth_path in _pairs():
+        if doc.suffix not in (".html", ".pdf"):
+            continue
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))["figures"]
+        dumps = pdf_dumps(doc) if doc.suffix == ".pdf" else html_dumps(decode_bytes(doc.read_bytes())[0])
+        for tool, text in dumps:
+            result = extract(text.encode("utf-8"), name=f"{doc.stem}.txt")
+            flat = result.report.flat() if result.report else {}
+            wrong = [(k, v, flat.get(k)) for k, v in truth.items() if flat.get(k) is not None and abs(float(flat[k]) - float(v)) > 1e-9]
+            missed = [k for k, v in truth.items() if flat.get(k) is None]
+            if wrong or (tool in exact and missed):
+                problems.append((doc.name, tool, wrong[:3], len(missed)))
+    assert not problems, problems

@@ -69,6 +69,9 @@ class RowHit:
     """Table 2: column keys from the block's header row (in print order)."""
     block: str | None = None
     """Table 2: the 第二十条 item ``(一)``… the row sits under."""
+    moved: str | None = None
+    """Running text: how numbers printed away from the row's label were given to it
+    (:mod:`extractor.locate.align.displaced`); reported as a ``rows.displaced`` finding."""
 
 
 @dataclass(slots=True)

@@ -106,6 +106,8 @@ def map_table3(
         from extractor.mapping.resolve import tokens_of
 
         text_rows[key] = tokens_of(hit)
+        if hit.moved:
+            findings.append(_row_finding("rows.displaced", Severity.INFO, f"t3.{key}", hit, hit.moved))
     if text_rows:  # rows read from running text: resolved together with the table's identities
         from extractor.mapping.readings import CellReading
         from extractor.mapping.resolve import choose, figures_for, glued_evidence, hypotheses, solve_t3_text
@@ -308,6 +310,8 @@ def map_table2(hits: list[RowHit], template: Template, prose: str, findings: lis
             from extractor.mapping.resolve import tokens_of
 
             text_hits.append((hit, cols, tokens_of(hit)))
+            if hit.moved:
+                findings.append(_row_finding("rows.displaced", Severity.INFO, f"t2.{hit.key}", hit, hit.moved))
     if text_hits:
         from extractor.mapping.resolve import (
             UNEXPLAINED,

@@ -26,6 +26,10 @@ what a layout-independent reader must not depend on:
 ``one_line``              the whole page on one line, blocks and cells separated by a space, a
                           tab or a no-break space, a navigation bar with ``|`` first (a crawler's
                           ``get_text(" ")`` or lxml's ``text_content()``)
+``column_order``          pdftotext's default reading order, one cell per line: the one row
+                          of a table-2 block prints its number before its label; runs of table-3 rows
+                          whose labels wrap print their numbers right after the row above and
+                          their labels after the table body
 ``span_split``            a row per line, some numbers printed as two space-separated pieces
                           (``2 0`` for 20: a cell whose digits sit in two ``<span>`` elements,
                           read with ``get_text(" ")``)
@@ -285,6 +289,36 @@ def one_line(rep: GenReport, v: Variant, rng: random.Random) -> str:
     return "".join(p + rng.choice(seps) for p in parts).rstrip() + "\n"
 
 
+def _only_row_of_block(rows: list[list[LCell]], i: int) -> bool:
+    """Table 2: row i is the one item row of its 第二十条 block (header above, a title or the end below)."""
+    header_above = i > 0 and any(c.kind == "header" for c in rows[i - 1])
+    return header_above and (i + 1 == len(rows) or any(c.kind == "title" for c in rows[i + 1]))
+
+
+def column_order(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    rep = printable(rep, rng)
+    out: list[str] = []
+    for b in _blocks(rep, v):
+        if isinstance(b, Para):
+            out.append(b.text)
+            continue
+        rows = _rows(b)
+        t3 = any(c.key and c.key.startswith("t3.") for row in rows for c in row)
+        late: list[str] = []
+        for i, row in enumerate(rows):
+            labels = [x for c in row if c.kind != "value" for x in c.text.split("\n") if x.strip()]
+            values = [_cell_text(rep, c, rng) for c in row if c.kind == "value"]
+            if t3 and values and i > 3 and i < len(rows) - 3 and rng.random() < 0.25:
+                late.extend(labels)  # the label cell is read after the table body
+                out.extend(values)
+            elif not t3 and len(values) == 1 and _only_row_of_block(rows, i) and rng.random() < 0.7:
+                out.extend([*values, *labels])
+            else:
+                out.extend([*labels, *values])
+        out.extend(late)
+    return _join(out)
+
+
 def span_split(rep: GenReport, v: Variant, rng: random.Random) -> str:
     rep = printable(rep, rng)
 
@@ -312,6 +346,7 @@ LAYOUTS: dict[str, Layout] = {
     "dropped": dropped,
     "split_numbers": split_numbers,
     "one_line": one_line,
+    "column_order": column_order,
     "span_split": span_split,
 }
 LOSSLESS = frozenset({"cell_lines", "cell_lines_crlf", "tab_rows", "space_rows", "pipe_rows", "wrapped", "paged", "one_line"})

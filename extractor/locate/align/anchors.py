@@ -12,6 +12,8 @@ printed after it (or inside it, when a wrapped label is cut by its own numbers) 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractor.template import T2_ITEMS, T3_ROWS
@@ -91,17 +93,30 @@ def _cluster(key: str, order: int, spans: list[tuple[int, int]], gap: int = 24) 
     return out
 
 
-def chain(anchors: list[Anchor]) -> list[Anchor]:
-    """The longest sequence of anchors increasing both in position and in template order
-    (ties: the earliest printing)."""
+def chain(anchors: list[Anchor], numbered: Sequence[int] = ()) -> list[Anchor]:
+    """The sequence of anchors increasing both in position and in template order that holds the
+    most anchors (ties: the earliest printing).
+
+    ``numbered`` (sorted label positions of the region's numbers) makes a label that numbers follow
+    count twice. pdftotext's default reading order prints the label cells of rows whose labels
+    wrap (``5.要求行政机关确认或重新出具已获取信息``, ``（一）予以公开``) after the whole table body,
+    so the same row words occur twice: once in order and bare, once out of order and followed by a
+    row's numbers. The chain keeps the labels that head numbers."""
     anchors = sorted(anchors, key=lambda a: (a.start, a.order))
     n = len(anchors)
-    best = [1] * n
+    weight = [1] * n
+    if numbered:
+        for i, a in enumerate(anchors):
+            nxt = next((b.start for b in anchors[i + 1 :] if b.start >= a.end), None)
+            first = bisect_left(numbered, a.end)
+            if first < len(numbered) and (nxt is None or numbered[first] <= nxt):
+                weight[i] = 2
+    best = list(weight)
     prev = [-1] * n
     for i in range(n):
         for j in range(i):
-            if anchors[j].order < anchors[i].order and anchors[j].end <= anchors[i].start and best[j] + 1 > best[i]:
-                best[i] = best[j] + 1
+            if anchors[j].order < anchors[i].order and anchors[j].end <= anchors[i].start and best[j] + weight[i] > best[i]:
+                best[i] = best[j] + weight[i]
                 prev[i] = j
     if not n:
         return []
@@ -133,7 +148,8 @@ def extend_to_enumerators(anchors: list[Anchor], labels: str, lo: int) -> list[A
     return anchors
 
 
-def t3_anchors(labels: str, lo: int, hi: int) -> list[Anchor]:
+def t3_candidates(labels: str, lo: int, hi: int) -> list[Anchor]:
+    """Every printing of every table-3 row's label in the region (anchors or not)."""
     by_key = {r.key: r for r in T3_ROWS}
     found: list[Anchor] = []
     for order, key in enumerate(T3_PRINT_ORDER):
@@ -146,11 +162,15 @@ def t3_anchors(labels: str, lo: int, hi: int) -> list[Anchor]:
         after_fee = any(0 <= m.start() - a.end <= 40 for a in fee)
         if enumerated or after_fee:
             found.append(Anchor("other_other", m.start(), m.end(), T3_PRINT_ORDER.index("other_other")))
-    return extend_to_enumerators(chain(found), labels, lo)
+    return found
 
 
-def t2_anchors(labels: str, lo: int, hi: int) -> list[Anchor]:
+def t3_anchors(labels: str, lo: int, hi: int, numbered: Sequence[int] = ()) -> list[Anchor]:
+    return extend_to_enumerators(chain(t3_candidates(labels, lo, hi), numbered), labels, lo)
+
+
+def t2_anchors(labels: str, lo: int, hi: int, numbered: Sequence[int] = ()) -> list[Anchor]:
     found: list[Anchor] = []
     for order, item in enumerate(T2_ITEMS):
         found.extend(_cluster(item.key, order, _occurrences(labels, lo, hi, item.cores), gap=4))
-    return chain(found)
+    return chain(found, numbered)

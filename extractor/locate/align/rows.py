@@ -7,8 +7,17 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from extractor.document import Paragraph
-from extractor.locate.align.anchors import SECTION_5, Anchor, find_regions, t2_anchors, t3_anchors
+from extractor.locate.align.anchors import (
+    SECTION_5,
+    Anchor,
+    chain,
+    extend_to_enumerators,
+    find_regions,
+    t2_anchors,
+    t3_candidates,
+)
 from extractor.locate.align.assign import assign_rows
+from extractor.locate.align.displaced import Placement, displaced_rows, empty_after_surplus, orphans_to_empty_rows
 from extractor.locate.align.tokens import NumToken, TokenStream, tokenize
 from extractor.locate.hits import Located, RowHit, t2_columns_in
 from extractor.records.models import CellRef
@@ -70,9 +79,11 @@ def _ref(stream: TokenStream, tokens: list[NumToken], label_pos: int) -> CellRef
 
 
 def _hits(
-    stream: TokenStream, anchors: list[Anchor], numbers: list[NumToken], k_of: Sequence[int], *, shifts: bool = False
-) -> list[list[NumToken]]:
-    """Numbers per anchored row (natural zones, repaired by the assignment programme)."""
+    stream: TokenStream, anchors: list[Anchor], numbers: list[NumToken], k_of: Sequence[int], *, shifts: bool = False,
+    groups: Sequence[object] | None = None,
+) -> tuple[list[list[NumToken]], list[Placement]]:
+    """Numbers per anchored row (natural zones, repaired by the assignment programme), and how
+    numbers printed away from their label were placed (:mod:`.displaced`)."""
     zones: list[int] = []
     a = -1
     for n in numbers:
@@ -100,7 +111,9 @@ def _hits(
     for n, r in zip(numbers, rows, strict=True):
         if r >= 0:
             out[r].append(n)
-    return [_until_prose(stream, toks) for toks in out]
+    kept = [_until_prose(stream, toks) for toks in out]
+    placements = orphans_to_empty_rows(kept, [toks[len(k) :] for toks, k in zip(out, kept, strict=True)], k_of, groups)
+    return kept, placements
 
 
 def _ends_line(text: str, end: int) -> bool:
@@ -172,14 +185,18 @@ def _rows_share_lines(stream: TokenStream, lo: int, hi: int) -> bool:
 
 
 def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool = True) -> None:
-    anchors = t3_anchors(stream.labels, lo, hi)
     numbers = [n for n in stream.numbers if lo < n.label_pos <= hi][: _MAX_REGION_NUMBERS["t3"]]
-    has_sub = any(a.key.startswith("other_") for a in anchors)
+    candidates = t3_candidates(stream.labels, lo, hi)
+    anchors = extend_to_enumerators(chain(candidates, [n.label_pos for n in numbers]), stream.labels, lo)
+    has_sub = any(a.key.startswith("other_") for a in candidates)
     if has_sub:  # （六）其他处理 is then the group label of its three sub-rows, not a row
         anchors = [a for a in anchors if a.key != "other"]
-    per_row = _hits(stream, anchors, numbers, [len(T3_COLUMNS)] * len(anchors), shifts=shifts)
+    k = len(T3_COLUMNS)
+    per_row, placed = _hits(stream, anchors, numbers, [k] * len(anchors), shifts=shifts)
     if sum(1 for toks in per_row if toks) < _MIN_T3_ROWS:
         return  # a few row words near digits (a file list, a news item) are not a table
+    elsewhere = displaced_rows(anchors, per_row, candidates, k, frozenset({"other"} if has_sub else ()))
+    empty_after_surplus(per_row, placed, k)
     prev_end = lo
     for i, (anchor, toks) in enumerate(zip(anchors, per_row, strict=True)):
         nxt = anchors[i + 1].start if i + 1 < len(anchors) else hi
@@ -191,18 +208,38 @@ def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
                 tokens=toks,
                 run=" ".join(t.text for t in toks),
                 run_ref=_ref(stream, toks, anchor.start),
-                unreadable=_glued_placeholder(stream, anchor, toks, nxt),
+                unreadable=placed[i].unreadable or _glued_placeholder(stream, anchor, toks, nxt),
+                moved=placed[i].moved,
             )
         )
         prev_end = anchor.end
+    for anchor, toks, note in elsewhere:
+        found.t3.append(
+            RowHit(
+                kind="t3",
+                key=anchor.key,
+                label=stream.labels[anchor.start : anchor.end],
+                tokens=toks,
+                run=" ".join(t.text for t in toks),
+                run_ref=_ref(stream, toks, anchor.start),
+                moved=note or None,
+                unreadable=None if toks else _LABEL_APART,
+            )
+        )
+
+
+_LABEL_APART = (
+    "the row's label is printed out of order, after the table body, and its numbers are among the surplus of "
+    "an earlier row that could not be matched to the rows it belongs to"
+)
 
 
 def _table2(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool = True) -> None:
     labels = stream.labels
-    anchors = t2_anchors(labels, lo, hi)
+    numbers = [n for n in stream.numbers if lo < n.label_pos <= hi][: _MAX_REGION_NUMBERS["t2"]]
+    anchors = t2_anchors(labels, lo, hi, [n.label_pos for n in numbers])
     if not anchors:
         return
-    numbers = [n for n in stream.numbers if lo < n.label_pos <= hi][: _MAX_REGION_NUMBERS["t2"]]
     blocks = [(m.start(), m.end(), f"({m.group(1)})") for m in _BLOCK.finditer(labels, lo, hi)]
     cols_of: list[tuple[str, ...]] = []
     block_of: list[str | None] = []
@@ -216,7 +253,7 @@ def _table2(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
         cols_of.append(cols)
         block_of.append(block[2] if block else None)
     widths = [len(c) if c else _t2_width(a.key) for a, c in zip(anchors, cols_of, strict=True)]
-    per_row = _hits(stream, anchors, numbers, widths, shifts=shifts)
+    per_row, placed = _hits(stream, anchors, numbers, widths, shifts=shifts, groups=block_of)
     last_with_numbers = max((i for i, toks in enumerate(per_row) if toks), default=-1)
     for i, (anchor, toks, cols, block_name) in enumerate(zip(anchors, per_row, cols_of, block_of, strict=True)):
         nxt = anchors[i + 1].start if i + 1 < len(anchors) else hi
@@ -232,7 +269,8 @@ def _table2(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
                 run_ref=_ref(stream, toks, anchor.start),
                 columns=cols,
                 block=block_name,
-                unreadable=_glued_placeholder(stream, anchor, toks, nxt),
+                unreadable=placed[i].unreadable or _glued_placeholder(stream, anchor, toks, nxt),
+                moved=placed[i].moved,
             )
         )
 

@@ -1,0 +1,139 @@
+"""Numbers printed away from their row's label.
+
+pdftotext's default reading order (and other text layers read column by column) does not keep a
+row's label beside its numbers when the label cell is taller than the number cells:
+
+* a one-number row of table 2 prints its number *before* its label, after the block header
+  (``本年处理决定数量`` / ``550`` / ``行政许可``): the number then sits after prose in the previous
+  row's zone, and the row's own label is followed by nothing;
+* rows whose labels wrap print all their labels *after* the table body (``（一）予以公开``,
+  ``5.要求行政机关确认…``, ``（六）其他处理`` …), so the previous printed label is followed by its
+  own numbers and theirs, in template order.
+
+A row with no numbers is otherwise read as a printed all-blank row (dumps that leave out blank
+cells print only the label), so without these rules both layouts give *wrong* zeros. The rules
+move numbers only when the count fits exactly (and, for table 3, every moved row's own total
+holds); a row whose numbers may have been printed elsewhere but cannot be matched is left
+unreadable, never blank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from extractor.locate.align.anchors import Anchor
+from extractor.locate.align.tokens import NumToken
+
+
+@dataclass(slots=True)
+class Placement:
+    """How the aligner placed a row's numbers when they were not printed after its label."""
+
+    moved: str | None = None
+    """Numbers were given to the row from elsewhere (said in an info finding)."""
+    unreadable: str | None = None
+    """Numbers may have been printed away from the label and cannot be matched to its cells."""
+
+
+def orphans_to_empty_rows(
+    kept: list[list[NumToken]], cut: Sequence[Sequence[NumToken]], widths: Sequence[int], groups: Sequence[object] | None = None
+) -> list[Placement]:
+    """Rows that print their numbers *before* their labels, after a block header.
+
+    ``kept[i]`` are row i's numbers, ``cut[i]`` those after them that
+    :func:`~extractor.locate.align.rows._until_prose` removed (printed after prose: the header
+    between a row and the next label). When numbers were cut before row j, rows j … i-1 hold
+    numbers and row i holds none, and the counts fit exactly when every row takes the numbers
+    printed before its label (the cut ones for row j, row j's for row j+1, …), the rows are read
+    so; when they do not fit, row i is left unreadable instead of blank. ``groups`` (table 2: the
+    第二十条 block of each row) keeps a shift inside one block. Changes ``kept`` in place."""
+    n = len(kept)
+    out = [Placement() for _ in kept]
+    for j in range(1, n):
+        orphans = list(cut[j - 1])
+        if not orphans:
+            continue
+        i = j
+        while i < n and kept[i] and (groups is None or groups[i] == groups[j]):
+            i += 1
+        if i == n or kept[i] or (groups is not None and groups[i] != groups[j]):
+            continue  # no empty row in reach: the cut numbers are the prose's
+        before = [orphans, *(kept[r] for r in range(j, i))]
+        if all(len(before[r - j]) == widths[r] for r in range(j, i + 1)):
+            for r in range(j, i + 1):
+                kept[r] = before[r - j]
+                out[r].moved = "the numbers printed before the row's label, after the block header, are its cells"
+        else:
+            out[i].unreadable = (
+                f"the row's label is followed by no number, but {len(orphans)} number(s) printed before an earlier label "
+                f"may be its cells (a text layer read column by column)"
+            )
+    return out
+
+
+def _total_holds(chunk: Sequence[NumToken]) -> bool:
+    """The row's total (its last cell) is the sum of the others, a placeholder counting as 0; a
+    placeholder total holds only over cells that are all placeholders or zeros."""
+    if len(chunk) < 2 or any(t.sign or (t.digits and not t.digits.isdigit()) for t in chunk):
+        return False
+    values = [int(t.digits) if t.digits else 0 for t in chunk]
+    if chunk[-1].placeholder:
+        return not any(values[:-1])
+    return values[-1] == sum(values[:-1])
+
+
+def displaced_rows(
+    anchors: Sequence[Anchor], per_row: list[list[NumToken]], candidates: Sequence[Anchor], k: int, exclude: frozenset[str] = frozenset()
+) -> list[tuple[Anchor, list[NumToken], str]]:
+    """Table 3: rows whose labels were printed out of order, with the numbers a printed row holds
+    beyond its own ``k`` cells. Row i's numbers are split into chunks of ``k`` when the rows between
+    it and the next anchor in template order are exactly the rows whose labels occur elsewhere in the
+    region, one chunk each, and every chunk's total holds. Changes ``per_row`` in place; returns the
+    new rows (their anchor is the out-of-order label) with a note for the finding. When a row still
+    holds the numbers of several, the out-of-order rows left are returned too, without numbers and
+    with an empty note: their cells are somewhere in that surplus, so they are unreadable."""
+    chained = {a.key for a in anchors}
+    elsewhere: dict[str, Anchor] = {}
+    for c in candidates:
+        if c.key not in chained and c.key not in exclude:
+            elsewhere.setdefault(c.key, c)
+    if not elsewhere:
+        return []
+    out: list[tuple[Anchor, list[NumToken], str]] = []
+    for i, anchor in enumerate(anchors):
+        toks = per_row[i]
+        n = len(toks)
+        if n <= k or n % k:
+            continue
+        upper = anchors[i + 1].order if i + 1 < len(anchors) else 10**9
+        between = sorted((a for a in elsewhere.values() if anchor.order < a.order < upper), key=lambda a: a.order)
+        if len(between) != n // k - 1:
+            continue
+        chunks = [toks[j : j + k] for j in range(0, n, k)]
+        if not all(_total_holds(c) for c in chunks):
+            continue
+        per_row[i] = chunks[0]
+        for row, chunk in zip(between, chunks[1:], strict=True):
+            out.append((row, chunk, f"printed after the row {anchor.key!r} (its label was printed after the table body); "
+                                    f"given to it in template order, its total holds"))
+            del elsewhere[row.key]
+    if any(len(toks) >= 2 * k for toks in per_row):
+        # the numbers of the rows left are among a row's surplus, which could not be matched to them
+        out.extend((row, [], "") for row in sorted(elsewhere.values(), key=lambda a: a.order))
+    return out
+
+
+def empty_after_surplus(per_row: Sequence[Sequence[NumToken]], placed: list[Placement], k: int) -> None:
+    """A row that prints no numbers after a row holding the numbers of two rows or more (numbers
+    whose labels were printed elsewhere, not matched by :func:`displaced_rows`) is not known to be
+    blank: its numbers may be among those. Marks such rows unreadable in ``placed``."""
+    surplus = next((i for i, toks in enumerate(per_row) if len(toks) >= 2 * k), None)
+    if surplus is None:
+        return
+    for i in range(surplus + 1, len(per_row)):
+        if not per_row[i] and placed[i].unreadable is None:
+            placed[i].unreadable = (
+                f"the row's label is followed by no number, and an earlier row holds {len(per_row[surplus])} numbers "
+                f"(the cells of several rows printed away from their labels): its cells may be among them"
+            )
