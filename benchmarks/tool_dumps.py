@@ -6,7 +6,9 @@ Researchers feed us text made by whatever their pipeline uses. This takes every 
 PDF that has a truth file, converts it the common ways — BeautifulSoup ``get_text`` with a line
 break, with a space and with nothing between nodes; lxml's ``text_content()``; a tab-separated
 row per ``<tr>`` (Tika-like); ``pdftotext`` plain, ``-layout`` and ``-raw`` (when poppler is
-installed); pdfplumber's ``extract_text()`` plain and with ``layout=True`` — and reads each dump
+installed); pdfplumber's ``extract_text()`` plain and with ``layout=True``; pdfminer.six's
+``extract_text()`` (its text boxes: a block's labels, then its numbers column by column); pypdfium2's
+``get_text_range()`` — and reads each dump
 as a ``.txt``. Prints, per tool, figures exact, figures *wrong* (a value that is not the truth's)
 and documents fully right. None of these dumps is special-cased anywhere: they are layouts the
 extractor has to read by its general rules.
@@ -52,6 +54,8 @@ def html_dumps(html: str) -> Iterator[tuple[str, str]]:
 
 def pdf_dumps(path: Path) -> Iterator[tuple[str, str]]:
     import pdfplumber
+    import pypdfium2 as pdfium
+    from pdfminer.high_level import extract_text as pdfminer_text
 
     if shutil.which("pdftotext"):
         for flag in ("", "-layout", "-raw"):
@@ -60,6 +64,12 @@ def pdf_dumps(path: Path) -> Iterator[tuple[str, str]]:
     with pdfplumber.open(path) as pdf:
         yield "pdfplumber extract_text()", "\n".join(p.extract_text() or "" for p in pdf.pages)
         yield "pdfplumber layout=True", "\n".join(p.extract_text(layout=True) or "" for p in pdf.pages)
+    yield "pdfminer extract_text()", pdfminer_text(str(path))
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        yield "pypdfium2 get_text_range()", "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    finally:
+        doc.close()
 
 
 def main(argv: list[str] | None = None) -> int:

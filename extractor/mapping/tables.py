@@ -312,6 +312,7 @@ def map_table2(hits: list[RowHit], template: Template, prose: str, findings: lis
             text_hits.append((hit, cols, tokens_of(hit)))
             if hit.moved:
                 findings.append(_row_finding("rows.displaced", Severity.INFO, f"t2.{hit.key}", hit, hit.moved))
+    text_hits = _surplus_beside_empty(table, text_hits, findings)
     if text_hits:
         from extractor.mapping.resolve import (
             UNEXPLAINED,
@@ -346,6 +347,35 @@ def map_table2(hits: list[RowHit], template: Template, prose: str, findings: lis
                 setattr(row, col, fig)
             setattr(table, hit.key, row)
     return table
+
+
+_SURPLUS = "the row holds more numbers than cells while another row prints none: they may be that row's cells"
+_EMPTY = "the row's label is followed by no number while another row holds more numbers than cells: its cells may be among them"
+
+
+def _surplus_beside_empty(
+    table: Table2, text_hits: list[tuple[RowHit, tuple[str, ...], list[NumToken]]], findings: list[Finding]
+) -> list[tuple[RowHit, tuple[str, ...], list[NumToken]]]:
+    """A row holding more numbers than cells while another prints none: the surplus is as likely
+    the empty row's numbers (a text layer that prints a block's labels first and its numbers after
+    them: pdfminer's text boxes) as a number broken over lines, so neither row is read. Returns
+    the rows left to read."""
+    over = {hit.key for hit, cols, toks in text_hits if len(toks) > len(cols)}
+    empty = {hit.key for hit, _, toks in text_hits if not toks}
+    if not over or not empty:
+        return text_hits
+    from dataclasses import replace
+
+    from extractor.mapping.resolve import unreadable_row
+
+    for hit, cols, _ in text_hits:
+        if hit.key in over or hit.key in empty:
+            row = Table2Row.make(label=hit.label.strip())
+            why = replace(hit, unreadable=_SURPLUS if hit.key in over else _EMPTY)
+            for col, fig in zip(cols, unreadable_row(f"t2.{hit.key}", cols, why, findings), strict=True):
+                setattr(row, col, fig)
+            setattr(table, hit.key, row)
+    return [x for x in text_hits if x[0].key not in over | empty]
 
 
 def _t2_cols(item: str, cols: tuple[str, ...]) -> Columns:

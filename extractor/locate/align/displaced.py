@@ -125,15 +125,40 @@ def displaced_rows(
 
 
 def empty_after_surplus(per_row: Sequence[Sequence[NumToken]], placed: list[Placement], k: int) -> None:
-    """A row that prints no numbers after a row holding the numbers of two rows or more (numbers
-    whose labels were printed elsewhere, not matched by :func:`displaced_rows`) is not known to be
+    """A row that prints no numbers in a table where some row holds the numbers of two rows or more
+    (numbers printed away from their labels and not matched by the rules above) is not known to be
     blank: its numbers may be among those. Marks such rows unreadable in ``placed``."""
     surplus = next((i for i, toks in enumerate(per_row) if len(toks) >= 2 * k), None)
     if surplus is None:
         return
-    for i in range(surplus + 1, len(per_row)):
+    for i in range(len(per_row)):
         if not per_row[i] and placed[i].unreadable is None:
             placed[i].unreadable = (
-                f"the row's label is followed by no number, and an earlier row holds {len(per_row[surplus])} numbers "
+                f"the row's label is followed by no number, and another row holds {len(per_row[surplus])} numbers "
                 f"(the cells of several rows printed away from their labels): its cells may be among them"
+            )
+
+
+def column_major(per_row: list[list[NumToken]], placed: list[Placement], k: int) -> None:
+    """Table 3 printed as a run of labels and then the run's numbers column by column (pdfminer's
+    text boxes: every number of a column, top to bottom, then the next column). A row holding
+    ``k·m`` numbers after ``m - 1`` rows that print none is read as that block transposed — row r
+    gets numbers r, r+m, r+2m, … — when every row's own total then holds, the block read row by row
+    does not, and at least half the rows (and three) have a non-zero total: a block of zeros holds
+    in any order. Changes ``per_row`` and ``placed`` in place."""
+    for j, toks in enumerate(per_row):
+        m = len(toks) // k
+        if m < 2 or len(toks) % k or j < m - 1 or any(per_row[i] for i in range(j - m + 1, j)):
+            continue
+        rows = [[toks[c * m + r] for c in range(k)] for r in range(m)]
+        if not all(_total_holds(row) for row in rows) or all(_total_holds(toks[r * k : (r + 1) * k]) for r in range(m)):
+            continue  # the transposed totals must hold, and the block as printed must not read as rows already
+        if sum(1 for row in rows if row[-1].digits.strip("0")) < max(3, (m + 1) // 2):
+            continue  # totals of zero hold whatever the order: too few rows with counts to tell
+
+        for r, row in enumerate(rows):
+            per_row[j - m + 1 + r] = row
+            placed[j - m + 1 + r] = Placement(
+                moved=f"the labels of {m} rows were printed first and their numbers after them column by column; "
+                      f"read transposed, every row's total holds"
             )

@@ -17,7 +17,13 @@ from extractor.locate.align.anchors import (
     t3_candidates,
 )
 from extractor.locate.align.assign import assign_rows
-from extractor.locate.align.displaced import Placement, displaced_rows, empty_after_surplus, orphans_to_empty_rows
+from extractor.locate.align.displaced import (
+    Placement,
+    column_major,
+    displaced_rows,
+    empty_after_surplus,
+    orphans_to_empty_rows,
+)
 from extractor.locate.align.tokens import NumToken, TokenStream, tokenize
 from extractor.locate.hits import Located, RowHit, t2_columns_in
 from extractor.records.models import CellRef
@@ -193,6 +199,7 @@ def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
         anchors = [a for a in anchors if a.key != "other"]
     k = len(T3_COLUMNS)
     per_row, placed = _hits(stream, anchors, numbers, [k] * len(anchors), shifts=shifts)
+    column_major(per_row, placed, k)
     if sum(1 for toks in per_row if toks) < _MIN_T3_ROWS:
         return  # a few row words near digits (a file list, a news item) are not a table
     elsewhere = displaced_rows(anchors, per_row, candidates, k, frozenset({"other"} if has_sub else ()))
