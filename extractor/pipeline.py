@@ -13,17 +13,18 @@ from __future__ import annotations
 import gc
 import hashlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from extractor._version import __version__
 from extractor.budget import Budget
-from extractor.document import Document, Paragraph, Table
+from extractor.document import Block, Document, Paragraph, Table
 from extractor.errors import NotAReport, OgiError, ReadError
 from extractor.locate.align.gate import T2_WORDS, T3_WORDS, may_hold
 from extractor.locate.grid import locate_grid_rows
-from extractor.locate.hits import Located
+from extractor.locate.hits import UNLABELED, Located, RowHit
 from extractor.locate.meta import (
     complete_organ,
     confirm_year,
@@ -146,8 +147,10 @@ def extract_report(source: str | Path | bytes, *, name: str | None = None, setti
     return extract(source, name=name, settings=settings).raise_for_error()
 
 
-def _choose(grid: Located, flat: Located) -> Located:
-    """Per table, take the rows from whichever source found more of them (grid wins ties)."""
+def _choose(grid: Located, flat: Located, flattened: Located | None = None) -> Located:
+    """Per table, take the rows from whichever source found more of them (grid wins ties), then add
+    the rows only ``flattened`` (the aligner run over the whole document, table cells included)
+    found: a grid row broken by a line break inside a cell is read there."""
     out = Located(t2_header_words=grid.t2_header_words | flat.t2_header_words)
     for kind in ("t2", "t3", "t4"):
         g, f = getattr(grid, kind), getattr(flat, kind)
@@ -157,9 +160,57 @@ def _choose(grid: Located, flat: Located) -> Located:
             other = f if use is g else g
             taken = {h.key for h in use}
             use = use + [h for h in other if h.key not in taken]
+        if flattened is not None and not any(h.key == UNLABELED for h in use):
+            # rows neither the grid nor the prose found, or found without values (a grid's value
+            # rows printed without labels are assigned by template order instead: rows.by_order)
+            better = {h.key: h for h in getattr(flattened, kind) if h.tokens}
+            use = [better.pop(h.key) if h.key in better and not _prints_values(h) else h for h in use]
+            taken = {h.key for h in use}
+            extra = [h for h in getattr(flattened, kind) if h.key not in taken]
+            if extra or better:
+                use = use + extra
+                src = src if taken else "flattened"
+                if kind == "t2":
+                    out.t2_header_words |= flattened.t2_header_words
         setattr(out, kind, use)
         if use:
             out.sources[kind] = src
+    return out
+
+
+_EVERY_TEMPLATE = {
+    "t2": frozenset({"regulations", "normative_docs", "licensing", "punishment", "coercion", "fees"}),
+    "t3": frozenset(r.key for r in T3_ROWS) - {"other", "other_no_correction", "other_no_fee", "other_other", "rejected_confirm"},
+    "t4": frozenset({"data"}),
+}
+"""Rows both templates print: a table missing one of them, or a table-3 row printing no values, is
+taken to be partly missed by the grid and the prose."""
+
+
+def _incomplete(located: Located) -> bool:
+    return any(not keys <= {h.key for h in getattr(located, kind)} for kind, keys in _EVERY_TEMPLATE.items()) or not all(
+        _prints_values(h) for h in located.t3
+    )
+
+
+def _prints_values(hit: RowHit) -> bool:
+    """Whether a located row prints anything in its value cells (a grid row cut from its numbers by
+    a line break inside its label cell prints none)."""
+    if hit.tokens is not None:
+        return bool(hit.tokens)
+    return hit.cells is None or any(c is not None and c.text.strip() for c in hit.cells)
+
+
+def _flattened(blocks: Sequence[Block]) -> list[Paragraph]:
+    """The document as running text: paragraphs as they are, each table cell's text a line of its
+    own, in reading order. A grid that came out broken (a tab-separated row whose cells hold line
+    breaks, a mangled HTML table) is then read by the aligner like a dump of one cell per line."""
+    out: list[Paragraph] = []
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            out.append(b)
+        elif isinstance(b, Table):
+            out.extend(Paragraph(text=line, provenance=c.provenance) for c in b.cells for line in c.raw_text.splitlines() or [c.text])
     return out
 
 
@@ -206,7 +257,12 @@ def build_report(doc: Document, *, settings: Settings = DEFAULT_SETTINGS) -> Rep
         from extractor.locate.align.rows import locate_text_rows  # loaded only for documents that need it
 
         flat = locate_text_rows([b for b in doc.blocks if isinstance(b, Paragraph)])
-    located = _choose(grid, flat)
+    flattened = None
+    if any(isinstance(b, Table) for b in doc.blocks) and _incomplete(_choose(grid, flat)):
+        from extractor.locate.align.rows import locate_text_rows
+
+        flattened = locate_text_rows(_flattened(doc.blocks))
+    located = _choose(grid, flat, flattened)
     sections = find_sections(full_text, budget)
 
     rows_found = len(located.t2) + len(located.t3) + len(located.t4)

@@ -141,3 +141,23 @@ def test_a_block_of_zeros_is_not_transposed_on_the_say_of_its_totals() -> None:
     assert r.report is not None
     flat = r.report.flat()
     assert all(flat.get(f"t3.{key}.total") is None for _, key in T3_ROWS)
+
+
+def test_tab_rows_broken_by_line_breaks_inside_cells_are_read_as_running_text() -> None:
+    """python-docx's cell.text keeps a cell's line breaks, so ``"\\t".join(c.text for c in row.cells)``
+    runs one row over several lines (and repeats merged cells): the grid loses the row, the
+    flattened document (every cell a line) keeps it. A label repeated that way is no page header."""
+    cols = "\t".join(["申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"])
+    rows = [_row([5, 1, 0, 0, 0, 2]), _row([1, 0, 0, 0, 0, 0]), _row([4, 1, 0, 0, 0, 2])]
+    text = "\n".join([
+        "三、收到和处理政府信息公开申请情况", cols,
+        "一、本年新收政府信息公开", "申请数量\t一、本年新收政府信息公开", "申请数量\t" + "\t".join(map(str, rows[0])),
+        "二、上年结转政府信息公开申请数量\t二、上年结转政府信息公开申请数量\t" + "\t".join(map(str, rows[1])),
+        *[f"{label}\t{label}\t" + "\t".join(["0"] * 7) for label, _ in T3_ROWS[2:]],
+        "（七）总计\t（七）总计\t" + "\t".join(map(str, rows[2])),
+        "四、结转下年度继续办理", "四、结转下年度继续办理\t" + "\t".join(map(str, _row([2, 0, 0, 0, 0, 0]))),
+        "四、政府信息公开行政复议、行政诉讼情况",
+    ]) + "\n"
+    flat, _ = _flat(T2_HEAD + "规章\t0\t0\t1\n" + text)
+    assert [flat.get(f"t3.new_received.{c}") for c in ("natural_person", "commercial", "other_org", "total")] == [5, 1, 2, 8]
+    assert flat.get("t3.carried_forward.total") == 2

@@ -30,6 +30,10 @@ what a layout-independent reader must not depend on:
                           of a table-2 block prints its number before its label; runs of table-3 rows
                           whose labels wrap print their numbers right after the row above and
                           their labels after the table body
+``docx_text``             the report as a Word file, dumped by the usual python-docx script: a
+                          paragraph per line, a table row per line with its cells' texts joined
+                          by tabs — merged cells repeated in every column they span, and a cell's
+                          own line breaks kept, so one row runs over several lines
 ``span_split``            a row per line, some numbers printed as two space-separated pieces
                           (``2 0`` for 20: a cell whose digits sit in two ``<span>`` elements,
                           read with ``get_text(" ")``)
@@ -319,6 +323,26 @@ def column_order(rep: GenReport, v: Variant, rng: random.Random) -> str:
     return _join(out)
 
 
+def docx_text(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    import io
+
+    import docx
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    from .render_docx import render_docx
+
+    d = docx.Document(io.BytesIO(render_docx(rep, v)))
+    lines: list[str] = []
+    for child in d.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            lines.append(Paragraph(child, d).text)
+        elif child.tag == qn("w:tbl"):
+            lines.extend("\t".join(c.text for c in row.cells) for row in Table(child, d).rows)
+    return _join(lines)
+
+
 def span_split(rep: GenReport, v: Variant, rng: random.Random) -> str:
     rep = printable(rep, rng)
 
@@ -347,6 +371,7 @@ LAYOUTS: dict[str, Layout] = {
     "split_numbers": split_numbers,
     "one_line": one_line,
     "column_order": column_order,
+    "docx_text": docx_text,
     "span_split": span_split,
 }
 LOSSLESS = frozenset({"cell_lines", "cell_lines_crlf", "tab_rows", "space_rows", "pipe_rows", "wrapped", "paged", "one_line"})

@@ -182,7 +182,7 @@ def _drop_page_furniture(text: str) -> str:
     for i, line in enumerate(lines):
         s = line.strip()
         furniture = i in page_lines or (
-            counts.get(s, 0) >= 2 and ("报告" in s or "年度" in s) and not re.search(r"本年新收|上年结转|总计|予以公开", s)
+            counts.get(s, 0) >= 2 and ("报告" in s or "年度" in s) and not re.search(r"本年新收|上年结转|结转下年|总计|予以公开|办理结果", s)
         )
         out.append(" " * len(line) if furniture else line)
     return "\n".join(out)
