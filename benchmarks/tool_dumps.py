@@ -4,7 +4,9 @@
 
 Researchers feed us text made by whatever their pipeline uses. This takes every real HTML page and
 PDF that has a truth file, converts it the common ways — BeautifulSoup ``get_text`` with a line
-break, with a space and with nothing between nodes; lxml's ``text_content()``; a tab-separated
+break, with a space and with nothing between nodes; lxml's ``text_content()``; tags removed by a
+regular expression (character references such as ``&nbsp;`` left as they are, scripts and styles
+kept) with nothing or a line break in their place; a tab-separated
 row per ``<tr>`` (Tika-like); ``pdftotext`` plain, ``-layout`` and ``-raw`` (when poppler is
 installed); pdfplumber's ``extract_text()`` plain and with ``layout=True``; pdfminer.six's
 ``extract_text()`` (its text boxes: a block's labels, then its numbers column by column); pypdfium2's
@@ -17,6 +19,7 @@ extractor has to read by its general rules.
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import tempfile
@@ -43,6 +46,8 @@ def html_dumps(html: str) -> Iterator[tuple[str, str]]:
     for bad in root.xpath("//script|//style"):
         bad.drop_tree()
     yield "lxml text_content()", root.text_content()
+    yield "regex tags → ''", re.sub(r"<[^>]*>", "", html)
+    yield "regex tags → '\\n'", re.sub(r"<[^>]*>", "\n", html)
     lines = []
     for el in body.find_all(["p", "tr", "h1", "h2", "h3"]):
         if el.name == "tr":

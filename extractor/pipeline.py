@@ -234,7 +234,7 @@ UNTITLED_MIN_ROWS = 20
 """A document without a report title is still a report when this many rows of tables 2–4 are
 located in it (a spreadsheet annex, a page of the tables alone)."""
 
-_INFO_READER_NOTES = {"converted_with"}
+_INFO_READER_NOTES = {"converted_with", "unescaped_entities"}
 """Reader notes that describe how a document was read rather than a problem with it."""
 
 

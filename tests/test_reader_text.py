@@ -56,3 +56,33 @@ def test_a_line_of_running_text_with_pipes_or_tabs_is_a_paragraph() -> None:
         assert not doc.tables and len(doc.paragraphs) == 1
     doc = read_text("规章 | 0 | 0 | 3 |\n行政规范性文件 | 1 | 0 | 5 |")
     assert len(doc.tables) == 1 and not doc.paragraphs  # short cells stay a table
+
+
+def test_character_references_left_by_a_tag_stripping_crawler_are_decoded() -> None:
+    """re.sub("<[^>]*>", "", html) keeps &nbsp; &ldquo; &#12289;: read as text they glue label
+    characters to the numbers. A few of them mark the text as markup stripped of its tags."""
+    from extractor.readers.text import read, unescape_entities
+    from extractor.settings import DEFAULT_SETTINGS
+
+    assert unescape_entities("a &amp; b") == ("a &amp; b", 0)  # one reference: text as it is
+    text, n = unescape_entities("规章&nbsp;\n0&nbsp;\n&#12289;&ldquo;三安全一稳定&rdquo;")
+    assert n == 5 and text == "规章\xa0\n0\xa0\n、“三安全一稳定”"
+    doc = read("标题&nbsp;\n&nbsp;\n3&nbsp;\n".encode(), source="x.txt", settings=DEFAULT_SETTINGS)
+    assert [p.text for p in doc.paragraphs] == ["标题", "\xa0", "3"]  # a line of &nbsp; is a printed blank cell
+    assert any(w.startswith("unescaped_entities") for w in doc.warnings)
+
+
+def test_a_line_of_no_break_spaces_is_a_blank_cell_and_spare_ones_are_dropped() -> None:
+    from extractor.locate.align import tokenize
+
+    toks = tokenize("本年新收\n24\n\xa0\n\n7\n").numbers
+    assert [t.text for t in toks] == ["24", "\xa0", "7"]  # the empty line is layout, the &nbsp; line a cell
+    from extractor import extract
+
+    head = "某区2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n申请人情况\n"
+    row = "一、本年新收政府信息公开申请数量\n24\n\xa0\n\xa0\n\xa0\n\xa0\n1\n25\n"
+    padded = "二、上年结转政府信息公开申请数量\n\xa0\n\xa0\n2\n\xa0\n0\n\xa0\n0\n0\n0\n\xa0\n0\n\xa0\n2\n\xa0\n"
+    rows = "".join(f"{label}\n" + "0\n" * 7 for label in ("（一）予以公开", "（二）部分公开", "1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”"))
+    flat = extract((head + row + padded + rows).encode(), name="x.txt").report.flat()  # type: ignore[union-attr]
+    assert [flat[f"t3.new_received.{c}"] for c in ("natural_person", "commercial", "other_org", "total")] == [24, 0, 1, 25]
+    assert [flat[f"t3.carried_over.{c}"] for c in ("natural_person", "total")] == [2, 2]  # spacer lines around values dropped

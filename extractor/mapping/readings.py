@@ -77,6 +77,7 @@ _PLACEHOLDER_STATE = {
     "-": CellState.HYPHEN,
     "--": CellState.HYPHEN,
     "无": CellState.NONE_WORD,
+    "\xa0": CellState.BLANK,
     "空": CellState.NONE_WORD,
 }
 

@@ -143,6 +143,8 @@ def _parse_lines(lines: list[str], *, source: str, budget: Budget | None = None)
             continue
         flush()
         text = line.strip()
+        if not text and "\xa0" in line:
+            text = "\xa0"  # a blank cell printed (<td>&nbsp;</td> dumped a cell per line): kept for the aligner
         heading = _MD_HEADING.match(text)
         if heading:  # markdown "# 标题": the marker is markup, not text
             text = text[heading.end() :].strip()
@@ -168,10 +170,32 @@ def read_text(
     )
 
 
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6});")
+_MIN_ENTITIES = 3
+"""Character references before a text is taken for markup stripped of its tags but not unescaped."""
+
+
+def unescape_entities(text: str) -> tuple[str, int]:
+    """A crawler that strips tags with a regular expression leaves the page's character references:
+    ``&nbsp;`` in every blank cell of a Word-exported table, ``&ensp;``, ``&#12288;`` between
+    words. Read as text they are label characters glued to the numbers (a cell ``0&nbsp;`` reads as
+    prose between two numbers). With a few of them in the text, they are decoded (``html.unescape``)
+    and the count is returned for the reader's note; otherwise the text is left as it is."""
+    n = len(_ENTITY.findall(text, 0, 2_000_000))
+    if n < _MIN_ENTITIES:
+        return text, 0
+    import html
+
+    return html.unescape(text), n
+
+
 def read(data: bytes, *, source: str, settings: Settings) -> Document:
     decoded = decode(data, source=source)
     budget = Budget(settings, source)
-    doc = read_text(decoded.text, source=source, sha256=hashlib.sha256(data).hexdigest(), encoding=decoded.encoding, budget=budget)
+    text, entities = unescape_entities(decoded.text) if "&" in decoded.text else (decoded.text, 0)
+    doc = read_text(text, source=source, sha256=hashlib.sha256(data).hexdigest(), encoding=decoded.encoding, budget=budget)
+    if entities:
+        doc.warnings.append(f"unescaped_entities: {entities:,} HTML character references (&nbsp; …) decoded; offsets refer to the decoded text")
     if (note := decoded.warning()) is not None:
         doc.warnings.append(note)
     return doc

@@ -34,6 +34,9 @@ what a layout-independent reader must not depend on:
                           paragraph per line, a table row per line with its cells' texts joined
                           by tabs — merged cells repeated in every column they span, and a cell's
                           own line breaks kept, so one row runs over several lines
+``tag_stripped``          an HTML page's tags removed by a regular expression, one cell per line:
+                          character references left as they are (a blank cell ``&nbsp;``,
+                          ``&ldquo;``, ``&#12288;`` between words, ``&nbsp;`` after values)
 ``span_split``            a row per line, some numbers printed as two space-separated pieces
                           (``2 0`` for 20: a cell whose digits sit in two ``<span>`` elements,
                           read with ``get_text(" ")``)
@@ -343,6 +346,17 @@ def docx_text(rep: GenReport, v: Variant, rng: random.Random) -> str:
     return _join(lines)
 
 
+def tag_stripped(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    def cell(c: LCell) -> list[str]:
+        if c.kind != "value":
+            text = c.text.replace("“", "&ldquo;").replace("”", "&rdquo;").replace("、", rng.choice(("、", "&#12289;")))
+            return [x for x in text.split("\n") if x.strip()]
+        text = _cell_text(rep, c, rng)
+        return [(text + rng.choice(("", "&nbsp;"))) if text else "&nbsp;"]
+
+    return _join(_lines(rep, v, lambda row: [x for c in row for x in cell(c)]))
+
+
 def span_split(rep: GenReport, v: Variant, rng: random.Random) -> str:
     rep = printable(rep, rng)
 
@@ -372,9 +386,12 @@ LAYOUTS: dict[str, Layout] = {
     "one_line": one_line,
     "column_order": column_order,
     "docx_text": docx_text,
+    "tag_stripped": tag_stripped,
     "span_split": span_split,
 }
-LOSSLESS = frozenset({"cell_lines", "cell_lines_crlf", "tab_rows", "space_rows", "pipe_rows", "wrapped", "paged", "one_line"})
+LOSSLESS = frozenset(
+    {"cell_lines", "cell_lines_crlf", "tab_rows", "space_rows", "pipe_rows", "wrapped", "paged", "one_line", "tag_stripped"}
+)
 MEASURED_ONLY = frozenset({"glued_mixed"})
 
 

@@ -24,7 +24,7 @@ from extractor.locate.align.displaced import (
     empty_after_surplus,
     orphans_to_empty_rows,
 )
-from extractor.locate.align.tokens import NumToken, TokenStream, tokenize
+from extractor.locate.align.tokens import BLANK_CELL, NumToken, TokenStream, tokenize
 from extractor.locate.hits import Located, RowHit, t2_columns_in
 from extractor.records.models import CellRef
 from extractor.template import T2_COLUMNS_2019, T2_COLUMNS_2021, T3_COLUMNS, T4_COLUMNS, T4_GROUPS
@@ -117,9 +117,21 @@ def _hits(
     for n, r in zip(numbers, rows, strict=True):
         if r >= 0:
             out[r].append(n)
-    kept = [_until_prose(stream, toks) for toks in out]
+    kept = [_without_spare_blanks(_until_prose(stream, toks), k) for toks, k in zip(out, k_of, strict=True)]
     placements = orphans_to_empty_rows(kept, [toks[len(k) :] for toks, k in zip(out, kept, strict=True)], k_of, groups)
     return kept, placements
+
+
+def _without_spare_blanks(toks: list[NumToken], k: int) -> list[NumToken]:
+    """A row holding more cells than columns because of printed blank cells (``&nbsp;`` lines, see
+    :data:`~extractor.locate.align.tokens.BLANK_CELL`): those before its first number are an empty
+    label cell's, dropped first; if still too many, every blank line is (a layout of spacer lines)."""
+    if len(toks) <= k or not any(t.text == BLANK_CELL for t in toks):
+        return toks
+    out = list(toks)
+    while len(out) > k and out[0].text == BLANK_CELL:
+        out.pop(0)
+    return out if len(out) <= k else [t for t in out if t.text != BLANK_CELL]
 
 
 def _ends_line(text: str, end: int) -> bool:
@@ -323,8 +335,9 @@ def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
             break
         toks.append(n)
         prev_pos = n.label_pos
-        if len(toks) >= 3 * width:
+        if len(toks) >= 3 * width and sum(t.text != BLANK_CELL for t in toks) >= 3 * width:
             break
+    toks = _without_spare_blanks(toks, width)
     if toks:
         if unreadable is None and len(toks) < width and _CELL_CHARS.match(labels, toks[-1].label_pos):
             unreadable = _glued(labels[toks[-1].label_pos])

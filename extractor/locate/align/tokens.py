@@ -75,6 +75,11 @@ template's 无 words (``无 正当理由``, ``无 法提供``; not ``无 正、�
 label). A dash, a slash or any other 无 is a cell even then: a dump that puts the whole page on one
 line prints the next row's label after a row's last cell (``规章 — — — 行政规范性文件``,
 ``行政许可 0 无 第二十条``)."""
+_BLANK_CELL_LINE = _lazy(r"(?m)^[ \t]*(\xa0+)[ \t\r]*$")
+BLANK_CELL = "\xa0"
+"""A line holding nothing but no-break spaces is a blank cell printed: what ``get_text("\\n")`` or a
+regular expression makes of a Word-exported ``<td><p>&nbsp;</p></td>``. (Plain empty lines are
+layout, not cells.)"""
 _NO_WORD = _lazy(r"法|正(?![、,，])")
 _SPACED_BEFORE = _lazy(r"(?:^|[ \n])[\u4e00-\u9fff](?<![无空])[ ]+$")
 """A single CJK character between spaces just before: the placeholder word may be part of a spaced-out
@@ -190,6 +195,7 @@ def _drop_page_furniture(text: str) -> str:
 
 def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: list[int | None] | None = None) -> TokenStream:
     """Tokenize document text. ``line_starts``/``line_numbers`` map offsets to source lines."""
+    blank_cells = [m.span(1) for m in _BLANK_CELL_LINE().finditer(text)] if "\xa0" in text else []
     for a, b in _ONE_TO_ONE_PAIRS:  # a C scan per character that occurs: far faster than translate
         if a in text:
             text = text.replace(a, b)
@@ -243,6 +249,8 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
         idx = bisect_right(starts, m.start()) - 1
         if idx < 0 or not (starts[idx] <= m.start() < ends[idx]):
             spans.append((m.start(), m.end(), m.group(0), "", None, "", m.start()))
+    for s0, e0 in blank_cells[: max(0, MAX_NUMBERS - len(spans))]:
+        spans.append((s0, e0, BLANK_CELL, "", None, "", s0))
     spans.sort()
     labels: list[str] = []
     seg_labels: list[int] = []
