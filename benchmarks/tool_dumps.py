@@ -7,7 +7,8 @@ PDF that has a truth file, converts it the common ways — BeautifulSoup ``get_t
 break, with a space and with nothing between nodes; lxml's ``text_content()``; tags removed by a
 regular expression (character references such as ``&nbsp;`` left as they are, scripts and styles
 kept) with nothing or a line break in their place; a tab-separated
-row per ``<tr>`` (Tika-like); ``pdftotext`` plain, ``-layout`` and ``-raw`` (when poppler is
+row per ``<tr>`` (Tika-like); a markdown table per ``<table>`` as html-to-markdown converters make it
+(merged cells dropped, rows padded to the widest); ``pdftotext`` plain, ``-layout`` and ``-raw`` (when poppler is
 installed); pdfplumber's ``extract_text()`` plain and with ``layout=True``; pdfminer.six's
 ``extract_text()`` (its text boxes: a block's labels, then its numbers column by column); pypdfium2's
 ``get_text_range()`` — and reads each dump
@@ -55,6 +56,18 @@ def html_dumps(html: str) -> Iterator[tuple[str, str]]:
         elif not el.find_parent("tr"):
             lines.append(el.get_text(" ", strip=True))
     yield "rows, tab-separated", "\n".join(lines)
+    md = []
+    for el in body.find_all(["p", "table", "h1", "h2", "h3"]):
+        if el.name == "table":
+            rows = [[td.get_text(" ", strip=True).replace("|", "/") for td in tr.find_all(["td", "th"])] for tr in el.find_all("tr")]
+            width = max((len(r) for r in rows), default=0)
+            for i, r in enumerate(rows):
+                md.append("| " + " | ".join(r + [""] * (width - len(r))) + " |")
+                if i == 0:
+                    md.append("|" + "---|" * width)
+        elif not el.find_parent("table"):
+            md.append(el.get_text(" ", strip=True))
+    yield "markdown table (spans dropped)", "\n".join(md)
 
 
 def pdf_dumps(path: Path) -> Iterator[tuple[str, str]]:

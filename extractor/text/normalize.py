@@ -76,7 +76,9 @@ ONE_TO_ONE = str.maketrans(
 """The tokenizer's 1:1 character folding (offsets survive): full-width digits, signs and brackets to
 ASCII, odd spaces to a space (:mod:`extractor.locate.align.tokens`)."""
 
-_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789", "\u200b\u200c\u200d\u2060\ufeff")
+"""Full-width digits to ASCII; zero-width characters (a web editor's filler after a re-typed value,
+``918.1068388\u200b``) dropped."""
 _REPLACEMENTS: tuple[tuple[str, str], ...] = tuple(
     (chr(k), v if isinstance(v, str) else "" if v is None else chr(v))
     for table in (_FOLD_TABLE, _FULLWIDTH_DIGITS)
