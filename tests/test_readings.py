@@ -444,3 +444,20 @@ def test_a_placeholder_before_the_next_label_on_the_same_line_is_a_cell() -> Non
     assert [t.text for t in tokenize("4.无 正当理由大量反复申请 0 0").numbers] == ["0", "0"]
     assert [t.text for t in tokenize("（四）无 法提供 3").numbers] == ["3"]
     assert [t.text for t in tokenize("1 无 正、行政机关不再处理").numbers] == ["1", "无"]  # 无 before a wrapped label
+
+
+def test_table3_gives_up_on_t31_when_the_top_rows_have_too_many_readings() -> None:
+    """A pdftotext dump of a table with blank cells left out can leave 一, 二, 四 and (七) with
+    hundreds of readings each: T3-1 over their product (billions of combinations) hung the solver.
+    Past MAX_T31_COMBOS it gives up on the column identities instead (exact=False), and the rows
+    are decided on their own."""
+    import itertools
+
+    import extractor.mapping.solve as solve
+
+    many = [tuple(v) for v in itertools.islice(itertools.product(range(3), repeat=7), 60)]
+    rows = {k: [(_reading(v), 0.0) for v in many] for k in ("new_received", "carried_over", "results_total", "carried_forward")}
+    rows["d0"] = [(_reading((1,) * 7), 0.0)]
+    assert solve.MAX_T31_COMBOS < 60**4
+    out = solve.solve_table3(rows, ["d0"])
+    assert out.exact is False and out.kept["d0"] == [_reading((1,) * 7)]

@@ -26,6 +26,10 @@ from extractor.text import CellState
 
 Vec = tuple[Num, ...]
 MAX_STATES = 50_000
+MAX_T31_COMBOS = 200_000
+"""(七) readings × readings of 一, 二 and 四 that the T3-1 search may try; past it (rows left
+undecided by a dump that drops blank cells can have hundreds of readings each: a product of
+billions) the solver gives up on the column identities, as past :data:`MAX_STATES`."""
 VIOLATION = 100.0
 
 
@@ -154,6 +158,11 @@ def solve_table3(
                 winners.append((new, car, cf))
         return best, winners
 
+    combos = len(groups["results_total"])
+    for k in others:
+        combos *= len(groups[k]) if have_all else 1
+    if combos > MAX_T31_COMBOS:
+        return _independent(groups, kept, exact=False)
     t31_of = {rt: t31(rt) for rt in groups["results_total"]}
     g_of = {rt: t31_of[rt][0] + crt for rt, (crt, _) in groups["results_total"].items()}
 
