@@ -161,3 +161,33 @@ def test_tab_rows_broken_by_line_breaks_inside_cells_are_read_as_running_text() 
     flat, _ = _flat(T2_HEAD + "规章\t0\t0\t1\n" + text)
     assert [flat.get(f"t3.new_received.{c}") for c in ("natural_person", "commercial", "other_org", "total")] == [5, 1, 2, 8]
     assert flat.get("t3.carried_forward.total") == 2
+
+
+def test_pdftotext_raw_rows_that_start_with_their_enumerator() -> None:
+    """pdftotext -raw prints ``7、 0 3 2 5`` with the wrapped label below: 7 enumerates the row."""
+    from extractor.locate.align import tokenize
+
+    assert [t.text for t in tokenize("7、 0 3 2 5\n属于\n行政执法案卷\n").numbers] == ["0", "3", "2", "5"]
+    assert [t.text for t in tokenize("共收到7、8两类").numbers] == ["7", "8"]  # "7、8": prose, not a row
+
+
+def test_a_number_before_the_next_blocks_header_stays_in_its_block() -> None:
+    """A number printed under a wrapped label, before the next 第二十条 block's header, belongs to
+    the row above it even in a layout that prints rows side by side (where a number may move to
+    the next row when its label wraps): never across a block header."""
+    text = T2_HEAD + (
+        "规章 0 0 1\n行政规范性文\n件\n2\n第二十条第（五）项\n信息内容 本年处理决定数量\n行政许可\n"
+        "第二十条第（六）项\n信息内容 本年处理决定数量\n行政处罚 4\n行政强制 5\n"
+        "三、收到和处理政府信息公开申请情况\n申请人情况\n"
+        + "".join(f"{label} 0 0 0 0 0 0 0\n" for label, _ in T3_ROWS)
+    )
+    flat, _ = _flat(text)
+    assert flat.get("t2.licensing.decisions") in (None, 0) and flat.get("t2.licensing.decisions") != 2
+
+
+def test_an_empty_row_after_a_row_with_too_many_numbers_is_not_blank() -> None:
+    rows = "".join(f"{label}\n" + "\n".join(["1", "0", "0", "0", "0", "0", "1"]) + "\n" for label, _ in T3_ROWS[:9])
+    text = ("三、收到和处理政府信息公开申请情况\n申请人情况\n" + rows
+            + "6.属于四类过程性信息\n15\n0\n1\n16\n7\n0\n3\n2\n5\n7.属于行政执法案卷\n8.属于行政查询事项\n0\n0\n0\n0\n0\n0\n0\n")
+    flat, codes = _flat(T2_HEAD + "规章 0 0 1\n" + text)
+    assert flat.get("t3.withheld_case_file.total") is None and "cells.unreadable" in codes

@@ -126,8 +126,15 @@ def displaced_rows(
 
 def empty_after_surplus(per_row: Sequence[Sequence[NumToken]], placed: list[Placement], k: int) -> None:
     """A row that prints no numbers in a table where some row holds the numbers of two rows or more
-    (numbers printed away from their labels and not matched by the rules above) is not known to be
-    blank: its numbers may be among those. Marks such rows unreadable in ``placed``."""
+    (numbers printed away from their labels and not matched by the rules above), or right after a
+    row holding more numbers than cells, is not known to be blank: its numbers may be among those.
+    Marks such rows unreadable in ``placed``."""
+    for i in range(1, len(per_row)):
+        if not per_row[i] and len(per_row[i - 1]) > k and placed[i].unreadable is None:
+            placed[i].unreadable = (
+                f"the row's label is followed by no number, and the row before it holds {len(per_row[i - 1])} numbers "
+                f"for {k} cells: its cells may be among them"
+            )
     surplus = next((i for i, toks in enumerate(per_row) if len(toks) >= 2 * k), None)
     if surplus is None:
         return

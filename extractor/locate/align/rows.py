@@ -86,7 +86,7 @@ def _ref(stream: TokenStream, tokens: list[NumToken], label_pos: int) -> CellRef
 
 def _hits(
     stream: TokenStream, anchors: list[Anchor], numbers: list[NumToken], k_of: Sequence[int], *, shifts: bool = False,
-    groups: Sequence[object] | None = None,
+    groups: Sequence[object] | None = None, block_at: Sequence[int | None] | None = None,
 ) -> tuple[list[list[NumToken]], list[Placement]]:
     """Numbers per anchored row (natural zones, repaired by the assignment programme), and how
     numbers printed away from their label were placed (:mod:`.displaced`)."""
@@ -108,6 +108,8 @@ def _hits(
             width = k_of[zones[j] + 1] if zones[j] + 1 < len(k_of) else 0
             if n.sep == "space" or width < 1:
                 continue
+            if block_at is not None and zones[j] >= 0 and (at := block_at[zones[j] + 1]) is not None and n.label_pos <= at:
+                continue  # never across the next 第二十条 block's header: it stands between number and row
             run = j + 1
             while run < len(numbers) and numbers[run].sep == "space":
                 run += 1
@@ -262,8 +264,10 @@ def _table2(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
     blocks = [(m.start(), m.end(), f"({m.group(1)})") for m in _BLOCK.finditer(labels, lo, hi)]
     cols_of: list[tuple[str, ...]] = []
     block_of: list[str | None] = []
+    block_spans: list[tuple[int, int, str] | None] = []
     for anchor in anchors:
         block = next((b for b in reversed(blocks) if b[0] < anchor.start), None)
+        block_spans.append(block)
         cols: tuple[str, ...] = ()
         if block is not None:
             first_item = next((a.start for a in anchors if a.start > block[1]), anchor.start)
@@ -272,7 +276,10 @@ def _table2(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
         cols_of.append(cols)
         block_of.append(block[2] if block else None)
     widths = [len(c) if c else _t2_width(a.key) for a, c in zip(anchors, cols_of, strict=True)]
-    per_row, placed = _hits(stream, anchors, numbers, widths, shifts=shifts, groups=block_of)
+    # where the 第二十条 block header stands before each row that opens a block
+    block_at = [b[0] if b is not None and (i == 0 or block_of[i - 1] != block_of[i]) else None
+                for i, b in enumerate(block_spans)]
+    per_row, placed = _hits(stream, anchors, numbers, widths, shifts=shifts, groups=block_of, block_at=block_at)
     last_with_numbers = max((i for i, toks in enumerate(per_row) if toks), default=-1)
     for i, (anchor, toks, cols, block_name) in enumerate(zip(anchors, per_row, cols_of, block_of, strict=True)):
         nxt = anchors[i + 1].start if i + 1 < len(anchors) else hi

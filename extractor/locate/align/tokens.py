@@ -56,8 +56,9 @@ _NUMBER = _lazy(
     re.VERBOSE,
 )
 """A printed number. Possessive quantifiers keep the engine stateless over long digit runs."""
-_ENUMERATOR_AFTER = _lazy(r"[ ]*[.、]\s*(?=[\u4e00-\u9fff\"“'(])")
-"""``1.``/``1、`` followed by a label character: the digits enumerate a row, they are not a cell."""
+_ENUMERATOR_AFTER = _lazy(r"[ ]*(?:[.、]\s*(?=[\u4e00-\u9fff\"“'(])|、(?=[ \t]))")
+"""``1.``/``1、`` followed by a label character, or ``7、`` followed by a space (pdftotext -raw prints
+``7、 0 3 2 5`` and the wrapped label below): the digits enumerate a row, they are not a cell."""
 _REFERENCE_AFTER = _lazy(r"[ ]*[年月日号页期]")
 _YEAR_ACROSS_LINES = _lazy(r"\s*年")
 _BRACKETED = _lazy(r"[(\[]\s*$")
