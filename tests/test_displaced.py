@@ -191,3 +191,14 @@ def test_an_empty_row_after_a_row_with_too_many_numbers_is_not_blank() -> None:
             + "6.属于四类过程性信息\n15\n0\n1\n16\n7\n0\n3\n2\n5\n7.属于行政执法案卷\n8.属于行政查询事项\n0\n0\n0\n0\n0\n0\n0\n")
     flat, codes = _flat(T2_HEAD + "规章 0 0 1\n" + text)
     assert flat.get("t3.withheld_case_file.total") is None and "cells.unreadable" in codes
+
+
+def test_pdftotext_layout_row_ending_in_a_year_like_total_beside_a_vertical_label() -> None:
+    """pdftotext -layout prints ``… 4      1909`` and, on the next line, the next piece of the
+    vertical label 三、本年度办理结果 (``年度办``): 1909 is a cell, not the year of "1909年"."""
+    from extractor.locate.align import tokenize
+
+    toks = tokenize("三、本 （一）予以公开    1900   5    4   1909\n年度办 （二）部分公开   0\n").numbers
+    assert [t.text for t in toks] == ["1900", "5", "4", "1909", "0"]
+    assert [t.text for t in tokenize("截至\n2022\n年底").numbers] == []  # a year alone on its line still is one
+    assert [t.text for t in tokenize("6． 2866     2866\n属于四类").numbers] == ["2866", "2866"]  # 6． enumerates

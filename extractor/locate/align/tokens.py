@@ -56,9 +56,10 @@ _NUMBER = _lazy(
     re.VERBOSE,
 )
 """A printed number. Possessive quantifiers keep the engine stateless over long digit runs."""
-_ENUMERATOR_AFTER = _lazy(r"[ ]*(?:[.、]\s*(?=[\u4e00-\u9fff\"“'(])|、(?=[ \t]))")
-"""``1.``/``1、`` followed by a label character, or ``7、`` followed by a space (pdftotext -raw prints
-``7、 0 3 2 5`` and the wrapped label below): the digits enumerate a row, they are not a cell."""
+_ENUMERATOR_AFTER = _lazy(r"[ ]*(?:[.、]\s*(?=[\u4e00-\u9fff\"“'(])|[.、](?=[ \t]))")
+"""``1.``/``1、`` followed by a label character, or ``7、``/``6．`` followed by a space (pdftotext prints
+``7、 0 3 2 5`` and the wrapped label below): the digits enumerate a row, they are not a cell (no
+number ends with a bare decimal point)."""
 _REFERENCE_AFTER = _lazy(r"[ ]*[年月日号页期]")
 _YEAR_ACROSS_LINES = _lazy(r"\s*年")
 _BRACKETED = _lazy(r"[(\[]\s*$")
@@ -194,6 +195,12 @@ def _drop_page_furniture(text: str) -> str:
     return "\n".join(out)
 
 
+def _alone_on_line(t: str, start: int) -> bool:
+    """No digit before ``start`` on its line."""
+    line_start = t.rfind("\n", 0, start) + 1
+    return not any(ch.isdigit() for ch in t[line_start:start])
+
+
 def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: list[int | None] | None = None) -> TokenStream:
     """Tokenize document text. ``line_starts``/``line_numbers`` map offsets to source lines."""
     blank_cells = [m.span(1) for m in _BLANK_CELL_LINE().finditer(text)] if "\xa0" in text else []
@@ -216,9 +223,11 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
         num = m.group("num")
         if m.group("unit") is None:
             if m.group("sign") is None and (
-                reference_after.match(t, e) or (len(num) == 4 and num[:2] in ("19", "20") and year_across_lines.match(t, e))
+                reference_after.match(t, e) or (len(num) == 4 and num[:2] in ("19", "20") and year_across_lines.match(t, e)
+                                                and _alone_on_line(t, s))
             ):
-                continue  # "2022年", "2022" / "年"; not "1" / "年" (a vertical 本年度 beside a row)
+                continue  # "2022年", "2022" / "年"; not "1" / "年" (a vertical 本年度 beside a row), nor a row's
+                # last cell "… 4  1909" / "年度办" (pdftotext -layout prints the vertical label's next line after it)
             if enumerator_after.match(t, e) and num.isdigit():  # also after a sign: "5-0052、没有…"
                 if len(num) == 1:
                     continue  # "1.属于…": the digit enumerates the next row's label
