@@ -110,6 +110,13 @@ def test_prose_natural_person_count_decides_dropped_cells() -> None:
     prose = "（二）依申请公开情况\n2024年我局共受理依申请公开信息9件，其中自然人申请5件，法人申请4件。"
     report = extract("\n".join(_dropped_report(prose)).encode(), name="dropped.txt").raise_for_error()
     assert "t3.new_received.natural_person" not in report.flat()  # 5 contradicts every reading: no tie to break
+    # 均系社会个人 says the same as 均为自然人; 个人隐私 is no applicant
+    prose = "（二）依申请公开情况\n收到依申请公开政府信息9件，全部通过网络申请，均系社会个人因撰写文章申请。"
+    flat = extract("\n".join(_dropped_report(prose)).encode(), name="dropped.txt").raise_for_error().flat()
+    assert flat["t3.granted.natural_person"] == 7 and flat["t3.granted.commercial"] == 0
+    prose = "（二）依申请公开情况\n收到依申请公开政府信息9件，所涉内容均为个人隐私。"
+    flat = extract("\n".join(_dropped_report(prose)).encode(), name="dropped.txt").raise_for_error().flat()
+    assert "t3.granted.natural_person" not in flat
     # and without the statement nothing is decided
     report = extract("\n".join(_dropped_report("（二）依申请公开情况")).encode(), name="dropped.txt").raise_for_error()
     assert "t3.new_received.natural_person" not in report.flat()
