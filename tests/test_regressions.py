@@ -439,3 +439,59 @@ def test_a_table_found_with_no_cell_decided_is_unreadable_not_ok(seed_path: Path
     codes = [f.code for f in r.report.findings] if r.report else []
     assert "table.unreadable" in codes and "table.missing" not in codes
     assert extract(seed_path).status == "ok"  # the same report as printed
+
+
+_T2_YEAR_ITEMS = [
+    ("第二十条第（五）项", ["信息内容", "2019年", "项目数量", "处理", "决定数量"]),
+    ("行政许可", ["2876", "123291"]),
+    ("其他对外管理服务事项", ["5408", "835562"]),
+    ("第二十条第（六）项", ["信息内容", "2019年", "项目数量", "处理", "决定数量"]),
+    ("行政处罚", ["16250", "13818"]),
+    ("行政强制", ["629", "2012"]),
+    ("第二十条第（八）项", ["信息内容", "2019年项目数量"]),
+    ("行政事业性收费", ["168"]),
+]
+
+
+def test_t2_year_item_count_column_is_a_cell_not_half_of_a_broken_number() -> None:
+    """莆田 2019 (city-level): blocks (五)(六) print ``2019年项目数量 | 处理决定数量`` instead of
+    上一年项目数量 | 本年增/减 | 处理决定数量. Only 处理决定 was a known column, so the row's two numbers
+    were one number broken over lines: 行政许可 came out as 2876123291. The year's item count is a
+    column of its own, read and recorded nowhere; 处理决定数量 is the second number."""
+    lines = ["二、主动公开政府信息情况", "第二十条第（一）项", "信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量",
+             "规章", "0", "规范性文件", "3", "5", "9"]
+    for label, cells in _T2_YEAR_ITEMS:
+        lines += [label, *cells]
+    lines += ["第二十条第（九）项", "信息内容", "采购项目数量", "采购总金额", "政府集中采购", "929", "120190475.34元"]
+    body = "\n".join(lines) + "\n三、收到和处理政府信息公开申请情况\n"
+    r = extract(_report(body, title="某某市人民政府2019年政府信息公开工作年度报告"), name="t2.txt")
+    assert r.report is not None and r.report.table2 is not None
+    flat = r.report.flat()
+    assert flat["t2.licensing.decisions"] == 123291 and flat["t2.other_services.decisions"] == 835562
+    assert flat["t2.punishment.decisions"] == 13818 and flat["t2.coercion.decisions"] == 2012
+    assert "t2.licensing.prior_year" not in flat and "t2.licensing.change" not in flat  # no such cells printed
+    assert not any(k.startswith("t2.fees.") for k in flat)  # 168 is the year's item count: no template cell
+    assert flat["t2.procurement.projects"] == 929 and flat["t2.normative_docs.total_published"] == 9
+
+
+def test_t2_year_item_count_column_in_an_html_grid() -> None:
+    """The same header in an HTML table: 处理决定数量 was the first cell (2876)."""
+    def tr(cells: list[str]) -> str:
+        return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+    rows = [tr(["第二十条第（一）项", "", "", ""]), tr(["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"]),
+            tr(["规章", "0", "0", "0"]), tr(["规范性文件", "3", "5", "9"])]
+    for label, cells in _T2_YEAR_ITEMS:
+        if label.startswith("第二十条"):
+            rows.append(tr([label, "", ""]))
+            rows.append(tr(["信息内容", "".join(cells[1:3]), "".join(cells[3:])] if len(cells) > 2 else ["信息内容", cells[1]]))
+        else:
+            rows.append(tr([label, *cells]))
+    html = ("<html><body><p>某某市人民政府2019年政府信息公开工作年度报告</p>"
+            "<p>本报告中所列数据的统计期限自2019年1月1日起至2019年12月31日止。</p><p>二、主动公开政府信息情况</p>"
+            f"<table>{''.join(rows)}</table><p>三、收到和处理政府信息公开申请情况</p></body></html>")
+    r = extract(html.encode(), name="t2.html")
+    assert r.report is not None and r.report.table2 is not None
+    flat = r.report.flat()
+    assert flat["t2.licensing.decisions"] == 123291 and flat["t2.punishment.decisions"] == 13818
+    assert "t2.licensing.prior_year" not in flat

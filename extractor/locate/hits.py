@@ -159,6 +159,12 @@ _T2_COLUMN_CORES: tuple[tuple[str, str], ...] = (
 )
 
 
+_ITEMS = re.compile(r"(?<!上一年)(?<!上年)(?<!上年度)(?<!采购)项目数量")
+"""A year's own item count (``2019年项目数量`` / ``本年项目数量``) printed instead of 上一年项目数量 and
+本年增/减: a column of its own, read to keep the cells apart but recorded nowhere (no template has it)."""
+T2_UNRECORDED = "items"
+
+
 def t2_columns_in(text: str) -> list[str]:
     """Table-2 column keys named in a header text, in the order they are printed."""
     f = fold(text)
@@ -169,6 +175,9 @@ def t2_columns_in(text: str) -> list[str]:
         if pos >= 0 and key not in taken:
             found.append((pos, key))
             taken.add(key)
+    m = _ITEMS.search(f)
+    if m and "prior_year" not in taken:
+        found.append((m.start(), T2_UNRECORDED))
     return [k for _, k in sorted(found)]
 
 
