@@ -495,3 +495,18 @@ def test_t2_year_item_count_column_in_an_html_grid() -> None:
     flat = r.report.flat()
     assert flat["t2.licensing.decisions"] == 123291 and flat["t2.punishment.decisions"] == 13818
     assert "t2.licensing.prior_year" not in flat
+
+
+def test_t2_header_new_made_without_zhi_is_still_new_made() -> None:
+    """莆田市人民政府办公室 2019 prints ``本年新作数量`` (制 left out). Block (一) then had two known
+    columns for three printed cells, and a full row ``3 5 9`` was read as two cells."""
+    lines = ["二、主动公开政府信息情况", "第二十条第(一)项", "信息内容", "本年新作数量", "本年新公开数量", "对外公开总数量",
+             "规章", "1", "1", "12", "规范性文件", "3", "5", "9",
+             "第二十条第(五)项", "信息内容", "上一年项目数量", "本年增/减", "处理决定数量", "行政许可", "20", "+6", "26",
+             "第二十条第(九)项", "信息内容", "采购项目数量", "采购总金额", "政府集中采购", "4", "1200元"]
+    body = "\n".join(lines) + "\n三、收到和处理政府信息公开申请情况\n"
+    r = extract(_report(body, title="某某市人民政府办公室2019年政府信息公开工作年度报告"), name="t2.txt")
+    assert r.report is not None and r.report.table2 is not None
+    flat = r.report.flat()
+    assert (flat["t2.normative_docs.new_made"], flat["t2.normative_docs.new_published"], flat["t2.normative_docs.total_published"]) == (3, 5, 9)
+    assert (flat["t2.regulations.new_made"], flat["t2.regulations.total_published"]) == (1, 12)

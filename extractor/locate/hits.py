@@ -148,6 +148,7 @@ _T2_COLUMN_CORES: tuple[tuple[str, str], ...] = (
     ("采购总金额", "amount"),
     ("总金额", "amount"),
     ("新制作", "new_made"),
+    ("新作数", "new_made"),  # 本年新作数量: 制 left out (莆田市人民政府办公室 2019)
     ("新公开", "new_published"),
     ("公开总数", "total_published"),
     ("对外公开总", "total_published"),
