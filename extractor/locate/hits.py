@@ -148,7 +148,6 @@ _T2_COLUMN_CORES: tuple[tuple[str, str], ...] = (
     ("采购总金额", "amount"),
     ("总金额", "amount"),
     ("新制作", "new_made"),
-    ("新作数", "new_made"),  # 本年新作数量: 制 left out (莆田市人民政府办公室 2019)
     ("新公开", "new_published"),
     ("公开总数", "total_published"),
     ("对外公开总", "total_published"),
@@ -160,15 +159,49 @@ _T2_COLUMN_CORES: tuple[tuple[str, str], ...] = (
 )
 
 
-_ITEMS = re.compile(r"(?<!上一年)(?<!上年)(?<!上年度)(?<!采购)项目数量")
-"""A year's own item count (``2019年项目数量`` / ``本年项目数量``) printed instead of 上一年项目数量 and
-本年增/减: a column of its own, read to keep the cells apart but recorded nowhere (no template has it)."""
-T2_UNRECORDED = "items"
+T2_UNRECORDED = "?"
+"""Prefix of a header column no known word names (``?2019年项目数量``: the year's own item count
+printed instead of 上一年项目数量 + 本年增/减; ``?本年新作数量``: a garbled heading), the heading's
+text after it. Such a column is read, so that the row's cells stay apart, and recorded nowhere
+unless the template has a like-worded column in its place (see mapping.tables)."""
+_T2_HEADING = re.compile(r".*?(?:数量|件数|金额|增/?减)")
+"""One printed column heading: text up to the word a heading ends with."""
 
 
 def t2_columns_in(text: str) -> list[str]:
-    """Table-2 column keys named in a header text, in the order they are printed."""
+    """Table-2 column keys of a header text, one per printed heading in printed order
+    (:data:`T2_UNRECORDED` for a heading that names no known column); a heading repeated at once
+    (a spanned cell copied into each column it covers) counts once."""
     f = fold(text)
+    headings = [m.group() for m in _T2_HEADING.finditer(f)]
+    out: list[str] = []
+    prev = None
+    for h in headings:
+        if h == prev:
+            continue
+        prev = h
+        key = _heading_key(h)
+        if key is not None and out and out[-1] == key:
+            continue  # the same heading again, after 信息内容 stood before its first copy
+        out.append(T2_UNRECORDED + h if key is None or key in out else key)
+    if not out or all(k.startswith(T2_UNRECORDED) for k in out):
+        return _columns_named(f)
+    return out
+
+
+def _heading_key(heading: str) -> str | None:
+    """The column a heading names: the known word ending nearest its end (``上一年项目本年收费金额``
+    is 收费金额)."""
+    best: tuple[int, str] | None = None
+    for core, key in _T2_COLUMN_CORES:
+        pos = heading.rfind(core)
+        if pos >= 0 and (best is None or pos + len(core) > best[0]):
+            best = (pos + len(core), key)
+    return best[1] if best else None
+
+
+def _columns_named(f: str) -> list[str]:
+    """Known column words anywhere in a header without headings to split on, in printed order."""
     found: list[tuple[int, str]] = []
     taken: set[str] = set()
     for core, key in _T2_COLUMN_CORES:
@@ -176,9 +209,6 @@ def t2_columns_in(text: str) -> list[str]:
         if pos >= 0 and key not in taken:
             found.append((pos, key))
             taken.add(key)
-    m = _ITEMS.search(f)
-    if m and "prior_year" not in taken:
-        found.append((m.start(), T2_UNRECORDED))
     return [k for _, k in sorted(found)]
 
 
