@@ -510,3 +510,33 @@ def test_t2_header_new_made_without_zhi_is_still_new_made() -> None:
     flat = r.report.flat()
     assert (flat["t2.normative_docs.new_made"], flat["t2.normative_docs.new_published"], flat["t2.normative_docs.total_published"]) == (3, 5, 9)
     assert (flat["t2.regulations.new_made"], flat["t2.regulations.total_published"]) == (1, 12)
+
+
+def test_prose_naming_review_and_litigation_is_no_table_4() -> None:
+    """A pre-2019 report's outline names ``因政府信息公开申请行政复议、提起行政诉讼情况`` and goes on
+    with an address (``三号楼418室``): 418 was read as table 4's only cell. A table-4 number follows
+    a column heading (结果维持 … 总计) with only header words between."""
+    text = ("某某市2009年度政府信息公开工作年度报告\n"
+            "本报告由概述，主动公开政府信息情况，依申请公开政府信息办理情况，因政府信息公开申请行政复议、提起行政诉讼情况，"
+            "工作存在的主要问题及改进措施共六个部分组成。如有疑问请联系（地址：某某市机关大院三号楼418室；邮编：351100）。\n"
+            "一、概述\n2009年全市受理申请421件，仍维持不收费的原则，全部实行免费提供。\n二、主动公开政府信息的情况\n主动公开30293条。\n"
+            "三、依申请公开政府信息办理情况\n受理申请421件。\n四、政府信息公开的收费及减免情况\n无。\n"
+            "五、复议、诉讼和申诉情况\n没有发生。\n六、政府信息公开工作的主要问题及改进措施\n无。\n七、需要说明的事项与附表\n"
+            "指标名称\n计量单位\n年末统计\n主动公开信息数\n条\n30293\n")
+    r = extract(text.encode(), name="pre2019.txt")
+    assert r.report is not None
+    assert r.report.table4 is None
+    assert r.report.meta.template == "pre2019" and r.report.pre2019
+
+
+def test_table_4_after_a_misplaced_section_heading_still_reads() -> None:
+    """莆田市人民政府办公室 2019: 五、存在的主要问题及改进情况 printed between table 4's title and its
+    header; the header (one character a line) and then the row follow."""
+    header = ["行政复议", "行政诉讼", "结", "果", "维", "持", "结", "果", "纠", "正", "其", "他", "结", "果", "尚", "未", "审", "结", "总", "计",
+              "未经复议直接起诉", "复议后起诉"] + ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2
+    row = ["1", "0", "0", "1", "2", "0", "0", "0", "1", "1", "0", "0", "0", "0", "0"]
+    body = "\n".join(["四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", *header, *row]) + "\n"
+    r = extract(_report(body), name="t4.txt")
+    assert r.report is not None and r.report.table4 is not None
+    flat = r.report.flat()
+    assert flat["t4.review.total"] == 2 and flat["t4.lit_direct.total"] == 1 and flat["t4.review.upheld"] == 1
