@@ -262,3 +262,10 @@ def test_t2_unnamed_heading_takes_the_template_column_only_when_worded_alike() -
     assert cols("normative_docs", revised, T2_COLUMNS_2021) == revised
     year_items = ("?信息内容2019年项目数量", "decisions")
     assert cols("licensing", year_items, T2_COLUMNS_2019) == year_items
+
+
+def test_statistical_period_over_several_years_is_the_year_it_ends() -> None:
+    """莆田 2008 (a first report): 统计期限自2003年1月1日起至2008年12月31日止. The period read as 2003
+    gave a meta.year_mismatch against the title's 2008."""
+    assert confirm_year("本报告中所列数据的统计期限自2003年1月1日起至2008年12月31日止。") == 2008
+    assert confirm_year("统计期限自2023年1月1日起至12月31日止") == 2023
