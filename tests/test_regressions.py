@@ -540,3 +540,15 @@ def test_table_4_after_a_misplaced_section_heading_still_reads() -> None:
     assert r.report is not None and r.report.table4 is not None
     flat = r.report.flat()
     assert flat["t4.review.total"] == 2 and flat["t4.lit_direct.total"] == 1 and flat["t4.review.upheld"] == 1
+
+
+def test_table_4_header_word_split_over_lines_still_opens_the_row() -> None:
+    """pdfplumber's text of 淮安 2024: the last header line ends ``… 维持 纠正 结果 结`` (尚未审 / 结
+    split over two lines); the leftover 结 is header, not prose, and the row after it is table 4."""
+    body = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议 行政诉讼\n未经复议直接起诉 复议后起诉\n结果 结果 其他结 尚未\n总计\n"
+            "结 果 结果 其他 尚未 结果 结果 其他 尚未审\n维持 纠正 果 审结\n总计 总计\n维持 纠正 结果 审结 维持 纠正 结果 结\n"
+            "72 64 178 37 351 13 4 8 1 26 12 1 1 6 20\n")
+    r = extract(_report(body), name="t4.txt")
+    assert r.report is not None and r.report.table4 is not None
+    flat = r.report.flat()
+    assert flat["t4.review.total"] == 351 and flat["t4.lit_after_review.total"] == 20

@@ -37,6 +37,8 @@ _T4_HEADER_WORDS = re.compile(
     r"维持|纠正|结果|审结|尚未|其他|总|计|起诉|数量|件数|件|单位|情况|[()\[\]:.,;/\-\"]"
 )
 _T4_COLUMN_WORD = re.compile(r"维持|纠正|审结|总计|其他结果")
+_T4_HEADER_CHARS = " 行政复议诉讼结果维持纠正其他尚未审结总计经直接起后"
+"""Characters of the header's words: a word split over lines (尚未审 / 结) leaves some behind."""
 """A table-4 column heading: the row's numbers come after one."""
 _MIN_T3_ROWS = 5
 _MAX_REGION_NUMBERS = {"t2": 300, "t3": 1000}
@@ -310,7 +312,7 @@ def _after_t4_heading(labels: str, lo: int, pos: int) -> bool:
     last = None
     for m in _T4_COLUMN_WORD.finditer(labels, lo, pos):
         last = m
-    return last is not None and not _T4_HEADER_WORDS.sub("", labels[last.end() : pos]).strip()
+    return last is not None and not _T4_HEADER_WORDS.sub("", labels[last.end() : pos]).strip(_T4_HEADER_CHARS)
 
 
 def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
