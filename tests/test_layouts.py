@@ -81,6 +81,47 @@ def test_dropped_cells_decide_totals_and_zero_rows() -> None:
     assert any(f.code == "cells.undecided" for f in report.findings)
 
 
+def _dropped_report(prose: str) -> list[str]:
+    lines = ["某某局2024年政府信息公开工作年度报告", prose, "三、收到和处理政府信息公开申请情况", "申请人情况", "自然人",
+             "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    rows = ["一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "（一）予以公开", "（二）部分公开",
+            "1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益",
+            "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项",
+            "1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确", "1.信访举报投诉类申请",
+            "2.重复申请", "3.要求提供公开出版物", "4.无正当理由大量反复申请", "5.要求行政机关确认或重新出具已获取信息",
+            "（七）总计", "四、结转下年度继续办理"]
+    cells = {"一、本年新收政府信息公开申请数量": ["9", "0", "9"], "（一）予以公开": ["7", "0", "7"],
+             "1.本机关不掌握相关政府信息": ["2", "0", "2"], "（七）总计": ["9", "0", "9"]}
+    for label in rows:
+        lines.append(label)
+        lines.extend(cells.get(label, ["0"]))
+    return lines
+
+
+def test_prose_natural_person_count_decides_dropped_cells() -> None:
+    """莆田 dump ``9 0 9`` with the prose ``共受理依申请公开信息9件，其中自然人申请9件``: every application
+    came from a natural person, so each row's value sits in the 自然人 column."""
+    prose = "（二）依申请公开情况\n2024年我局共受理依申请公开信息9件，其中自然人申请9件，申请形式均为网络申请。"
+    flat = extract("\n".join(_dropped_report(prose)).encode(), name="dropped.txt").raise_for_error().flat()
+    assert flat["t3.new_received.natural_person"] == 9 and flat["t3.new_received.commercial"] == 0
+    assert flat["t3.granted.natural_person"] == 7 and flat["t3.unable_not_held.natural_person"] == 2
+    assert flat["t3.results_total.natural_person"] == 9 and flat["t3.results_total.legal_service"] == 0
+    # a natural-person count below the number received fixes row 一 only
+    prose = "（二）依申请公开情况\n2024年我局共受理依申请公开信息9件，其中自然人申请5件，法人申请4件。"
+    report = extract("\n".join(_dropped_report(prose)).encode(), name="dropped.txt").raise_for_error()
+    assert "t3.new_received.natural_person" not in report.flat()  # 5 contradicts every reading: no tie to break
+    # 均系社会个人 says the same as 均为自然人; 个人隐私 is no applicant
+    prose = "（二）依申请公开情况\n收到依申请公开政府信息9件，全部通过网络申请，均系社会个人因撰写文章申请。"
+    flat = extract("\n".join(_dropped_report(prose)).encode(), name="dropped.txt").raise_for_error().flat()
+    assert flat["t3.granted.natural_person"] == 7 and flat["t3.granted.commercial"] == 0
+    prose = "（二）依申请公开情况\n收到依申请公开政府信息9件，所涉内容均为个人隐私。"
+    flat = extract("\n".join(_dropped_report(prose)).encode(), name="dropped.txt").raise_for_error().flat()
+    assert "t3.granted.natural_person" not in flat
+    # and without the statement nothing is decided
+    report = extract("\n".join(_dropped_report("（二）依申请公开情况")).encode(), name="dropped.txt").raise_for_error()
+    assert "t3.new_received.natural_person" not in report.flat()
+
+
 @pytest.mark.real
 @pytest.mark.skipif(not REAL.exists(), reason="needs ../shared/corpus/real")
 @pytest.mark.parametrize("name", ASSERTED)

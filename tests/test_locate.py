@@ -231,3 +231,41 @@ def test_table3_with_a_legal_person_subtotal_column() -> None:
     report = extract("\n".join(out).encode(), name="subtotal.txt").raise_for_error()
     flat = report.flat()
     assert {k: flat[k] for k in rep.figures if k.startswith("t3.")} == {k: v for k, v in rep.figures.items() if k.startswith("t3.")}
+
+
+@pytest.mark.parametrize(("header", "cols"), [
+    ("信息内容 本年制发件数 本年废止件数 现行有效件数", ["issued", "repealed", "in_force"]),
+    ("信息内容\n上一年项目数量\n本年增\n/\n减\n处理决定数量", ["prior_year", "change", "decisions"]),
+    ("信息内容 2019年 项目数量 处理 决定数量", ["?信息内容2019年项目数量", "decisions"]),
+    ("信息内容 本年新作数量 本年新公开数量 对外公开总数量（2019年起）", ["?信息内容本年新作数量", "new_published", "total_published"]),
+    ("信息内容 上一年项目 本年收费金额（单位：万元）", ["amount"]),  # a stray line inside one heading
+    ("信息内容 本年处理决定数量 本年处理决定数量 本年处理决定数量", ["decisions"]),  # a spanned cell copied
+    ("信息内容 2019年项目数量", []),  # no heading named: the template decides
+])
+def test_t2_header_gives_one_column_per_printed_heading(header: str, cols: list[str]) -> None:
+    from extractor.locate.hits import t2_columns_in
+
+    assert t2_columns_in(header) == cols
+
+
+def test_t2_unnamed_heading_takes_the_template_column_only_when_worded_alike() -> None:
+    from extractor.locate.hits import RowHit
+    from extractor.mapping.tables import _t2_columns
+    from extractor.template import T2_COLUMNS_2019, T2_COLUMNS_2021
+
+    def cols(key: str, columns: tuple[str, ...], layout: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+        return _t2_columns(RowHit(kind="t2", key=key, label="", columns=columns), layout)
+
+    garbled = ("?信息内容本年新作数量", "new_published", "total_published")
+    assert cols("normative_docs", garbled, T2_COLUMNS_2019) == ("new_made", "new_published", "total_published")
+    revised = ("issued", "?本年修订件数", "in_force")  # 修订 is no 废止: read, recorded nowhere
+    assert cols("normative_docs", revised, T2_COLUMNS_2021) == revised
+    year_items = ("?信息内容2019年项目数量", "decisions")
+    assert cols("licensing", year_items, T2_COLUMNS_2019) == year_items
+
+
+def test_statistical_period_over_several_years_is_the_year_it_ends() -> None:
+    """莆田 2008 (a first report): 统计期限自2003年1月1日起至2008年12月31日止. The period read as 2003
+    gave a meta.year_mismatch against the title's 2008."""
+    assert confirm_year("本报告中所列数据的统计期限自2003年1月1日起至2008年12月31日止。") == 2008
+    assert confirm_year("统计期限自2023年1月1日起至12月31日止") == 2023

@@ -439,3 +439,116 @@ def test_a_table_found_with_no_cell_decided_is_unreadable_not_ok(seed_path: Path
     codes = [f.code for f in r.report.findings] if r.report else []
     assert "table.unreadable" in codes and "table.missing" not in codes
     assert extract(seed_path).status == "ok"  # the same report as printed
+
+
+_T2_YEAR_ITEMS = [
+    ("第二十条第（五）项", ["信息内容", "2019年", "项目数量", "处理", "决定数量"]),
+    ("行政许可", ["2876", "123291"]),
+    ("其他对外管理服务事项", ["5408", "835562"]),
+    ("第二十条第（六）项", ["信息内容", "2019年", "项目数量", "处理", "决定数量"]),
+    ("行政处罚", ["16250", "13818"]),
+    ("行政强制", ["629", "2012"]),
+    ("第二十条第（八）项", ["信息内容", "2019年项目数量"]),
+    ("行政事业性收费", ["168"]),
+]
+
+
+def test_t2_year_item_count_column_is_a_cell_not_half_of_a_broken_number() -> None:
+    """莆田 2019 (city-level): blocks (五)(六) print ``2019年项目数量 | 处理决定数量`` instead of
+    上一年项目数量 | 本年增/减 | 处理决定数量. Only 处理决定 was a known column, so the row's two numbers
+    were one number broken over lines: 行政许可 came out as 2876123291. The year's item count is a
+    column of its own, read and recorded nowhere; 处理决定数量 is the second number."""
+    lines = ["二、主动公开政府信息情况", "第二十条第（一）项", "信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量",
+             "规章", "0", "规范性文件", "3", "5", "9"]
+    for label, cells in _T2_YEAR_ITEMS:
+        lines += [label, *cells]
+    lines += ["第二十条第（九）项", "信息内容", "采购项目数量", "采购总金额", "政府集中采购", "929", "120190475.34元"]
+    body = "\n".join(lines) + "\n三、收到和处理政府信息公开申请情况\n"
+    r = extract(_report(body, title="某某市人民政府2019年政府信息公开工作年度报告"), name="t2.txt")
+    assert r.report is not None and r.report.table2 is not None
+    flat = r.report.flat()
+    assert flat["t2.licensing.decisions"] == 123291 and flat["t2.other_services.decisions"] == 835562
+    assert flat["t2.punishment.decisions"] == 13818 and flat["t2.coercion.decisions"] == 2012
+    assert "t2.licensing.prior_year" not in flat and "t2.licensing.change" not in flat  # no such cells printed
+    assert not any(k.startswith("t2.fees.") for k in flat)  # 168 is the year's item count: no template cell
+    assert flat["t2.procurement.projects"] == 929 and flat["t2.normative_docs.total_published"] == 9
+
+
+def test_t2_year_item_count_column_in_an_html_grid() -> None:
+    """The same header in an HTML table: 处理决定数量 was the first cell (2876)."""
+    def tr(cells: list[str]) -> str:
+        return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+    rows = [tr(["第二十条第（一）项", "", "", ""]), tr(["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"]),
+            tr(["规章", "0", "0", "0"]), tr(["规范性文件", "3", "5", "9"])]
+    for label, cells in _T2_YEAR_ITEMS:
+        if label.startswith("第二十条"):
+            rows.append(tr([label, "", ""]))
+            rows.append(tr(["信息内容", "".join(cells[1:3]), "".join(cells[3:])] if len(cells) > 2 else ["信息内容", cells[1]]))
+        else:
+            rows.append(tr([label, *cells]))
+    html = ("<html><body><p>某某市人民政府2019年政府信息公开工作年度报告</p>"
+            "<p>本报告中所列数据的统计期限自2019年1月1日起至2019年12月31日止。</p><p>二、主动公开政府信息情况</p>"
+            f"<table>{''.join(rows)}</table><p>三、收到和处理政府信息公开申请情况</p></body></html>")
+    r = extract(html.encode(), name="t2.html")
+    assert r.report is not None and r.report.table2 is not None
+    flat = r.report.flat()
+    assert flat["t2.licensing.decisions"] == 123291 and flat["t2.punishment.decisions"] == 13818
+    assert "t2.licensing.prior_year" not in flat
+
+
+def test_t2_header_new_made_without_zhi_is_still_new_made() -> None:
+    """莆田市人民政府办公室 2019 prints ``本年新作数量`` (制 left out). Block (一) then had two known
+    columns for three printed cells, and a full row ``3 5 9`` was read as two cells."""
+    lines = ["二、主动公开政府信息情况", "第二十条第(一)项", "信息内容", "本年新作数量", "本年新公开数量", "对外公开总数量",
+             "规章", "1", "1", "12", "规范性文件", "3", "5", "9",
+             "第二十条第(五)项", "信息内容", "上一年项目数量", "本年增/减", "处理决定数量", "行政许可", "20", "+6", "26",
+             "第二十条第(九)项", "信息内容", "采购项目数量", "采购总金额", "政府集中采购", "4", "1200元"]
+    body = "\n".join(lines) + "\n三、收到和处理政府信息公开申请情况\n"
+    r = extract(_report(body, title="某某市人民政府办公室2019年政府信息公开工作年度报告"), name="t2.txt")
+    assert r.report is not None and r.report.table2 is not None
+    flat = r.report.flat()
+    assert (flat["t2.normative_docs.new_made"], flat["t2.normative_docs.new_published"], flat["t2.normative_docs.total_published"]) == (3, 5, 9)
+    assert (flat["t2.regulations.new_made"], flat["t2.regulations.total_published"]) == (1, 12)
+
+
+def test_prose_naming_review_and_litigation_is_no_table_4() -> None:
+    """A pre-2019 report's outline names ``因政府信息公开申请行政复议、提起行政诉讼情况`` and goes on
+    with an address (``三号楼418室``): 418 was read as table 4's only cell. A table-4 number follows
+    a column heading (结果维持 … 总计) with only header words between."""
+    text = ("某某市2009年度政府信息公开工作年度报告\n"
+            "本报告由概述，主动公开政府信息情况，依申请公开政府信息办理情况，因政府信息公开申请行政复议、提起行政诉讼情况，"
+            "工作存在的主要问题及改进措施共六个部分组成。如有疑问请联系（地址：某某市机关大院三号楼418室；邮编：351100）。\n"
+            "一、概述\n2009年全市受理申请421件，仍维持不收费的原则，全部实行免费提供。\n二、主动公开政府信息的情况\n主动公开30293条。\n"
+            "三、依申请公开政府信息办理情况\n受理申请421件。\n四、政府信息公开的收费及减免情况\n无。\n"
+            "五、复议、诉讼和申诉情况\n没有发生。\n六、政府信息公开工作的主要问题及改进措施\n无。\n七、需要说明的事项与附表\n"
+            "指标名称\n计量单位\n年末统计\n主动公开信息数\n条\n30293\n")
+    r = extract(text.encode(), name="pre2019.txt")
+    assert r.report is not None
+    assert r.report.table4 is None
+    assert r.report.meta.template == "pre2019" and r.report.pre2019
+
+
+def test_table_4_after_a_misplaced_section_heading_still_reads() -> None:
+    """莆田市人民政府办公室 2019: 五、存在的主要问题及改进情况 printed between table 4's title and its
+    header; the header (one character a line) and then the row follow."""
+    header = ["行政复议", "行政诉讼", "结", "果", "维", "持", "结", "果", "纠", "正", "其", "他", "结", "果", "尚", "未", "审", "结", "总", "计",
+              "未经复议直接起诉", "复议后起诉"] + ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2
+    row = ["1", "0", "0", "1", "2", "0", "0", "0", "1", "1", "0", "0", "0", "0", "0"]
+    body = "\n".join(["四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", *header, *row]) + "\n"
+    r = extract(_report(body), name="t4.txt")
+    assert r.report is not None and r.report.table4 is not None
+    flat = r.report.flat()
+    assert flat["t4.review.total"] == 2 and flat["t4.lit_direct.total"] == 1 and flat["t4.review.upheld"] == 1
+
+
+def test_table_4_header_word_split_over_lines_still_opens_the_row() -> None:
+    """pdfplumber's text of 淮安 2024: the last header line ends ``… 维持 纠正 结果 结`` (尚未审 / 结
+    split over two lines); the leftover 结 is header, not prose, and the row after it is table 4."""
+    body = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议 行政诉讼\n未经复议直接起诉 复议后起诉\n结果 结果 其他结 尚未\n总计\n"
+            "结 果 结果 其他 尚未 结果 结果 其他 尚未审\n维持 纠正 果 审结\n总计 总计\n维持 纠正 结果 审结 维持 纠正 结果 结\n"
+            "72 64 178 37 351 13 4 8 1 26 12 1 1 6 20\n")
+    r = extract(_report(body), name="t4.txt")
+    assert r.report is not None and r.report.table4 is not None
+    flat = r.report.flat()
+    assert flat["t4.review.total"] == 351 and flat["t4.lit_after_review.total"] == 20

@@ -159,9 +159,49 @@ _T2_COLUMN_CORES: tuple[tuple[str, str], ...] = (
 )
 
 
+T2_UNRECORDED = "?"
+"""Prefix of a header column no known word names (``?2019年项目数量``: the year's own item count
+printed instead of 上一年项目数量 + 本年增/减; ``?本年新作数量``: a garbled heading), the heading's
+text after it. Such a column is read, so that the row's cells stay apart, and recorded nowhere
+unless the template has a like-worded column in its place (see mapping.tables)."""
+_T2_HEADING = re.compile(r".*?(?:数量|件数|金额|增/?减)")
+"""One printed column heading: text up to the word a heading ends with."""
+
+
 def t2_columns_in(text: str) -> list[str]:
-    """Table-2 column keys named in a header text, in the order they are printed."""
+    """Table-2 column keys of a header text, one per printed heading in printed order
+    (:data:`T2_UNRECORDED` for a heading that names no known column); a heading repeated at once
+    (a spanned cell copied into each column it covers) counts once."""
     f = fold(text)
+    headings = [m.group() for m in _T2_HEADING.finditer(f)]
+    out: list[str] = []
+    prev = None
+    for h in headings:
+        if h == prev:
+            continue
+        prev = h
+        key = _heading_key(h)
+        if key is not None and out and out[-1] == key:
+            continue  # the same heading again, after 信息内容 stood before its first copy
+        out.append(T2_UNRECORDED + h if key is None or key in out else key)
+    if not out or all(k.startswith(T2_UNRECORDED) for k in out):
+        return _columns_named(f)
+    return out
+
+
+def _heading_key(heading: str) -> str | None:
+    """The column a heading names: the known word ending nearest its end (``上一年项目本年收费金额``
+    is 收费金额)."""
+    best: tuple[int, str] | None = None
+    for core, key in _T2_COLUMN_CORES:
+        pos = heading.rfind(core)
+        if pos >= 0 and (best is None or pos + len(core) > best[0]):
+            best = (pos + len(core), key)
+    return best[1] if best else None
+
+
+def _columns_named(f: str) -> list[str]:
+    """Known column words anywhere in a header without headings to split on, in printed order."""
     found: list[tuple[int, str]] = []
     taken: set[str] = set()
     for core, key in _T2_COLUMN_CORES:

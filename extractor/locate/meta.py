@@ -109,9 +109,18 @@ def complete_organ(organ: str | None, body: str) -> str | None:
     return best or organ
 
 
+_PERIOD_END = re.compile(r"\s*(?:起)?\s*(?:至|到|-|—|～|~)\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
+
+
 def confirm_year(text: str) -> int | None:
-    m = _PERIOD.search(_squash(text[:20000]))
-    return int(m.group(1)) if m else None
+    """The statistical period's year; a period over several years (a first report: 自2003年1月1日起
+    至2008年12月31日止) is the year it ends."""
+    flat = _squash(text[:20000])
+    m = _PERIOD.search(flat)
+    if not m:
+        return None
+    end = _PERIOD_END.match(flat, m.end())
+    return int(end.group(1)) if end and int(end.group(1)) > int(m.group(1)) else int(m.group(1))
 
 
 def parse_date(s: str) -> date | None:

@@ -3,8 +3,9 @@
 The identities decide first; the prose is second-hand (it is often rounded, out of date or about
 something else), so it is consulted only among readings the identities leave equally good:
 
-- table 3: ``共收到政府信息公开申请9件`` fixes row 一's 总计; ``申请人均为自然人`` puts every
-  application in the 自然人 column;
+- table 3: ``共收到政府信息公开申请9件`` fixes row 一's 总计; ``申请人均为自然人`` (or ``均系社会个人``) puts
+  every application in the 自然人 column; ``其中自然人申请9件`` fixes row 一's 自然人 cell (and, when it is
+  the number received, is ``均为自然人`` said with a number);
 - table 2: a number printed within a few characters after an item's name
   (``现行有效行政规范性文件698件``, ``发布采购信息21条共5419886元``) is preferred where a glued run
   could be split either way.
@@ -25,7 +26,10 @@ _RECEIVED = re.compile(
     r"|(?:共|全年|累计)(?:收到|受理|新收)[^。；，,\d]{0,16}?(\d{1,15})(?!\d)\s*[件个条份][^。；，,]{0,8}?申请"
     r")"
 )
-_ALL_NATURAL = re.compile(r"(?=[申均全都皆])(?:申请人|申请)?(?:均|全部|都|皆)(?:为|是|系|来自)自然人")
+_ALL_NATURAL = re.compile(r"(?=[申均全都皆])(?:申请人|申请)?(?:均|全部|都|皆)(?:为|是|系|来自)(?:自然人|(?:社会|公民)个人|个人(?=申请|提出|提交))")
+"""``申请人均为自然人``; also said ``均系社会个人`` / ``均为公民个人`` / ``均为个人申请`` (never ``个人隐私``)."""
+_NATURAL_COUNT = re.compile(r"自然人(?:提出|提交|的)?(?:依申请|申请)[^。；，,\d]{0,4}?(\d{1,15})(?!\d)\s*[件个条份]")
+"""``其中自然人申请9件``: the applications natural persons made (row 一's 自然人 cell)."""
 
 
 @dataclass(slots=True)
@@ -33,12 +37,16 @@ class Statements:
     received: set[int] = field(default_factory=set)
     """Applications received, as the prose states them."""
     all_natural: bool = False
+    natural: set[int] = field(default_factory=set)
+    """Applications from natural persons, as the prose states them."""
     text: str = ""
 
     def t3_cost(self, key: str, vec: Sequence[int | float]) -> float:
         """How many of the prose's statements a table-3 row vector contradicts."""
         cost = 0.0
         if key == "new_received" and self.received and vec[-1] not in self.received:
+            cost += 1
+        if key == "new_received" and self.natural and vec[0] not in self.natural:
             cost += 1
         if self.all_natural and any(vec[1:-1]):
             cost += 1
@@ -61,7 +69,10 @@ def joined_prose(text: str) -> str:
 def statements(prose: str) -> Statements:
     flat = joined_prose(prose)
     received = {int(next(g for g in m.groups() if g)) for m in _RECEIVED.finditer(flat)}
-    return Statements(received=received, all_natural=bool(_ALL_NATURAL.search(flat)), text=squash(flat)[:20000])
+    natural = {int(m.group(1)) for m in _NATURAL_COUNT.finditer(flat)}
+    # every application received came from a natural person: the same as ``申请人均为自然人``
+    all_natural = bool(_ALL_NATURAL.search(flat)) or bool(natural & received - {0})
+    return Statements(received=received, all_natural=all_natural, natural=natural, text=squash(flat)[:20000])
 
 
 NARRATIVE_CORES: dict[str, tuple[str, ...]] = {

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from extractor.locate.hits import UNLABELED, Located, PrintedCell, RowHit
+from extractor.locate.hits import T2_UNRECORDED, UNLABELED, Located, PrintedCell, RowHit
 from extractor.mapping.narrative import Statements, statements
 from extractor.mapping.repair import may_repair, repair, table3_equations, table4_equations
 from extractor.records.models import (
@@ -30,6 +30,7 @@ from extractor.records.models import (
     Template,
 )
 from extractor.template import (
+    T2_COLUMN_LABELS,
     T2_COLUMNS_2019,
     T2_COLUMNS_2021,
     T2_DECIMAL_COLUMNS,
@@ -297,14 +298,16 @@ def map_table2(hits: list[RowHit], template: Template, prose: str, findings: lis
             while len(present) > len(cols) and not present[-1].text.strip():
                 present.pop()
             for col, cell in zip(cols, present, strict=False):
-                setattr(row, col, _figure(f"t2.{hit.key}.{col}", cell))
+                if not col.startswith(T2_UNRECORDED):
+                    setattr(row, col, _figure(f"t2.{hit.key}.{col}", cell))
             setattr(table, hit.key, row)
         elif hit.unreadable:
             from extractor.mapping.resolve import unreadable_row
 
             row = Table2Row.make(label=hit.label.strip())
             for col, fig in zip(cols, unreadable_row(f"t2.{hit.key}", cols, hit, findings), strict=True):
-                setattr(row, col, fig)
+                if not col.startswith(T2_UNRECORDED):
+                    setattr(row, col, fig)
             setattr(table, hit.key, row)
         else:
             from extractor.mapping.resolve import tokens_of
@@ -344,7 +347,8 @@ def map_table2(hits: list[RowHit], template: Template, prose: str, findings: lis
             row = Table2Row.make(label=hit.label.strip())
             figs = figures_for(f"t2.{hit.key}", cols, hit, best.options[hit.key], best.solved.kept.get(hit.key, []), findings)
             for col, fig in zip(cols, figs, strict=True):
-                setattr(row, col, fig)
+                if not col.startswith(T2_UNRECORDED):
+                    setattr(row, col, fig)
             setattr(table, hit.key, row)
     return table
 
@@ -373,7 +377,8 @@ def _surplus_beside_empty(
             row = Table2Row.make(label=hit.label.strip())
             why = replace(hit, unreadable=_SURPLUS if hit.key in over else _EMPTY)
             for col, fig in zip(cols, unreadable_row(f"t2.{hit.key}", cols, why, findings), strict=True):
-                setattr(row, col, fig)
+                if not col.startswith(T2_UNRECORDED):
+                    setattr(row, col, fig)
             setattr(table, hit.key, row)
     return [x for x in text_hits if x[0].key not in over | empty]
 
@@ -391,11 +396,24 @@ def _t2_cols(item: str, cols: tuple[str, ...]) -> Columns:
 def _t2_columns(hit: RowHit, defaults: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     expected = defaults.get(hit.key)
     cols = hit.columns
-    if cols and expected and set(cols) <= set(expected) | {"amount", "decisions"}:
+    if expected and len(cols) == len(expected) and all(c == e or _like(c, e) for c, e in zip(cols, expected, strict=True)):
+        return expected  # an unnamed heading (本年新作数量) where the template has a like-worded column
+    if cols and expected and all(c in expected or c in ("amount", "decisions") or c.startswith(T2_UNRECORDED) for c in cols):
         return cols
     if cols and not expected:
         return cols
     return expected or cols
+
+
+_COMMON = frozenset("本年度数量件项目的/()（）")
+
+
+def _like(col: str, key: str) -> bool:
+    """An unnamed heading shares a word character with the template column's heading (新作 ~ 新制作;
+    修订 is not 废止)."""
+    if not col.startswith(T2_UNRECORDED):
+        return False
+    return bool((set(col[len(T2_UNRECORDED):]) - _COMMON) & (set(T2_COLUMN_LABELS.get(key, "")) - _COMMON))
 
 
 def _t2_soft_cost(cols: tuple[str, ...], values: tuple[int | float, ...]) -> int:

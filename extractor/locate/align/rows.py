@@ -36,6 +36,10 @@ _T4_HEADER_WORDS = re.compile(
     r"行政复议|行政诉讼|结果维持|结果纠正|其他结果|尚未审结|总计|未经复议直接起诉|复议后起诉|直接起诉|"
     r"维持|纠正|结果|审结|尚未|其他|总|计|起诉|数量|件数|件|单位|情况|[()\[\]:.,;/\-\"]"
 )
+_T4_COLUMN_WORD = re.compile(r"维持|纠正|审结|总计|其他结果")
+_T4_HEADER_CHARS = " 行政复议诉讼结果维持纠正其他尚未审结总计经直接起后"
+"""Characters of the header's words: a word split over lines (尚未审 / 结) leaves some behind."""
+"""A table-4 column heading: the row's numbers come after one."""
 _MIN_T3_ROWS = 5
 _MAX_REGION_NUMBERS = {"t2": 300, "t3": 1000}
 """Numbers read per table region: a table 3 prints 175 cells; a region of thousands is not a table."""
@@ -310,6 +314,14 @@ def _t2_width(key: str) -> int:
     return len(T2_COLUMNS_2021.get(key) or T2_COLUMNS_2019.get(key) or ("x",))
 
 
+def _after_t4_heading(labels: str, lo: int, pos: int) -> bool:
+    """The row's first number follows a column heading with only header words between."""
+    last = None
+    for m in _T4_COLUMN_WORD.finditer(labels, lo, pos):
+        last = m
+    return last is not None and not _T4_HEADER_WORDS.sub("", labels[last.end() : pos]).strip(_T4_HEADER_CHARS)
+
+
 def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
     """The single data row: numbers after the header, with only header words between them."""
     labels = stream.labels
@@ -320,6 +332,8 @@ def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
     for n in stream.numbers:
         if n.label_pos <= lo:
             continue
+        if not toks and not _after_t4_heading(labels, lo, n.label_pos):
+            continue  # a number in prose that names 行政复议、行政诉讼 (a pre-2019 report's outline), not under the header
         if not toks and n.label_pos > hi:
             # The next section's heading printed before the table as well (a Word section break
             # repeats it): the table's numbers come after it, and the region ends at its reprint.
