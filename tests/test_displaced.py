@@ -202,3 +202,19 @@ def test_pdftotext_layout_row_ending_in_a_year_like_total_beside_a_vertical_labe
     assert [t.text for t in toks] == ["1900", "5", "4", "1909", "0"]
     assert [t.text for t in tokenize("截至\n2022\n年底").numbers] == []  # a year alone on its line still is one
     assert [t.text for t in tokenize("6． 2866     2866\n属于四类").numbers] == ["2866", "2866"]  # 6． enumerates
+
+
+def test_pdftotext_layout_headers_wrapped_or_printed_one_character_per_line() -> None:
+    """-layout prints a narrow column's heading wrapped (``上一年项目数 本年增/减 处理决定数量`` with
+    ``量`` below) and table 4's headings one character per line across the columns; the first must
+    still be three columns, the second still a header before table 4's row."""
+    from extractor.locate.hits import t2_columns_in
+
+    assert t2_columns_in("信息内容上一年项目数本年增/减处理决定数量量") == ["prior_year", "change", "decisions"]
+    assert t2_columns_in("信息内容上一年项目本年收费金额(单位:万元)") == ["amount"]  # a stray word, one heading
+    t4 = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议   行政诉讼\n结 结 其 尚 总 未经复议直接起诉 复议后起诉\n"
+          "果 果 他 未 结 计 结 其 尚 总 结 结 其 尚 总\n维 纠 结 审 果 果 他 未 计 果 果 他 未 计\n"
+          "持 正 果 结 维 纠 结 审 维 纠 结 审\n持 正 果 结 持 正 果 结\n7 2 0 0 9 0 0 7 7 14 0 7 1 0 8\n五、存在的主要问题及改进情况\n")
+    flat, _ = _flat(T2_HEAD + "规章 0 0 1\n" + t4)
+    assert [flat.get(f"t4.review.{c}") for c in ("upheld", "corrected", "total")] == [7, 2, 9]
+    assert flat.get("t4.lit_after_review.total") == 8

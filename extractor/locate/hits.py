@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from typing import TYPE_CHECKING, Literal
 
 from extractor.document import Cell
@@ -173,7 +174,7 @@ def t2_columns_in(text: str) -> list[str]:
     (:data:`T2_UNRECORDED` for a heading that names no known column); a heading repeated at once
     (a spanned cell copied into each column it covers) counts once."""
     f = fold(text)
-    headings = [m.group() for m in _T2_HEADING.finditer(f)]
+    headings = [part for m in _T2_HEADING.finditer(f) for part in _wrapped_apart(m.group())]
     out: list[str] = []
     prev = None
     for h in headings:
@@ -187,6 +188,19 @@ def t2_columns_in(text: str) -> list[str]:
     if not out or all(k.startswith(T2_UNRECORDED) for k in out):
         return _columns_named(f)
     return out
+
+
+def _wrapped_apart(heading: str) -> list[str]:
+    """A heading whose last character wrapped below the next one (pdftotext -layout prints
+    ``上一年项目数 本年增/减 处理决定数量`` and ``量`` on the line below) runs into the next heading:
+    split it after the ``数`` that ends a known column word, when another known word follows.
+    (``上一年项目本年收费金额``, a stray word before the heading, has no such 数 and stays one.)"""
+    hits = sorted((heading.find(core), core) for core, _ in _T2_COLUMN_CORES if core in heading)
+    for (pos, core), (nxt, _) in pairwise(hits):
+        cut = heading.find("数", pos + len(core), nxt)
+        if nxt >= pos + len(core) and cut >= 0:
+            return [heading[: cut + 1], *_wrapped_apart(heading[cut + 1 :])]
+    return [heading]
 
 
 def _heading_key(heading: str) -> str | None:

@@ -319,7 +319,11 @@ def _after_t4_heading(labels: str, lo: int, pos: int) -> bool:
     last = None
     for m in _T4_COLUMN_WORD.finditer(labels, lo, pos):
         last = m
-    return last is not None and not _T4_HEADER_WORDS.sub("", labels[last.end() : pos]).strip(_T4_HEADER_CHARS)
+    if last is not None and not _T4_HEADER_WORDS.sub("", labels[last.end() : pos]).strip(_T4_HEADER_CHARS):
+        return True
+    # a header printed one character per line (pdftotext -layout of narrow columns: 结 / 果 / 维 / 持
+    # interleaved across columns) has no whole word, but nothing else either
+    return not _T4_HEADER_WORDS.sub("", labels[lo:pos]).strip(_T4_HEADER_CHARS)
 
 
 def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
