@@ -218,3 +218,25 @@ def test_pdftotext_layout_headers_wrapped_or_printed_one_character_per_line() ->
     flat, _ = _flat(T2_HEAD + "规章 0 0 1\n" + t4)
     assert [flat.get(f"t4.review.{c}") for c in ("upheld", "corrected", "total")] == [7, 2, 9]
     assert flat.get("t4.lit_after_review.total") == 8
+
+
+def _cells_lines(rows: dict[str, list[int] | None]) -> str:
+    out = ["三、收到和处理政府信息公开申请情况", "申请人情况"]
+    labels = dict((key, label) for label, key in T3_ROWS) | {"results_total": "（七）总计", "carried_forward": "四、结转下年度继续办理"}
+    for key, cells in rows.items():
+        out.append(labels[key])
+        out.extend(str(c) for c in cells or [])
+    return "\n".join(out) + "\n四、政府信息公开行政复议、行政诉讼情况\n"
+
+
+def test_a_row_printing_nothing_is_blank_only_where_the_identities_confirm_it() -> None:
+    detail = {key: _row([1, 0, 0, 0, 0, 0]) for _, key in T3_ROWS[2:]}
+    n = len(detail)
+    sound = {"new_received": _row([n, 0, 0, 0, 0, 0]), "carried_over": None, **detail,
+             "results_total": _row([n, 0, 0, 0, 0, 0]), "carried_forward": None}
+    flat, _ = _flat(T2_HEAD + "规章 0 0 1\n" + _cells_lines(sound))
+    assert flat.get("t3.carried_over.total") == 0 and flat.get("t3.carried_forward.total") == 0  # 一 = (七): blanks hold
+    broken = dict(sound, new_received=_row([n + 5, 0, 0, 0, 0, 0]))  # 一 + 二 ≠ (七) + 四 if 二 and 四 were blank
+    flat, codes = _flat(T2_HEAD + "规章 0 0 1\n" + _cells_lines(broken))
+    assert flat.get("t3.carried_over.total") is None and flat.get("t3.carried_forward.total") is None
+    assert "cells.unreadable" in codes

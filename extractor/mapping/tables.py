@@ -128,12 +128,64 @@ def map_table3(
             opts = best.options[key]
             kept = best.solved.kept.get(key, [])
             rows[key] = figures_for(f"t3.{key}", T3_COLUMNS, by_key[key], opts, kept, findings)
+        _unconfirmed_blanks(rows, [key for key, t in text_rows.items() if not t], by_key, detail, findings)
     rows = _repair_t3(rows, by_key, detail, findings)
     return Table3.make(
         template=template,
         label_rows={key: by_key[key].label.strip() for key in rows},
         **{key: Table3Row.make(**dict(zip(T3_COLUMNS, figs, strict=True))) for key, figs in rows.items()},
     )
+
+
+_UNCONFIRMED_BLANK = (
+    "the row's label is followed by no number, and the table's identities (T3-1, T3-3) fail as read or cannot be checked: "
+    "its cells may have been printed elsewhere (a text layer read out of order), so it is not taken as blank"
+)
+
+
+def _unconfirmed_blanks(
+    rows: dict[str, list[Figure]], empty: list[str], by_key: dict[str, RowHit], detail: Sequence[str], findings: list[Finding]
+) -> None:
+    """Running text: a row that prints no numbers reads as all blank — true in a dump that leaves out
+    blank cells, false where a text layer printed its numbers away from the label. Only a table whose
+    identities can be checked in some column and hold confirms the blanks; otherwise those rows are
+    left without values."""
+    if not empty:
+        return
+    checked, failed = _t3_checks(rows, detail)
+    if checked and not failed:
+        return
+    from dataclasses import replace
+
+    from extractor.mapping.resolve import unreadable_row
+
+    for key in empty:
+        rows[key] = unreadable_row(f"t3.{key}", T3_COLUMNS, replace(by_key[key], unreadable=_UNCONFIRMED_BLANK), findings)
+
+
+def _t3_checks(rows: dict[str, list[Figure]], detail: Sequence[str]) -> tuple[int, bool]:
+    """How many T3-1 (一 + 二 = (七) + 四) and T3-3 ((七) = Σ detail rows) column checks have every
+    cell they need, and whether one of them fails."""
+    def col(key: str, c: int) -> float | None:
+        figs = rows.get(key)
+        if figs is None:
+            return None
+        f = figs[c]
+        return 0 if f.value is None and f.state is CellState.BLANK else f.value
+
+    checked = 0
+    for c in range(len(T3_COLUMNS)):
+        top = [col(k, c) for k in ("new_received", "carried_over", "results_total", "carried_forward")]
+        if None not in top:
+            checked += 1
+            if abs(top[0] + top[1] - top[2] - top[3]) > 1e-9:  # type: ignore[operator]
+                return checked, True
+        parts = [col(k, c) for k in detail if k in rows]
+        if top[2] is not None and parts and None not in parts:
+            checked += 1
+            if abs(sum(parts) - top[2]) > 1e-9:  # type: ignore[arg-type]
+                return checked, True
+    return checked, False
 
 
 def _confidence(cells: Sequence[PrintedCell | None] | None, keys: Sequence[str]) -> dict[str, float | None]:
