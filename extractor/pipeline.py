@@ -175,6 +175,9 @@ def _choose(grid: Located, flat: Located, flattened: Located | None = None) -> L
         setattr(out, kind, use)
         if use:
             out.sources[kind] = src
+        if kind == "t3":
+            out.t3_header_inside = (flat.t3_header_inside if src == "text" else
+                                    flattened.t3_header_inside if src == "flattened" and flattened is not None else False)
     return out
 
 

@@ -240,3 +240,19 @@ def test_a_row_printing_nothing_is_blank_only_where_the_identities_confirm_it() 
     flat, codes = _flat(T2_HEAD + "规章 0 0 1\n" + _cells_lines(broken))
     assert flat.get("t3.carried_over.total") is None and flat.get("t3.carried_forward.total") is None
     assert "cells.unreadable" in codes
+
+
+def test_rows_filled_in_by_the_dropped_cells_rule_are_withheld_where_headings_sit_among_the_rows() -> None:
+    """A dump that leaves out blank cells prints its headings above the rows; pdftotext's reading
+    order prints them among the rows, and a row's lone number there is not the row's total."""
+    rows = ["一、本年新收政府信息公开申请数量", "162", "二、上年结转政府信息公开申请数量", "21", "（一）予以公开", "42"]
+    rows += [x for label, _ in T3_ROWS[3:] for x in (label, "0")]
+    rows += ["（七）总计", "40", "四、结转下年度继续办理", "141", "四、政府信息公开行政复议、行政诉讼情况"]  # T3-1 fails by 2
+    heads = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    above = "\n".join(["三、收到和处理政府信息公开申请情况", "申请人情况", *heads, *rows]) + "\n"
+    among = "\n".join(["三、收到和处理政府信息公开申请情况", "申请人情况", *rows[:2], *heads, *rows[2:]]) + "\n"
+    flat, _ = _flat(T2_HEAD + "规章 0 0 1\n" + above)
+    assert flat.get("t3.new_received.total") == 162  # a lone number fills its row as the dump would print it (one misprint)
+    flat, codes = _flat(T2_HEAD + "规章 0 0 1\n" + among)
+    assert flat.get("t3.new_received.total") is None and flat.get("t3.granted.total") is None
+    assert "cells.unreadable" in codes

@@ -71,9 +71,11 @@ def _figure(key: str, cell: PrintedCell | None) -> Figure:
 
 
 def map_table3(
-    hits: list[RowHit], year: int | None, findings: list[Finding], said: Statements | None = None, layout: list[Hypothesis] | None = None
+    hits: list[RowHit], year: int | None, findings: list[Finding], said: Statements | None = None, layout: list[Hypothesis] | None = None,
+    scrambled: bool = False,
 ) -> Table3 | None:
-    """Table 3; ``layout`` receives the text-layout hypothesis the table settled (if it had to)."""
+    """Table 3; ``layout`` receives the text-layout hypothesis the table settled (if it had to);
+    ``scrambled``: its headings were printed among its rows (:attr:`Located.t3_header_inside`)."""
     if not hits:
         return None
     by_key: dict[str, RowHit] = {}
@@ -128,7 +130,9 @@ def map_table3(
             opts = best.options[key]
             kept = best.solved.kept.get(key, [])
             rows[key] = figures_for(f"t3.{key}", T3_COLUMNS, by_key[key], opts, kept, findings)
-        _unconfirmed_blanks(rows, [key for key, t in text_rows.items() if not t], by_key, detail, findings)
+        empty = [key for key, t in text_rows.items() if not t]
+        collapsed = [key for key, t in text_rows.items() if t and best.hyp == "dropped" and len(t) < k]
+        _unconfirmed_blanks(rows, empty, collapsed, by_key, detail, findings, scrambled)
     rows = _repair_t3(rows, by_key, detail, findings)
     return Table3.make(
         template=template,
@@ -144,28 +148,42 @@ _UNCONFIRMED_BLANK = (
 
 
 def _unconfirmed_blanks(
-    rows: dict[str, list[Figure]], empty: list[str], by_key: dict[str, RowHit], detail: Sequence[str], findings: list[Finding]
+    rows: dict[str, list[Figure]], empty: list[str], collapsed: list[str], by_key: dict[str, RowHit], detail: Sequence[str],
+    findings: list[Finding], scrambled: bool = False,
 ) -> None:
-    """Running text: a row that prints no numbers reads as all blank — true in a dump that leaves out
-    blank cells, false where a text layer printed its numbers away from the label. Only a table whose
-    identities can be checked in some column and hold confirms the blanks; otherwise those rows are
-    left without values."""
-    if not empty:
+    """Running text: a row that prints no numbers reads as all blank, and one printing fewer numbers
+    than cells is filled in as a dump that leaves out blank cells and merges repeated values would
+    print it — true of such a dump, false where a text layer printed the row's numbers away from
+    its label. The table's identities decide: the blanks stand only where some column can be
+    checked and none fails; the filled-in rows unless the identities fail widely
+    (:data:`_SCRAMBLED_CHECKS`: one misprinted total fails a check or two, a scrambled table most),
+    or the table is ``scrambled`` (its headings printed among its rows) and not confirmed."""
+    if not empty and not collapsed:
         return
     checked, failed = _t3_checks(rows, detail)
-    if checked and not failed:
+    confirmed = checked and not failed
+    doubt = (empty if not confirmed else []) + (collapsed if failed >= _SCRAMBLED_CHECKS or (scrambled and not confirmed) else [])
+    if not doubt:
         return
     from dataclasses import replace
 
     from extractor.mapping.resolve import unreadable_row
 
-    for key in empty:
-        rows[key] = unreadable_row(f"t3.{key}", T3_COLUMNS, replace(by_key[key], unreadable=_UNCONFIRMED_BLANK), findings)
+    for key in doubt:
+        why = _UNCONFIRMED_BLANK if key in empty else _UNCONFIRMED_FILL
+        rows[key] = unreadable_row(f"t3.{key}", T3_COLUMNS, replace(by_key[key], unreadable=why), findings)
 
 
-def _t3_checks(rows: dict[str, list[Figure]], detail: Sequence[str]) -> tuple[int, bool]:
+_SCRAMBLED_CHECKS = 3
+_UNCONFIRMED_FILL = (
+    "the row prints fewer numbers than cells, and the table's identities (T3-1, T3-3) fail in several columns as read: "
+    "where its numbers belong is not known (a text layer read out of order), so none is placed"
+)
+
+
+def _t3_checks(rows: dict[str, list[Figure]], detail: Sequence[str]) -> tuple[int, int]:
     """How many T3-1 (一 + 二 = (七) + 四) and T3-3 ((七) = Σ detail rows) column checks have every
-    cell they need, and whether one of them fails."""
+    cell they need, and how many of them fail."""
     def col(key: str, c: int) -> float | None:
         figs = rows.get(key)
         if figs is None:
@@ -173,19 +191,17 @@ def _t3_checks(rows: dict[str, list[Figure]], detail: Sequence[str]) -> tuple[in
         f = figs[c]
         return 0 if f.value is None and f.state is CellState.BLANK else f.value
 
-    checked = 0
+    checked = failed = 0
     for c in range(len(T3_COLUMNS)):
         top = [col(k, c) for k in ("new_received", "carried_over", "results_total", "carried_forward")]
         if None not in top:
             checked += 1
-            if abs(top[0] + top[1] - top[2] - top[3]) > 1e-9:  # type: ignore[operator]
-                return checked, True
+            failed += abs(top[0] + top[1] - top[2] - top[3]) > 1e-9  # type: ignore[operator]
         parts = [col(k, c) for k in detail if k in rows]
         if top[2] is not None and parts and None not in parts:
             checked += 1
-            if abs(sum(parts) - top[2]) > 1e-9:  # type: ignore[arg-type]
-                return checked, True
-    return checked, False
+            failed += abs(sum(parts) - top[2]) > 1e-9  # type: ignore[arg-type]
+    return checked, failed
 
 
 def _confidence(cells: Sequence[PrintedCell | None] | None, keys: Sequence[str]) -> dict[str, float | None]:
@@ -485,7 +501,7 @@ def map_tables(located: Located, year: int | None, prose: str) -> MappingResult:
     out = MappingResult()
     said = statements(prose)
     layout: list[Hypothesis] = []
-    out.table3 = map_table3(located.t3, year, out.findings, said, layout)
+    out.table3 = map_table3(located.t3, year, out.findings, said, layout, located.t3_header_inside)
     hyp = layout[0] if layout else None  # one crawler made the whole dump: table 3 decides for 2 and 4
     t2_tpl = t2_template(located, year)
     out.table2 = map_table2(located.t2, t2_tpl, prose, out.findings, hyp)

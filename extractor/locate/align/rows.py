@@ -40,6 +40,8 @@ _T4_COLUMN_WORD = re.compile(r"维持|纠正|审结|总计|其他结果")
 _T4_HEADER_CHARS = " 行政复议诉讼结果维持纠正其他尚未审结总计经直接起后"
 """Characters of the header's words: a word split over lines (尚未审 / 结) leaves some behind."""
 """A table-4 column heading: the row's numbers come after one."""
+_T3_HEADINGS = re.compile(r"自然人|商业企业|科研机构|社会公益|法律服务")
+"""Table 3's applicant headings (never part of a row label)."""
 _MIN_T3_ROWS = 5
 _MAX_REGION_NUMBERS = {"t2": 300, "t3": 1000}
 """Numbers read per table region: a table 3 prints 175 cells; a region of thousands is not a table."""
@@ -220,6 +222,7 @@ def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
     column_major(per_row, placed, k)
     if sum(1 for toks in per_row if toks) < _MIN_T3_ROWS:
         return  # a few row words near digits (a file list, a news item) are not a table
+    found.t3_header_inside = len({m.group() for m in _T3_HEADINGS.finditer(stream.labels, anchors[0].end, hi)}) >= 1
     elsewhere = displaced_rows(anchors, per_row, candidates, k, frozenset({"other"} if has_sub else ()))
     empty_after_surplus(per_row, placed, k)
     prev_end = lo
