@@ -1,6 +1,6 @@
 """Real reports as other people's tools turn them into text, scored against their truth.
 
-    python -m benchmarks.tool_dumps ../shared/corpus/real ../shared/corpus/real-layouts [-v] [--keep DIR]
+    python -m benchmarks.tool_dumps ../shared/corpus/real ../shared/corpus/real-layouts [-v] [--keep DIR] [--generated 20]
 
 Researchers feed us text made by whatever their pipeline uses. This takes every real HTML page and
 PDF that has a truth file, converts it the common ways — BeautifulSoup ``get_text`` with a line
@@ -23,6 +23,7 @@ import argparse
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,11 +91,47 @@ def pdf_dumps(path: Path) -> Iterator[tuple[str, str]]:
         doc.close()
 
 
+def generated_pdfs(n: int) -> None:
+    """Generated reports (blank cells, placeholders, merged cells, wrapped labels) rendered to PDF
+    and dumped by pdftotext: figures exact and wrong, split by whether the report's printed totals
+    hold (a dump that loses cells can only be checked against sound totals)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from gen import draw_variant, generate
+    from gen.layout_check import score as score_layout
+    from gen.render_layouts import identities_hold
+    from gen.render_pdf import render_pdf
+
+    from extractor.pipeline import extract
+
+    if not shutil.which("pdftotext"):
+        print("pdftotext is not installed")
+        return
+    totals: dict[tuple[str, bool], list[int]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in range(n):
+            rep = generate(seed)
+            pdf = Path(tmp) / f"gen{seed}.pdf"
+            pdf.write_bytes(render_pdf(rep, draw_variant(seed)))
+            for flag in ("", "-layout", "-raw"):
+                args = ["pdftotext", "-enc", "UTF-8", *([flag] if flag else []), str(pdf), "-"]
+                text = subprocess.run(args, capture_output=True, check=False).stdout
+                s = score_layout(rep, extract(text, name=f"gen{seed}.txt"))
+                t = totals.setdefault((f"pdftotext {flag}".strip(), identities_hold(rep)), [0, 0, 0])
+                t[0] += s.right
+                t[1] += s.total
+                t[2] += len(s.wrong)
+    print(f"{'generated PDFs':28s} {'totals':>8s} {'figures exact':>22s} {'wrong':>6s}")
+    for (tool, sound), (right, total, bad) in sorted(totals.items()):
+        print(f"{tool:28s} {'sound' if sound else 'broken':>8s} {right:>7d}/{total:<6d} {100 * right / max(total, 1):6.2f}% {bad:>6d}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("dirs", nargs="+", type=Path)
     ap.add_argument("-v", "--verbose", action="store_true", help="a line per document and tool")
     ap.add_argument("--keep", type=Path, help="write the dumps here (default: a temporary directory)")
+    ap.add_argument("--generated", type=int, default=0, metavar="N",
+                    help="also render N generated reports to PDF and score their pdftotext dumps")
     args = ap.parse_args(argv)
     out = args.keep or Path(tempfile.mkdtemp(prefix="ogi-dumps-"))
     out.mkdir(parents=True, exist_ok=True)
@@ -125,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'ALL':28s} {right:>7d}/{total:<6d} {100 * right / max(total, 1):6.2f}% {bad:>6d}")
     if not args.keep:
         shutil.rmtree(out, ignore_errors=True)
+    if args.generated:
+        generated_pdfs(args.generated)
     return 0
 
 
