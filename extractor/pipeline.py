@@ -191,9 +191,13 @@ taken to be partly missed by the grid and the prose."""
 
 
 def _incomplete(located: Located) -> bool:
-    return any(not keys <= {h.key for h in getattr(located, kind)} for kind, keys in _EVERY_TEMPLATE.items()) or not all(
-        _prints_values(h) for h in located.t3
-    )
+    for kind, keys in _EVERY_TEMPLATE.items():
+        hits = getattr(located, kind)
+        if any(h.key == UNLABELED for h in hits):
+            continue  # rows printed without labels are assigned by template order (rows.by_order) instead
+        if not keys <= {h.key for h in hits} or (kind == "t3" and not all(_prints_values(h) for h in hits)):
+            return True
+    return False
 
 
 def _prints_values(hit: RowHit) -> bool:
