@@ -256,3 +256,7 @@ def test_rows_filled_in_by_the_dropped_cells_rule_are_withheld_where_headings_si
     flat, codes = _flat(T2_HEAD + "规章 0 0 1\n" + among)
     assert flat.get("t3.new_received.total") is None and flat.get("t3.granted.total") is None
     assert "cells.unreadable" in codes
+    # a full row whose own total fails, among scrambled headings: cut from other rows' numbers
+    full = among.replace("（一）予以公开\n42\n", "（一）予以公开\n230\n0\n0\n23\n35\n0\n40\n")
+    flat, _ = _flat(T2_HEAD + "规章 0 0 1\n" + full)
+    assert flat.get("t3.granted.natural_person") is None

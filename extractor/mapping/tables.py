@@ -131,7 +131,12 @@ def map_table3(
             kept = best.solved.kept.get(key, [])
             rows[key] = figures_for(f"t3.{key}", T3_COLUMNS, by_key[key], opts, kept, findings)
         empty = [key for key, t in text_rows.items() if not t]
-        collapsed = [key for key, t in text_rows.items() if t and best.hyp == "dropped" and len(t) < k]
+        # rows printing fewer numbers than cells, filled in by the layout hypothesis (blank cells left
+        # out, or digits run together): doubtful when the table is scrambled or fails widely
+        short = [key for key, t in text_rows.items() if 0 < len(t) < k]
+        collapsed = short if scrambled else (short if best.hyp == "dropped" else [])
+        if scrambled:  # a row whose own total fails is more likely cut from other rows' numbers than misprinted
+            collapsed += [key for key in text_rows if key not in collapsed and _row_total_fails(rows[key])]
         _unconfirmed_blanks(rows, empty, collapsed, by_key, detail, findings, scrambled)
     rows = _repair_t3(rows, by_key, detail, findings)
     return Table3.make(
@@ -176,9 +181,15 @@ def _unconfirmed_blanks(
 
 _SCRAMBLED_CHECKS = 3
 _UNCONFIRMED_FILL = (
-    "the row prints fewer numbers than cells, and the table's identities (T3-1, T3-3) fail in several columns as read: "
-    "where its numbers belong is not known (a text layer read out of order), so none is placed"
+    "the row prints fewer numbers than cells (or its own total fails), and the table's identities (T3-1, T3-3) fail in "
+    "several columns as read or its headings are printed among its rows: where the numbers belong is not known "
+    "(a text layer read out of order), so none is placed"
 )
+
+
+def _row_total_fails(figs: list[Figure]) -> bool:
+    values = [f.value for f in figs]
+    return None not in values and abs(sum(values[:-1]) - values[-1]) > 1e-9  # type: ignore[arg-type,operator]
 
 
 def _t3_checks(rows: dict[str, list[Figure]], detail: Sequence[str]) -> tuple[int, int]:
