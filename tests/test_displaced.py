@@ -260,3 +260,12 @@ def test_rows_filled_in_by_the_dropped_cells_rule_are_withheld_where_headings_si
     full = among.replace("（一）予以公开\n42\n", "（一）予以公开\n230\n0\n0\n23\n35\n0\n40\n")
     flat, _ = _flat(T2_HEAD + "规章 0 0 1\n" + full)
     assert flat.get("t3.granted.natural_person") is None
+
+
+def test_a_row_printed_as_0_slash_n_is_no_page_number() -> None:
+    """``0 / 299`` on a line of its own (a wrapped row's cells printed above its label: 0, a slash
+    placeholder, 299) is not "page 0 of 299": page numbers start at 1 and never pass the page count."""
+    from extractor.locate.align import tokenize
+
+    assert [t.text for t in tokenize("对外公开总数量\n0 / 299\n规章\n").numbers] == ["0", "/", "299"]
+    assert [t.text for t in tokenize("规章 0 0 1\n1 / 3\n规范性文件 2 0 5\n").numbers] == ["0", "0", "1", "2", "0", "5"]

@@ -180,9 +180,11 @@ def _drop_page_furniture(text: str) -> str:
     last: int | None = None
     for i, line in enumerate(lines):
         if (len(line) <= 24 or len(line.strip()) <= 24) and page_line.match(line):
-            digits = re.search(r"\d+", line)
-            n = int(digits.group(0)) if digits else 0
-            if (last is None and n <= 5) or (last is not None and 0 < n - last <= 3):
+            numbers = [int(x) for x in re.findall(r"\d+", line)]
+            n = numbers[0] if numbers else 0
+            if len(numbers) == 2 and "/" in line and not 1 <= numbers[0] <= numbers[1]:
+                continue  # "0 / 299": a row's cells (0, a slash, 299), not page 0 of 299
+            if (last is None and 1 <= n <= 5) or (last is not None and 0 < n - last <= 3):
                 page_lines.add(i)
                 last = n
     out = []
