@@ -269,3 +269,26 @@ def test_a_row_printed_as_0_slash_n_is_no_page_number() -> None:
 
     assert [t.text for t in tokenize("对外公开总数量\n0 / 299\n规章\n").numbers] == ["0", "/", "299"]
     assert [t.text for t in tokenize("规章 0 0 1\n1 / 3\n规范性文件 2 0 5\n").numbers] == ["0", "0", "1", "2", "0", "5"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["结果维持", "总计", "尚未审", "结", "其他", "说明文字", "（", "件", "维持纠正", "单位"]), max_size=12),
+       st.lists(st.integers(0, 12), max_size=6))
+def test_table4_row_start_read_piecewise_equals_the_whole_text_rule(words: list[str], cuts: list[int]) -> None:
+    """The row may start after a column heading with only header words between, or after nothing but
+    header text; fed stretch by stretch (between numbers) the answer is the one for the whole text."""
+    from extractor.locate.align.rows import _T4_COLUMN_WORD, _header_only, _T4Start
+
+    text = "".join(words)
+    marks = sorted({min(c, len(words)) for c in cuts} | {len(words)})
+    start, prev = _T4Start(), 0
+    for m in marks:
+        got = start.feed("".join(words[prev:m]))
+        prev = m
+        upto = "".join(words[:m])
+        last = None
+        for w in _T4_COLUMN_WORD.finditer(upto):
+            last = w
+        want = (last is not None and _header_only(upto[last.end():])) or _header_only(upto)
+        assert got == want, (upto, got, want)
+    assert text.startswith("".join(words[:prev]))

@@ -84,10 +84,10 @@ class Located:
     t4: list[RowHit] = field(default_factory=list)
     t2_header_words: set[str] = field(default_factory=set)
     sources: dict[str, str] = field(default_factory=dict)
+    """Per table kind: ``grid`` or ``text`` — where its rows came from."""
     t3_header_inside: bool = False
     """Running text: table 3's applicant headings (自然人, 商业企业 …) are printed among its rows, not
     above them — a text layer read out of order, where a row's printed numbers may not be all of it."""
-    """Per table kind: ``grid`` or ``text`` — where its rows came from."""
 
 
 _ENUM_PREFIX = re.compile(r"^[\(\[]?[一二三四五六七八九十\d]+[\)\]\.]?")

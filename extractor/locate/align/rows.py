@@ -37,9 +37,9 @@ _T4_HEADER_WORDS = re.compile(
     r"维持|纠正|结果|审结|尚未|其他|总|计|起诉|数量|件数|件|单位|情况|[()\[\]:.,;/\-\"]"
 )
 _T4_COLUMN_WORD = re.compile(r"维持|纠正|审结|总计|其他结果")
+"""A table-4 column heading: the row's numbers come after one."""
 _T4_HEADER_CHARS = " 行政复议诉讼结果维持纠正其他尚未审结总计经直接起后"
 """Characters of the header's words: a word split over lines (尚未审 / 结) leaves some behind."""
-"""A table-4 column heading: the row's numbers come after one."""
 _T3_HEADINGS = re.compile(r"自然人|商业企业|科研机构|社会公益|法律服务")
 """Table 3's applicant headings (never part of a row label)."""
 _MIN_T3_ROWS = 5
@@ -222,7 +222,7 @@ def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
     column_major(per_row, placed, k)
     if sum(1 for toks in per_row if toks) < _MIN_T3_ROWS:
         return  # a few row words near digits (a file list, a news item) are not a table
-    found.t3_header_inside = len({m.group() for m in _T3_HEADINGS.finditer(stream.labels, anchors[0].end, hi)}) >= 1
+    found.t3_header_inside = _T3_HEADINGS.search(stream.labels, anchors[0].end, hi) is not None
     elsewhere = displaced_rows(anchors, per_row, candidates, k, frozenset({"other"} if has_sub else ()))
     empty_after_surplus(per_row, placed, k)
     prev_end = lo
@@ -317,16 +317,37 @@ def _t2_width(key: str) -> int:
     return len(T2_COLUMNS_2021.get(key) or T2_COLUMNS_2019.get(key) or ("x",))
 
 
-def _after_t4_heading(labels: str, lo: int, pos: int) -> bool:
-    """The row's first number follows a column heading with only header words between."""
-    last = None
-    for m in _T4_COLUMN_WORD.finditer(labels, lo, pos):
-        last = m
-    if last is not None and not _T4_HEADER_WORDS.sub("", labels[last.end() : pos]).strip(_T4_HEADER_CHARS):
-        return True
-    # a header printed one character per line (pdftotext -layout of narrow columns: 结 / 果 / 维 / 持
-    # interleaved across columns) has no whole word, but nothing else either
-    return not _T4_HEADER_WORDS.sub("", labels[lo:pos]).strip(_T4_HEADER_CHARS)
+def _header_only(text: str) -> bool:
+    return not _T4_HEADER_WORDS.sub("", text).strip(_T4_HEADER_CHARS)
+
+
+class _T4Start:
+    """Where table 4's row may start: after a column heading with only header words between, or
+    after nothing but header text since the region began (a header printed one character per line
+    by pdftotext -layout: 结 / 果 / 维 / 持 interleaved across columns, no whole word). Fed the label
+    text between successive numbers, so a long stretch of prose is read once, not once per number."""
+
+    def __init__(self) -> None:
+        self.all_header = True
+        self.after_word: bool | None = None
+        """Only header text since the last column heading (None: no heading yet)."""
+        self.tail = ""
+        """The last characters fed: a heading cut by a number (审 / 12 / 结) is still found."""
+
+    def feed(self, segment: str) -> bool:
+        """The label text since the previous number; whether the next number may open the row."""
+        self.all_header = self.all_header and _header_only(segment)
+        text = self.tail + segment
+        last = None
+        for m in _T4_COLUMN_WORD.finditer(text):
+            if m.end() > len(self.tail):
+                last = m
+        if last is not None:
+            self.after_word = _header_only(text[last.end() :])
+        elif self.after_word:
+            self.after_word = _header_only(segment)
+        self.tail = text[-3:]
+        return bool(self.after_word) or self.all_header
 
 
 def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
@@ -336,11 +357,15 @@ def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
     toks: list[NumToken] = []
     unreadable: str | None = None
     prev_pos = lo
+    start = _T4Start()
+    seen = lo
     for n in stream.numbers:
         if n.label_pos <= lo:
             continue
-        if not toks and not _after_t4_heading(labels, lo, n.label_pos):
-            continue  # a number in prose that names 行政复议、行政诉讼 (a pre-2019 report's outline), not under the header
+        if not toks:
+            opens, seen = start.feed(labels[seen : n.label_pos]), n.label_pos
+            if not opens:
+                continue  # a number in prose that names 行政复议、行政诉讼 (a pre-2019 report's outline), not under the header
         if not toks and n.label_pos > hi:
             # The next section's heading printed before the table as well (a Word section break
             # repeats it): the table's numbers come after it, and the region ends at its reprint.
