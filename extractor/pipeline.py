@@ -163,13 +163,12 @@ def _choose(grid: Located, flat: Located, flattened: Located | None = None) -> L
         if flattened is not None and not any(h.key == UNLABELED for h in use):
             # rows neither the grid nor the prose found, or found without values (a grid's value
             # rows printed without labels are assigned by template order instead: rows.by_order)
-            better = {h.key: h for h in getattr(flattened, kind) if h.tokens}
-            use = [better.pop(h.key) if h.key in better and not _prints_values(h) else h for h in use]
-            taken = {h.key for h in use}
-            extra = [h for h in getattr(flattened, kind) if h.key not in taken]
-            if extra or better:
-                use = use + extra
-                src = src if taken else "flattened"
+            found = {h.key: h for h in getattr(flattened, kind)}
+            merged = [found[h.key] if h.key in found and found[h.key].tokens and not _prints_values(h) else h for h in use]
+            merged += [h for key, h in found.items() if key not in {x.key for x in use}]
+            if any(a is not b for a, b in zip(merged, use, strict=False)) or len(merged) > len(use):
+                src = src if use else "flattened"
+                use = merged
                 if kind == "t2":
                     out.t2_header_words |= flattened.t2_header_words
         setattr(out, kind, use)
@@ -264,12 +263,11 @@ def build_report(doc: Document, *, settings: Settings = DEFAULT_SETTINGS) -> Rep
         from extractor.locate.align.rows import locate_text_rows  # loaded only for documents that need it
 
         flat = locate_text_rows([b for b in doc.blocks if isinstance(b, Paragraph)])
-    flattened = None
-    if any(isinstance(b, Table) for b in doc.blocks) and _incomplete(_choose(grid, flat)):
+    located = _choose(grid, flat)
+    if any(isinstance(b, Table) for b in doc.blocks) and _incomplete(located):
         from extractor.locate.align.rows import locate_text_rows
 
-        flattened = locate_text_rows(_flattened(doc.blocks))
-    located = _choose(grid, flat, flattened)
+        located = _choose(grid, flat, locate_text_rows(_flattened(doc.blocks)))
     sections = find_sections(full_text, budget)
 
     rows_found = len(located.t2) + len(located.t3) + len(located.t4)

@@ -18,6 +18,7 @@ never a guessed one.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -158,10 +159,7 @@ def solve_table3(
                 winners.append((new, car, cf))
         return best, winners
 
-    combos = len(groups["results_total"])
-    for k in others:
-        combos *= len(groups[k]) if have_all else 1
-    if combos > MAX_T31_COMBOS:
+    if have_all and len(groups["results_total"]) * math.prod(len(groups[k]) for k in others) > MAX_T31_COMBOS:
         return _independent(groups, kept, exact=False)
     t31_of = {rt: t31(rt) for rt in groups["results_total"]}
     g_of = {rt: t31_of[rt][0] + crt for rt, (crt, _) in groups["results_total"].items()}

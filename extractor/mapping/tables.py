@@ -134,7 +134,7 @@ def map_table3(
         # rows printing fewer numbers than cells, filled in by the layout hypothesis (blank cells left
         # out, or digits run together): doubtful when the table is scrambled or fails widely
         short = [key for key, t in text_rows.items() if 0 < len(t) < k]
-        collapsed = short if scrambled else (short if best.hyp == "dropped" else [])
+        collapsed = short if scrambled or best.hyp == "dropped" else []
         if scrambled:  # a row whose own total fails is more likely cut from other rows' numbers than misprinted
             collapsed += [key for key in text_rows if key not in collapsed and _row_total_fails(rows[key])]
         _unconfirmed_blanks(rows, empty, collapsed, by_key, detail, findings, scrambled)
@@ -383,11 +383,7 @@ def map_table2(hits: list[RowHit], template: Template, prose: str, findings: lis
         elif hit.unreadable:
             from extractor.mapping.resolve import unreadable_row
 
-            row = Table2Row.make(label=hit.label.strip())
-            for col, fig in zip(cols, unreadable_row(f"t2.{hit.key}", cols, hit, findings), strict=True):
-                if not col.startswith(T2_UNRECORDED):
-                    setattr(row, col, fig)
-            setattr(table, hit.key, row)
+            _put_row(table, hit, cols, unreadable_row(f"t2.{hit.key}", cols, hit, findings))
         else:
             from extractor.mapping.resolve import tokens_of
 
@@ -423,12 +419,8 @@ def map_table2(hits: list[RowHit], template: Template, prose: str, findings: lis
             results.append(TableResult(h, options, Solved(kept, cost, True), cost))
         best = choose(results, glued_evidence(list(rows.values())))
         for hit, cols, _ in text_hits:
-            row = Table2Row.make(label=hit.label.strip())
-            figs = figures_for(f"t2.{hit.key}", cols, hit, best.options[hit.key], best.solved.kept.get(hit.key, []), findings)
-            for col, fig in zip(cols, figs, strict=True):
-                if not col.startswith(T2_UNRECORDED):
-                    setattr(row, col, fig)
-            setattr(table, hit.key, row)
+            _put_row(table, hit, cols, figures_for(f"t2.{hit.key}", cols, hit, best.options[hit.key],
+                                                   best.solved.kept.get(hit.key, []), findings))
     return table
 
 
@@ -453,13 +445,19 @@ def _surplus_beside_empty(
 
     for hit, cols, _ in text_hits:
         if hit.key in over or hit.key in empty:
-            row = Table2Row.make(label=hit.label.strip())
             why = replace(hit, unreadable=_SURPLUS if hit.key in over else _EMPTY)
-            for col, fig in zip(cols, unreadable_row(f"t2.{hit.key}", cols, why, findings), strict=True):
-                if not col.startswith(T2_UNRECORDED):
-                    setattr(row, col, fig)
-            setattr(table, hit.key, row)
+            _put_row(table, hit, cols, unreadable_row(f"t2.{hit.key}", cols, why, findings))
     return [x for x in text_hits if x[0].key not in over | empty]
+
+
+def _put_row(table: Table2, hit: RowHit, cols: Sequence[str], figs: Sequence[Figure]) -> None:
+    """A table-2 row of ``figs`` by column; an unrecorded column (:data:`T2_UNRECORDED`) is read but
+    not kept."""
+    row = Table2Row.make(label=hit.label.strip())
+    for col, fig in zip(cols, figs, strict=True):
+        if not col.startswith(T2_UNRECORDED):
+            setattr(row, col, fig)
+    setattr(table, hit.key, row)
 
 
 def _t2_cols(item: str, cols: tuple[str, ...]) -> Columns:

@@ -162,7 +162,6 @@ def column_major(per_row: list[list[NumToken]], placed: list[Placement], k: int)
             continue  # the transposed totals must hold, and the block as printed must not read as rows already
         if sum(1 for row in rows if row[-1].digits.strip("0")) < max(3, (m + 1) // 2):
             continue  # totals of zero hold whatever the order: too few rows with counts to tell
-
         for r, row in enumerate(rows):
             per_row[j - m + 1 + r] = row
             placed[j - m + 1 + r] = Placement(
