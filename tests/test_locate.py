@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reportgen import generate, render_pipe
 
 from extractor import extract
@@ -269,3 +271,26 @@ def test_statistical_period_over_several_years_is_the_year_it_ends() -> None:
     gave a meta.year_mismatch against the title's 2008."""
     assert confirm_year("本报告中所列数据的统计期限自2003年1月1日起至2008年12月31日止。") == 2008
     assert confirm_year("统计期限自2023年1月1日起至12月31日止") == 2023
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["数量", "件数", "金额", "增/减", "增减", "数", "量", "本年", "\n", "制发", "上一年项目", "x"]), max_size=14))
+def test_header_headings_are_what_a_lazy_match_to_their_end_word_gives(parts: list[str]) -> None:
+    """Each heading runs to the word it ends with (数量, 件数, 金额, 增/减), never across a line."""
+    import re
+
+    from extractor.locate.hits import _headings
+
+    text = "".join(parts)
+    assert _headings(text) == [m.group() for m in re.finditer(r".*?(?:数量|件数|金额|增/?减)", text)]
+
+
+def test_a_long_header_without_an_end_word_is_read_in_linear_time() -> None:
+    """The lazy match was tried from every position: 20,000 characters without 数量 took seconds."""
+    import time
+
+    from extractor.locate.hits import t2_columns_in
+
+    t0 = time.perf_counter()
+    t2_columns_in("本年制发" * 50_000)
+    assert time.perf_counter() - t0 < 2

@@ -168,8 +168,21 @@ T2_UNRECORDED = "?"
 printed instead of 上一年项目数量 + 本年增/减; ``?本年新作数量``: a garbled heading), the heading's
 text after it. Such a column is read, so that the row's cells stay apart, and recorded nowhere
 unless the template has a like-worded column in its place (see mapping.tables)."""
-_T2_HEADING = re.compile(r".*?(?:数量|件数|金额|增/?减)")
-"""One printed column heading: text up to the word a heading ends with."""
+_T2_HEADING_END = re.compile(r"数量|件数|金额|增/?减")
+"""The word a printed column heading ends with."""
+
+
+def _headings(f: str) -> list[str]:
+    """The printed column headings of a header text: each runs from the end of the previous one (or
+    the start of its line) to the word it ends with. One scan for the end words: a lazy
+    ``.*?(?:数量|…)`` searched from every position of a long text without one is quadratic."""
+    out = []
+    prev = 0
+    for m in _T2_HEADING_END.finditer(f):
+        start = max(prev, f.rfind("\n", prev, m.start()) + 1)
+        out.append(f[start : m.end()])
+        prev = m.end()
+    return out
 
 
 def t2_columns_in(text: str) -> list[str]:
@@ -177,7 +190,7 @@ def t2_columns_in(text: str) -> list[str]:
     (:data:`T2_UNRECORDED` for a heading that names no known column); a heading repeated at once
     (a spanned cell copied into each column it covers) counts once."""
     f = fold(text)
-    headings = [part for m in _T2_HEADING.finditer(f) for part in _wrapped_apart(m.group())]
+    headings = [part for h in _headings(f) for part in _wrapped_apart(h)]
     out: list[str] = []
     prev = None
     for h in headings:
