@@ -249,15 +249,18 @@ def run_local(jobs: Sequence[Job], settings: Settings, *, workers: int, timeout:
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = new_pool()
     finally:
-        if running:  # interrupted: do not wait for documents nobody will store
+        killed = bool(running)
+        if killed:  # interrupted: do not wait for documents nobody will store
             _kill_workers(pool)
-        if closing is not None and not running:
+        if closing is not None and not killed:
             manager = getattr(pool, "_executor_manager_thread", None)  # joins the worker processes
             pool.shutdown(wait=False)
             if isinstance(manager, threading.Thread):
                 closing.append(manager)
         else:
-            pool.shutdown(wait=True, cancel_futures=True)
+            # after killing its workers, waiting for the pool can deadlock (its manager thread may
+            # wait on a queue no worker reads any more): the killed processes need no join
+            pool.shutdown(wait=not killed, cancel_futures=True)
 
 
 def _dask_task(job: Job, settings: Settings, timeout: float | None) -> Record:
