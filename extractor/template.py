@@ -8,7 +8,9 @@ than whole labels survives bracket styles, enumerator styles, line breaks and ty
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 T3_COLUMNS: tuple[str, ...] = (
     "natural_person",
@@ -111,6 +113,35 @@ T4_COLUMN_LABELS: dict[str, str] = {
     "pending": "尚未审结",
     "total": "总计",
 }
+
+
+def t4_groups_hold(values: Sequence[float]) -> bool:
+    """Each table-4 group of five, in the order given, has 总计 = the sum of its four results."""
+    return all(abs(sum(values[i : i + 4]) - values[i + 4]) < 1e-9 for i in range(0, len(values) - 4, 5))
+
+
+def t4_some_order_holds(values: Sequence[float]) -> bool:
+    """Whether the numbers can be dealt into groups of five in each of which one is the sum of the
+    other four (that one is the group's largest). Text read out of order may still hold the right
+    numbers; a misprinted total leaves no such dealing, so its numbers are kept as printed."""
+    if len(values) % 5:
+        return False
+
+    def deal(rest: tuple[float, ...]) -> bool:
+        if not rest:
+            return True
+        total, others = rest[0], rest[1:]  # sorted largest first: the largest is some group's total
+        seen: set[tuple[float, ...]] = set()
+        for parts in combinations(range(len(others)), 4):
+            picked = tuple(others[i] for i in parts)
+            if picked in seen or abs(sum(picked) - total) > 1e-9:
+                continue
+            seen.add(picked)
+            if deal(tuple(v for i, v in enumerate(others) if i not in parts)):
+                return True
+        return False
+
+    return deal(tuple(sorted(values, reverse=True)))
 
 
 @dataclass(frozen=True, slots=True)

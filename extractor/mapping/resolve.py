@@ -154,7 +154,9 @@ def solve_t3_text(
 def solve_t4_text(tokens: list[NumToken], hyp: Hypothesis) -> TableResult:
     opts = options_for(tokens, Columns(15, max_digits=COUNT_DIGITS), hyp, _group_holds, 5)
     kept = prefilter(opts, group_violations)
-    if kept and opts.how == "joined" and group_violations(kept[0][0]):
+    if kept and opts.how in ("joined", "dropped") and group_violations(kept[0][0]):
+        # Joining numbers broken over lines, or placing the numbers of a dump that left cells out,
+        # is a guess that only the three groups' 总计 can confirm; unconfirmed, it is no reading.
         opts, kept = Options("none", []), []
     if not kept:
         return TableResult(hyp, {"data": opts}, Solved({}, 0.0, True), UNEXPLAINED)

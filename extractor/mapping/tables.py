@@ -42,6 +42,7 @@ from extractor.template import (
     T3_ROWS_2021,
     T4_COLUMNS,
     T4_GROUPS,
+    t4_some_order_holds,
 )
 from extractor.text import CellState, parse_cell
 
@@ -131,6 +132,10 @@ def map_table3(
             kept = best.solved.kept.get(key, [])
             rows[key] = figures_for(f"t3.{key}", T3_COLUMNS, by_key[key], opts, kept, findings)
         empty = [key for key, t in text_rows.items() if not t]
+        # A row holding the numbers of two rows or more, which no reading explains, has other rows'
+        # cells: the text layer printed numbers away from their labels, as when the headings are
+        # among the rows (one or two numbers too many may be a stray page number or footnote).
+        scrambled = scrambled or any(len(t) >= 2 * k and not best.solved.kept.get(key) for key, t in text_rows.items())
         # rows printing fewer numbers than cells, filled in by the layout hypothesis (blank cells left
         # out, or digits run together): doubtful when the table is scrambled or fails widely
         short = [key for key, t in text_rows.items() if 0 < len(t) < k]
@@ -331,6 +336,8 @@ def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | No
         cols = [k.removeprefix("t4.") for k in keys]
         figs = figures_for("t4", cols, hit, best.options["data"], best.solved.kept.get("data", []), findings)
         figs = [f.model_copy(update={"key": k}) for f, k in zip(figs, keys, strict=True)]
+        if best.options["data"].how == "exact":
+            figs = _unconfirmed_t4_groups(figs, hit, findings)
     by_key, confidence = {f.key: f for f in figs}, _confidence(hit.cells, keys)
     if may_repair(by_key, confidence):
         fixed = repair(by_key, confidence, table4_equations(T4_GROUPS, T4_COLUMNS), findings)
@@ -341,6 +348,31 @@ def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | No
 
 # ---------------------------------------------------------------------------------------------
 # Table 2
+
+
+_T4_GROUP_FAILS = (
+    "the group's 总计 is not the sum of its four results in the order the running text prints them, but it is in "
+    "another order of the same five numbers: a text layer printed a cell out of its place (pdftotext prints a "
+    "wrapped heading's cell after its neighbours), so which cell holds which number is not known and none is placed"
+)
+
+
+def _unconfirmed_t4_groups(figs: list[Figure], hit: RowHit, findings: list[Finding]) -> list[Figure]:
+    """Table 4 read from running text, one number per cell: a group whose 总计 fails as printed but
+    holds in another order of its five numbers (the largest is the sum of the other four) leaves its
+    cells without values: a cell printed out of its place, not a misprint. A total that no order of
+    the numbers explains is the organ's misprint and is kept (validation reports it), as in a grid."""
+    from dataclasses import replace
+
+    from extractor.mapping.resolve import unreadable_row
+
+    out = list(figs)
+    for g_i, g in enumerate(T4_GROUPS):
+        group = figs[g_i * 5 : g_i * 5 + 5]
+        if _row_total_fails(group) and t4_some_order_holds([f.value or 0 for f in group]):
+            unread = unreadable_row(f"t4.{g}", T4_COLUMNS, replace(hit, unreadable=_T4_GROUP_FAILS), findings)
+            out[g_i * 5 : g_i * 5 + 5] = unread
+    return out
 
 
 def t2_template(located: Located, year: int | None) -> Template:

@@ -27,7 +27,15 @@ from extractor.locate.align.displaced import (
 from extractor.locate.align.tokens import BLANK_CELL, NumToken, TokenStream, tokenize
 from extractor.locate.hits import Located, RowHit, t2_columns_in
 from extractor.records.models import CellRef
-from extractor.template import T2_COLUMNS_2019, T2_COLUMNS_2021, T3_COLUMNS, T4_COLUMNS, T4_GROUPS
+from extractor.template import (
+    T2_COLUMNS_2019,
+    T2_COLUMNS_2021,
+    T3_COLUMNS,
+    T4_COLUMNS,
+    T4_GROUPS,
+    t4_groups_hold,
+    t4_some_order_holds,
+)
 
 __all__ = ["locate_in_stream", "locate_text_rows", "stream_of"]
 
@@ -321,6 +329,21 @@ def _header_only(text: str) -> bool:
     return not _T4_HEADER_WORDS.sub("", text).strip(_T4_HEADER_CHARS)
 
 
+_T4_INTERLEAVED = (
+    "the table's headings are printed among its numbers (a text layer read across its columns), and the numbers are "
+    "fewer than the cells, or the groups' totals fail in the printed order but hold in another: which cell each "
+    "belongs to is not known"
+)
+
+
+def _t4_order_doubtful(toks: list[NumToken]) -> bool:
+    """The groups' totals fail in the printed order, yet another order of the same numbers holds
+    them: the order is the text layer's, not the table's (a placeholder counts as 0). A failure no
+    order explains is the organ's misprint and the numbers are read as printed."""
+    values = [float(t.digits) if t.digits else 0.0 for t in toks]
+    return not t4_groups_hold(values) and t4_some_order_holds(values)
+
+
 class _T4Start:
     """Where table 4's row may start: after a column heading with only header words between, or
     after nothing but header text since the region began (a header printed one character per line
@@ -359,6 +382,8 @@ def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
     prev_pos = lo
     start = _T4Start()
     seen = lo
+    interleaved = False
+    """Header words printed between the row's numbers (a text layer read across the columns)."""
     for n in stream.numbers:
         if n.label_pos <= lo:
             continue
@@ -374,7 +399,10 @@ def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
         between = labels[prev_pos : n.label_pos]
         if not toks and between.rstrip() and _CELL_CHARS.match(between.rstrip()[-1]):
             unreadable = _glued(between.rstrip()[-1])
-        rest = _T4_HEADER_WORDS.sub("", between) if toks else ""
+        # Header words between two numbers, whole or split one character per line (pdftotext's plain
+        # order prints the litigation groups' headings 其 / 尚 / 总 / 他 … between the groups' numbers),
+        # keep the row going; anything else is prose after the table.
+        rest = "" if not toks or _header_only(between) else _T4_HEADER_WORDS.sub("", between)
         if toks and not rest and (glued := _CELL_CHARS.search(between)):
             # between two of the row's numbers a "-" or "/" is no header punctuation but a cell
             # glued to its neighbours ("6—/-600"): where its cells begin and end cannot be read
@@ -386,6 +414,7 @@ def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
             break  # prose after the table
         if n.label_pos > hi and toks:
             break
+        interleaved = interleaved or bool(toks and between.strip())
         toks.append(n)
         prev_pos = n.label_pos
         if len(toks) >= 3 * width and sum(t.text != BLANK_CELL for t in toks) >= 3 * width:
@@ -394,5 +423,7 @@ def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
     if toks:
         if unreadable is None and len(toks) < width and _CELL_CHARS.match(labels, toks[-1].label_pos):
             unreadable = _glued(labels[toks[-1].label_pos])
+        if unreadable is None and interleaved and (len(toks) < width or _t4_order_doubtful(toks[:width])):
+            unreadable = _T4_INTERLEAVED
         found.t4.append(RowHit(kind="t4", key="data", tokens=toks, run=" ".join(t.text for t in toks), run_ref=_ref(stream, toks, lo),
                                unreadable=unreadable))

@@ -60,6 +60,11 @@ _ENUMERATOR_AFTER = _lazy(r"[ ]*(?:[.、]\s*(?=[\u4e00-\u9fff\"“'(])|[.、](?=
 """``1.``/``1、`` followed by a label character, or ``7、``/``6．`` followed by a space (pdftotext prints
 ``7、 0 3 2 5`` and the wrapped label below): the digits enumerate a row, they are not a cell (no
 number ends with a bare decimal point)."""
+_ONE_DIGIT_ENUMERATOR = _lazy(r"[ ]*[.、]\s*[^\d\s.,+\-—–/|]")
+"""A single digit with ``.``/``、`` and then anything but a number or a cell separator, even across a
+line break: ``（三 1．`` / ``）不`` (pdftotext's plain order puts a narrow cell's wrapped label
+``（三）不予公开`` beside the next column's ``1．属于国家秘密``) enumerates a row; a cell never ends
+with a bare decimal point."""
 _REFERENCE_AFTER = _lazy(r"[ ]*[年月日号页期]")
 _YEAR_ACROSS_LINES = _lazy(r"\s*年")
 _BRACKETED = _lazy(r"[(\[]\s*$")
@@ -213,6 +218,7 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
     reference_after, year_across_lines, enumerator_after, bracketed = (
         _REFERENCE_AFTER(), _YEAR_ACROSS_LINES(), _ENUMERATOR_AFTER(), _BRACKETED())
     label_follows, spaced_before, label_next = _LABEL_FOLLOWS(), _SPACED_BEFORE(), _LABEL_NEXT()
+    one_digit_enumerator = _ONE_DIGIT_ENUMERATOR()
     numbers: list[NumToken] = []
     spans: list[tuple[int, int, str, str, str | None, str, int]] = []  # start, end, text, digits, unit, sign, digits_at
     pos = 0
@@ -230,6 +236,8 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
             ):
                 continue  # "2022年", "2022" / "年"; not "1" / "年" (a vertical 本年度 beside a row), nor a row's
                 # last cell "… 4  1909" / "年度办" (pdftotext -layout prints the vertical label's next line after it)
+            if len(num) == 1 and one_digit_enumerator.match(t, e):
+                continue
             if enumerator_after.match(t, e) and num.isdigit():  # also after a sign: "5-0052、没有…"
                 if len(num) == 1:
                     continue  # "1.属于…": the digit enumerates the next row's label

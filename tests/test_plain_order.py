@@ -1,0 +1,130 @@
+"""Tables 3 and 4 in pdftotext's default (plain) reading order.
+
+Without ``-layout``, pdftotext reads a table's narrow cells across the columns: a heading wrapped
+one character per line comes out interleaved with its neighbours' (结 / 结 / 果 / 果 / 维 / 纠), a
+cell whose heading wraps is printed after its neighbours, and a row can collect the numbers of
+several rows. The texts below are shaped like such dumps of generated PDFs. What they must never
+produce is a wrong value: where the order cannot be known, the cells stay without values and a
+finding says why.
+"""
+
+from __future__ import annotations
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from extractor import extract
+from extractor.locate.align import tokenize
+
+TITLE = "某某市某某局2023年政府信息公开工作年度报告\n"
+T2 = "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\n本年制发件数\n本年废止件数\n现行有效件数\n规章 0 0 1\n"
+T4_HEAD = "四、政府信息公开行政复议、行政诉讼情况\n行政复议\n"
+T4_GROUP_HEAD = "结果维持\n结果纠正\n其他结果\n尚未审结\n总计\n"
+AFTER = "五、存在的主要问题及改进情况\n政务公开工作仍存在不足。\n"
+T4_KEYS = [f"t4.{g}.{c}" for g in ("review", "lit_direct", "lit_after_review")
+           for c in ("upheld", "corrected", "other", "pending", "total")]
+
+
+def _flat(text: str) -> tuple[dict[str, float | None], list[str]]:
+    r = extract((TITLE + T2 + text).encode("utf-8"), name="dump.txt")
+    assert r.report is not None
+    return r.report.flat(), [f.code for f in r.findings]
+
+
+def _t4(printed: str, between: str = "") -> str:
+    """Table 4's header (whole words, one per line), then the numbers, ``between`` after the fifth."""
+    numbers = printed.split()
+    lines = numbers[:5] + ([between] if between else []) + numbers[5:]
+    return T4_HEAD + "行政诉讼\n未经复议直接起诉\n复议后起诉\n" + T4_GROUP_HEAD * 3 + "\n".join(lines) + "\n" + AFTER
+
+
+def test_a_one_digit_enumerator_before_a_line_break_is_no_cell() -> None:
+    """``（三 1．`` / ``）不`` : the wrapped label （三）不予公开 beside the next column's 1．属于国家秘密."""
+    assert [t.digits for t in tokenize("（三 1．\n）不 属于\n").numbers] == []
+    assert [t.digits for t in tokenize("3．\n危\n及\n").numbers] == []
+    # what stays a number: a decimal split over lines, a number before the next number, an amount
+    assert [t.digits for t in tokenize("851\n.\n776247\n").numbers] == ["851.776247"]
+    assert [t.digits for t in tokenize("合计 1.\n2\n").numbers] == ["1", "2"]
+    assert [t.digits for t in tokenize("收费 5.5万元\n").numbers] == ["5.5"]
+
+
+def test_a_table4_group_whose_total_holds_only_in_another_order_is_not_placed() -> None:
+    """``4 0 3 10 3``: pdftotext printed 结果纠正's 3 (a wrapped heading) after the others; 4 + 0 + 3 +
+    10 ≠ 3, but 4 + 3 + 0 + 3 = 10. The group is left without values; the sound groups are read."""
+    flat, codes = _flat(_t4("4 0 3 10 3 3 5 8 5 21 8 7 2 5 22"))
+    assert all(flat.get(k) is None for k in T4_KEYS[:5])
+    assert [flat.get(k) for k in T4_KEYS[5:]] == [3, 5, 8, 5, 21, 8, 7, 2, 5, 22]
+    assert "cells.unreadable" in codes
+
+
+def test_a_misprinted_table4_total_that_no_order_explains_is_kept() -> None:
+    """The organ's own misprint (10 1 0 0 / 0): no order of the five numbers holds, so they are
+    read as printed and validation reports the failing total, as it does for a grid."""
+    flat, codes = _flat(_t4("10 1 0 0 0 0 0 0 0 0 5 0 0 0 0"))
+    assert [flat.get(k) for k in T4_KEYS] == [10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0]
+    assert "cells.unreadable" not in codes
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 30), min_size=4, max_size=4), st.integers(0, 3))
+def test_a_sound_group_printed_with_one_cell_moved_to_the_end_is_never_read_wrong(results: list[int], moved: int) -> None:
+    group = [*results, sum(results)]
+    printed = group[:moved] + group[moved + 1 :] + [group[moved]]  # one result cell printed after the total
+    assume(sum(printed[:4]) != printed[4])  # else the printed order holds too: nothing tells the two apart
+    flat, _ = _flat(_t4(" ".join(str(v) for v in [*printed, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1])))
+    got = [flat.get(k) for k in T4_KEYS[:5]]
+    assert got == group or all(v is None for v in got), (printed, got)
+
+
+def test_table4_headings_among_a_short_row_leave_it_unread() -> None:
+    """``0 0 0`` / 其 / 尚 / 总 / 他 … / ``4 6 9 0 19 6 9 6 6``: the litigation groups' headings, one
+    character per line, between the numbers. Read as a dump that left blank cells out, the first
+    three zeros filled all fifteen cells; twelve numbers for fifteen cells cannot be placed."""
+    between = "\n".join("行政诉讼其尚总未经复议直接起诉他未计结结其尚结审果果他未果结维纠结审持正果结")
+    flat, codes = _flat(T4_HEAD + "\n".join("结结果果维纠持正") + "\n0\n0\n0\n" + between + "\n4\n6\n9\n0\n19\n6\n9\n6\n6\n" + AFTER)
+    assert all(flat.get(k) is None for k in T4_KEYS)
+    assert "cells.unreadable" in codes
+    # the same headings between the numbers of a full row do not stop it
+    flat, _ = _flat(T4_HEAD + "\n".join("结结果果维纠持正") + "\n0\n0\n0\n0\n0\n" + between + "\n" + "\n".join("1000100000") + "\n" + AFTER)
+    assert [flat.get(k) for k in T4_KEYS] == [0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0]
+    # fifteen numbers among the headings whose totals fail in the printed order (淮安's 72 64 178 37 /
+    # … / 12 1 1 6 / 总计 / 351: the groups' cells interleaved) are not read as printed
+    interleaved = "72\n64\n178\n37\n结 果\n其他\n复议后起诉\n12\n1\n1\n6\n总计\n351\n维持\n13\n4\n8\n1\n26\n总计\n20\n"
+    flat, codes = _flat(T4_HEAD + "\n".join("结结果果维纠持正") + "\n" + interleaved + AFTER)
+    assert all(flat.get(k) is None for k in T4_KEYS)
+
+
+def test_table4_numbers_a_dropped_cells_reading_cannot_balance_are_not_placed() -> None:
+    """Fourteen numbers for fifteen cells, as a dump that leaves out one blank cell, where no
+    placement makes the groups' totals hold: they came from elsewhere, so none is placed."""
+    flat, codes = _flat(_t4("3 0 0 5 3 3 5 6 1 5 0 7 0 2"))
+    assert all(flat.get(k) is None for k in T4_KEYS)
+    assert "split.ambiguous" in codes
+
+
+def test_a_table3_row_holding_two_rows_numbers_makes_the_short_rows_doubtful() -> None:
+    """A row that prints twice its cells' worth of numbers holds other rows' cells; the rows that
+    print fewer numbers than cells are then not filled in as a dump that left blank cells out."""
+    rows = [("一、本年新收政府信息公开申请数量", "329 19 13 10 19 5 395 2 2 0 0 2 6 0 36"),
+            ("二、上年结转政府信息公开申请数量", ""), ("（一）予以公开", "31 5"), ("（二）部分公开", "14 1 15")]
+    rest = ["1．属于国家秘密", "2．其他法律行政法规禁止公开", "3．危及“三安全一稳定”", "4．保护第三方合法权益",
+            "5．属于三类内部事务信息", "6．属于四类过程性信息", "7．属于行政执法案卷", "8．属于行政查询事项"]
+    rows += [(label, "2") for label in rest]
+    rows += [("（七）总计", ""), ("四、结转下年度继续办理", "")]
+    text = "三、收到和处理政府信息公开申请情况\n" + "\n".join(f"{label}\n{nums}" if nums else label for label, nums in rows)
+    flat, codes = _flat(text + "\n" + T4_HEAD)
+    assert flat.get("t3.withheld_state_secret.total") is None  # a lone 2 would have been read as the row's total
+    assert "cells.unreadable" in codes
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 40), min_size=4, max_size=4), min_size=3, max_size=3), st.randoms(use_true_random=False))
+def test_numbers_of_sound_groups_in_any_order_can_be_dealt_back(groups: list[list[int]], rnd: object) -> None:
+    from extractor.template import t4_groups_hold, t4_some_order_holds
+
+    values = [v for g in groups for v in (*g, sum(g))]
+    assert t4_groups_hold(values)
+    rnd.shuffle(values)  # type: ignore[attr-defined]
+    assert t4_some_order_holds(values)
+    odd = [*values[:-1], values[-1] + 1] if sum(values) % 2 == 0 else values
+    assert not t4_some_order_holds(odd)  # each group sums to twice its total: an odd sum never deals
