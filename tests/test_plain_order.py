@@ -128,3 +128,32 @@ def test_numbers_of_sound_groups_in_any_order_can_be_dealt_back(groups: list[lis
     assert t4_some_order_holds(values)
     odd = [*values[:-1], values[-1] + 1] if sum(values) % 2 == 0 else values
     assert not t4_some_order_holds(odd)  # each group sums to twice its total: an odd sum never deals
+
+
+def _scrambled_t3(second_overflow: str = "") -> str:
+    rows = [("一、本年新收政府信息公开申请数量", "329 19 13 10 19 5 395 2 2" + second_overflow),
+            ("二、上年结转政府信息公开申请数量", ""), ("（一）予以公开", "31 5"), ("（二）部分公开", "14 1 15")]
+    rest = ["1．属于国家秘密", "2．其他法律行政法规禁止公开", "3．危及“三安全一稳定”", "4．保护第三方合法权益"]
+    rows += [(label, "2") for label in rest]
+    rows += [("（七）总计", "0 2 0 6 0 36 0 1 4 7"), ("四、结转下年度继续办理", "")]
+    return "三、收到和处理政府信息公开申请情况\n" + "\n".join(f"{label}\n{nums}" if nums else label for label, nums in rows) + "\n"
+
+
+def test_two_rows_holding_more_numbers_than_cells_make_the_whole_text_out_of_order() -> None:
+    """Two table-3 rows with numbers no reading explains (9 and 10 for 7 cells): the text layer moved
+    numbers between rows, so rows short of numbers in tables 2, 3 and 4 lost them, not blank cells."""
+    t2 = "规范性文件\n5\n"  # a dump that leaves out blank cells would print 现行有效 5 alone
+    t4 = _t4("0 0 0")  # three numbers for fifteen cells
+    flat, codes = _flat(t2 + _scrambled_t3() + t4)
+    assert flat.get("t3.withheld_state_secret.total") is None and flat.get("t3.granted.total") is None
+    assert flat.get("t2.normative_docs.in_force") is None
+    assert all(flat.get(k) is None for k in T4_KEYS)
+    assert "cells.unreadable" in codes
+
+
+def test_a_page_footer_after_a_gap_in_the_page_numbers_is_furniture() -> None:
+    """A crawler that keeps only some pages' footers: ``- 2 -`` … ``- 7 -``; the 7 is no cell."""
+    text = "规章 0 0 1\n- 2 -\n行政许可 5\n" + "说明\n" * 30 + "（七）总计 19 1 0 0 0 0 19\n- 7 -\n四、结转\n"
+    assert [t.digits for t in tokenize(text).numbers] == ["0", "0", "1", "5", "19", "1", "0", "0", "0", "0", "19"]
+    # out of sequence it stays a row's cells: a dash, 58 and a dash
+    assert "58" in [t.digits for t in tokenize("规章 0 0 1\n- 2 -\n行政许可\n— 58 —\n").numbers]

@@ -11,7 +11,7 @@ a finding (``split.inferred``, ``cells.collapsed``, ``cells.joined``; ``split.am
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from extractor.locate.hits import T2_UNRECORDED, UNLABELED, Located, PrintedCell, RowHit
@@ -71,11 +71,35 @@ def _figure(key: str, cell: PrintedCell | None) -> Figure:
 # Table 3
 
 
+@dataclass(slots=True)
+class TextLayout:
+    """What table 3 tells of how the running text was made (one crawler or converter made it all)."""
+
+    hyp: Hypothesis | None = None
+    """How rows that print fewer numbers than cells were printed (blank cells left out, digits glued)."""
+    out_of_order: bool = False
+    """A row holds two rows' worth of numbers no reading explains: the text layer printed numbers
+    away from their labels, so a row short of numbers lost them to another row rather than leaving
+    blank cells out, in every table."""
+
+
+def _printed(hit: RowHit) -> int:
+    from extractor.mapping.resolve import tokens_of
+
+    return len(tokens_of(hit))
+
+
+_OUT_OF_ORDER = (
+    "the row prints fewer numbers than cells, and table 3 shows the text printing numbers away from their labels "
+    "(a row holding several rows' numbers): its missing cells were printed elsewhere, not left blank"
+)
+
+
 def map_table3(
-    hits: list[RowHit], year: int | None, findings: list[Finding], said: Statements | None = None, layout: list[Hypothesis] | None = None,
+    hits: list[RowHit], year: int | None, findings: list[Finding], said: Statements | None = None, layout: TextLayout | None = None,
     scrambled: bool = False,
 ) -> Table3 | None:
-    """Table 3; ``layout`` receives the text-layout hypothesis the table settled (if it had to);
+    """Table 3; ``layout`` receives what the table tells of the running text (:class:`TextLayout`);
     ``scrambled``: its headings were printed among its rows (:attr:`Located.t3_header_inside`)."""
     if not hits:
         return None
@@ -126,16 +150,23 @@ def map_table3(
             results.append(solve_t3_text(text_rows, fixed, detail, t3_hyp, said.t3_cost))
         best = choose(results, evidence)
         if layout is not None and any(0 < len(t) < k for t in text_rows.values()):
-            layout.append(best.hyp)
+            layout.hyp = best.hyp
         for key in text_rows:
             opts = best.options[key]
             kept = best.solved.kept.get(key, [])
             rows[key] = figures_for(f"t3.{key}", T3_COLUMNS, by_key[key], opts, kept, findings)
         empty = [key for key, t in text_rows.items() if not t]
-        # A row holding the numbers of two rows or more, which no reading explains, has other rows'
-        # cells: the text layer printed numbers away from their labels, as when the headings are
-        # among the rows (one or two numbers too many may be a stray page number or footnote).
-        scrambled = scrambled or any(len(t) >= 2 * k and not best.solved.kept.get(key) for key, t in text_rows.items())
+        # Rows holding more numbers than cells, which no reading explains, hold other rows' cells when
+        # there are two of them, or one holds two rows' worth, or one holds two numbers too many and a
+        # full row's own total fails: the text layer printed numbers away from their labels, as when
+        # the headings are among the rows. (One row with one number too many may hold a number split
+        # over lines whose join its misprinted total cannot confirm, or a stray page number.)
+        over = [len(t) for key, t in text_rows.items() if len(t) > k and not best.solved.kept.get(key)]
+        failing = any(len(t) == k and _row_total_fails(rows[key]) for key, t in text_rows.items())
+        overflow = bool(over) and (len(over) >= 2 or max(over) >= 2 * k or (max(over) > k + 1 and failing))
+        if layout is not None:
+            layout.out_of_order = overflow
+        scrambled = scrambled or overflow
         # rows printing fewer numbers than cells, filled in by the layout hypothesis (blank cells left
         # out, or digits run together): doubtful when the table is scrambled or fails widely
         short = [key for key, t in text_rows.items() if 0 < len(t) < k]
@@ -306,7 +337,8 @@ def _short_row(prefix: str, hit: RowHit, got: int, k: int) -> Finding:
 # Table 4
 
 
-def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | None = None) -> Table4 | None:
+def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | None = None, out_of_order: bool = False) -> Table4 | None:
+    """Table 4; ``hyp`` and ``out_of_order`` as table 3 found the running text (:class:`TextLayout`)."""
     if not hits:
         return None
     hit = hits[0]
@@ -317,9 +349,10 @@ def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | No
         figs = [_figure(k, c) for k, c in zip(keys, cells, strict=True)]
         if len(hit.cells) < 15:
             findings.append(_short_row("t4", hit, len(hit.cells), 15))
-    elif hit.unreadable:
+    elif hit.unreadable or (out_of_order and hit.cells is None and _printed(hit) < len(keys)):
         from extractor.mapping.resolve import unreadable_row
 
+        hit = hit if hit.unreadable else replace(hit, unreadable=_OUT_OF_ORDER)
         figs = unreadable_row("t4", [k.removeprefix("t4.") for k in keys], hit, findings)
         figs = [f.model_copy(update={"key": k}) for f, k in zip(figs, keys, strict=True)]
     else:
@@ -391,7 +424,10 @@ def t2_template(located: Located, year: int | None) -> Template:
     return "2021" if (year or 2021) >= 2021 else "2019"
 
 
-def map_table2(hits: list[RowHit], template: Template, prose: str, findings: list[Finding], hyp: Hypothesis | None = None) -> Table2 | None:
+def map_table2(
+    hits: list[RowHit], template: Template, prose: str, findings: list[Finding], hyp: Hypothesis | None = None, out_of_order: bool = False,
+) -> Table2 | None:
+    """Table 2; ``hyp`` and ``out_of_order`` as table 3 found the running text (:class:`TextLayout`)."""
     if not hits:
         return None
     defaults = T2_COLUMNS_2019 if template == "2019" else T2_COLUMNS_2021
@@ -412,9 +448,10 @@ def map_table2(hits: list[RowHit], template: Template, prose: str, findings: lis
                 if not col.startswith(T2_UNRECORDED):
                     setattr(row, col, _figure(f"t2.{hit.key}.{col}", cell))
             setattr(table, hit.key, row)
-        elif hit.unreadable:
+        elif hit.unreadable or (out_of_order and hit.cells is None and _printed(hit) < len(cols)):
             from extractor.mapping.resolve import unreadable_row
 
+            hit = hit if hit.unreadable else replace(hit, unreadable=_OUT_OF_ORDER)
             _put_row(table, hit, cols, unreadable_row(f"t2.{hit.key}", cols, hit, findings))
         else:
             from extractor.mapping.resolve import tokens_of
@@ -541,10 +578,10 @@ def _t2_soft_cost(cols: tuple[str, ...], values: tuple[int | float, ...]) -> int
 def map_tables(located: Located, year: int | None, prose: str) -> MappingResult:
     out = MappingResult()
     said = statements(prose)
-    layout: list[Hypothesis] = []
+    layout = TextLayout()
     out.table3 = map_table3(located.t3, year, out.findings, said, layout, located.t3_header_inside)
-    hyp = layout[0] if layout else None  # one crawler made the whole dump: table 3 decides for 2 and 4
+    # one crawler or converter made the whole text: table 3 decides for tables 2 and 4
     t2_tpl = t2_template(located, year)
-    out.table2 = map_table2(located.t2, t2_tpl, prose, out.findings, hyp)
-    out.table4 = map_table4(located.t4, out.findings, hyp)
+    out.table2 = map_table2(located.t2, t2_tpl, prose, out.findings, layout.hyp, layout.out_of_order)
+    out.table4 = map_table4(located.t4, out.findings, layout.hyp, layout.out_of_order)
     return out

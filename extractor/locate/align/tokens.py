@@ -173,11 +173,15 @@ MAX_NUMBERS = 100_000
 """Numbers read from one document; a report prints a few thousand at most (hostile input more)."""
 
 
+_PAGE_GAP = 8
+
+
 def _drop_page_furniture(text: str) -> str:
     """Blank out page numbers and running page headers (same length, offsets survive).
 
-    A page number counts only in sequence (the first at most 5, each next one to three higher):
-    ``— 58 —`` alone in a short report is a table row of a dash, 58 and a dash, not a footer."""
+    A page number counts only in sequence (the first at most 5, each next one at most
+    :data:`_PAGE_GAP` higher: a crawler may keep only some pages' footers): ``— 58 —`` alone in a
+    short report is a table row of a dash, 58 and a dash, not a footer."""
     page_line = _PAGE_LINE()
     lines = text.split("\n")
     counts = Counter(s.strip() for s in lines if len(s.strip()) >= 8)
@@ -189,7 +193,7 @@ def _drop_page_furniture(text: str) -> str:
             n = numbers[0] if numbers else 0
             if len(numbers) == 2 and "/" in line and not 1 <= numbers[0] <= numbers[1]:
                 continue  # "0 / 299": a row's cells (0, a slash, 299), not page 0 of 299
-            if (last is None and 1 <= n <= 5) or (last is not None and 0 < n - last <= 3):
+            if (last is None and 1 <= n <= 5) or (last is not None and 0 < n - last <= _PAGE_GAP):
                 page_lines.add(i)
                 last = n
     out = []
