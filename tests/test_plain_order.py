@@ -143,10 +143,11 @@ def test_two_rows_holding_more_numbers_than_cells_make_the_whole_text_out_of_ord
     """Two table-3 rows with numbers no reading explains (9 and 10 for 7 cells): the text layer moved
     numbers between rows, so rows short of numbers in tables 2, 3 and 4 lost them, not blank cells."""
     t2 = "规范性文件\n5\n"  # a dump that leaves out blank cells would print 现行有效 5 alone
+    t2 += "第二十条第（五）项\n信息内容\n本年处理决定数量\n行政许可\n1571\n\n3587\n"  # not 15713587 split over lines
     t4 = _t4("0 0 0")  # three numbers for fifteen cells
     flat, codes = _flat(t2 + _scrambled_t3() + t4)
     assert flat.get("t3.withheld_state_secret.total") is None and flat.get("t3.granted.total") is None
-    assert flat.get("t2.normative_docs.in_force") is None
+    assert flat.get("t2.normative_docs.in_force") is None and flat.get("t2.licensing.decisions") is None
     assert all(flat.get(k) is None for k in T4_KEYS)
     assert "cells.unreadable" in codes
 

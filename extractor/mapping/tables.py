@@ -79,8 +79,9 @@ class TextLayout:
     """How rows that print fewer numbers than cells were printed (blank cells left out, digits glued)."""
     out_of_order: bool = False
     """A row holds two rows' worth of numbers no reading explains: the text layer printed numbers
-    away from their labels, so a row short of numbers lost them to another row rather than leaving
-    blank cells out, in every table."""
+    away from their labels, so in every table a row short of numbers lost them to another row rather
+    than leaving blank cells out, and a row with too many holds another's rather than a number split
+    over lines."""
 
 
 def _printed(hit: RowHit) -> int:
@@ -90,8 +91,8 @@ def _printed(hit: RowHit) -> int:
 
 
 _OUT_OF_ORDER = (
-    "the row prints fewer numbers than cells, and table 3 shows the text printing numbers away from their labels "
-    "(a row holding several rows' numbers): its missing cells were printed elsewhere, not left blank"
+    "the row prints fewer or more numbers than cells, and table 3 shows the text printing numbers away from their "
+    "labels (rows holding other rows' numbers): its cells were printed elsewhere, not left blank or split over lines"
 )
 
 
@@ -349,7 +350,7 @@ def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | No
         figs = [_figure(k, c) for k, c in zip(keys, cells, strict=True)]
         if len(hit.cells) < 15:
             findings.append(_short_row("t4", hit, len(hit.cells), 15))
-    elif hit.unreadable or (out_of_order and hit.cells is None and _printed(hit) < len(keys)):
+    elif hit.unreadable or (out_of_order and hit.cells is None and _printed(hit) != len(keys)):
         from extractor.mapping.resolve import unreadable_row
 
         hit = hit if hit.unreadable else replace(hit, unreadable=_OUT_OF_ORDER)
@@ -448,7 +449,7 @@ def map_table2(
                 if not col.startswith(T2_UNRECORDED):
                     setattr(row, col, _figure(f"t2.{hit.key}.{col}", cell))
             setattr(table, hit.key, row)
-        elif hit.unreadable or (out_of_order and hit.cells is None and _printed(hit) < len(cols)):
+        elif hit.unreadable or (out_of_order and hit.cells is None and _printed(hit) != len(cols)):
             from extractor.mapping.resolve import unreadable_row
 
             hit = hit if hit.unreadable else replace(hit, unreadable=_OUT_OF_ORDER)
