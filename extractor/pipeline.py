@@ -177,6 +177,9 @@ def _choose(grid: Located, flat: Located, flattened: Located | None = None) -> L
         if kind == "t3":
             out.t3_header_inside = (flat.t3_header_inside if src == "text" else
                                     flattened.t3_header_inside if src == "flattened" and flattened is not None else False)
+        if kind == "t2":
+            out.t2_headings_misplaced = (flat.t2_headings_misplaced if src == "text" else
+                                         flattened.t2_headings_misplaced if src == "flattened" and flattened is not None else False)
     return out
 
 

@@ -158,3 +158,41 @@ def test_a_page_footer_after_a_gap_in_the_page_numbers_is_furniture() -> None:
     assert [t.digits for t in tokenize(text).numbers] == ["0", "0", "1", "5", "19", "1", "0", "0", "0", "0", "19"]
     # out of sequence it stays a row's cells: a dash, 58 and a dash
     assert "58" in [t.digits for t in tokenize("规章 0 0 1\n- 2 -\n行政许可\n— 58 —\n").numbers]
+
+
+T2_2019 = "二、主动公开政府信息情况\n第二十条第(一)项\n信息内容\n本年新制作数量\n"
+
+
+def test_table2_headings_printed_among_its_rows_leave_its_running_text_rows_unread() -> None:
+    """``规章 23`` / 本年新公开数量 / 对外公开总数量 / ``6`` / ``规范性文件 291``: the block's other column
+    headings come after its first row's number (pdftotext read the narrow cells across the columns),
+    so 291 is not 规范性文件's 本年新制作数量."""
+    text = (T2_2019 + "规章\n23\n本年新公开数量\n对外公开总数量\n6\n规范性文件\n291\n"
+            "第二十条第(五)项\n信息内容\n上一年项目数量\n本年增/减\n处理决定数量\n行政许可\n40 2 7\n"
+            "三、收到和处理政府信息公开申请情况\n")
+    r = extract((TITLE + text).encode("utf-8"), name="dump.txt")
+    assert r.report is not None
+    flat, codes = r.report.flat(), [f.code for f in r.findings]
+    assert flat.get("t2.normative_docs.new_made") is None and flat.get("t2.regulations.new_made") is None
+    assert "cells.unreadable" in codes
+
+
+def test_table2_heading_of_another_block_marks_the_order_unknown() -> None:
+    """The 行政事业性收费 block's header holds （一）'s 本年新公开数量: the headings were read across."""
+    text = (T2_2019 + "本年新公开数量\n对外公开总数量\n规章\n12 3 40\n规范性文件\n2 1 9\n"
+            "第二十条第（八）项\n信息内容\n上一年项目数量\n本年新公开数量\n9\n本年增/减\n行政事业性收费\n0\n三、收到和处理政府信息公开申请情况\n")
+    r = extract((TITLE + text).encode("utf-8"), name="dump.txt")
+    assert r.report is not None
+    assert r.report.flat().get("t2.fees.prior_year") is None
+
+
+def test_a_one_row_block_whose_heading_follows_its_label_is_still_read() -> None:
+    """pdftotext prints a one-row block as 行政许可 / 本年处理决定数量 / 9487: the heading between the
+    label and its number is no sign of disorder."""
+    text = ("二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\n本年制发件数\n本年废止件数\n现行有效件数\n规章\n0\n0\n0\n"
+            "行政规范性文件\n3\n0\n8\n第二十条第（五）项\n信息内容\n行政许可\n本年处理决定数量\n9487\n"
+            "第二十条第（六）项\n信息内容\n本年处理决定数量\n行政处罚\n2776\n行政强制\n84\n三、收到和处理政府信息公开申请情况\n")
+    r = extract((TITLE + text).encode("utf-8"), name="dump.txt")
+    assert r.report is not None
+    flat = r.report.flat()
+    assert (flat.get("t2.licensing.decisions"), flat.get("t2.normative_docs.in_force"), flat.get("t2.coercion.decisions")) == (9487, 8, 84)

@@ -85,6 +85,9 @@ class Located:
     t2_header_words: set[str] = field(default_factory=set)
     sources: dict[str, str] = field(default_factory=dict)
     """Per table kind: ``grid`` or ``text`` — where its rows came from."""
+    t2_headings_misplaced: bool = False
+    """Running text: a table-2 block's column headings are printed among its rows or above another
+    block (:func:`t2_headings_misplaced`): its rows' numbers may be other rows' cells."""
     t3_header_inside: bool = False
     """Running text: table 3's applicant headings (自然人, 商业企业 …) are printed among its rows, not
     above them — a text layer read out of order, where a row's printed numbers may not be all of it."""
@@ -170,6 +173,24 @@ text after it. Such a column is read, so that the row's cells stay apart, and re
 unless the template has a like-worded column in its place (see mapping.tables)."""
 _T2_HEADING_END = re.compile(r"数量|件数|金额|增/?减")
 """The word a printed column heading ends with."""
+
+
+_FIRST_BLOCK_KEYS = frozenset({"issued", "repealed", "in_force", "new_made", "new_published", "total_published"})
+"""Columns of the 第二十条第（一）项 block (规章, 规范性文件) only."""
+
+
+def t2_headings_misplaced(block: str, header: str, body: str) -> bool:
+    """Whether a table-2 block's column headings stand where no table prints them: among its rows
+    (``body``, from its rows' first number to the next block; a heading between the first item and
+    its number is pdftotext's order for a one-row block) or, in its ``header``, a heading of another
+    block's kind (（一）'s 新公开数量 above 行政事业性收费). pdftotext's plain order does this to
+    narrow cells read across the columns; the block's numbers are then in column order."""
+    late = [_heading_key(h) for h in _headings(fold(body))]
+    if any(k is not None for k in late):
+        return True
+    keys = [k for k in (_heading_key(h) for h in _headings(fold(header))) if k is not None]
+    first = block == "(一)"
+    return any((k in _FIRST_BLOCK_KEYS) != first for k in keys)
 
 
 def _headings(f: str) -> list[str]:

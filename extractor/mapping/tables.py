@@ -84,6 +84,12 @@ class TextLayout:
     over lines."""
 
 
+_T2_MISPLACED = (
+    "table 2's column headings are printed among its rows or above another block (a text layer read across the "
+    "columns): which row each number belongs to is not known"
+)
+
+
 def _printed(hit: RowHit) -> int:
     from extractor.mapping.resolve import tokens_of
 
@@ -427,8 +433,11 @@ def t2_template(located: Located, year: int | None) -> Template:
 
 def map_table2(
     hits: list[RowHit], template: Template, prose: str, findings: list[Finding], hyp: Hypothesis | None = None, out_of_order: bool = False,
+    misplaced: bool = False,
 ) -> Table2 | None:
-    """Table 2; ``hyp`` and ``out_of_order`` as table 3 found the running text (:class:`TextLayout`)."""
+    """Table 2; ``hyp`` and ``out_of_order`` as table 3 found the running text (:class:`TextLayout`);
+    ``misplaced``: its column headings are printed among its rows (:attr:`Located.t2_headings_misplaced`),
+    so no row read from running text is known to hold its own cells."""
     if not hits:
         return None
     defaults = T2_COLUMNS_2019 if template == "2019" else T2_COLUMNS_2021
@@ -449,10 +458,10 @@ def map_table2(
                 if not col.startswith(T2_UNRECORDED):
                     setattr(row, col, _figure(f"t2.{hit.key}.{col}", cell))
             setattr(table, hit.key, row)
-        elif hit.unreadable or (out_of_order and hit.cells is None and _printed(hit) != len(cols)):
+        elif hit.unreadable or (hit.cells is None and (misplaced or (out_of_order and _printed(hit) != len(cols)))):
             from extractor.mapping.resolve import unreadable_row
 
-            hit = hit if hit.unreadable else replace(hit, unreadable=_OUT_OF_ORDER)
+            hit = hit if hit.unreadable else replace(hit, unreadable=_T2_MISPLACED if misplaced else _OUT_OF_ORDER)
             _put_row(table, hit, cols, unreadable_row(f"t2.{hit.key}", cols, hit, findings))
         else:
             from extractor.mapping.resolve import tokens_of
@@ -583,6 +592,6 @@ def map_tables(located: Located, year: int | None, prose: str) -> MappingResult:
     out.table3 = map_table3(located.t3, year, out.findings, said, layout, located.t3_header_inside)
     # one crawler or converter made the whole text: table 3 decides for tables 2 and 4
     t2_tpl = t2_template(located, year)
-    out.table2 = map_table2(located.t2, t2_tpl, prose, out.findings, layout.hyp, layout.out_of_order)
+    out.table2 = map_table2(located.t2, t2_tpl, prose, out.findings, layout.hyp, layout.out_of_order, located.t2_headings_misplaced)
     out.table4 = map_table4(located.t4, out.findings, layout.hyp, layout.out_of_order)
     return out

@@ -25,7 +25,7 @@ from extractor.locate.align.displaced import (
     orphans_to_empty_rows,
 )
 from extractor.locate.align.tokens import BLANK_CELL, NumToken, TokenStream, tokenize
-from extractor.locate.hits import Located, RowHit, t2_columns_in
+from extractor.locate.hits import Located, RowHit, t2_columns_in, t2_headings_misplaced
 from extractor.records.models import CellRef
 from extractor.template import (
     T2_COLUMNS_2019,
@@ -285,9 +285,14 @@ def _table2(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
         block_spans.append(block)
         cols: tuple[str, ...] = ()
         if block is not None:
-            first_item = next((a.start for a in anchors if a.start > block[1]), anchor.start)
-            cols = tuple(t2_columns_in(labels[block[1] : first_item]))
+            first_item = next((a for a in anchors if a.start > block[1]), anchor)
+            cols = tuple(t2_columns_in(labels[block[1] : first_item.start]))
             found.t2_header_words.update(cols)
+            if anchor is first_item:  # headings after the block's first number, or of another block
+                block_end = next((b[0] for b in blocks if b[0] > block[1]), hi)
+                first_number = next((n.label_pos for n in numbers if n.label_pos >= first_item.end), block_end)
+                found.t2_headings_misplaced |= t2_headings_misplaced(
+                    block[2], labels[block[1] : first_item.start], labels[first_number:block_end])
         cols_of.append(cols)
         block_of.append(block[2] if block else None)
     widths = [len(c) if c else _t2_width(a.key) for a, c in zip(anchors, cols_of, strict=True)]
