@@ -180,15 +180,16 @@ def figures_for(prefix: str, cols: Sequence[str], hit: RowHit, opts: Options, ke
     k = len(cols)
     cells: list[Decided | None] = decide(kept, k) if kept else [None] * k
     out: list[Figure] = []
+    run, run_ref, in_text = hit.run or "", hit.run_ref, hit.cells is None
     for col, cell in zip(cols, cells, strict=True):
         key = f"{prefix}.{col}"
         if cell is None:
-            out.append(Figure.make(key=key, value=None, state=CellState.AMBIGUOUS, raw=hit.run or "", ref=hit.run_ref, inferred=True))
+            out.append(Figure.make(key=key, value=None, state=CellState.AMBIGUOUS, raw=run, ref=run_ref, inferred=True))
             continue
-        ref = CellRef.make(offset=cell.offset, line=cell.line) if cell.offset is not None and hit.cells is None else hit.run_ref
-        unit = _unit(cell.raw)
-        out.append(Figure.make(key=key, value=cell.value, state=cell.state, raw=cell.raw if cell.raw else (hit.run or ""),
-                          unit=unit, inferred=cell.inferred, ref=ref))
+        raw = cell.raw
+        ref = CellRef.in_text(cell.offset, cell.line) if cell.offset is not None and in_text else run_ref
+        unit = _unit(raw) if raw[-1:] == "元" else None
+        out.append(Figure.full(key, cell.value, cell.state, raw if raw else run, unit, cell.inferred, ref))
     undecided = [c for c, cell in zip(cols, cells, strict=True) if cell is None]
     n = len(tokens_of(hit))
     if not kept:

@@ -22,7 +22,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from extractor.mapping.readings import BLANK_GAP, Num, Options, Reading
+from extractor.mapping.readings import BLANK_GAP, CellReading, Num, Options, Reading
 from extractor.text import CellState
 
 Vec = tuple[Num, ...]
@@ -346,22 +346,14 @@ def solve_rows(rows: dict[str, list[tuple[Reading, float]]], cost: Callable[[str
     return Solved(kept, total, True)
 
 
-@dataclass(frozen=True, slots=True)
-class Decided:
-    """One cell after solving: the agreed reading, or ``None`` when the kept readings disagree."""
-
-    value: Num | None
-    state: CellState
-    raw: str
-    offset: int | None
-    line: int | None
-    inferred: bool
+Decided = CellReading
+"""One cell after solving: the agreed reading (``None`` where the kept readings disagree)."""
 
 
 def decide(kept: list[Reading], k: int) -> list[Decided | None]:
     """Per column, the cell all kept readings agree on (``None``: they disagree)."""
     if len(kept) == 1:
-        return [Decided(c.value, c.state, c.raw, c.offset, c.line, c.inferred) for c in kept[0][:k]]
+        return list(kept[0][:k])  # the reading's own cells: the same fields
     out: list[Decided | None] = []
     for col in range(k):
         cells = [r[col] for r in kept]
