@@ -221,9 +221,10 @@ def glued(tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck | None = 
     if sum(caps) == k and not any(gaps) and not any(t.placeholder or "." in t.digits for t in tokens):
         return _digit_per_cell(tokens, cols)
     groups = k // group if holds is not None and group > 0 and k % group == 0 else 0
+    memo: dict[tuple[int, int, int, int], CellReading | None] = {}
     for allowed in range(groups + 1) if groups else (None,):
         try:
-            readings = _Cutter(tokens, cols, caps, gaps, holds if groups else None, group, allowed).run()
+            readings = _Cutter(tokens, cols, caps, gaps, holds if groups else None, group, allowed, memo).run()
         except _TooMany:
             return Options("none", [])
         if readings:
@@ -239,8 +240,13 @@ class _Cutter:
     def __init__(
         self, tokens: Sequence[NumToken], cols: Columns, caps: list[int], gaps: list[int],
         holds: GroupCheck | None, group: int, allowed: int | None,
+        memo: dict[tuple[int, int, int, int], CellReading | None] | None = None,
     ) -> None:
         self.tokens, self.cols, self.caps, self.gaps = tokens, cols, caps, gaps
+        self.memo = {} if memo is None else memo
+        """Per (token, first digit's offset, digits, cell position): the cell those digits make
+        there, or ``None`` when they make no valid cell there (the search meets the same piece at
+        the same position along many paths, and again for every ``allowed``)."""
         self.holds, self.group, self.allowed = holds, group, allowed
         n = len(tokens)
         # Fewest and most cells tokens i… can fill (a gap before a token may add one blank cell).
@@ -332,39 +338,62 @@ class _Cutter:
                             self._pop()
                         self._pop()
                 elif parts == 1:
-                    cell = token_cell(tok)
-                    if _fits(cell, tok, pos, cols) and self._push(cell):
+                    whole = self._whole(i, pos)
+                    if whole is not None and self._push(whole):
                         self._token(i + 1)
                         self._pop()
             elif parts == 1:
-                cell = token_cell(tok)
-                if _valid(tok.digits, decimal=pos in cols.decimal, max_digits=cols.max_digits) and _fits(cell, tok, pos, cols) and self._push(cell):
+                whole = self._whole(i, pos)
+                if whole is not None and self._push(whole):
                     self._token(i + 1)
                     self._pop()
             else:
                 self._pieces(i, tok.digits, 0, parts, tok.digits_at)
 
+    def _whole(self, i: int, pos: int) -> CellReading | None:
+        """Token ``i`` as one cell at ``pos`` (``None``: it cannot be that cell)."""
+        key = (i, -1, 0, pos)
+        memo = self.memo
+        if key in memo:
+            return memo[key]
+        tok, cols = self.tokens[i], self.cols
+        cell = token_cell(tok)
+        valid = tok.placeholder or _valid(tok.digits, decimal=pos in cols.decimal, max_digits=cols.max_digits)
+        out = cell if valid and _fits(cell, tok, pos, cols) else None
+        memo[key] = out
+        return out
+
     def _pieces(self, i: int, digits: str, n_piece: int, parts: int, offset: int) -> None:
         """The cuts of ``digits`` (the rest of token ``i``) into ``parts - n_piece`` more cells."""
-        tok, cols = self.tokens[i], self.cols
         pos = len(self.cells)
         last = n_piece == parts - 1
         cuts = [len(digits)] if last else range(1, len(digits) - (parts - n_piece) + 2)
+        memo = self.memo
         for cut in cuts:
-            piece = digits[:cut]
-            if not _valid(piece, decimal=pos in cols.decimal, max_digits=cols.max_digits):
-                continue
-            cell = _cell(tok, piece, tok.sign if n_piece == 0 else "", offset=offset, inferred=True, unit=last)
-            if not _fits(cell, tok if n_piece == 0 else None, pos, cols):
-                # The original cut order stops a whole cutting at the first piece that does not fit.
-                continue
-            if not self._push(cell):
+            # the key needs neither n_piece (0 exactly when offset is the token's first digit) nor
+            # last (exactly when the piece runs to the token's end)
+            key = (i, offset, cut, pos)
+            if key in memo:
+                cell = memo[key]
+            else:
+                cell = memo[key] = self._piece(i, digits[:cut], n_piece == 0, offset, last, pos)
+            if cell is None or not self._push(cell):
                 continue
             if last:
                 self._token(i + 1)
             else:
                 self._pieces(i, digits[cut:], n_piece + 1, parts, offset + cut)
             self._pop()
+
+    def _piece(self, i: int, piece: str, first: bool, offset: int, last: bool, pos: int) -> CellReading | None:
+        """The cell ``piece`` of token ``i``'s digits makes at ``pos``, or ``None`` when it is no
+        valid number there or does not fit the column."""
+        tok, cols = self.tokens[i], self.cols
+        if not _valid(piece, decimal=pos in cols.decimal, max_digits=cols.max_digits):
+            return None
+        cell = _cell(tok, piece, tok.sign if first else "", offset=offset, inferred=True, unit=last)
+        # The original cut order stops a whole cutting at the first piece that does not fit.
+        return cell if _fits(cell, tok if first else None, pos, cols) else None
 
 
 def _digit_per_cell(tokens: Sequence[NumToken], cols: Columns) -> Options:
