@@ -191,7 +191,9 @@ MAX_STEPS = 400_000
 """Cells placed while enumerating one row's glued readings; past it the row is left undecided."""
 
 
-def glued(tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck | None = None, group: int = 0) -> Options:
+def glued(
+    tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck | None = None, group: int = 0, shapes: Shapes | None = None,
+) -> Options:
     """Cut digit runs into cells so that exactly ``k`` cells result.
 
     A space between two runs may also stand for a blank cell (a stripped ``&nbsp;``), as many
@@ -205,6 +207,8 @@ def glued(tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck | None = 
     without enumerating the millions of cuts of a long run (a table-4 row of 26 glued digits).
     A row whose preferred readings number more than :data:`MAX_READINGS`, or whose search places
     more than :data:`MAX_STEPS` cells, is left undecided.
+
+    ``shapes`` (see :data:`Shapes`) lets a row printed like one searched before take its cuts.
     """
     n, k = len(tokens), cols.k
     if n > k or n == 0:
@@ -221,15 +225,85 @@ def glued(tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck | None = 
     if sum(caps) == k and not any(gaps) and not any(t.placeholder or "." in t.digits for t in tokens):
         return _digit_per_cell(tokens, cols)
     groups = k // group if holds is not None and group > 0 and k % group == 0 else 0
+    shape: tuple[object, ...] = ()
+    if shapes is not None:
+        shape = ("glued", cols, holds if groups else None, group,
+                 tuple((t.text, t.digits, t.sign, t.unit, t.sep, t.blanks_before, t.blanks_after, t.digits_at - t.start) for t in tokens))
+        recipe = shapes.get(shape)
+        if recipe is not None:
+            return _replay(recipe, tokens)  # type: ignore[arg-type]
     memo: dict[tuple[int, int, int, int], CellReading | None] = {}
+    opts = Options("none", [])
     for allowed in range(groups + 1) if groups else (None,):
         try:
             readings = _Cutter(tokens, cols, caps, gaps, holds if groups else None, group, allowed, memo).run()
         except _TooMany:
-            return Options("none", [])
+            break
         if readings:
-            return Options("glued", [(r, 0.0) for r in readings])
-    return Options("none", [])
+            opts = Options("glued", [(r, 0.0) for r in readings])
+            break
+    if shapes is not None:
+        recipe = _recipe(opts, memo, tokens)
+        if recipe is not None:
+            shapes[shape] = recipe
+    return opts
+
+
+Shapes = dict[tuple[object, ...], object]
+"""Readings found for a row *shape*, shared by the rows of one table: rows printed alike (the same
+numbers, signs, units, separators and blank runs, ``0 0 0 0 0 00`` in row after row) have the same
+readings cell for cell, but for where each cell was printed. The search runs for the first such
+row; the others take its readings with their own positions (:func:`_replay`)."""
+
+_Origin = tuple[str, int, int, int]
+"""Where a cell of a glued reading comes from: ``("g", …)`` a blank gap, ``("w", i, …)`` token ``i``
+as one cell, ``("h", i, …)`` half of a glued ``——``, ``("p", i, at, n)`` the ``n`` digits of token
+``i`` from its ``at``-th."""
+_Recipe = tuple[str, list[tuple[_Origin, ...]]]
+"""A row's options: ``how`` and the origin of every cell of every reading."""
+
+
+def _recipe(opts: Options, memo: dict[tuple[int, int, int, int], CellReading | None], tokens: Sequence[NumToken]) -> _Recipe | None:
+    """The origins of the cells of ``opts`` (the cells the search made, all in ``memo``); ``None``
+    when a cell's origin is not known (the row is then searched again, never guessed)."""
+    origin: dict[int, _Origin] = {id(BLANK_GAP): ("g", -1, 0, 0)}
+    for (i, at, n, _pos), cell in memo.items():
+        if cell is not None:
+            origin[id(cell)] = ("w", i, 0, 0) if at == -1 else ("h", i, 0, 0) if at == -2 else ("p", i, at - tokens[i].digits_at, n)
+    readings: list[tuple[_Origin, ...]] = []
+    for r, _ in opts.readings:
+        if not all(id(c) in origin for c in r):
+            return None
+        readings.append(tuple([origin[id(c)] for c in r]))
+    return opts.how, readings
+
+
+def _replay(recipe: _Recipe, tokens: Sequence[NumToken]) -> Options:
+    """The options of a row of ``tokens`` from the origins found for a row of the same shape: each
+    cell built as the search builds it (see :meth:`_Cutter._whole`, :meth:`_Cutter._piece`)."""
+    how, readings = recipe
+    made: dict[_Origin, CellReading] = {}
+
+    def cell(origin: _Origin) -> CellReading:
+        c = made.get(origin)
+        if c is None:
+            kind, i, at, n = origin
+            if kind == "g":
+                c = BLANK_GAP
+            else:
+                tok = tokens[i]
+                if kind == "w":
+                    c = token_cell(tok)
+                elif kind == "h":
+                    half = tok.text[:1]
+                    c = CellReading(None, _PLACEHOLDER_STATE[half], half, tok.start, tok.line, True)
+                else:
+                    c = _cell(tok, tok.digits[at : at + n], tok.sign if at == 0 else "", offset=tok.digits_at + at, inferred=True,
+                              unit=at + n == len(tok.digits))
+            made[origin] = c
+        return c
+
+    return Options(how, [(tuple([cell(o) for o in r]), 0.0) for r in readings])
 
 
 class _Cutter:
@@ -330,8 +404,7 @@ class _Cutter:
         for parts in range(lo, hi + 1):
             if tok.placeholder:
                 if parts == 2:
-                    half = tok.text[:1]  # "——" glued: two dash cells
-                    cell = CellReading(None, _PLACEHOLDER_STATE[half], half, tok.start, tok.line, True)
+                    cell = self._half(i)  # "——" glued: two dash cells
                     if self._push(cell):
                         if self._push(cell):
                             self._token(i + 1)
@@ -350,6 +423,16 @@ class _Cutter:
             else:
                 self._pieces(i, tok.digits, 0, parts, tok.digits_at)
 
+    def _half(self, i: int) -> CellReading:
+        """Half of token ``i``, a glued ``——`` or ``--``: one of its two placeholder cells."""
+        key = (i, -2, 0, 0)
+        cell = self.memo.get(key)
+        if cell is None:
+            tok = self.tokens[i]
+            half = tok.text[:1]
+            cell = self.memo[key] = CellReading(None, _PLACEHOLDER_STATE[half], half, tok.start, tok.line, True)
+        return cell
+
     def _whole(self, i: int, pos: int) -> CellReading | None:
         """Token ``i`` as one cell at ``pos`` (``None``: it cannot be that cell)."""
         key = (i, -1, 0, pos)
@@ -367,6 +450,7 @@ class _Cutter:
         """The cuts of ``digits`` (the rest of token ``i``) into ``parts - n_piece`` more cells."""
         pos = len(self.cells)
         last = n_piece == parts - 1
+        before_last = n_piece == parts - 2
         cuts = [len(digits)] if last else range(1, len(digits) - (parts - n_piece) + 2)
         memo = self.memo
         for cut in cuts:
@@ -381,6 +465,15 @@ class _Cutter:
                 continue
             if last:
                 self._token(i + 1)
+            elif before_last:  # the last piece is the rest of the digits: placed here, not by another call
+                key = (i, offset + cut, len(digits) - cut, pos + 1)
+                if key in memo:
+                    rest = memo[key]
+                else:
+                    rest = memo[key] = self._piece(i, digits[cut:], False, offset + cut, True, pos + 1)
+                if rest is not None and self._push(rest):
+                    self._token(i + 1)
+                    self._pop()
             else:
                 self._pieces(i, digits[cut:], n_piece + 1, parts, offset + cut)
             self._pop()
@@ -411,12 +504,13 @@ def _digit_per_cell(tokens: Sequence[NumToken], cols: Columns) -> Options:
     return Options("glued", [(tuple(cells), 0.0)])
 
 
-def dropped(tokens: Sequence[NumToken], cols: Columns) -> Options:
+def dropped(tokens: Sequence[NumToken], cols: Columns, shapes: Shapes | None = None) -> Options:
     """Printed values in order, each filling one or more cells; the other cells blank.
 
     Enumerated as distinct *cell vectors*: a printed 0 and a blank read alike, so they are one
     reading (state ``zero`` when the row printed a 0); a non-zero cell keeps the token it came from.
-    A lone ``0`` is one reading however many cells it may stand for.
+    A lone ``0`` is one reading however many cells it may stand for. With ``shapes`` (see
+    :data:`Shapes`) rows printing the same values share the enumeration.
     """
     n, k = len(tokens), cols.k
     if n == 0 or n > k:
@@ -449,19 +543,33 @@ def dropped(tokens: Sequence[NumToken], cols: Columns) -> Options:
                     raise _TooMany
         return frozenset(out)
 
-    try:
-        vectors = suffixes(0, -1, False)
-    except _TooMany:
+    shape: tuple[object, ...] = ("dropped", cols, tuple((t.text, t.digits, t.sign, t.unit) for t in tokens))
+    known = shapes.get(shape) if shapes is not None else None
+    ordered: list[Key] | None
+    if known is not None:
+        ordered = known  # type: ignore[assignment]
+    else:
+        try:
+            ordered = sorted(suffixes(0, -1, False))
+        except _TooMany:
+            ordered = None
+        if shapes is not None:
+            shapes[shape] = ordered if ordered is not None else _TOO_MANY
+    if ordered is None or ordered is _TOO_MANY:
         return Options("none", [])
     # One cell object per token (index -1, the last entry, is the blank-or-zero cell).
     cell_of = [CellReading(b.value, b.state, b.raw, b.offset, b.line, n < k) for b in base] + [zero_cell]
     pick = cell_of.__getitem__
-    out: list[tuple[Reading, float]] = [(tuple(map(pick, vec)), 0.0) for vec in sorted(vectors)]
+    out: list[tuple[Reading, float]] = [(tuple(map(pick, vec)), 0.0) for vec in ordered]
     return Options("dropped" if out else "none", out)
 
 
 class _TooMany(Exception):
     pass
+
+
+_TOO_MANY: list[tuple[int, ...]] = []
+"""Marks a row shape with too many readings in :data:`Shapes` (an object no enumeration returns)."""
 
 
 def per_digit(tokens: Sequence[NumToken]) -> list[NumToken]:
@@ -507,9 +615,11 @@ def _split_hyphen(t: NumToken) -> tuple[NumToken, NumToken]:
 
 def row_options(
     tokens: Sequence[NumToken], cols: Columns, hypothesis: Hypothesis, holds: GroupCheck | None = None, group: int = 0,
+    shapes: Shapes | None = None,
 ) -> Options:
     """The readings of one row under a hypothesis about the document's layout (``holds``/``group``:
-    the row's own identity, which guides the cutting of glued runs; see :func:`glued`)."""
+    the row's own identity, which guides the cutting of glued runs; see :func:`glued`; ``shapes``:
+    see :data:`Shapes`)."""
     n, k = len(tokens), cols.k
     if n == 0:
         return Options("blank", [(tuple([BLANK] * k), 0.0)])
@@ -519,4 +629,4 @@ def row_options(
             return ex
     if n > k:
         return joined(tokens, cols, holds, group)
-    return glued(tokens, cols, holds, group) if hypothesis == "glued" else dropped(tokens, cols)
+    return glued(tokens, cols, holds, group, shapes) if hypothesis == "glued" else dropped(tokens, cols, shapes)

@@ -26,6 +26,7 @@ from extractor.mapping.readings import (
     Hypothesis,
     Options,
     Reading,
+    Shapes,
     dropped,
     hyphen_cells,
     leading_hyphen_cell,
@@ -91,16 +92,17 @@ def _group_holds(cells: Reading) -> bool:
 
 def options_for(
     tokens: Sequence[NumToken], cols: Columns, hyp: Hypothesis, holds: GroupCheck | None = None, group: int = 0,
+    shapes: Shapes | None = None,
 ) -> Options:
     tokens = hyphen_cells(tokens, cols)
-    opts = row_options(tokens, cols, hyp, holds, group)
+    opts = row_options(tokens, cols, hyp, holds, group, shapes)
     if not opts.readings and hyp == "glued" and 0 < len(tokens) < cols.k:
         # Too few digits to cut into k cells: blank cells were left out even in a glued dump
         # ("000000" for seven cells), so each digit is a cell and one cell printed nothing.
         opts = dropped(per_digit(tokens), cols)
     alt = leading_hyphen_cell(tokens, cols)
     if alt is not None:  # "-30": a hyphen cell and 30, or a left-out cell and -30 — both are kept
-        more = row_options(alt, cols, hyp, holds, group)
+        more = row_options(alt, cols, hyp, holds, group, shapes)
         seen = {tuple(c.flat for c in r) for r, _ in opts.readings}
         extra = [(r, c) for r, c in more.readings if tuple(x.flat for x in r) not in seen]
         if extra:
@@ -125,7 +127,8 @@ def solve_t3_text(
     loose_rows: bool = False,
 ) -> TableResult:
     cols = Columns(7, max_digits=COUNT_DIGITS)
-    options: dict[str, Options] = {k: options_for(toks, cols, hyp, _row_holds, 7) for k, toks in rows.items()}
+    shapes: Shapes = {}  # rows printed alike (``0 0 0 0 0 00``) are searched once
+    options: dict[str, Options] = {k: options_for(toks, cols, hyp, _row_holds, 7, shapes) for k, toks in rows.items()}
     pre: dict[str, list[tuple[Reading, float]]] = {k: [(r, 0.0)] for k, r in fixed.items()}
     row_cost = 0.0
     loose: set[str] = set()

@@ -39,24 +39,40 @@ _NOT_PRINTED = frozenset({CellState.SLASH, CellState.DASH, CellState.HYPHEN, Cel
 
 
 def flat(reading: Reading) -> Vec:
-    return tuple(c.flat for c in reading)
+    return tuple([0 if c.value is None else c.value for c in reading])
+
+
+def _part_sum(cells: Reading) -> tuple[Num, bool]:
+    """Σ of the cells' values (blank as 0: :attr:`CellReading.flat`), and whether any is non-zero.
+    (A loop, not ``sum`` over a generator: this runs for every reading the search completes.)"""
+    total: Num = 0
+    nonzero = False
+    for c in cells:
+        v = c.value
+        if v:  # adding a 0 or a blank changes no sum
+            total += v
+            nonzero = True
+    return total, nonzero
 
 
 def row_sum_violation(reading: Reading, how: str) -> int:
     """T3-2 on one reading; a 总计 printed blank (not inferred) leaves the row unchecked."""
     total = reading[-1]
-    printed_blank = (how == "exact" and total.state is CellState.BLANK) or total is BLANK_GAP or total.state in _NOT_PRINTED
-    if printed_blank and any(c.flat for c in reading[:-1]):
+    parts, nonzero = _part_sum(reading[:-1])
+    if nonzero and ((how == "exact" and total.state is CellState.BLANK) or total is BLANK_GAP or total.state in _NOT_PRINTED):
         return 0
-    return 0 if abs(sum(c.flat for c in reading[:-1]) - total.flat) < 1e-9 else 1
+    value = total.value
+    return 0 if abs(parts - (0 if value is None else value)) < 1e-9 else 1
 
 
 def group_violations(reading: Reading, group: int = 5) -> int:
     bad = 0
     for g in range(0, len(reading), group):
         part = reading[g : g + group]
-        if len(part) == group and abs(sum(c.flat for c in part[:-1]) - part[-1].flat) > 1e-9:
-            bad += 1
+        if len(part) == group:
+            value = part[-1].value
+            if abs(_part_sum(part[:-1])[0] - (0 if value is None else value)) > 1e-9:
+                bad += 1
     return bad
 
 

@@ -47,7 +47,7 @@ from extractor.text import CellState, parse_cell
 
 if TYPE_CHECKING:
     from extractor.locate.align.tokens import NumToken
-    from extractor.mapping.readings import Columns, Hypothesis, Reading
+    from extractor.mapping.readings import Columns, Hypothesis, Reading, Shapes
     from extractor.mapping.resolve import TableResult
 
 
@@ -409,7 +409,8 @@ def map_table2(hits: list[RowHit], template: Template, prose: str, findings: lis
         hyps = [hyp] if hyp else hypotheses([(t, len(c)) for _, c, t in text_hits])
         results = []
         for h in hyps:
-            options = {hit.key: options_for(toks, _t2_cols(hit.key, cols), h) for hit, cols, toks in text_hits}
+            shapes: Shapes = {}
+            options = {hit.key: options_for(toks, _t2_cols(hit.key, cols), h, shapes=shapes) for hit, cols, toks in text_hits}
             kept: dict[str, list[Reading]] = {}
             cost = 0.0
             for hit, cols, _ in text_hits:

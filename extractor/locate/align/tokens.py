@@ -63,6 +63,7 @@ number ends with a bare decimal point)."""
 _REFERENCE_AFTER = _lazy(r"[ ]*[年月日号页期]")
 _YEAR_ACROSS_LINES = _lazy(r"\s*年")
 _BRACKETED = _lazy(r"[(\[]\s*$")
+_CLOSING = _lazy(r"\s*[)\]]")
 _PLACEHOLDER = _lazy(
     r"(?=[/\\—–\-无空])(?:(?<![^\s|])(?:/|\\|—{1,2}|–|-{1,2}|无|空)(?![^\s|])|(?<=\d)(?:/|—{1,2}|–)(?=\d)"
     r"|(?<=[\d/无空])[/无空](?=[\d/无空]))"
@@ -219,12 +220,12 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
     for m in _NUMBER().finditer(t):
         if len(spans) >= MAX_NUMBERS:
             break
-        s, e = m.start(), m.end()
+        s, e = m.span()
         if s < pos:
             continue
-        num = m.group("num")
-        if m.group("unit") is None:
-            if m.group("sign") is None and (
+        sign_g, num, unit_g = m.group("sign", "num", "unit")
+        if unit_g is None:
+            if sign_g is None and (
                 reference_after.match(t, e) or (len(num) == 4 and num[:2] in ("19", "20") and year_across_lines.match(t, e)
                                                 and _alone_on_line(t, s))
             ):
@@ -236,16 +237,19 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
                 # "00000002.其他法律…": a glued run ends with the next label's enumerator.
                 e -= 1
                 num = num[:-1]
-        if m.group("sign") is None and bracketed.search(t, max(0, s - 3), s) and re.match(r"\s*[)\]]", t[e:]):
+        if sign_g is None and bracketed.search(t, max(0, s - 3), s) and _CLOSING().match(t, e):
             continue  # "(1)" enumerates
         if s > 0 and (t[s - 1].isalpha() and t[s - 1].isascii()):
             continue  # "ptsl2008@163.com", "T3-1": digits inside a word
         digits = num if num.isdigit() else re.sub(r"\s+", "", num).replace(",", "")
         if len(digits) > MAX_DIGITS:
             continue  # a run of a million digits is not a number (int() refuses past 4,300 digits)
-        sign_raw = (m.group("sign") or "").strip()
-        sign = "-" if sign_raw in ("-", "减") else "+" if sign_raw in ("+", "增") else ""
-        unit_raw = (m.group("unit") or "").strip() or None
+        if sign_g is None:
+            sign_raw = sign = ""
+        else:
+            sign_raw = sign_g.strip()
+            sign = "-" if sign_raw in ("-", "减") else "+" if sign_raw in ("+", "增") else ""
+        unit_raw = (unit_g.strip() or None) if unit_g is not None else None
         spans.append((s, e, sign_raw + digits + (unit_raw or ""), digits, unit_raw, sign, m.start("num")))
         pos = e
     starts = [sp[0] for sp in spans]
@@ -293,9 +297,12 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
         numbers.append(NumToken(txt, digits, sign, unit, s, e, sep, n_label, digits_at))
         i = e
         prev_end = e
-    for n in numbers:
-        n.blanks_before = _blank_run(t, n.start, -1)
-        n.blanks_after = _blank_run(t, n.end, 1)
+    size = len(t)
+    for n in numbers:  # most numbers touch printed text or a line end: no blank run to count
+        if n.start and t[n.start - 1] in _BLANKS:
+            n.blanks_before = _blank_run(t, n.start, -1)
+        if n.end < size and t[n.end] in _BLANKS:
+            n.blanks_after = _blank_run(t, n.end, 1)
     tail = folds[-1]
     if tail:
         seg_labels.append(n_label)
