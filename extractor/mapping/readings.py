@@ -53,6 +53,25 @@ class CellReading:
         return 0 if self.value is None else self.value
 
 
+_new_object = object.__new__
+_set_value, _set_state, _set_raw, _set_offset, _set_line, _set_inferred = (
+    CellReading.__dict__[f].__set__ for f in ("value", "state", "raw", "offset", "line", "inferred"))
+
+
+def _new_cell(value: Num | None, state: CellState, raw: str, offset: int | None, line: int | None, inferred: bool) -> CellReading:
+    """``CellReading(value, state, raw, offset, line, inferred)``, the same object, built through its
+    slots: a frozen dataclass's ``__init__`` sets each field with ``object.__setattr__``, twice as
+    slow, and the searches build tens of thousands of cells per document."""
+    cell = _new_object(CellReading)
+    _set_value(cell, value)
+    _set_state(cell, state)
+    _set_raw(cell, raw)
+    _set_offset(cell, offset)
+    _set_line(cell, line)
+    _set_inferred(cell, inferred)
+    return cell
+
+
 Reading = tuple[CellReading, ...]
 BLANK = CellReading(None, CellState.BLANK, "")
 BLANK_GAP = CellReading(None, CellState.BLANK, "", inferred=True)
@@ -97,13 +116,13 @@ def _cell(tok: NumToken, digits: str, sign: str, *, offset: int | None = None, i
     value = to_number(digits, "-" if sign == "-" else "")
     state = CellState.ZERO if value == 0 else CellState.NUMBER
     raw = sign + digits + ((tok.unit or "") if unit else "")
-    return CellReading(value, state, raw, tok.start if offset is None else offset, tok.line, inferred)
+    return _new_cell(value, state, raw, tok.start if offset is None else offset, tok.line, inferred)
 
 
 def token_cell(tok: NumToken) -> CellReading:
     """The cell one printed token makes when it fills exactly one cell."""
     if tok.placeholder:
-        return CellReading(None, _PLACEHOLDER_STATE.get(tok.text, CellState.TEXT), tok.text, tok.start, tok.line)
+        return _new_cell(None, _PLACEHOLDER_STATE.get(tok.text, CellState.TEXT), tok.text, tok.start, tok.line, False)
     return _cell(tok, tok.digits, tok.sign)
 
 
@@ -296,7 +315,7 @@ def _replay(recipe: _Recipe, tokens: Sequence[NumToken]) -> Options:
                     c = token_cell(tok)
                 elif kind == "h":
                     half = tok.text[:1]
-                    c = CellReading(None, _PLACEHOLDER_STATE[half], half, tok.start, tok.line, True)
+                    c = _new_cell(None, _PLACEHOLDER_STATE[half], half, tok.start, tok.line, True)
                 else:
                     c = _cell(tok, tok.digits[at : at + n], tok.sign if at == 0 else "", offset=tok.digits_at + at, inferred=True,
                               unit=at + n == len(tok.digits))
@@ -430,7 +449,7 @@ class _Cutter:
         if cell is None:
             tok = self.tokens[i]
             half = tok.text[:1]
-            cell = self.memo[key] = CellReading(None, _PLACEHOLDER_STATE[half], half, tok.start, tok.line, True)
+            cell = self.memo[key] = _new_cell(None, _PLACEHOLDER_STATE[half], half, tok.start, tok.line, True)
         return cell
 
     def _whole(self, i: int, pos: int) -> CellReading | None:
@@ -482,8 +501,11 @@ class _Cutter:
         """The cell ``piece`` of token ``i``'s digits makes at ``pos``, or ``None`` when it is no
         valid number there or does not fit the column."""
         tok, cols = self.tokens[i], self.cols
-        if not _valid(piece, decimal=pos in cols.decimal, max_digits=cols.max_digits):
-            return None
+        if "." in piece:
+            if not _valid(piece, decimal=pos in cols.decimal, max_digits=cols.max_digits):
+                return None
+        elif not (piece.isdigit() and (piece[0] != "0" or piece == "0") and len(piece) <= cols.max_digits and len(piece) <= MAX_DIGITS):
+            return None  # what _valid says of a piece without a decimal point
         cell = _cell(tok, piece, tok.sign if first else "", offset=offset, inferred=True, unit=last)
         # The original cut order stops a whole cutting at the first piece that does not fit.
         return cell if _fits(cell, tok if first else None, pos, cols) else None
@@ -558,7 +580,7 @@ def dropped(tokens: Sequence[NumToken], cols: Columns, shapes: Shapes | None = N
     if ordered is None or ordered is _TOO_MANY:
         return Options("none", [])
     # One cell object per token (index -1, the last entry, is the blank-or-zero cell).
-    cell_of = [CellReading(b.value, b.state, b.raw, b.offset, b.line, n < k) for b in base] + [zero_cell]
+    cell_of = [_new_cell(b.value, b.state, b.raw, b.offset, b.line, n < k) for b in base] + [zero_cell]
     pick = cell_of.__getitem__
     out: list[tuple[Reading, float]] = [(tuple(map(pick, vec)), 0.0) for vec in ordered]
     return Options("dropped" if out else "none", out)
