@@ -86,7 +86,7 @@ def locate_in_stream(stream: TokenStream) -> Located:
 
 def _ref(stream: TokenStream, tokens: list[NumToken], label_pos: int) -> CellRef:
     if tokens:
-        return CellRef.make(offset=tokens[0].start, line=tokens[0].line)
+        return CellRef.in_text(tokens[0].start, tokens[0].line)
     return CellRef.make(offset=stream.offset_of(label_pos))
 
 
@@ -272,13 +272,17 @@ def _table2(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
     cols_of: list[tuple[str, ...]] = []
     block_of: list[str | None] = []
     block_spans: list[tuple[int, int, str] | None] = []
+    header_cols: dict[tuple[int, int], tuple[str, ...]] = {}  # a block's header, read once for all its rows
     for anchor in anchors:
         block = next((b for b in reversed(blocks) if b[0] < anchor.start), None)
         block_spans.append(block)
         cols: tuple[str, ...] = ()
         if block is not None:
             first_item = next((a.start for a in anchors if a.start > block[1]), anchor.start)
-            cols = tuple(t2_columns_in(labels[block[1] : first_item]))
+            span = (block[1], first_item)
+            if span not in header_cols:
+                header_cols[span] = tuple(t2_columns_in(labels[block[1] : first_item]))
+            cols = header_cols[span]
             found.t2_header_words.update(cols)
         cols_of.append(cols)
         block_of.append(block[2] if block else None)
