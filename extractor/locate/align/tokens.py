@@ -176,7 +176,8 @@ def _drop_page_furniture(text: str) -> str:
     ``— 58 —`` alone in a short report is a table row of a dash, 58 and a dash, not a footer."""
     page_line = _PAGE_LINE()
     lines = text.split("\n")
-    counts = Counter(s.strip() for s in lines if len(s.strip()) >= 8)
+    stripped = [s.strip() for s in lines]
+    counts = Counter(s for s in stripped if len(s) >= 8)
     page_lines: set[int] = set()
     last: int | None = None
     for i, line in enumerate(lines):
@@ -188,12 +189,13 @@ def _drop_page_furniture(text: str) -> str:
             if (last is None and 1 <= n <= 5) or (last is not None and 0 < n - last <= 3):
                 page_lines.add(i)
                 last = n
+    headers = {s for s, c in counts.items() if c >= 2 and ("报告" in s or "年度" in s)
+               and not re.search(r"本年新收|上年结转|结转下年|总计|予以公开|办理结果", s)}
+    if not page_lines and not headers:
+        return text  # nothing to blank out
     out = []
     for i, line in enumerate(lines):
-        s = line.strip()
-        furniture = i in page_lines or (
-            counts.get(s, 0) >= 2 and ("报告" in s or "年度" in s) and not re.search(r"本年新收|上年结转|结转下年|总计|予以公开|办理结果", s)
-        )
+        furniture = i in page_lines or stripped[i] in headers
         out.append(" " * len(line) if furniture else line)
     return "\n".join(out)
 
@@ -279,6 +281,11 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
     cuts = [0, *(x for sp in spans for x in (sp[0], sp[1])), len(t)]
     betweens = [t[cuts[j] : cuts[j + 1]] for j in range(0, len(cuts), 2)]
     folds = fold_text("\0".join(b.replace("\0", " ") for b in betweens)).split("\0")
+    size = len(t)
+    # each token built whole: its source line and the blank runs beside it (most numbers touch
+    # printed text or a line end: no run to count)
+    with_lines = bool(line_starts and line_numbers)
+    starts_of, lines_of = line_starts or [], line_numbers or []
     for n_span, (s, e, txt, digits, unit, sign, digits_at) in enumerate(spans):
         between = betweens[n_span]
         folded = folds[n_span]
@@ -294,23 +301,21 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
             sep = "label"
         else:
             sep = "line" if "\n" in between else "space"
-        numbers.append(NumToken(txt, digits, sign, unit, s, e, sep, n_label, digits_at))
+        line = None
+        if with_lines:
+            idx = bisect_right(starts_of, s) - 1
+            line = lines_of[idx] if 0 <= idx < len(lines_of) else None
+        numbers.append(NumToken(
+            txt, digits, sign, unit, s, e, sep, n_label, digits_at, line,
+            _blank_run(t, s, -1) if s and t[s - 1] in _BLANKS else 0,
+            _blank_run(t, e, 1) if e < size and t[e] in _BLANKS else 0,
+        ))
         i = e
         prev_end = e
-    size = len(t)
-    for n in numbers:  # most numbers touch printed text or a line end: no blank run to count
-        if n.start and t[n.start - 1] in _BLANKS:
-            n.blanks_before = _blank_run(t, n.start, -1)
-        if n.end < size and t[n.end] in _BLANKS:
-            n.blanks_after = _blank_run(t, n.end, 1)
     tail = folds[-1]
     if tail:
         seg_labels.append(n_label)
         seg_offsets.append(i)
         labels.append(tail)
     stream = TokenStream(t, numbers, "".join(labels), seg_labels, seg_offsets, truncated=len(spans) >= MAX_NUMBERS)
-    if line_starts and line_numbers:
-        for n in numbers:
-            idx = bisect_right(line_starts, n.start) - 1
-            n.line = line_numbers[idx] if 0 <= idx < len(line_numbers) else None
     return stream
