@@ -248,9 +248,12 @@ def glued(
     if shapes is not None:
         shape = ("glued", cols, holds if groups else None, group,
                  tuple((t.text, t.digits, t.sign, t.unit, t.sep, t.blanks_before, t.blanks_after, t.digits_at - t.start) for t in tokens))
-        recipe = shapes.get(shape)
-        if recipe is not None:
-            return _replay(recipe, tokens)  # type: ignore[arg-type]
+        known = shapes.get(shape)
+        if isinstance(known, _Searched):  # the second row of its shape: the first one's cuts, as origins
+            known = _recipe(known.opts, known.memo, known.tokens)
+            shapes[shape] = known
+        if known is not None:
+            return _replay(known, tokens)  # type: ignore[arg-type]
     memo: dict[tuple[int, int, int, int], CellReading | None] = {}
     opts = Options("none", [])
     for allowed in range(groups + 1) if groups else (None,):
@@ -261,11 +264,19 @@ def glued(
         if readings:
             opts = Options("glued", [(r, 0.0) for r in readings])
             break
-    if shapes is not None:
-        recipe = _recipe(opts, memo, tokens)
-        if recipe is not None:
-            shapes[shape] = recipe
+    if shapes is not None and shape not in shapes:
+        shapes[shape] = _Searched(opts, memo, tokens)
     return opts
+
+
+@dataclass(slots=True)
+class _Searched:
+    """A row shape searched once: what :func:`_recipe` needs, taken only when a second row of the
+    shape comes (most shapes occur once)."""
+
+    opts: Options
+    memo: dict[tuple[int, int, int, int], CellReading | None]
+    tokens: Sequence[NumToken]
 
 
 Shapes = dict[tuple[object, ...], object]

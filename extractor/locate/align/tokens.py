@@ -46,21 +46,27 @@ def _lazy(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
 
 _ONE_TO_ONE_PAIRS = tuple((chr(k), str(v)) for k, v in _ONE_TO_ONE.items())
 
+_ENUMERATOR = r"[ ]*(?:[.、]\s*(?=[\u4e00-\u9fff\"“'(])|[.、](?=[ \t]))"
+"""After a number: ``1.``/``1、`` followed by a label character, or ``7、``/``6．`` followed by a space
+(pdftotext prints ``7、 0 3 2 5`` and the wrapped label below): the digits enumerate a row, they are
+not a cell (no number ends with a bare decimal point)."""
+_REFERENCE = r"[ ]*[年月日号页期]"
+"""After a number: a date or a reference (``2022年``, ``第3号``), not a cell."""
 _NUMBER = _lazy(
     r"""
     (?=[+\-增减\d])  # a cheap first-character test before the alternatives (3x faster scan)
     (?P<sign>[+-](?=\d)|(?<![/增])[增减]\s*(?=\d))?
     (?P<num>\d++(?:,\d{3}(?!\d))*+(?:\.\d++|\s*\n\s*\.\s*\n\s*\d++)?)
     (?P<unit>\s*(?:万元|亿元|元))?
+    """ + rf"""
+    (?P<reference>(?={_REFERENCE}))?
+    (?P<enumerator>(?={_ENUMERATOR}))?
     """,
     re.VERBOSE,
 )
-"""A printed number. Possessive quantifiers keep the engine stateless over long digit runs."""
-_ENUMERATOR_AFTER = _lazy(r"[ ]*(?:[.、]\s*(?=[\u4e00-\u9fff\"“'(])|[.、](?=[ \t]))")
-"""``1.``/``1、`` followed by a label character, or ``7、``/``6．`` followed by a space (pdftotext prints
-``7、 0 3 2 5`` and the wrapped label below): the digits enumerate a row, they are not a cell (no
-number ends with a bare decimal point)."""
-_REFERENCE_AFTER = _lazy(r"[ ]*[年月日号页期]")
+"""A printed number. Possessive quantifiers keep the engine stateless over long digit runs. The
+``reference`` and ``enumerator`` groups (empty, or ``None``) say whether :data:`_REFERENCE` and
+:data:`_ENUMERATOR` follow the number: tested by the scan, not by another match per number."""
 _YEAR_ACROSS_LINES = _lazy(r"\s*年")
 _BRACKETED = _lazy(r"[(\[]\s*$")
 _CLOSING = _lazy(r"\s*[)\]]")
@@ -213,8 +219,7 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
         if a in text:
             text = text.replace(a, b)
     t = _drop_page_furniture(text)
-    reference_after, year_across_lines, enumerator_after, bracketed = (
-        _REFERENCE_AFTER(), _YEAR_ACROSS_LINES(), _ENUMERATOR_AFTER(), _BRACKETED())
+    year_across_lines, bracketed = _YEAR_ACROSS_LINES(), _BRACKETED()
     label_follows, spaced_before, label_next = _LABEL_FOLLOWS(), _SPACED_BEFORE(), _LABEL_NEXT()
     numbers: list[NumToken] = []
     spans: list[tuple[int, int, str, str, str | None, str, int]] = []  # start, end, text, digits, unit, sign, digits_at
@@ -225,15 +230,15 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
         s, e = m.span()
         if s < pos:
             continue
-        sign_g, num, unit_g = m.group("sign", "num", "unit")
+        sign_g, num, unit_g, reference_g, enumerator_g = m.group("sign", "num", "unit", "reference", "enumerator")
         if unit_g is None:
             if sign_g is None and (
-                reference_after.match(t, e) or (len(num) == 4 and num[:2] in ("19", "20") and year_across_lines.match(t, e)
-                                                and _alone_on_line(t, s))
+                reference_g is not None or (len(num) == 4 and num[:2] in ("19", "20") and year_across_lines.match(t, e)
+                                            and _alone_on_line(t, s))
             ):
                 continue  # "2022年", "2022" / "年"; not "1" / "年" (a vertical 本年度 beside a row), nor a row's
                 # last cell "… 4  1909" / "年度办" (pdftotext -layout prints the vertical label's next line after it)
-            if enumerator_after.match(t, e) and num.isdigit():  # also after a sign: "5-0052、没有…"
+            if enumerator_g is not None and num.isdigit():  # also after a sign: "5-0052、没有…"
                 if len(num) == 1:
                     continue  # "1.属于…": the digit enumerates the next row's label
                 # "00000002.其他法律…": a glued run ends with the next label's enumerator.
