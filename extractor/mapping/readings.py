@@ -555,11 +555,14 @@ def dropped(tokens: Sequence[NumToken], cols: Columns, shapes: Shapes | None = N
     zero_cell = CellReading(0, CellState.ZERO, "0", None, None, True) if printed_zero else BLANK
     Key = tuple[int, ...]  # per cell: -1 blank-or-zero, else the token index
 
+    end: set[Key] = {()}
+    none: set[Key] = set()
+
     @cache
-    def suffixes(c: int, i: int, used: bool) -> frozenset[Key]:
+    def suffixes(c: int, i: int, used: bool) -> set[Key]:
         """Cell-origin suffixes from cell ``c`` on, token ``i`` current (``used``: placed already)."""
         if c == k:
-            return frozenset({()}) if i == n - 1 and used else frozenset()
+            return end if i == n - 1 and used else none
         moves: list[tuple[int, bool, int | None]] = [(i, used, None)]  # this cell blank
         if i >= 0:
             moves.append((i, True, i))  # token i again (a repeated value merged)
@@ -574,7 +577,7 @@ def dropped(tokens: Sequence[NumToken], cols: Columns, shapes: Shapes | None = N
                 out.add((mark, *rest))
                 if len(out) > MAX_READINGS:
                     raise _TooMany
-        return frozenset(out)
+        return out  # cached and only read: no frozen copy (a copy hashes every suffix again)
 
     shape: tuple[object, ...] = ("dropped", cols, tuple((t.text, t.digits, t.sign, t.unit) for t in tokens))
     known = shapes.get(shape) if shapes is not None else None
