@@ -55,6 +55,7 @@ _REFERENCE = r"[ ]*[年月日号页期]"
 _NUMBER = _lazy(
     r"""
     (?=[+\-增减\d])  # a cheap first-character test before the alternatives (3x faster scan)
+    (?P<bracket>(?<=[(\[])|(?<=[(\[]\s)|(?<=[(\[]\s\s))?  # an opening bracket just before: "(1)"
     (?P<sign>[+-](?=\d)|(?<![/增])[增减]\s*(?=\d))?
     (?P<num>\d++(?:,\d{3}(?!\d))*+(?:\.\d++|\s*\n\s*\.\s*\n\s*\d++)?)
     (?P<unit>\s*(?:万元|亿元|元))?
@@ -68,7 +69,6 @@ _NUMBER = _lazy(
 ``reference`` and ``enumerator`` groups (empty, or ``None``) say whether :data:`_REFERENCE` and
 :data:`_ENUMERATOR` follow the number: tested by the scan, not by another match per number."""
 _YEAR_ACROSS_LINES = _lazy(r"\s*年")
-_BRACKETED = _lazy(r"[(\[]\s*$")
 _CLOSING = _lazy(r"\s*[)\]]")
 _PLACEHOLDER = _lazy(
     r"(?=[/\\—–\-无空])(?:(?<![^\s|])(?:/|\\|—{1,2}|–|-{1,2}|无|空)(?![^\s|])|(?<=\d)(?:/|—{1,2}|–)(?=\d)"
@@ -219,7 +219,7 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
         if a in text:
             text = text.replace(a, b)
     t = _drop_page_furniture(text)
-    year_across_lines, bracketed = _YEAR_ACROSS_LINES(), _BRACKETED()
+    year_across_lines = _YEAR_ACROSS_LINES()
     label_follows, spaced_before, label_next = _LABEL_FOLLOWS(), _SPACED_BEFORE(), _LABEL_NEXT()
     numbers: list[NumToken] = []
     spans: list[tuple[int, int, str, str, str | None, str, int]] = []  # start, end, text, digits, unit, sign, digits_at
@@ -230,7 +230,7 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
         s, e = m.span()
         if s < pos:
             continue
-        sign_g, num, unit_g, reference_g, enumerator_g = m.group("sign", "num", "unit", "reference", "enumerator")
+        sign_g, num, unit_g, reference_g, enumerator_g, bracket_g = m.group("sign", "num", "unit", "reference", "enumerator", "bracket")
         if unit_g is None:
             if sign_g is None and (
                 reference_g is not None or (len(num) == 4 and num[:2] in ("19", "20") and year_across_lines.match(t, e)
@@ -244,7 +244,7 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
                 # "00000002.其他法律…": a glued run ends with the next label's enumerator.
                 e -= 1
                 num = num[:-1]
-        if sign_g is None and bracketed.search(t, max(0, s - 3), s) and _CLOSING().match(t, e):
+        if sign_g is None and bracket_g is not None and _CLOSING().match(t, e):
             continue  # "(1)" enumerates
         if s > 0 and (t[s - 1].isalpha() and t[s - 1].isascii()):
             continue  # "ptsl2008@163.com", "T3-1": digits inside a word
