@@ -102,8 +102,6 @@ def _hits(
         while a + 1 < len(anchors) and anchors[a + 1].start < n.label_pos:
             a += 1
         zones.append(a)
-    # a hyphen glued before digits may be a cell of its own (``-00``: see readings.hyphen_cells)
-    digits = [max(1, len(n.digits.replace(".", "")) + (n.text[:1] == "-")) for n in numbers]
     # A number may open the next row (pdftotext prints the numbers of a wrapped label on a line
     # above it) only at the start of a line that prints a whole row: exactly as many numbers as
     # the row has cells, side by side. A dump of one cell per line, or one that leaves out blank
@@ -120,7 +118,12 @@ def _hits(
             while run < len(numbers) and numbers[run].sep == "space":
                 run += 1
             opens[j] = run - j == width and _ends_line(stream.text, numbers[run - 1].end)
-    rows = assign_rows(zones, k_of, digits, opens)
+    if any(opens):
+        # a hyphen glued before digits may be a cell of its own (``-00``: see readings.hyphen_cells)
+        digits = [max(1, len(n.digits.replace(".", "")) + (n.text[:1] == "-")) for n in numbers]
+        rows = assign_rows(zones, k_of, digits, opens)
+    else:
+        rows = list(zones)  # no number may leave its natural row (see assign_rows)
     out: list[list[NumToken]] = [[] for _ in anchors]
     for n, r in zip(numbers, rows, strict=True):
         if r >= 0:

@@ -283,8 +283,12 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
     i = 0
     # Fold every segment between two tokens in one call (folding maps character by character, and
     # NUL, which no text segment holds after decoding, stays a separator).
-    cuts = [0, *(x for sp in spans for x in (sp[0], sp[1])), len(t)]
-    betweens = [t[cuts[j] : cuts[j + 1]] for j in range(0, len(cuts), 2)]
+    betweens = []  # the text before each token, and after the last
+    cut = 0
+    for sp in spans:
+        betweens.append(t[cut : sp[0]])
+        cut = sp[1]
+    betweens.append(t[cut:])
     folds = fold_text("\0".join(b.replace("\0", " ") for b in betweens)).split("\0")
     size = len(t)
     # each token built whole: its source line and the blank runs beside it (most numbers touch
