@@ -315,8 +315,7 @@ def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | No
     elif hit.unreadable:
         from extractor.mapping.resolve import unreadable_row
 
-        figs = unreadable_row("t4", [k.removeprefix("t4.") for k in keys], hit, findings)
-        figs = [f.model_copy(update={"key": k}) for f, k in zip(figs, keys, strict=True)]
+        figs = _keyed(unreadable_row("t4", [k.removeprefix("t4.") for k in keys], hit, findings), keys)
     else:
         from extractor.mapping.resolve import choose, figures_for, glued_evidence, hypotheses, solve_t4_text, tokens_of
 
@@ -329,14 +328,19 @@ def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | No
             results.append(solve_t4_text(tokens, h))
         best = choose(results, evidence)
         cols = [k.removeprefix("t4.") for k in keys]
-        figs = figures_for("t4", cols, hit, best.options["data"], best.solved.kept.get("data", []), findings)
-        figs = [f.model_copy(update={"key": k}) for f, k in zip(figs, keys, strict=True)]
+        figs = _keyed(figures_for("t4", cols, hit, best.options["data"], best.solved.kept.get("data", []), findings), keys)
     by_key, confidence = {f.key: f for f in figs}, _confidence(hit.cells, keys)
     if may_repair(by_key, confidence):
         fixed = repair(by_key, confidence, table4_equations(T4_GROUPS, T4_COLUMNS), findings)
         figs = [fixed[k] for k in keys]
     return Table4.make(**{g: Table4Group.make(**dict(zip(T4_COLUMNS, figs[g_i * 5 : g_i * 5 + 5], strict=True)))
                           for g_i, g in enumerate(T4_GROUPS)})
+
+
+def _keyed(figs: list[Figure], keys: list[str]) -> list[Figure]:
+    """The figures under ``keys``, copied only where the key differs (``t4.`` + column is already
+    each figure's key: a copy would hold the same values, and nothing else holds the figure)."""
+    return [f if f.key == k else f.model_copy(update={"key": k}) for f, k in zip(figs, keys, strict=True)]
 
 
 # ---------------------------------------------------------------------------------------------
