@@ -194,7 +194,7 @@ def figures_for(prefix: str, cols: Sequence[str], hit: RowHit, opts: Options, ke
         unit = _unit(raw) if raw[-1:] == "元" else None
         out.append(Figure.full(key, cell.value, cell.state, raw if raw else run, unit, cell.inferred, ref))
     undecided = [c for c, cell in zip(cols, cells, strict=True) if cell is None]
-    n = len(tokens_of(hit))
+    n = len(hit.tokens) if hit.tokens is not None else len(tokens_of(hit))
     if not kept:
         findings.append(_finding("split.ambiguous", Severity.WARNING, prefix, hit,
                                  f"{n} printed numbers {hit.run!r} cannot fill {k} cells; the cells are left without values"))

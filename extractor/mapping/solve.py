@@ -78,8 +78,8 @@ def group_violations(reading: Reading, group: int = 5) -> int:
 
 def prefilter(options: Options, own: Callable[[Reading], int]) -> list[tuple[Reading, float]]:
     """The readings with the fewest violations of the row's own identity, then the cheapest."""
-    if not options.readings:
-        return []
+    if len(options.readings) <= 1:
+        return list(options.readings)  # nothing to choose among
     scored = [(own(r), c, r) for r, c in options.readings]
     best = min((v, c) for v, c, _ in scored)
     return [(r, c) for v, c, r in scored if (v, c) == best]

@@ -122,7 +122,7 @@ def check_table3(t3: Table3, out: list[Finding]) -> None:
         # T3-3: (七) = sum of the detail rows.
         if detail and _row(t3, "results_total") is not None:
             lhs, rhs = [cell("results_total", col)], [cell(k, col) for k in detail]
-            if None in lhs or None in rhs:
+            if any(f is None for f in lhs) or any(f is None for f in rhs):  # (`in` would call each figure's __eq__)
                 if col == "total" and absent:
                     out.append(
                         Finding.make(
