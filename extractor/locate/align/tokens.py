@@ -131,17 +131,21 @@ class NumToken:
         return not self.digits
 
 
-_BLANKS = frozenset(" \t\u3000\xa0")
+_BLANK_CHARS = " \t\u3000\xa0"
+_BLANKS = frozenset(_BLANK_CHARS)
 
 
 def _blank_run(t: str, at: int, step: int) -> int:
     """Spaces and tabs from ``at`` going ``step`` (-1: the characters before ``at``), counted only
     when printed text follows them on the same line (never a line's leading or trailing space)."""
-    i = at - 1 if step < 0 else at
-    n = 0
-    while 0 <= i < len(t) and t[i] in _BLANKS and n < 64:
-        n += 1
-        i += step
+    if step < 0:
+        seg = t[max(0, at - 64) : at]
+        n = len(seg) - len(seg.rstrip(_BLANK_CHARS))  # (a C scan, not a loop per character)
+        i = at - 1 - n
+    else:
+        seg = t[at : at + 64]
+        n = len(seg) - len(seg.lstrip(_BLANK_CHARS))
+        i = at + n
     return n if n and 0 <= i < len(t) and t[i] not in "\r\n" else 0
 
 
