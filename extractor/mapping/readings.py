@@ -113,7 +113,10 @@ def _valid(digits: str, *, decimal: bool, max_digits: int = MAX_DIGITS) -> bool:
 
 
 def _cell(tok: NumToken, digits: str, sign: str, *, offset: int | None = None, inferred: bool = False, unit: bool = True) -> CellReading:
-    value = to_number(digits, "-" if sign == "-" else "")
+    if "." in digits or "," in digits:
+        value = to_number(digits, "-" if sign == "-" else "")
+    else:  # what to_number reads of plain digits, without its call
+        value = -int(digits) if sign == "-" else int(digits)
     state = CellState.ZERO if value == 0 else CellState.NUMBER
     raw = sign + digits + ((tok.unit or "") if unit else "")
     return _new_cell(value, state, raw, tok.start if offset is None else offset, tok.line, inferred)
@@ -524,17 +527,36 @@ class _Cutter:
 
 def _digit_per_cell(tokens: Sequence[NumToken], cols: Columns) -> Options:
     """As many digits as cells and no space that could stand for a blank: every digit is a cell
-    (the only cut of the runs into ``k`` numbers), if the signs sit where the columns allow."""
+    (the only cut of the runs into ``k`` numbers), if the signs sit where the columns allow.
+
+    (The caller passes tokens of digits only. Each digit's cell is what :func:`_cell` makes of it,
+    built here directly: all-zero rows glued as ``0000000`` are common.)"""
     cells: list[CellReading] = []
+    zero, number = CellState.ZERO, CellState.NUMBER
     for tok in tokens:
-        single = len(tok.digits) == 1
-        for i, d in enumerate(tok.digits):
-            cell = token_cell(tok) if single else _cell(
-                tok, d, tok.sign if i == 0 else "", offset=tok.digits_at + i, inferred=True, unit=i == len(tok.digits) - 1)
-            if not _fits(cell, tok if i == 0 else None, len(cells), cols):
+        digits = tok.digits
+        if len(digits) == 1:
+            cell = token_cell(tok)
+            if not _fits(cell, tok, len(cells), cols):
                 return Options("none", [])
             cells.append(cell)
+            continue
+        if tok.sign and len(cells) not in cols.signed:
+            return Options("none", [])  # the sign goes with the first digit, in a column without one
+        last, line, at = len(digits) - 1, tok.line, tok.digits_at
+        for i, d in enumerate(digits):
+            sign = tok.sign if i == 0 else ""
+            value = _DIGIT_VALUE.get(d)
+            if value is None:
+                value = int(d)  # another script's digit (what to_number reads)
+            if sign == "-":
+                value = -value
+            raw = sign + d + ((tok.unit or "") if i == last else "")
+            cells.append(_new_cell(value, zero if value == 0 else number, raw, at + i, line, True))
     return Options("glued", [(tuple(cells), 0.0)])
+
+
+_DIGIT_VALUE = {str(d): d for d in range(10)}
 
 
 def dropped(tokens: Sequence[NumToken], cols: Columns, shapes: Shapes | None = None) -> Options:
