@@ -45,7 +45,7 @@ from extractor.mapping.solve import (
     solve_rows,
     solve_table3,
 )
-from extractor.records.models import CellRef, Figure, Finding, Severity
+from extractor.records.models import Figure, Finding, Severity
 from extractor.text import CellState
 
 UNEXPLAINED = 1000.0
@@ -190,9 +190,11 @@ def figures_for(prefix: str, cols: Sequence[str], hit: RowHit, opts: Options, ke
             out.append(Figure.make(key=key, value=None, state=CellState.AMBIGUOUS, raw=run, ref=run_ref, inferred=True))
             continue
         raw = cell.raw
-        ref = CellRef.in_text(cell.offset, cell.line) if cell.offset is not None and in_text else run_ref
         unit = _unit(raw) if raw[-1:] == "元" else None
-        out.append(Figure.full(key, cell.value, cell.state, raw if raw else run, unit, cell.inferred, ref))
+        if cell.offset is not None and in_text:  # a ref of its own: where the cell was printed
+            out.append(Figure.in_text(key, cell.value, cell.state, raw if raw else run, unit, cell.inferred, cell.offset, cell.line))
+        else:
+            out.append(Figure.full(key, cell.value, cell.state, raw if raw else run, unit, cell.inferred, run_ref))
     undecided = [c for c, cell in zip(cols, cells, strict=True) if cell is None]
     n = len(hit.tokens) if hit.tokens is not None else len(tokens_of(hit))
     if not kept:
