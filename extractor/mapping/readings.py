@@ -286,7 +286,9 @@ Shapes = dict[tuple[object, ...], object]
 """Readings found for a row *shape*, shared by the rows of one table: rows printed alike (the same
 numbers, signs, units, separators and blank runs, ``0 0 0 0 0 00`` in row after row) have the same
 readings cell for cell, but for where each cell was printed. The search runs for the first such
-row; the others take its readings with their own positions (:func:`_replay`)."""
+row; the others take its readings with their own positions (:func:`_replay`). This holds because
+nothing the search decides reads a position: a ``holds`` check sees the cells' values and states
+only (a check that read offsets or lines would need them in the shape)."""
 
 _Origin = tuple[str, int, int, int]
 """Where a cell of a glued reading comes from: ``("g", …)`` a blank gap, ``("w", i, …)`` token ``i``
