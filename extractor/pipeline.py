@@ -22,7 +22,7 @@ from extractor._version import __version__
 from extractor.budget import Budget
 from extractor.document import Block, Document, Paragraph, Table
 from extractor.errors import NotAReport, OgiError, ReadError
-from extractor.locate.align.gate import T2_WORDS, T3_WORDS, may_hold
+from extractor.locate.align.gate import T2_WORDS, T3_WORDS, may_hold, may_open_table
 from extractor.locate.grid import locate_grid_rows
 from extractor.locate.hits import UNLABELED, Located, RowHit
 from extractor.locate.meta import (
@@ -229,11 +229,12 @@ _T3_TEXT_MAX_KEYS = len({r.key for r in T3_ROWS}) - 1
 
 def _text_may_add(grid: Located, para_text: str) -> bool:
     """Whether :func:`_choose` could take anything from the running-text aligner, i.e. whether it
-    is worth running: table 4 once the grid has one never (the text finds one row at most); table 3
-    only when the grid names fewer rows than the text can and the text may open a table-3 region;
-    table 2 (whose text rows are merged with the grid's) whenever the text may open its region."""
+    is worth running: never when the text can open no table region at all; table 4 once the grid
+    has one never (the text finds one row at most); table 3 only when the grid names fewer rows
+    than the text can and the text may open a table-3 region; table 2 (whose text rows are merged
+    with the grid's) whenever the text may open its region."""
     if not grid.t4:
-        return True
+        return may_open_table(para_text)
     if may_hold(para_text, T2_WORDS):
         return True
     return len({h.key for h in grid.t3}) < _T3_TEXT_MAX_KEYS and may_hold(para_text, T3_WORDS)
@@ -268,9 +269,11 @@ def build_report(doc: Document, *, settings: Settings = DEFAULT_SETTINGS) -> Rep
         flat = locate_text_rows([b for b in doc.blocks if isinstance(b, Paragraph)])
     located = _choose(grid, flat)
     if any(isinstance(b, Table) for b in doc.blocks) and _incomplete(located):
-        from extractor.locate.align.rows import locate_text_rows
+        flattened = _flattened(doc.blocks)
+        if may_open_table("\n".join(p.text for p in flattened)):  # else the aligner finds nothing there
+            from extractor.locate.align.rows import locate_text_rows
 
-        located = _choose(grid, flat, locate_text_rows(_flattened(doc.blocks)))
+            located = _choose(grid, flat, locate_text_rows(flattened))
     sections = find_sections(full_text, budget)
 
     rows_found = len(located.t2) + len(located.t3) + len(located.t4)

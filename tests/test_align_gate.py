@@ -9,9 +9,9 @@ from reportgen import generate, render_pipe
 
 from extractor import extract
 from extractor.locate.align import tokenize
-from extractor.locate.align.gate import T2_WORDS, T3_WORDS, may_hold
+from extractor.locate.align.gate import T2_WORDS, T3_WORDS, T4_WORDS, may_hold, may_open_table
 
-_WORDS = T2_WORDS + T3_WORDS
+_WORDS = T2_WORDS + T3_WORDS + T4_WORDS
 # what may stand between a word's characters: digits, signs, units, placeholders, whitespace,
 # full-width spellings, label text, page furniture (page numbers, a repeated running header)
 _GAPS = [*"0123456789０３", *" \n\n\t\u3000\xa0\u200b", *"增减元万亿/—–-无空", *"，．－（）.、年页报告度x",
@@ -33,9 +33,13 @@ def _texts(draw: st.DrawFn) -> str:
 @given(_texts())
 def test_no_means_not_in_label_stream(text: str) -> None:
     labels = tokenize(text).labels
-    for words in (T2_WORDS, T3_WORDS):
+    for words in (T2_WORDS, T3_WORDS, T4_WORDS):
         if not may_hold(text, words):
             assert not any(w in labels for w in words), (text, labels)
+    if not may_open_table(text):
+        from extractor.locate.align.anchors import find_regions
+
+        assert find_regions(labels) == find_regions(""), (text, labels)
 
 
 def test_spellings_that_still_open_a_region() -> None:
@@ -60,6 +64,26 @@ def test_skipping_the_aligner_changes_nothing(monkeypatch) -> None:  # type: ign
     again = extract(text.encode(), name="r.txt").raise_for_error()
     assert first.model_dump(mode="json") == again.model_dump(mode="json")
 
+
+
+def test_a_document_that_opens_no_table_region_skips_the_flattened_pass(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A markdown table with prose and no table words (a list of sources): the flattened pass is not
+    run, and running it changes nothing."""
+    import extractor.pipeline as pipeline
+    from extractor.locate.align import rows
+
+    text = ("# 2023年度政府信息公开工作年度报告 来源\n\n下表列出各报告的来源。\n\n"
+            "| 年份 | 机关 | 链接 |\n|---|---|---|\n| 2023 | 某某局 | http://example.gov.cn/1 |\n| 2022 | 某某局 | 12 34 |\n")
+    calls: list[int] = []
+    real = rows.locate_text_rows
+    monkeypatch.setattr(rows, "locate_text_rows", lambda paras: calls.append(len(paras)) or real(paras))
+    first = extract(text.encode(), name="sources.md")
+    assert calls == []
+    monkeypatch.setattr(pipeline, "may_open_table", lambda text: True)
+    again = extract(text.encode(), name="sources.md")
+    assert len(calls) == 2  # the paragraphs, then the flattened document
+    assert (first.status, first.error and first.error.code) == (again.status, again.error and again.error.code)
+    assert (first.report and first.report.model_dump(mode="json")) == (again.report and again.report.model_dump(mode="json"))
 
 
 def test_table3_bound_is_the_aligners() -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from extractor.budget import Budget
-from extractor.document import Cell, Document, Paragraph
+from extractor.document import Cell, Document, Paragraph, Table
 from extractor.locate.hits import (
     UNLABELED,
     Located,
@@ -136,6 +136,8 @@ def _paragraph_mode(text: str, mode: str | None) -> str | None:
 
 def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
     found = Located()
+    if not any(isinstance(b, Table) for b in doc.blocks):
+        return found  # running text only (paragraphs just set the mode for a table after them)
     mode: str | None = None
     t2_block: str | None = None
     t2_cols: tuple[str, ...] = ()

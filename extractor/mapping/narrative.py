@@ -95,9 +95,15 @@ def numbers_after(item: str, prose: str) -> set[int | float]:
     out: set[int | float] = set()
     flat = joined_prose(prose)
     for core in NARRATIVE_CORES.get(item, ()):
-        for m in re.finditer(re.escape(core), flat):
-            window = re.split(r"[。；;]", flat[m.end() : m.end() + 28], maxsplit=1)[0]
+        at = flat.find(core)
+        while at >= 0:  # each occurrence, left to right, not overlapping (what re.finditer finds)
+            end = at + len(core)
+            window = _CLAUSE_END.split(flat[end : end + 28], maxsplit=1)[0]
             for n in _STATED.finditer(window):
                 num = n.group(1)
                 out.add(float(num) if "." in num else int(num))
+            at = flat.find(core, end)
     return out
+
+
+_CLAUSE_END = re.compile(r"[。；;]")

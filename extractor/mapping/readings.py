@@ -53,6 +53,25 @@ class CellReading:
         return 0 if self.value is None else self.value
 
 
+_new_object = object.__new__
+_set_value, _set_state, _set_raw, _set_offset, _set_line, _set_inferred = (
+    CellReading.__dict__[f].__set__ for f in ("value", "state", "raw", "offset", "line", "inferred"))
+
+
+def _new_cell(value: Num | None, state: CellState, raw: str, offset: int | None, line: int | None, inferred: bool) -> CellReading:
+    """``CellReading(value, state, raw, offset, line, inferred)``, the same object, built through its
+    slots: a frozen dataclass's ``__init__`` sets each field with ``object.__setattr__``, twice as
+    slow, and the searches build tens of thousands of cells per document."""
+    cell = _new_object(CellReading)
+    _set_value(cell, value)
+    _set_state(cell, state)
+    _set_raw(cell, raw)
+    _set_offset(cell, offset)
+    _set_line(cell, line)
+    _set_inferred(cell, inferred)
+    return cell
+
+
 Reading = tuple[CellReading, ...]
 BLANK = CellReading(None, CellState.BLANK, "")
 BLANK_GAP = CellReading(None, CellState.BLANK, "", inferred=True)
@@ -94,16 +113,19 @@ def _valid(digits: str, *, decimal: bool, max_digits: int = MAX_DIGITS) -> bool:
 
 
 def _cell(tok: NumToken, digits: str, sign: str, *, offset: int | None = None, inferred: bool = False, unit: bool = True) -> CellReading:
-    value = to_number(digits, "-" if sign == "-" else "")
+    if "." in digits or "," in digits:
+        value = to_number(digits, "-" if sign == "-" else "")
+    else:  # what to_number reads of plain digits, without its call
+        value = -int(digits) if sign == "-" else int(digits)
     state = CellState.ZERO if value == 0 else CellState.NUMBER
     raw = sign + digits + ((tok.unit or "") if unit else "")
-    return CellReading(value, state, raw, tok.start if offset is None else offset, tok.line, inferred)
+    return _new_cell(value, state, raw, tok.start if offset is None else offset, tok.line, inferred)
 
 
 def token_cell(tok: NumToken) -> CellReading:
     """The cell one printed token makes when it fills exactly one cell."""
     if tok.placeholder:
-        return CellReading(None, _PLACEHOLDER_STATE.get(tok.text, CellState.TEXT), tok.text, tok.start, tok.line)
+        return _new_cell(None, _PLACEHOLDER_STATE.get(tok.text, CellState.TEXT), tok.text, tok.start, tok.line, False)
     return _cell(tok, tok.digits, tok.sign)
 
 
@@ -191,7 +213,9 @@ MAX_STEPS = 400_000
 """Cells placed while enumerating one row's glued readings; past it the row is left undecided."""
 
 
-def glued(tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck | None = None, group: int = 0) -> Options:
+def glued(
+    tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck | None = None, group: int = 0, shapes: Shapes | None = None,
+) -> Options:
     """Cut digit runs into cells so that exactly ``k`` cells result.
 
     A space between two runs may also stand for a blank cell (a stripped ``&nbsp;``), as many
@@ -205,6 +229,8 @@ def glued(tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck | None = 
     without enumerating the millions of cuts of a long run (a table-4 row of 26 glued digits).
     A row whose preferred readings number more than :data:`MAX_READINGS`, or whose search places
     more than :data:`MAX_STEPS` cells, is left undecided.
+
+    ``shapes`` (see :data:`Shapes`) lets a row printed like one searched before take its cuts.
     """
     n, k = len(tokens), cols.k
     if n > k or n == 0:
@@ -221,14 +247,98 @@ def glued(tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck | None = 
     if sum(caps) == k and not any(gaps) and not any(t.placeholder or "." in t.digits for t in tokens):
         return _digit_per_cell(tokens, cols)
     groups = k // group if holds is not None and group > 0 and k % group == 0 else 0
+    shape: tuple[object, ...] = ()
+    if shapes is not None:
+        shape = ("glued", cols, holds if groups else None, group,
+                 tuple((t.text, t.digits, t.sign, t.unit, t.sep, t.blanks_before, t.blanks_after, t.digits_at - t.start) for t in tokens))
+        known = shapes.get(shape)
+        if isinstance(known, _Searched):  # the second row of its shape: the first one's cuts, as origins
+            known = _recipe(known.opts, known.memo, known.tokens)
+            shapes[shape] = known
+        if known is not None:
+            return _replay(known, tokens)  # type: ignore[arg-type]
+    memo: dict[tuple[int, int, int, int], CellReading | None] = {}
+    opts = Options("none", [])
     for allowed in range(groups + 1) if groups else (None,):
         try:
-            readings = _Cutter(tokens, cols, caps, gaps, holds if groups else None, group, allowed).run()
+            readings = _Cutter(tokens, cols, caps, gaps, holds if groups else None, group, allowed, memo).run()
         except _TooMany:
-            return Options("none", [])
+            break
         if readings:
-            return Options("glued", [(r, 0.0) for r in readings])
-    return Options("none", [])
+            opts = Options("glued", [(r, 0.0) for r in readings])
+            break
+    if shapes is not None and shape not in shapes:
+        shapes[shape] = _Searched(opts, memo, tokens)
+    return opts
+
+
+@dataclass(slots=True)
+class _Searched:
+    """A row shape searched once: what :func:`_recipe` needs, taken only when a second row of the
+    shape comes (most shapes occur once)."""
+
+    opts: Options
+    memo: dict[tuple[int, int, int, int], CellReading | None]
+    tokens: Sequence[NumToken]
+
+
+Shapes = dict[tuple[object, ...], object]
+"""Readings found for a row *shape*, shared by the rows of one table: rows printed alike (the same
+numbers, signs, units, separators and blank runs, ``0 0 0 0 0 00`` in row after row) have the same
+readings cell for cell, but for where each cell was printed. The search runs for the first such
+row; the others take its readings with their own positions (:func:`_replay`). This holds because
+nothing the search decides reads a position: a ``holds`` check sees the cells' values and states
+only (a check that read offsets or lines would need them in the shape)."""
+
+_Origin = tuple[str, int, int, int]
+"""Where a cell of a glued reading comes from: ``("g", …)`` a blank gap, ``("w", i, …)`` token ``i``
+as one cell, ``("h", i, …)`` half of a glued ``——``, ``("p", i, at, n)`` the ``n`` digits of token
+``i`` from its ``at``-th."""
+_Recipe = tuple[str, list[tuple[_Origin, ...]]]
+"""A row's options: ``how`` and the origin of every cell of every reading."""
+
+
+def _recipe(opts: Options, memo: dict[tuple[int, int, int, int], CellReading | None], tokens: Sequence[NumToken]) -> _Recipe | None:
+    """The origins of the cells of ``opts`` (the cells the search made, all in ``memo``); ``None``
+    when a cell's origin is not known (the row is then searched again, never guessed)."""
+    origin: dict[int, _Origin] = {id(BLANK_GAP): ("g", -1, 0, 0)}
+    for (i, at, n, _pos), cell in memo.items():
+        if cell is not None:
+            origin[id(cell)] = ("w", i, 0, 0) if at == -1 else ("h", i, 0, 0) if at == -2 else ("p", i, at - tokens[i].digits_at, n)
+    readings: list[tuple[_Origin, ...]] = []
+    for r, _ in opts.readings:
+        if not all(id(c) in origin for c in r):
+            return None
+        readings.append(tuple([origin[id(c)] for c in r]))
+    return opts.how, readings
+
+
+def _replay(recipe: _Recipe, tokens: Sequence[NumToken]) -> Options:
+    """The options of a row of ``tokens`` from the origins found for a row of the same shape: each
+    cell built as the search builds it (see :meth:`_Cutter._whole`, :meth:`_Cutter._piece`)."""
+    how, readings = recipe
+    made: dict[_Origin, CellReading] = {}
+
+    def cell(origin: _Origin) -> CellReading:
+        c = made.get(origin)
+        if c is None:
+            kind, i, at, n = origin
+            if kind == "g":
+                c = BLANK_GAP
+            else:
+                tok = tokens[i]
+                if kind == "w":
+                    c = token_cell(tok)
+                elif kind == "h":
+                    half = tok.text[:1]
+                    c = _new_cell(None, _PLACEHOLDER_STATE[half], half, tok.start, tok.line, True)
+                else:
+                    c = _cell(tok, tok.digits[at : at + n], tok.sign if at == 0 else "", offset=tok.digits_at + at, inferred=True,
+                              unit=at + n == len(tok.digits))
+            made[origin] = c
+        return c
+
+    return Options(how, [(tuple([cell(o) for o in r]), 0.0) for r in readings])
 
 
 class _Cutter:
@@ -239,8 +349,13 @@ class _Cutter:
     def __init__(
         self, tokens: Sequence[NumToken], cols: Columns, caps: list[int], gaps: list[int],
         holds: GroupCheck | None, group: int, allowed: int | None,
+        memo: dict[tuple[int, int, int, int], CellReading | None] | None = None,
     ) -> None:
         self.tokens, self.cols, self.caps, self.gaps = tokens, cols, caps, gaps
+        self.memo = {} if memo is None else memo
+        """Per (token, first digit's offset, digits, cell position): the cell those digits make
+        there, or ``None`` when they make no valid cell there (the search meets the same piece at
+        the same position along many paths, and again for every ``allowed``)."""
         self.holds, self.group, self.allowed = holds, group, allowed
         n = len(tokens)
         # Fewest and most cells tokens i… can fill (a gap before a token may add one blank cell).
@@ -324,70 +439,135 @@ class _Cutter:
         for parts in range(lo, hi + 1):
             if tok.placeholder:
                 if parts == 2:
-                    half = tok.text[:1]  # "——" glued: two dash cells
-                    cell = CellReading(None, _PLACEHOLDER_STATE[half], half, tok.start, tok.line, True)
+                    cell = self._half(i)  # "——" glued: two dash cells
                     if self._push(cell):
                         if self._push(cell):
                             self._token(i + 1)
                             self._pop()
                         self._pop()
                 elif parts == 1:
-                    cell = token_cell(tok)
-                    if _fits(cell, tok, pos, cols) and self._push(cell):
+                    whole = self._whole(i, pos)
+                    if whole is not None and self._push(whole):
                         self._token(i + 1)
                         self._pop()
             elif parts == 1:
-                cell = token_cell(tok)
-                if _valid(tok.digits, decimal=pos in cols.decimal, max_digits=cols.max_digits) and _fits(cell, tok, pos, cols) and self._push(cell):
+                whole = self._whole(i, pos)
+                if whole is not None and self._push(whole):
                     self._token(i + 1)
                     self._pop()
             else:
                 self._pieces(i, tok.digits, 0, parts, tok.digits_at)
 
+    def _half(self, i: int) -> CellReading:
+        """Half of token ``i``, a glued ``——`` or ``--``: one of its two placeholder cells."""
+        key = (i, -2, 0, 0)
+        cell = self.memo.get(key)
+        if cell is None:
+            tok = self.tokens[i]
+            half = tok.text[:1]
+            cell = self.memo[key] = _new_cell(None, _PLACEHOLDER_STATE[half], half, tok.start, tok.line, True)
+        return cell
+
+    def _whole(self, i: int, pos: int) -> CellReading | None:
+        """Token ``i`` as one cell at ``pos`` (``None``: it cannot be that cell)."""
+        key = (i, -1, 0, pos)
+        memo = self.memo
+        if key in memo:
+            return memo[key]
+        tok, cols = self.tokens[i], self.cols
+        cell = token_cell(tok)
+        valid = tok.placeholder or _valid(tok.digits, decimal=pos in cols.decimal, max_digits=cols.max_digits)
+        out = cell if valid and _fits(cell, tok, pos, cols) else None
+        memo[key] = out
+        return out
+
     def _pieces(self, i: int, digits: str, n_piece: int, parts: int, offset: int) -> None:
         """The cuts of ``digits`` (the rest of token ``i``) into ``parts - n_piece`` more cells."""
-        tok, cols = self.tokens[i], self.cols
         pos = len(self.cells)
         last = n_piece == parts - 1
+        before_last = n_piece == parts - 2
         cuts = [len(digits)] if last else range(1, len(digits) - (parts - n_piece) + 2)
+        memo = self.memo
         for cut in cuts:
-            piece = digits[:cut]
-            if not _valid(piece, decimal=pos in cols.decimal, max_digits=cols.max_digits):
-                continue
-            cell = _cell(tok, piece, tok.sign if n_piece == 0 else "", offset=offset, inferred=True, unit=last)
-            if not _fits(cell, tok if n_piece == 0 else None, pos, cols):
-                # The original cut order stops a whole cutting at the first piece that does not fit.
-                continue
-            if not self._push(cell):
+            # the key needs neither n_piece (0 exactly when offset is the token's first digit) nor
+            # last (exactly when the piece runs to the token's end)
+            key = (i, offset, cut, pos)
+            if key in memo:
+                cell = memo[key]
+            else:
+                cell = memo[key] = self._piece(i, digits[:cut], n_piece == 0, offset, last, pos)
+            if cell is None or not self._push(cell):
                 continue
             if last:
                 self._token(i + 1)
+            elif before_last:  # the last piece is the rest of the digits: placed here, not by another call
+                key = (i, offset + cut, len(digits) - cut, pos + 1)
+                if key in memo:
+                    rest = memo[key]
+                else:
+                    rest = memo[key] = self._piece(i, digits[cut:], False, offset + cut, True, pos + 1)
+                if rest is not None and self._push(rest):
+                    self._token(i + 1)
+                    self._pop()
             else:
                 self._pieces(i, digits[cut:], n_piece + 1, parts, offset + cut)
             self._pop()
 
+    def _piece(self, i: int, piece: str, first: bool, offset: int, last: bool, pos: int) -> CellReading | None:
+        """The cell ``piece`` of token ``i``'s digits makes at ``pos``, or ``None`` when it is no
+        valid number there or does not fit the column."""
+        tok, cols = self.tokens[i], self.cols
+        if "." in piece:
+            if not _valid(piece, decimal=pos in cols.decimal, max_digits=cols.max_digits):
+                return None
+        elif not (piece.isdigit() and (piece[0] != "0" or piece == "0") and len(piece) <= cols.max_digits and len(piece) <= MAX_DIGITS):
+            return None  # what _valid says of a piece without a decimal point
+        cell = _cell(tok, piece, tok.sign if first else "", offset=offset, inferred=True, unit=last)
+        # The original cut order stops a whole cutting at the first piece that does not fit.
+        return cell if _fits(cell, tok if first else None, pos, cols) else None
+
 
 def _digit_per_cell(tokens: Sequence[NumToken], cols: Columns) -> Options:
     """As many digits as cells and no space that could stand for a blank: every digit is a cell
-    (the only cut of the runs into ``k`` numbers), if the signs sit where the columns allow."""
+    (the only cut of the runs into ``k`` numbers), if the signs sit where the columns allow.
+
+    (The caller passes tokens of digits only. Each digit's cell is what :func:`_cell` makes of it,
+    built here directly: all-zero rows glued as ``0000000`` are common.)"""
     cells: list[CellReading] = []
+    zero, number = CellState.ZERO, CellState.NUMBER
     for tok in tokens:
-        single = len(tok.digits) == 1
-        for i, d in enumerate(tok.digits):
-            cell = token_cell(tok) if single else _cell(
-                tok, d, tok.sign if i == 0 else "", offset=tok.digits_at + i, inferred=True, unit=i == len(tok.digits) - 1)
-            if not _fits(cell, tok if i == 0 else None, len(cells), cols):
+        digits = tok.digits
+        if len(digits) == 1:
+            cell = token_cell(tok)
+            if not _fits(cell, tok, len(cells), cols):
                 return Options("none", [])
             cells.append(cell)
+            continue
+        if tok.sign and len(cells) not in cols.signed:
+            return Options("none", [])  # the sign goes with the first digit, in a column without one
+        last, line, at = len(digits) - 1, tok.line, tok.digits_at
+        for i, d in enumerate(digits):
+            sign = tok.sign if i == 0 else ""
+            value = _DIGIT_VALUE.get(d)
+            if value is None:
+                value = int(d)  # another script's digit (what to_number reads)
+            if sign == "-":
+                value = -value
+            raw = sign + d + ((tok.unit or "") if i == last else "")
+            cells.append(_new_cell(value, zero if value == 0 else number, raw, at + i, line, True))
     return Options("glued", [(tuple(cells), 0.0)])
 
 
-def dropped(tokens: Sequence[NumToken], cols: Columns) -> Options:
+_DIGIT_VALUE = {str(d): d for d in range(10)}
+
+
+def dropped(tokens: Sequence[NumToken], cols: Columns, shapes: Shapes | None = None) -> Options:
     """Printed values in order, each filling one or more cells; the other cells blank.
 
     Enumerated as distinct *cell vectors*: a printed 0 and a blank read alike, so they are one
     reading (state ``zero`` when the row printed a 0); a non-zero cell keeps the token it came from.
-    A lone ``0`` is one reading however many cells it may stand for.
+    A lone ``0`` is one reading however many cells it may stand for. With ``shapes`` (see
+    :data:`Shapes`) rows printing the same values share the enumeration.
     """
     n, k = len(tokens), cols.k
     if n == 0 or n > k:
@@ -399,11 +579,14 @@ def dropped(tokens: Sequence[NumToken], cols: Columns) -> Options:
     zero_cell = CellReading(0, CellState.ZERO, "0", None, None, True) if printed_zero else BLANK
     Key = tuple[int, ...]  # per cell: -1 blank-or-zero, else the token index
 
+    end: set[Key] = {()}
+    none: set[Key] = set()
+
     @cache
-    def suffixes(c: int, i: int, used: bool) -> frozenset[Key]:
+    def suffixes(c: int, i: int, used: bool) -> set[Key]:
         """Cell-origin suffixes from cell ``c`` on, token ``i`` current (``used``: placed already)."""
         if c == k:
-            return frozenset({()}) if i == n - 1 and used else frozenset()
+            return end if i == n - 1 and used else none
         moves: list[tuple[int, bool, int | None]] = [(i, used, None)]  # this cell blank
         if i >= 0:
             moves.append((i, True, i))  # token i again (a repeated value merged)
@@ -418,21 +601,35 @@ def dropped(tokens: Sequence[NumToken], cols: Columns) -> Options:
                 out.add((mark, *rest))
                 if len(out) > MAX_READINGS:
                     raise _TooMany
-        return frozenset(out)
+        return out  # cached and only read: no frozen copy (a copy hashes every suffix again)
 
-    try:
-        vectors = suffixes(0, -1, False)
-    except _TooMany:
+    shape: tuple[object, ...] = ("dropped", cols, tuple((t.text, t.digits, t.sign, t.unit) for t in tokens))
+    known = shapes.get(shape) if shapes is not None else None
+    ordered: list[Key] | None
+    if known is not None:
+        ordered = known  # type: ignore[assignment]
+    else:
+        try:
+            ordered = sorted(suffixes(0, -1, False))
+        except _TooMany:
+            ordered = None
+        if shapes is not None:
+            shapes[shape] = ordered if ordered is not None else _TOO_MANY
+    if ordered is None or ordered is _TOO_MANY:
         return Options("none", [])
     # One cell object per token (index -1, the last entry, is the blank-or-zero cell).
-    cell_of = [CellReading(b.value, b.state, b.raw, b.offset, b.line, n < k) for b in base] + [zero_cell]
+    cell_of = [_new_cell(b.value, b.state, b.raw, b.offset, b.line, n < k) for b in base] + [zero_cell]
     pick = cell_of.__getitem__
-    out: list[tuple[Reading, float]] = [(tuple(map(pick, vec)), 0.0) for vec in sorted(vectors)]
+    out: list[tuple[Reading, float]] = [(tuple(map(pick, vec)), 0.0) for vec in ordered]
     return Options("dropped" if out else "none", out)
 
 
 class _TooMany(Exception):
     pass
+
+
+_TOO_MANY: list[tuple[int, ...]] = []
+"""Marks a row shape with too many readings in :data:`Shapes` (an object no enumeration returns)."""
 
 
 def per_digit(tokens: Sequence[NumToken]) -> list[NumToken]:
@@ -478,9 +675,11 @@ def _split_hyphen(t: NumToken) -> tuple[NumToken, NumToken]:
 
 def row_options(
     tokens: Sequence[NumToken], cols: Columns, hypothesis: Hypothesis, holds: GroupCheck | None = None, group: int = 0,
+    shapes: Shapes | None = None,
 ) -> Options:
     """The readings of one row under a hypothesis about the document's layout (``holds``/``group``:
-    the row's own identity, which guides the cutting of glued runs; see :func:`glued`)."""
+    the row's own identity, which guides the cutting of glued runs; see :func:`glued`; ``shapes``:
+    see :data:`Shapes`)."""
     n, k = len(tokens), cols.k
     if n == 0:
         return Options("blank", [(tuple([BLANK] * k), 0.0)])
@@ -490,4 +689,4 @@ def row_options(
             return ex
     if n > k:
         return joined(tokens, cols, holds, group)
-    return glued(tokens, cols, holds, group) if hypothesis == "glued" else dropped(tokens, cols)
+    return glued(tokens, cols, holds, group, shapes) if hypothesis == "glued" else dropped(tokens, cols, shapes)

@@ -26,6 +26,7 @@ from extractor.mapping.readings import (
     Hypothesis,
     Options,
     Reading,
+    Shapes,
     dropped,
     hyphen_cells,
     leading_hyphen_cell,
@@ -44,7 +45,7 @@ from extractor.mapping.solve import (
     solve_rows,
     solve_table3,
 )
-from extractor.records.models import CellRef, Figure, Finding, Severity
+from extractor.records.models import Figure, Finding, Severity
 from extractor.text import CellState
 
 UNEXPLAINED = 1000.0
@@ -91,16 +92,17 @@ def _group_holds(cells: Reading) -> bool:
 
 def options_for(
     tokens: Sequence[NumToken], cols: Columns, hyp: Hypothesis, holds: GroupCheck | None = None, group: int = 0,
+    shapes: Shapes | None = None,
 ) -> Options:
     tokens = hyphen_cells(tokens, cols)
-    opts = row_options(tokens, cols, hyp, holds, group)
+    opts = row_options(tokens, cols, hyp, holds, group, shapes)
     if not opts.readings and hyp == "glued" and 0 < len(tokens) < cols.k:
         # Too few digits to cut into k cells: blank cells were left out even in a glued dump
         # ("000000" for seven cells), so each digit is a cell and one cell printed nothing.
         opts = dropped(per_digit(tokens), cols)
     alt = leading_hyphen_cell(tokens, cols)
     if alt is not None:  # "-30": a hyphen cell and 30, or a left-out cell and -30 — both are kept
-        more = row_options(alt, cols, hyp, holds, group)
+        more = row_options(alt, cols, hyp, holds, group, shapes)
         seen = {tuple(c.flat for c in r) for r, _ in opts.readings}
         extra = [(r, c) for r, c in more.readings if tuple(x.flat for x in r) not in seen]
         if extra:
@@ -125,7 +127,8 @@ def solve_t3_text(
     loose_rows: bool = False,
 ) -> TableResult:
     cols = Columns(7, max_digits=COUNT_DIGITS)
-    options: dict[str, Options] = {k: options_for(toks, cols, hyp, _row_holds, 7) for k, toks in rows.items()}
+    shapes: Shapes = {}  # rows printed alike (``0 0 0 0 0 00``) are searched once
+    options: dict[str, Options] = {k: options_for(toks, cols, hyp, _row_holds, 7, shapes) for k, toks in rows.items()}
     pre: dict[str, list[tuple[Reading, float]]] = {k: [(r, 0.0)] for k, r in fixed.items()}
     row_cost = 0.0
     loose: set[str] = set()
@@ -182,17 +185,20 @@ def figures_for(prefix: str, cols: Sequence[str], hit: RowHit, opts: Options, ke
     k = len(cols)
     cells: list[Decided | None] = decide(kept, k) if kept else [None] * k
     out: list[Figure] = []
+    run, run_ref, in_text = hit.run or "", hit.run_ref, hit.cells is None
     for col, cell in zip(cols, cells, strict=True):
         key = f"{prefix}.{col}"
         if cell is None:
-            out.append(Figure.make(key=key, value=None, state=CellState.AMBIGUOUS, raw=hit.run or "", ref=hit.run_ref, inferred=True))
+            out.append(Figure.make(key=key, value=None, state=CellState.AMBIGUOUS, raw=run, ref=run_ref, inferred=True))
             continue
-        ref = CellRef.make(offset=cell.offset, line=cell.line) if cell.offset is not None and hit.cells is None else hit.run_ref
-        unit = _unit(cell.raw)
-        out.append(Figure.make(key=key, value=cell.value, state=cell.state, raw=cell.raw if cell.raw else (hit.run or ""),
-                          unit=unit, inferred=cell.inferred, ref=ref))
+        raw = cell.raw
+        unit = _unit(raw) if raw[-1:] == "元" else None
+        if cell.offset is not None and in_text:  # a ref of its own: where the cell was printed
+            out.append(Figure.in_text(key, cell.value, cell.state, raw if raw else run, unit, cell.inferred, cell.offset, cell.line))
+        else:
+            out.append(Figure.full(key, cell.value, cell.state, raw if raw else run, unit, cell.inferred, run_ref))
     undecided = [c for c, cell in zip(cols, cells, strict=True) if cell is None]
-    n = len(tokens_of(hit))
+    n = len(hit.tokens) if hit.tokens is not None else len(tokens_of(hit))
     if not kept:
         findings.append(_finding("split.ambiguous", Severity.WARNING, prefix, hit,
                                  f"{n} printed numbers {hit.run!r} cannot fill {k} cells; the cells are left without values"))

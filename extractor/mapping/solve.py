@@ -22,7 +22,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from extractor.mapping.readings import BLANK_GAP, Num, Options, Reading
+from extractor.mapping.readings import BLANK_GAP, CellReading, Num, Options, Reading
 from extractor.text import CellState
 
 Vec = tuple[Num, ...]
@@ -39,31 +39,47 @@ _NOT_PRINTED = frozenset({CellState.SLASH, CellState.DASH, CellState.HYPHEN, Cel
 
 
 def flat(reading: Reading) -> Vec:
-    return tuple(c.flat for c in reading)
+    return tuple([0 if c.value is None else c.value for c in reading])
+
+
+def _part_sum(cells: Reading) -> tuple[Num, bool]:
+    """Σ of the cells' values (blank as 0: :attr:`CellReading.flat`), and whether any is non-zero.
+    (A loop, not ``sum`` over a generator: this runs for every reading the search completes.)"""
+    total: Num = 0
+    nonzero = False
+    for c in cells:
+        v = c.value
+        if v:  # adding a 0 or a blank changes no sum
+            total += v
+            nonzero = True
+    return total, nonzero
 
 
 def row_sum_violation(reading: Reading, how: str) -> int:
     """T3-2 on one reading; a 总计 printed blank (not inferred) leaves the row unchecked."""
     total = reading[-1]
-    printed_blank = (how == "exact" and total.state is CellState.BLANK) or total is BLANK_GAP or total.state in _NOT_PRINTED
-    if printed_blank and any(c.flat for c in reading[:-1]):
+    parts, nonzero = _part_sum(reading[:-1])
+    if nonzero and ((how == "exact" and total.state is CellState.BLANK) or total is BLANK_GAP or total.state in _NOT_PRINTED):
         return 0
-    return 0 if abs(sum(c.flat for c in reading[:-1]) - total.flat) < 1e-9 else 1
+    value = total.value
+    return 0 if abs(parts - (0 if value is None else value)) < 1e-9 else 1
 
 
 def group_violations(reading: Reading, group: int = 5) -> int:
     bad = 0
     for g in range(0, len(reading), group):
         part = reading[g : g + group]
-        if len(part) == group and abs(sum(c.flat for c in part[:-1]) - part[-1].flat) > 1e-9:
-            bad += 1
+        if len(part) == group:
+            value = part[-1].value
+            if abs(_part_sum(part[:-1])[0] - (0 if value is None else value)) > 1e-9:
+                bad += 1
     return bad
 
 
 def prefilter(options: Options, own: Callable[[Reading], int]) -> list[tuple[Reading, float]]:
     """The readings with the fewest violations of the row's own identity, then the cheapest."""
-    if not options.readings:
-        return []
+    if len(options.readings) <= 1:
+        return list(options.readings)  # nothing to choose among
     scored = [(own(r), c, r) for r, c in options.readings]
     best = min((v, c) for v, c, _ in scored)
     return [(r, c) for v, c, r in scored if (v, c) == best]
@@ -346,22 +362,14 @@ def solve_rows(rows: dict[str, list[tuple[Reading, float]]], cost: Callable[[str
     return Solved(kept, total, True)
 
 
-@dataclass(frozen=True, slots=True)
-class Decided:
-    """One cell after solving: the agreed reading, or ``None`` when the kept readings disagree."""
-
-    value: Num | None
-    state: CellState
-    raw: str
-    offset: int | None
-    line: int | None
-    inferred: bool
+Decided = CellReading
+"""One cell after solving: the agreed reading (``None`` where the kept readings disagree)."""
 
 
 def decide(kept: list[Reading], k: int) -> list[Decided | None]:
     """Per column, the cell all kept readings agree on (``None``: they disagree)."""
     if len(kept) == 1:
-        return [Decided(c.value, c.state, c.raw, c.offset, c.line, c.inferred) for c in kept[0][:k]]
+        return list(kept[0][:k])  # the reading's own cells: the same fields
     out: list[Decided | None] = []
     for col in range(k):
         cells = [r[col] for r in kept]

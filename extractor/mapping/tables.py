@@ -48,7 +48,7 @@ from extractor.text import CellState, parse_cell
 
 if TYPE_CHECKING:
     from extractor.locate.align.tokens import NumToken
-    from extractor.mapping.readings import Columns, Hypothesis, Reading
+    from extractor.mapping.readings import Columns, Hypothesis, Reading, Shapes
     from extractor.mapping.resolve import TableResult
 
 
@@ -360,8 +360,7 @@ def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | No
         from extractor.mapping.resolve import unreadable_row
 
         hit = hit if hit.unreadable else replace(hit, unreadable=_OUT_OF_ORDER)
-        figs = unreadable_row("t4", [k.removeprefix("t4.") for k in keys], hit, findings)
-        figs = [f.model_copy(update={"key": k}) for f, k in zip(figs, keys, strict=True)]
+        figs = _keyed(unreadable_row("t4", [k.removeprefix("t4.") for k in keys], hit, findings), keys)
     else:
         from extractor.mapping.resolve import choose, figures_for, glued_evidence, hypotheses, solve_t4_text, tokens_of
 
@@ -374,8 +373,7 @@ def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | No
             results.append(solve_t4_text(tokens, h))
         best = choose(results, evidence)
         cols = [k.removeprefix("t4.") for k in keys]
-        figs = figures_for("t4", cols, hit, best.options["data"], best.solved.kept.get("data", []), findings)
-        figs = [f.model_copy(update={"key": k}) for f, k in zip(figs, keys, strict=True)]
+        figs = _keyed(figures_for("t4", cols, hit, best.options["data"], best.solved.kept.get("data", []), findings), keys)
         if best.options["data"].how == "exact":
             figs = _unconfirmed_t4_groups(figs, hit, findings)
     by_key, confidence = {f.key: f for f in figs}, _confidence(hit.cells, keys)
@@ -384,6 +382,12 @@ def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | No
         figs = [fixed[k] for k in keys]
     return Table4.make(**{g: Table4Group.make(**dict(zip(T4_COLUMNS, figs[g_i * 5 : g_i * 5 + 5], strict=True)))
                           for g_i, g in enumerate(T4_GROUPS)})
+
+
+def _keyed(figs: list[Figure], keys: list[str]) -> list[Figure]:
+    """The figures under ``keys``, copied only where the key differs (``t4.`` + column is already
+    each figure's key: a copy would hold the same values, and nothing else holds the figure)."""
+    return [f if f.key == k else f.model_copy(update={"key": k}) for f, k in zip(figs, keys, strict=True)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -488,7 +492,8 @@ def map_table2(
         hyps = [hyp] if hyp else hypotheses([(t, len(c)) for _, c, t in text_hits])
         results = []
         for h in hyps:
-            options = {hit.key: options_for(toks, _t2_cols(hit.key, cols), h) for hit, cols, toks in text_hits}
+            shapes: Shapes = {}
+            options = {hit.key: options_for(toks, _t2_cols(hit.key, cols), h, shapes=shapes) for hit, cols, toks in text_hits}
             kept: dict[str, list[Reading]] = {}
             cost = 0.0
             for hit, cols, _ in text_hits:

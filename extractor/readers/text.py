@@ -66,6 +66,8 @@ def _split_row(line: str) -> tuple[list[str], str] | None:
     one line, its navigation bar's ``|`` and the tabs between blocks included): it is a paragraph,
     and the running-text reader finds the tables in it.
     """
+    if "|" not in line and "\t" not in line:
+        return None  # most lines: no cell separator at all
     if line.count("|") >= 2 or (line.count("|") == 1 and line.rstrip().endswith("|")):
         s = line.strip()
         if s.endswith("|"):
@@ -129,7 +131,7 @@ def _parse_lines(lines: list[str], *, source: str, budget: Budget | None = None)
 
     for i in range(start, len(lines)):
         line = lines[i]
-        if _MD_SEPARATOR.match(line) and "-" in line:
+        if "-" in line and _MD_SEPARATOR.match(line):
             continue
         if budget is not None:
             budget.tick("text lines")
@@ -145,7 +147,7 @@ def _parse_lines(lines: list[str], *, source: str, budget: Budget | None = None)
         text = line.strip()
         if not text and "\xa0" in line:
             text = "\xa0"  # a blank cell printed (<td>&nbsp;</td> dumped a cell per line): kept for the aligner
-        heading = _MD_HEADING.match(text)
+        heading = _MD_HEADING.match(text) if text[:1] == "#" else None
         if heading:  # markdown "# 标题": the marker is markup, not text
             text = text[heading.end() :].strip()
         if text:

@@ -138,6 +138,14 @@ class CellRef(_Record):
         return _built(cls, {"table": table, "row": row, "col": col, "page": page, "line": line, "path": path,
                             "bbox": bbox, "offset": None}, _AT_GIVEN)
 
+    @classmethod
+    def in_text(cls, offset: int | None, line: int | None) -> CellRef:
+        """``make(offset=…, line=…)`` for the hot path (a ref per cell read from running text)."""
+        if _Record.VALIDATE:
+            return cls.make(offset=offset, line=line)
+        return _built(cls, {"table": None, "row": None, "col": None, "page": None, "line": line, "path": None,
+                            "bbox": None, "offset": offset}, _IN_TEXT_GIVEN)
+
 
 class Figure(_Record):
     """One numeric cell: value as printed plus its state and origin."""
@@ -158,6 +166,36 @@ class Figure(_Record):
         return _built(cls, {"key": key, "value": value, "state": state, "raw": raw, "unit": unit, "inferred": False,
                             "ref": ref}, _OF_GIVEN)
 
+    @classmethod
+    def full(cls, key: str, value: Number | None, state: CellState, raw: str, unit: str | None, inferred: bool, ref: CellRef) -> Figure:
+        """``make(key=…, value=…, state=…, raw=…, unit=…, inferred=…, ref=…)`` for the hot path (every
+        cell read from running text)."""
+        if _Record.VALIDATE:
+            return cls.make(key=key, value=value, state=state, raw=raw, unit=unit, inferred=inferred, ref=ref)
+        return _built(cls, {"key": key, "value": value, "state": state, "raw": raw, "unit": unit, "inferred": inferred,
+                            "ref": ref}, _FULL_GIVEN)
+
+    @classmethod
+    def in_text(cls, key: str, value: Number | None, state: CellState, raw: str, unit: str | None, inferred: bool,
+                offset: int | None, line: int | None) -> Figure:
+        """``full(…, ref=CellRef.in_text(offset, line))``, the figure and its ref built in one call
+        (every cell read from running text has a ref of its own)."""
+        if _Record.VALIDATE:
+            return cls.full(key, value, state, raw, unit, inferred, CellRef.in_text(offset, line))
+        ref = _new(CellRef)
+        _set(ref, "__dict__", {"table": None, "row": None, "col": None, "page": None, "line": line, "path": None,
+                               "bbox": None, "offset": offset})
+        _set_fields_set(ref, set(_IN_TEXT_GIVEN))
+        _set_extra(ref, None)
+        _set_private(ref, None)
+        fig = _new(cls)
+        _set(fig, "__dict__", {"key": key, "value": value, "state": state, "raw": raw, "unit": unit, "inferred": inferred,
+                               "ref": ref})
+        _set_fields_set(fig, set(_FULL_GIVEN))
+        _set_extra(fig, None)
+        _set_private(fig, None)
+        return fig
+
     @property
     def flat_value(self) -> Number | None:
         """Value in truth-file convention: placeholders and blanks read as 0."""
@@ -168,6 +206,8 @@ class Figure(_Record):
 
 _AT_GIVEN = frozenset(("table", "row", "col", "page", "line", "path", "bbox"))
 _OF_GIVEN = frozenset(("key", "value", "state", "raw", "unit", "ref"))
+_FULL_GIVEN = frozenset(("key", "value", "state", "raw", "unit", "inferred", "ref"))
+_IN_TEXT_GIVEN = frozenset(("offset", "line"))
 
 
 class Table3Row(_Record):

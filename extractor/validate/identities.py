@@ -103,10 +103,14 @@ def check_table3(t3: Table3, out: list[Finding]) -> None:
     detail = T3_DETAIL_2019 if t3.other is not None else T3_DETAIL_2021
     detail = tuple(k for k in detail if _row(t3, k) is not None)
     absent = {k for k in T3_ROW_BY_KEY if _absent_total(t3, k)}
+    rows = {k: _row(t3, k) for k in T3_ROW_BY_KEY}  # looked up once, read per column below
 
     def cell(key: str, col: str) -> Figure | None:
         # a left-out total makes every sum it is part of uncheckable (None skips the check)
-        return None if col == "total" and key in absent else _cell(t3, key, col)
+        if col == "total" and key in absent:
+            return None
+        row = rows[key] if key in rows else _row(t3, key)
+        return getattr(row, col) if row is not None else None
 
     for col in T3_COLUMNS:
         label = T3_COLUMN_LABELS[col]
@@ -122,7 +126,7 @@ def check_table3(t3: Table3, out: list[Finding]) -> None:
         # T3-3: (七) = sum of the detail rows.
         if detail and _row(t3, "results_total") is not None:
             lhs, rhs = [cell("results_total", col)], [cell(k, col) for k in detail]
-            if None in lhs or None in rhs:
+            if any(f is None for f in lhs) or any(f is None for f in rhs):  # (`in` would call each figure's __eq__)
                 if col == "total" and absent:
                     out.append(
                         Finding.make(

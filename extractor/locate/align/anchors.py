@@ -104,19 +104,25 @@ def chain(anchors: list[Anchor], numbered: Sequence[int] = ()) -> list[Anchor]:
     row's numbers. The chain keeps the labels that head numbers."""
     anchors = sorted(anchors, key=lambda a: (a.start, a.order))
     n = len(anchors)
+    starts = [a.start for a in anchors]
+    ends = [a.end for a in anchors]
+    orders = [a.order for a in anchors]
     weight = [1] * n
     if numbered:
-        for i, a in enumerate(anchors):
-            nxt = next((b.start for b in anchors[i + 1 :] if b.start >= a.end), None)
-            first = bisect_left(numbered, a.end)
+        for i in range(n):
+            # the next anchor (in this order, which sorts by start) that starts after this one ends
+            j = max(i + 1, bisect_left(starts, ends[i]))
+            nxt = starts[j] if j < n else None
+            first = bisect_left(numbered, ends[i])
             if first < len(numbered) and (nxt is None or numbered[first] <= nxt):
                 weight[i] = 2
     best = list(weight)
     prev = [-1] * n
     for i in range(n):
+        order_i, start_i, w = orders[i], starts[i], weight[i]
         for j in range(i):
-            if anchors[j].order < anchors[i].order and anchors[j].end <= anchors[i].start and best[j] + weight[i] > best[i]:
-                best[i] = best[j] + weight[i]
+            if orders[j] < order_i and ends[j] <= start_i and best[j] + w > best[i]:
+                best[i] = best[j] + w
                 prev[i] = j
     if not n:
         return []

@@ -41,6 +41,8 @@ def assign_rows(
     n_rows = len(widths)
     if m == 0 or n_rows == 0:
         return [-1] * m
+    if opens is not None and not any(opens):
+        return list(zones)  # no number may leave its natural row: the only assignment there is
     cap = max(widths) + 1
     inf = float("inf")
     State = tuple[int, int, int]  # row, numbers in it (capped), digits in it (capped)

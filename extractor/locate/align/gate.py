@@ -34,6 +34,13 @@ T2_WORDS = ("第二十条",)
 """What opens the table-2 region (:data:`extractor.locate.align.anchors._T2_START`)."""
 T3_WORDS = ("勾稽", "钩稽", "申请人情况", "本年新收")
 """What opens the table-3 region (every alternative of ``_T3_START`` holds one of them)."""
+T4_WORDS = ("行政复议", "结果维持")
+"""What the table-4 region opens with (every alternative of ``_T4_START`` holds one of them)."""
+
+
+def may_open_table(text: str) -> bool:
+    """False only when the aligner can open no table region in ``text`` (it then finds nothing)."""
+    return may_hold(text, T2_WORDS) or may_hold(text, T3_WORDS) or may_hold(text, T4_WORDS)
 
 
 def _spellings(ch: str) -> set[str]:

@@ -94,7 +94,7 @@ def locate_in_stream(stream: TokenStream) -> Located:
 
 def _ref(stream: TokenStream, tokens: list[NumToken], label_pos: int) -> CellRef:
     if tokens:
-        return CellRef.make(offset=tokens[0].start, line=tokens[0].line)
+        return CellRef.in_text(tokens[0].start, tokens[0].line)
     return CellRef.make(offset=stream.offset_of(label_pos))
 
 
@@ -110,8 +110,6 @@ def _hits(
         while a + 1 < len(anchors) and anchors[a + 1].start < n.label_pos:
             a += 1
         zones.append(a)
-    # a hyphen glued before digits may be a cell of its own (``-00``: see readings.hyphen_cells)
-    digits = [max(1, len(n.digits.replace(".", "")) + (n.text[:1] == "-")) for n in numbers]
     # A number may open the next row (pdftotext prints the numbers of a wrapped label on a line
     # above it) only at the start of a line that prints a whole row: exactly as many numbers as
     # the row has cells, side by side. A dump of one cell per line, or one that leaves out blank
@@ -128,7 +126,12 @@ def _hits(
             while run < len(numbers) and numbers[run].sep == "space":
                 run += 1
             opens[j] = run - j == width and _ends_line(stream.text, numbers[run - 1].end)
-    rows = assign_rows(zones, k_of, digits, opens)
+    if any(opens):
+        # a hyphen glued before digits may be a cell of its own (``-00``: see readings.hyphen_cells)
+        digits = [max(1, len(n.digits.replace(".", "")) + (n.text[:1] == "-")) for n in numbers]
+        rows = assign_rows(zones, k_of, digits, opens)
+    else:
+        rows = list(zones)  # no number may leave its natural row (see assign_rows)
     out: list[list[NumToken]] = [[] for _ in anchors]
     for n, r in zip(numbers, rows, strict=True):
         if r >= 0:
@@ -280,13 +283,17 @@ def _table2(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
     cols_of: list[tuple[str, ...]] = []
     block_of: list[str | None] = []
     block_spans: list[tuple[int, int, str] | None] = []
+    header_cols: dict[tuple[int, int], tuple[str, ...]] = {}  # a block's header, read once for all its rows
     for anchor in anchors:
         block = next((b for b in reversed(blocks) if b[0] < anchor.start), None)
         block_spans.append(block)
         cols: tuple[str, ...] = ()
         if block is not None:
             first_item = next((a for a in anchors if a.start > block[1]), anchor)
-            cols = tuple(t2_columns_in(labels[block[1] : first_item.start]))
+            span = (block[1], first_item.start)
+            if span not in header_cols:
+                header_cols[span] = tuple(t2_columns_in(labels[block[1] : first_item.start]))
+            cols = header_cols[span]
             found.t2_header_words.update(cols)
             if anchor is first_item:  # headings after the block's first number, or of another block
                 block_end = next((b[0] for b in blocks if b[0] > block[1]), hi)

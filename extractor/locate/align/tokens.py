@@ -46,28 +46,35 @@ def _lazy(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
 
 _ONE_TO_ONE_PAIRS = tuple((chr(k), str(v)) for k, v in _ONE_TO_ONE.items())
 
+_ENUMERATOR = r"[ ]*(?:[.、]\s*(?=[\u4e00-\u9fff\"“'(])|[.、](?=[ \t]))"
+"""After a number: ``1.``/``1、`` followed by a label character, or ``7、``/``6．`` followed by a space
+(pdftotext prints ``7、 0 3 2 5`` and the wrapped label below): the digits enumerate a row, they are
+not a cell (no number ends with a bare decimal point)."""
+_REFERENCE = r"[ ]*[年月日号页期]"
+"""After a number: a date or a reference (``2022年``, ``第3号``), not a cell."""
 _NUMBER = _lazy(
     r"""
     (?=[+\-增减\d])  # a cheap first-character test before the alternatives (3x faster scan)
+    (?P<bracket>(?<=[(\[])|(?<=[(\[]\s)|(?<=[(\[]\s\s))?  # an opening bracket just before: "(1)"
     (?P<sign>[+-](?=\d)|(?<![/增])[增减]\s*(?=\d))?
     (?P<num>\d++(?:,\d{3}(?!\d))*+(?:\.\d++|\s*\n\s*\.\s*\n\s*\d++)?)
     (?P<unit>\s*(?:万元|亿元|元))?
+    """ + rf"""
+    (?P<reference>(?={_REFERENCE}))?
+    (?P<enumerator>(?={_ENUMERATOR}))?
     """,
     re.VERBOSE,
 )
-"""A printed number. Possessive quantifiers keep the engine stateless over long digit runs."""
-_ENUMERATOR_AFTER = _lazy(r"[ ]*(?:[.、]\s*(?=[\u4e00-\u9fff\"“'(])|[.、](?=[ \t]))")
-"""``1.``/``1、`` followed by a label character, or ``7、``/``6．`` followed by a space (pdftotext prints
-``7、 0 3 2 5`` and the wrapped label below): the digits enumerate a row, they are not a cell (no
-number ends with a bare decimal point)."""
+"""A printed number. Possessive quantifiers keep the engine stateless over long digit runs. The
+``reference`` and ``enumerator`` groups (empty, or ``None``) say whether :data:`_REFERENCE` and
+:data:`_ENUMERATOR` follow the number: tested by the scan, not by another match per number."""
 _ONE_DIGIT_ENUMERATOR = _lazy(r"[ ]*[.、]\s*[^\d\s.,+\-—–/|]")
 """A single digit with ``.``/``、`` and then anything but a number or a cell separator, even across a
 line break: ``（三 1．`` / ``）不`` (pdftotext's plain order puts a narrow cell's wrapped label
 ``（三）不予公开`` beside the next column's ``1．属于国家秘密``) enumerates a row; a cell never ends
 with a bare decimal point."""
-_REFERENCE_AFTER = _lazy(r"[ ]*[年月日号页期]")
 _YEAR_ACROSS_LINES = _lazy(r"\s*年")
-_BRACKETED = _lazy(r"[(\[]\s*$")
+_CLOSING = _lazy(r"\s*[)\]]")
 _PLACEHOLDER = _lazy(
     r"(?=[/\\—–\-无空])(?:(?<![^\s|])(?:/|\\|—{1,2}|–|-{1,2}|无|空)(?![^\s|])|(?<=\d)(?:/|—{1,2}|–)(?=\d)"
     r"|(?<=[\d/无空])[/无空](?=[\d/无空]))"
@@ -129,17 +136,21 @@ class NumToken:
         return not self.digits
 
 
-_BLANKS = frozenset(" \t\u3000\xa0")
+_BLANK_CHARS = " \t\u3000\xa0"
+_BLANKS = frozenset(_BLANK_CHARS)
 
 
 def _blank_run(t: str, at: int, step: int) -> int:
     """Spaces and tabs from ``at`` going ``step`` (-1: the characters before ``at``), counted only
     when printed text follows them on the same line (never a line's leading or trailing space)."""
-    i = at - 1 if step < 0 else at
-    n = 0
-    while 0 <= i < len(t) and t[i] in _BLANKS and n < 64:
-        n += 1
-        i += step
+    if step < 0:
+        seg = t[max(0, at - 64) : at]
+        n = len(seg) - len(seg.rstrip(_BLANK_CHARS))  # (a C scan, not a loop per character)
+        i = at - 1 - n
+    else:
+        seg = t[at : at + 64]
+        n = len(seg) - len(seg.lstrip(_BLANK_CHARS))
+        i = at + n
     return n if n and 0 <= i < len(t) and t[i] not in "\r\n" else 0
 
 
@@ -184,7 +195,8 @@ def _drop_page_furniture(text: str) -> str:
     short report is a table row of a dash, 58 and a dash, not a footer."""
     page_line = _PAGE_LINE()
     lines = text.split("\n")
-    counts = Counter(s.strip() for s in lines if len(s.strip()) >= 8)
+    stripped = [s.strip() for s in lines]
+    counts = Counter(s for s in stripped if len(s) >= 8)
     page_lines: set[int] = set()
     last: int | None = None
     for i, line in enumerate(lines):
@@ -196,12 +208,13 @@ def _drop_page_furniture(text: str) -> str:
             if (last is None and 1 <= n <= 5) or (last is not None and 0 < n - last <= _PAGE_GAP):
                 page_lines.add(i)
                 last = n
+    headers = {s for s, c in counts.items() if c >= 2 and ("报告" in s or "年度" in s)
+               and not re.search(r"本年新收|上年结转|结转下年|总计|予以公开|办理结果", s)}
+    if not page_lines and not headers:
+        return text  # nothing to blank out
     out = []
     for i, line in enumerate(lines):
-        s = line.strip()
-        furniture = i in page_lines or (
-            counts.get(s, 0) >= 2 and ("报告" in s or "年度" in s) and not re.search(r"本年新收|上年结转|结转下年|总计|予以公开|办理结果", s)
-        )
+        furniture = i in page_lines or stripped[i] in headers
         out.append(" " * len(line) if furniture else line)
     return "\n".join(out)
 
@@ -219,8 +232,7 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
         if a in text:
             text = text.replace(a, b)
     t = _drop_page_furniture(text)
-    reference_after, year_across_lines, enumerator_after, bracketed = (
-        _REFERENCE_AFTER(), _YEAR_ACROSS_LINES(), _ENUMERATOR_AFTER(), _BRACKETED())
+    year_across_lines = _YEAR_ACROSS_LINES()
     label_follows, spaced_before, label_next = _LABEL_FOLLOWS(), _SPACED_BEFORE(), _LABEL_NEXT()
     one_digit_enumerator = _ONE_DIGIT_ENUMERATOR()
     numbers: list[NumToken] = []
@@ -229,35 +241,38 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
     for m in _NUMBER().finditer(t):
         if len(spans) >= MAX_NUMBERS:
             break
-        s, e = m.start(), m.end()
+        s, e = m.span()
         if s < pos:
             continue
-        num = m.group("num")
-        if m.group("unit") is None:
-            if m.group("sign") is None and (
-                reference_after.match(t, e) or (len(num) == 4 and num[:2] in ("19", "20") and year_across_lines.match(t, e)
-                                                and _alone_on_line(t, s))
+        sign_g, num, unit_g, reference_g, enumerator_g, bracket_g = m.group("sign", "num", "unit", "reference", "enumerator", "bracket")
+        if unit_g is None:
+            if sign_g is None and (
+                reference_g is not None or (len(num) == 4 and num[:2] in ("19", "20") and year_across_lines.match(t, e)
+                                            and _alone_on_line(t, s))
             ):
                 continue  # "2022年", "2022" / "年"; not "1" / "年" (a vertical 本年度 beside a row), nor a row's
                 # last cell "… 4  1909" / "年度办" (pdftotext -layout prints the vertical label's next line after it)
-            if len(num) == 1 and one_digit_enumerator.match(t, e):
-                continue
-            if enumerator_after.match(t, e) and num.isdigit():  # also after a sign: "5-0052、没有…"
+            if len(num) == 1 and t[e : e + 1] in ".、 " and one_digit_enumerator.match(t, e):
+                continue  # "（三 1．" / "）不": across a line break
+            if enumerator_g is not None and num.isdigit():  # also after a sign: "5-0052、没有…"
                 if len(num) == 1:
                     continue  # "1.属于…": the digit enumerates the next row's label
                 # "00000002.其他法律…": a glued run ends with the next label's enumerator.
                 e -= 1
                 num = num[:-1]
-        if m.group("sign") is None and bracketed.search(t, max(0, s - 3), s) and re.match(r"\s*[)\]]", t[e:]):
+        if sign_g is None and bracket_g is not None and _CLOSING().match(t, e):
             continue  # "(1)" enumerates
         if s > 0 and (t[s - 1].isalpha() and t[s - 1].isascii()):
             continue  # "ptsl2008@163.com", "T3-1": digits inside a word
         digits = num if num.isdigit() else re.sub(r"\s+", "", num).replace(",", "")
         if len(digits) > MAX_DIGITS:
             continue  # a run of a million digits is not a number (int() refuses past 4,300 digits)
-        sign_raw = (m.group("sign") or "").strip()
-        sign = "-" if sign_raw in ("-", "减") else "+" if sign_raw in ("+", "增") else ""
-        unit_raw = (m.group("unit") or "").strip() or None
+        if sign_g is None:
+            sign_raw = sign = ""
+        else:
+            sign_raw = sign_g.strip()
+            sign = "-" if sign_raw in ("-", "减") else "+" if sign_raw in ("+", "增") else ""
+        unit_raw = (unit_g.strip() or None) if unit_g is not None else None
         spans.append((s, e, sign_raw + digits + (unit_raw or ""), digits, unit_raw, sign, m.start("num")))
         pos = e
     starts = [sp[0] for sp in spans]
@@ -284,9 +299,18 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
     i = 0
     # Fold every segment between two tokens in one call (folding maps character by character, and
     # NUL, which no text segment holds after decoding, stays a separator).
-    cuts = [0, *(x for sp in spans for x in (sp[0], sp[1])), len(t)]
-    betweens = [t[cuts[j] : cuts[j + 1]] for j in range(0, len(cuts), 2)]
+    betweens = []  # the text before each token, and after the last
+    cut = 0
+    for sp in spans:
+        betweens.append(t[cut : sp[0]])
+        cut = sp[1]
+    betweens.append(t[cut:])
     folds = fold_text("\0".join(b.replace("\0", " ") for b in betweens)).split("\0")
+    size = len(t)
+    # each token built whole: its source line and the blank runs beside it (most numbers touch
+    # printed text or a line end: no run to count)
+    with_lines = bool(line_starts and line_numbers)
+    starts_of, lines_of = line_starts or [], line_numbers or []
     for n_span, (s, e, txt, digits, unit, sign, digits_at) in enumerate(spans):
         between = betweens[n_span]
         folded = folds[n_span]
@@ -302,20 +326,21 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
             sep = "label"
         else:
             sep = "line" if "\n" in between else "space"
-        numbers.append(NumToken(txt, digits, sign, unit, s, e, sep, n_label, digits_at))
+        line = None
+        if with_lines:
+            idx = bisect_right(starts_of, s) - 1
+            line = lines_of[idx] if 0 <= idx < len(lines_of) else None
+        numbers.append(NumToken(
+            txt, digits, sign, unit, s, e, sep, n_label, digits_at, line,
+            _blank_run(t, s, -1) if s and t[s - 1] in _BLANKS else 0,
+            _blank_run(t, e, 1) if e < size and t[e] in _BLANKS else 0,
+        ))
         i = e
         prev_end = e
-    for n in numbers:
-        n.blanks_before = _blank_run(t, n.start, -1)
-        n.blanks_after = _blank_run(t, n.end, 1)
     tail = folds[-1]
     if tail:
         seg_labels.append(n_label)
         seg_offsets.append(i)
         labels.append(tail)
     stream = TokenStream(t, numbers, "".join(labels), seg_labels, seg_offsets, truncated=len(spans) >= MAX_NUMBERS)
-    if line_starts and line_numbers:
-        for n in numbers:
-            idx = bisect_right(line_starts, n.start) - 1
-            n.line = line_numbers[idx] if 0 <= idx < len(line_numbers) else None
     return stream
