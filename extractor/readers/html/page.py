@@ -35,16 +35,12 @@ class Page:
 
     def __init__(self, root: El, budget: Budget | None = None) -> None:
         self.tree = root.getroottree()
+        self.root = root
+        self.budget = budget
         self._paths: dict[El, str] = {}
         self._segments: dict[El, str] = {}
-        self.link_weight: dict[El, int] = {}  # CJK link text inside each element
-        for a in root.iter("a"):
-            if budget is not None:
-                budget.tick("html links")
-            w = cjk(text_of(a)) if a.get("href") is not None else 0
-            if w:
-                for e in (a, *a.iterancestors()):
-                    self.link_weight[e] = self.link_weight.get(e, 0) + w
+        self._link_weights: dict[El, int] | None = None
+        self._link_text: dict[El, int] = {}  # CJK text of each link (<a href>) weighed so far
         self.card_lines: list[tuple[str, El, bool]] = []  # (text, element, is it the element's tail)
         self.titles: list[str] = []  # text nodes that look like a report title, outside links
         self.hit_count: dict[El, int] = {}  # marker texts (outside links) inside each element
@@ -138,7 +134,40 @@ class Page:
 
     def weight(self, el: El) -> int:
         """CJK text inside ``el`` that is not link text: how much report prose it can hold."""
-        return cjk(text_of(el)) - self.link_weight.get(el, 0)
+        return cjk(text_of(el)) - self.link_weight_of(el)
+
+    def link_weight_of(self, el: El) -> int:
+        """CJK link text inside ``el`` (``el`` included when it is a link): the links are weighed
+        for the few elements asked about, each link once."""
+        if self._link_weights is not None:
+            return self._link_weights.get(el, 0)
+        total = 0
+        known, budget = self._link_text, self.budget
+        for a in el.iter("a"):
+            if budget is not None:
+                budget.tick("html links")
+            w = known.get(a)
+            if w is None:
+                w = known[a] = cjk(text_of(a)) if a.get("href") is not None else 0
+            total += w
+        return total
+
+    @property
+    def link_weight(self) -> dict[El, int]:
+        """CJK link text inside each element, for the whole page (built on first use)."""
+        if self._link_weights is None:
+            weights: dict[El, int] = {}
+            for a in self.root.iter("a"):
+                if self.budget is not None:
+                    self.budget.tick("html links")
+                w = self._link_text.get(a)
+                if w is None:
+                    w = cjk(text_of(a)) if a.get("href") is not None else 0
+                if w:
+                    for e in (a, *a.iterancestors()):
+                        weights[e] = weights.get(e, 0) + w
+            self._link_weights = weights
+        return self._link_weights
 
 
 # ---------------------------------------------------------------- finding the report body
