@@ -199,5 +199,5 @@ class Document:
             if isinstance(b, Paragraph):
                 out.append(b.text)
             else:
-                out.extend(" | ".join(c.text for c in row) for row in b.rows())
+                out.extend([" | ".join([c.text for c in row]) for row in b.rows()])
         return "\n".join(out)

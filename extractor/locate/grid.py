@@ -72,6 +72,8 @@ class _T3Columns:
 
     def __init__(self) -> None:
         self.cols: dict[str, int] = {}
+        self.complete = False
+        """Every value column found, each at a column of its own (set by :meth:`learn`)."""
         self.width = 0
         self.subtotal_at: int | None = None
         """Value index of a printed 法人或其他组织 小计 column, when the header has one."""
@@ -87,10 +89,7 @@ class _T3Columns:
             if key is not None and key not in self.cols:
                 self.cols[key] = c.col
                 self.width = max(self.width, c.col + c.col_span)
-
-    @property
-    def complete(self) -> bool:
-        return len(self.cols) == len(T3_COLUMNS) and len(set(self.cols.values())) == len(T3_COLUMNS)
+        self.complete = len(self.cols) == len(T3_COLUMNS) and len(set(self.cols.values())) == len(T3_COLUMNS)
 
 
 def _without_subtotal(values: list[Cell], header: _T3Columns) -> list[Cell]:
@@ -155,9 +154,9 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                 budget.tick("locating table rows")
             if not row:
                 continue
-            joined = fold("".join(c.text for c in row))
+            joined = fold("".join([c.text for c in row]))
             labels, values = _split_row(row)
-            label_text = "".join(c.text for c in labels)
+            label_text = "".join([c.text for c in labels])
             block_name = t2_block_in(joined)
             if block_name:
                 mode, t2_block, t2_cols = "t2", block_name, ()

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from extractor.locate.hits import T2_UNRECORDED, UNLABELED, Located, PrintedCell, RowHit
+from extractor.locate.hits import T2_UNRECORDED, UNLABELED, Located, PrintedCell, RowHit, cell_ref
 from extractor.mapping.narrative import Statements, statements
 from extractor.mapping.repair import may_repair, repair, table3_equations, table4_equations
 from extractor.records.models import (
@@ -63,7 +63,21 @@ def _figure(key: str, cell: PrintedCell | None) -> Figure:
     if cell is None:
         return Figure.make(key=key, value=None, state=CellState.BLANK, raw="")
     parsed = parse_cell(cell.text)
-    return Figure.of(key, parsed.value, parsed.state, cell.text, parsed.unit, cell.ref)
+    ref = cell._ref  # PrintedCell.ref, inlined (a ref per figure)
+    if ref is None:
+        ref = cell._ref = cell_ref(cell.table_index, cell.cell)
+    return Figure.of(key, parsed.value, parsed.state, cell.text, parsed.unit, ref)
+
+
+_T3_KEYS: dict[str, tuple[str, ...]] = {}
+
+
+def _t3_keys(row: str) -> tuple[str, ...]:
+    """The flat keys of a table-3 row's cells (``t3.<row>.<column>``), made once per row key."""
+    keys = _T3_KEYS.get(row)
+    if keys is None:
+        keys = _T3_KEYS[row] = tuple(f"t3.{row}.{col}" for col in T3_COLUMNS)
+    return keys
 
 
 # ---------------------------------------------------------------------------------------------
@@ -95,7 +109,7 @@ def map_table3(
     for key, hit in by_key.items():
         if hit.cells is not None and not _glued_cells(hit.cells, k):
             cells: list[PrintedCell | None] = list(hit.cells[:k]) + [None] * max(0, k - len(hit.cells))
-            figs = [_figure(f"t3.{key}.{col}", c) for col, c in zip(T3_COLUMNS, cells, strict=True)]
+            figs = [_figure(name, c) for name, c in zip(_t3_keys(key), cells, strict=True)]
             rows[key] = figs
             grid_keys.append(key)
             if len(hit.cells) < k:

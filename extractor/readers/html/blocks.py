@@ -159,13 +159,15 @@ class Emitter:
         active: list[tuple[int, int, int]] = []  # (first col, end col, last row) of rowspans from above
         shrunk = False
         tick, count = self.budget.tick, self.budget.cells
+        add_cell, add_stray, cell_texts, prov_at = cells.append, stray.append, _cell_texts, provenance_at
+        occupied: list[tuple[int, int]] = []
         for r, tr in enumerate(rows):
             tick("html table rows")
             count(len(tr), "html tables")
             if active:
                 active = [a for a in active if a[2] >= r]
                 occupied = sorted((a[0], a[1]) for a in active)  # disjoint by construction
-            else:
+            elif occupied:
                 occupied = []
             i = col = ci = 0
             prefix = f"table[{k}]/tr[{r + 1}]/"
@@ -176,27 +178,28 @@ class Emitter:
                     if isinstance(tag, str):
                         stray.extend(_cell_lines(td, nested))
                     if tail:
-                        stray.append(tail)
+                        add_stray(tail)
                     continue
                 if tail:
-                    stray.append(tail)
+                    add_stray(tail)
                 ci += 1
-                while i < len(occupied):
-                    start, end = occupied[i]
-                    if end <= col:
-                        i += 1
-                    elif start <= col:
-                        col, i = end, i + 1
-                    else:
-                        break
                 value = td.get("colspan")
                 cs = 1 if value is None else span(value, 1, MAX_COLSPAN)
                 value = td.get("rowspan")
                 rs = 1 if value is None else span(value, 0, n_rows - r) or n_rows - r  # rowspan=0: to the table's end
-                if i < len(occupied) and occupied[i][0] < col + cs:
-                    cs, shrunk = occupied[i][0] - col, True
-                text, raw = _cell_texts(td, nested)
-                cells.append(Cell(r, col, text, raw, rs, cs, provenance_at(td.sourceline, f"{prefix}{tag}[{ci}]")))
+                if occupied:
+                    while i < len(occupied):
+                        start, end = occupied[i]
+                        if end <= col:
+                            i += 1
+                        elif start <= col:
+                            col, i = end, i + 1
+                        else:
+                            break
+                    if i < len(occupied) and occupied[i][0] < col + cs:
+                        cs, shrunk = occupied[i][0] - col, True
+                text, raw = cell_texts(td, nested)
+                add_cell(Cell(r, col, text, raw, rs, cs, prov_at(td.sourceline, f"{prefix}{tag}[{ci}]")))
                 if rs > 1:
                     active.append((col, col + cs, r + rs - 1))
                 col += cs
