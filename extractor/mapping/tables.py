@@ -10,7 +10,7 @@ a finding (``split.inferred``, ``cells.collapsed``, ``cells.joined``; ``split.am
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -85,11 +85,14 @@ def _t3_keys(row: str) -> tuple[str, ...]:
 
 
 def map_table3(
-    hits: list[RowHit], year: int | None, findings: list[Finding], said: Statements | None = None, layout: list[Hypothesis] | None = None,
+    hits: list[RowHit], year: int | None, findings: list[Finding], said: Statements | Callable[[], Statements] | None = None,
+    layout: list[Hypothesis] | None = None,
     scrambled: bool = False,
 ) -> Table3 | None:
-    """Table 3; ``layout`` receives the text-layout hypothesis the table settled (if it had to);
-    ``scrambled``: its headings were printed among its rows (:attr:`Located.t3_header_inside`)."""
+    """Table 3; ``said``: what the prose states, or a function that reads it (called only when rows
+    read from running text need it); ``layout`` receives the text-layout hypothesis the table
+    settled (if it had to); ``scrambled``: its headings were printed among its rows
+    (:attr:`Located.t3_header_inside`)."""
     if not hits:
         return None
     by_key: dict[str, RowHit] = {}
@@ -130,7 +133,7 @@ def map_table3(
         from extractor.mapping.resolve import choose, figures_for, glued_evidence, hypotheses, solve_t3_text
 
         fixed: dict[str, Reading] = {key: tuple(CellReading(f.value, f.state, f.raw) for f in rows[key]) for key in grid_keys}
-        said = said or Statements()
+        said = said() if callable(said) else said or Statements()
         evidence = glued_evidence(list(text_rows.values()))
         results: list[TableResult] = []
         for t3_hyp in sorted(hypotheses([(t, k) for t in text_rows.values()]), key=lambda h: (h == "glued") != evidence):
@@ -522,9 +525,9 @@ def _t2_soft_cost(cols: tuple[str, ...], values: tuple[int | float, ...]) -> int
 
 def map_tables(located: Located, year: int | None, prose: str) -> MappingResult:
     out = MappingResult()
-    said = statements(prose)
     layout: list[Hypothesis] = []
-    out.table3 = map_table3(located.t3, year, out.findings, said, layout, located.t3_header_inside)
+    # what the prose says breaks ties between readings of rows read from running text: read only then
+    out.table3 = map_table3(located.t3, year, out.findings, lambda: statements(prose), layout, located.t3_header_inside)
     hyp = layout[0] if layout else None  # one crawler made the whole dump: table 3 decides for 2 and 4
     t2_tpl = t2_template(located, year)
     out.table2 = map_table2(located.t2, t2_tpl, prose, out.findings, hyp)
