@@ -14,6 +14,7 @@ Where spans are unknown (text tables), a row's values are the cells after its la
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from extractor.budget import Budget
@@ -54,7 +55,7 @@ def _split_row(cells: list[Cell]) -> tuple[list[Cell], list[Cell]]:
     """(label cells, value cells after the last label cell)."""
     last = -1
     for i, c in enumerate(cells):
-        if _is_label(c):
+        if _is_label_text(c.text):
             last = i
     return cells[: last + 1], cells[last + 1 :]
 
@@ -116,6 +117,8 @@ def _row_values_by_header(row: list[Cell], grid_row: list[Cell | None], header: 
 
 
 MIN_GRID_T3_ROWS = 5
+_APPLICANT_HEADS = ("商业企业", "科研机构", "法律服务机构")
+_APPLICANT_WORD = re.compile("|".join(_APPLICANT_HEADS))
 
 
 def _paragraph_mode(text: str, mode: str | None) -> str | None:
@@ -189,7 +192,8 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                     )
                 )
                 continue
-            if mode == "t3" and any(fold(c.text) in ("商业企业", "科研机构", "法律服务机构") for c in row):
+            # (fold maps character by character: a cell that folds to one of the words puts it in ``joined``)
+            if mode == "t3" and _APPLICANT_WORD.search(joined) and any(fold(c.text) in _APPLICANT_HEADS for c in row):
                 t3_header.learn(row)
                 continue
             spec = match_t3_row(label_text, in_other_group=in_other_group) if labels and values else None

@@ -45,17 +45,17 @@ class Page:
         self.titles: list[str] = []  # text nodes that look like a report title, outside links
         self.hit_count: dict[El, int] = {}  # marker texts (outside links) inside each element
         self.n_markers = 0
-        hint = ANY_HINT.search
+        hint, note = ANY_HINT.search, self._note
         for n, el in enumerate(root.iter(), 1):
-            if budget is not None and not n & 255:
+            if not n & 255 and budget is not None:
                 budget.check("html elements")
             # (every hint word is CJK: an ASCII string, such as the newlines between tags, holds none)
             s = el.text
             if s and not s.isascii() and hint(s):
-                self._note(s, el, False)
+                note(s, el, False)
             s = el.tail
             if s and not s.isascii() and hint(s):
-                self._note(s, el, True)
+                note(s, el, True)
 
     def _note(self, s: str, el: El, is_tail: bool) -> None:
         if len(s) < 160 and CARD_HINT.search(s) and isinstance(el.tag, str):
@@ -89,9 +89,9 @@ class Page:
         run alone may look like a complete title without the organ."""
         block = holder if holder.tag in BLOCK else next((a for a in holder.iterancestors() if a.tag in BLOCK), None)
         if block is not None:
-            raw = text_of(block)
             # cleaning only drops whitespace and invisible characters: a block with 120 others is no title
-            if len("".join(raw.split())) - len(INVISIBLE.findall(raw)) < 120:
+            raw = _short_text(block, 120)
+            if raw is not None:
                 whole = norm(clean_line(raw))
                 if len(whole) < 120:
                     return whole if TITLE_LIKE.fullmatch(whole) else None
@@ -121,13 +121,17 @@ class Page:
         parent = el.getparent()
         if parent is None:
             return str(el.tag)
-        kids = [k for k in parent if isinstance(k.tag, str)]
-        total = Counter(k.tag for k in kids)
-        seen: Counter[str] = Counter()
-        for k in kids:
-            seen[k.tag] += 1
-            self._segments[k] = f"{k.tag}[{seen[k.tag]}]" if total[k.tag] > 1 else str(k.tag)
-        return self._segments[el]
+        kids = [(k, tag) for k in parent if isinstance(tag := k.tag, str)]
+        total = Counter(tag for _, tag in kids)
+        seen: dict[str, int] = {}
+        segments = self._segments
+        for k, tag in kids:
+            if total[tag] > 1:
+                i = seen[tag] = seen.get(tag, 0) + 1
+                segments[k] = f"{tag}[{i}]"
+            else:
+                segments[k] = tag
+        return segments[el]
 
     def hits(self, el: El) -> int:
         return self.hit_count.get(el, 0)
@@ -168,6 +172,18 @@ class Page:
                         weights[e] = weights.get(e, 0) + w
             self._link_weights = weights
         return self._link_weights
+
+
+def _short_text(el: El, limit: int) -> str | None:
+    """``el``'s text when it holds fewer than ``limit`` characters that are neither whitespace nor
+    invisible, else None. Read piece by piece and given up at the limit: the block of a text in
+    ``<head>`` is ``<html>``, whose whole text would otherwise be serialised to learn that."""
+    n = 0
+    for piece in el.itertext():  # (the pieces of text_of(el), in order)
+        n += len("".join(piece.split())) - len(INVISIBLE.findall(piece))
+        if n >= limit:
+            return None
+    return text_of(el)
 
 
 # ---------------------------------------------------------------- finding the report body
