@@ -54,6 +54,21 @@ class Provenance:
         return ", ".join(parts) or "unknown position"
 
 
+_new = object.__new__
+_SET_PAGE, _SET_LINE, _SET_PATH, _SET_BBOX = (Provenance.__dict__[f].__set__ for f in ("page", "line", "path", "bbox"))
+
+
+def provenance_at(line: int | None, path: str | None) -> Provenance:
+    """``Provenance(line=line, path=path)`` for the hot path (a provenance per table cell): the
+    slots written directly instead of through the frozen dataclass's ``object.__setattr__``."""
+    p = _new(Provenance)
+    _SET_PAGE(p, None)
+    _SET_LINE(p, line)
+    _SET_PATH(p, path)
+    _SET_BBOX(p, None)
+    return p
+
+
 @dataclass(slots=True)
 class Cell:
     """One table cell as printed. ``text`` is whitespace-normalised; ``raw_text`` is as found."""
@@ -184,5 +199,5 @@ class Document:
             if isinstance(b, Paragraph):
                 out.append(b.text)
             else:
-                out.extend(" | ".join(c.text for c in row) for row in b.rows())
+                out.extend([" | ".join([c.text for c in row]) for row in b.rows()])
         return "\n".join(out)

@@ -14,6 +14,7 @@ Where spans are unknown (text tables), a row's values are the cells after its la
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from extractor.budget import Budget
@@ -54,7 +55,7 @@ def _split_row(cells: list[Cell]) -> tuple[list[Cell], list[Cell]]:
     """(label cells, value cells after the last label cell)."""
     last = -1
     for i, c in enumerate(cells):
-        if _is_label(c):
+        if _is_label_text(c.text):
             last = i
     return cells[: last + 1], cells[last + 1 :]
 
@@ -72,6 +73,8 @@ class _T3Columns:
 
     def __init__(self) -> None:
         self.cols: dict[str, int] = {}
+        self.complete = False
+        """Every value column found, each at a column of its own (set by :meth:`learn`)."""
         self.width = 0
         self.subtotal_at: int | None = None
         """Value index of a printed 法人或其他组织 小计 column, when the header has one."""
@@ -87,10 +90,7 @@ class _T3Columns:
             if key is not None and key not in self.cols:
                 self.cols[key] = c.col
                 self.width = max(self.width, c.col + c.col_span)
-
-    @property
-    def complete(self) -> bool:
-        return len(self.cols) == len(T3_COLUMNS) and len(set(self.cols.values())) == len(T3_COLUMNS)
+        self.complete = len(self.cols) == len(T3_COLUMNS) and len(set(self.cols.values())) == len(T3_COLUMNS)
 
 
 def _without_subtotal(values: list[Cell], header: _T3Columns) -> list[Cell]:
@@ -117,6 +117,8 @@ def _row_values_by_header(row: list[Cell], grid_row: list[Cell | None], header: 
 
 
 MIN_GRID_T3_ROWS = 5
+_APPLICANT_HEADS = ("商业企业", "科研机构", "法律服务机构")
+_APPLICANT_WORD = re.compile("|".join(_APPLICANT_HEADS))
 
 
 def _paragraph_mode(text: str, mode: str | None) -> str | None:
@@ -157,9 +159,9 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                 budget.tick("locating table rows")
             if not row:
                 continue
-            joined = fold("".join(c.text for c in row))
+            joined = fold("".join([c.text for c in row]))
             labels, values = _split_row(row)
-            label_text = "".join(c.text for c in labels)
+            label_text = "".join([c.text for c in labels])
             block_name = t2_block_in(joined)
             if block_name:
                 mode, t2_block, t2_cols = "t2", block_name, ()
@@ -192,7 +194,8 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                     )
                 )
                 continue
-            if mode == "t3" and any(fold(c.text) in ("商业企业", "科研机构", "法律服务机构") for c in row):
+            # (fold maps character by character: a cell that folds to one of the words puts it in ``joined``)
+            if mode == "t3" and _APPLICANT_WORD.search(joined) and any(fold(c.text) in _APPLICANT_HEADS for c in row):
                 t3_header.learn(row)
                 continue
             spec = match_t3_row(label_text, in_other_group=in_other_group) if labels and values else None

@@ -210,6 +210,16 @@ def t2_columns_in(text: str) -> list[str]:
     """Table-2 column keys of a header text, one per printed heading in printed order
     (:data:`T2_UNRECORDED` for a heading that names no known column); a heading repeated at once
     (a spanned cell copied into each column it covers) counts once."""
+    return list(_t2_columns_in(text)) if len(text) <= 400 else _t2_columns(text)
+
+
+@lru_cache(maxsize=1024)
+def _t2_columns_in(text: str) -> tuple[str, ...]:
+    """:func:`t2_columns_in`, kept per text (a report's table-2 header rows repeat the same words)."""
+    return tuple(_t2_columns(text))
+
+
+def _t2_columns(text: str) -> list[str]:
     f = fold(text)
     headings = [part for h in _headings(f) for part in _wrapped_apart(h)]
     out: list[str] = []

@@ -10,11 +10,11 @@ a finding (``split.inferred``, ``cells.collapsed``, ``cells.joined``; ``split.am
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from extractor.locate.hits import T2_UNRECORDED, UNLABELED, Located, PrintedCell, RowHit
+from extractor.locate.hits import T2_UNRECORDED, UNLABELED, Located, PrintedCell, RowHit, cell_ref
 from extractor.mapping.narrative import Statements, statements
 from extractor.mapping.repair import may_repair, repair, table3_equations, table4_equations
 from extractor.records.models import (
@@ -64,7 +64,21 @@ def _figure(key: str, cell: PrintedCell | None) -> Figure:
     if cell is None:
         return Figure.make(key=key, value=None, state=CellState.BLANK, raw="")
     parsed = parse_cell(cell.text)
-    return Figure.of(key, parsed.value, parsed.state, cell.text, parsed.unit, cell.ref)
+    ref = cell._ref  # PrintedCell.ref, inlined (a ref per figure)
+    if ref is None:
+        ref = cell._ref = cell_ref(cell.table_index, cell.cell)
+    return Figure.of(key, parsed.value, parsed.state, cell.text, parsed.unit, ref)
+
+
+_T3_KEYS: dict[str, tuple[str, ...]] = {}
+
+
+def _t3_keys(row: str) -> tuple[str, ...]:
+    """The flat keys of a table-3 row's cells (``t3.<row>.<column>``), made once per row key."""
+    keys = _T3_KEYS.get(row)
+    if keys is None:
+        keys = _T3_KEYS[row] = tuple(f"t3.{row}.{col}" for col in T3_COLUMNS)
+    return keys
 
 
 # ---------------------------------------------------------------------------------------------
@@ -103,11 +117,14 @@ _OUT_OF_ORDER = (
 
 
 def map_table3(
-    hits: list[RowHit], year: int | None, findings: list[Finding], said: Statements | None = None, layout: TextLayout | None = None,
+    hits: list[RowHit], year: int | None, findings: list[Finding], said: Statements | Callable[[], Statements] | None = None,
+    layout: TextLayout | None = None,
     scrambled: bool = False,
 ) -> Table3 | None:
-    """Table 3; ``layout`` receives what the table tells of the running text (:class:`TextLayout`);
-    ``scrambled``: its headings were printed among its rows (:attr:`Located.t3_header_inside`)."""
+    """Table 3; ``said``: what the prose states, or a function that reads it (called only when rows
+    read from running text need it); ``layout`` receives what the table tells of the running text
+    (:class:`TextLayout`); ``scrambled``: its headings were printed among its rows
+    (:attr:`Located.t3_header_inside`)."""
     if not hits:
         return None
     by_key: dict[str, RowHit] = {}
@@ -127,7 +144,7 @@ def map_table3(
     for key, hit in by_key.items():
         if hit.cells is not None and not _glued_cells(hit.cells, k):
             cells: list[PrintedCell | None] = list(hit.cells[:k]) + [None] * max(0, k - len(hit.cells))
-            figs = [_figure(f"t3.{key}.{col}", c) for col, c in zip(T3_COLUMNS, cells, strict=True)]
+            figs = [_figure(name, c) for name, c in zip(_t3_keys(key), cells, strict=True)]
             rows[key] = figs
             grid_keys.append(key)
             if len(hit.cells) < k:
@@ -148,7 +165,7 @@ def map_table3(
         from extractor.mapping.resolve import choose, figures_for, glued_evidence, hypotheses, solve_t3_text
 
         fixed: dict[str, Reading] = {key: tuple(CellReading(f.value, f.state, f.raw) for f in rows[key]) for key in grid_keys}
-        said = said or Statements()
+        said = said() if callable(said) else said or Statements()
         evidence = glued_evidence(list(text_rows.values()))
         results: list[TableResult] = []
         for t3_hyp in sorted(hypotheses([(t, k) for t in text_rows.values()]), key=lambda h: (h == "glued") != evidence):
@@ -592,9 +609,9 @@ def _t2_soft_cost(cols: tuple[str, ...], values: tuple[int | float, ...]) -> int
 
 def map_tables(located: Located, year: int | None, prose: str) -> MappingResult:
     out = MappingResult()
-    said = statements(prose)
     layout = TextLayout()
-    out.table3 = map_table3(located.t3, year, out.findings, said, layout, located.t3_header_inside)
+    # what the prose says breaks ties between readings of rows read from running text: read only then
+    out.table3 = map_table3(located.t3, year, out.findings, lambda: statements(prose), layout, located.t3_header_inside)
     # one crawler or converter made the whole text: table 3 decides for tables 2 and 4
     t2_tpl = t2_template(located, year)
     out.table2 = map_table2(located.t2, t2_tpl, prose, out.findings, layout.hyp, layout.out_of_order, located.t2_headings_misplaced)

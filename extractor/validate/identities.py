@@ -56,30 +56,44 @@ def _check(
     what: str = "",
 ) -> None:
     """``sum(lhs) == sum(rhs)``; skipped when any cell is missing or has no value."""
+    sums = _unequal(lhs, rhs)
+    if sums is not None:
+        out.append(_failed(code, expression, lhs, rhs, sums, severity, what))
+
+
+def _unequal(lhs: Sequence[Figure | None], rhs: Sequence[Figure | None]) -> tuple[float, float] | None:
+    """``(sum(lhs), sum(rhs))`` when they differ; None when they agree or a cell is missing or has
+    no value (the check is skipped). :func:`_check` without the finding's texts, which a passing
+    check never needs."""
     left = right = 0.0
-    for side, figs in ((0, lhs), (1, rhs)):
-        for f in figs:
-            v = None if f is None else f.flat_value
-            if v is None:
-                return
-            if side:
-                right += v
-            else:
-                left += v
+    for f in lhs:
+        v = None if f is None else f.flat_value
+        if v is None:
+            return None
+        left += v
+    for f in rhs:
+        v = None if f is None else f.flat_value
+        if v is None:
+            return None
+        right += v
     if abs(left - right) < 1e-9:
-        return
+        return None
+    return left, right
+
+
+def _failed(code: str, expression: str, lhs: Sequence[Figure | None], rhs: Sequence[Figure | None],
+            sums: tuple[float, float], severity: Severity = Severity.ERROR, what: str = "") -> Finding:
+    left, right = sums
     cells = [f for f in (*lhs, *rhs) if f is not None]
-    out.append(
-        Finding.make(
-            code=code,
-            severity=severity,
-            message=f"{what}: {expression} does not hold ({_fmt(left)} ≠ {_fmt(right)})",
-            expression=expression,
-            expected=_fmt_num(right),
-            actual=_fmt_num(left),
-            cells=[f.key for f in cells],
-            refs=[f.ref for f in cells],
-        )
+    return Finding.make(
+        code=code,
+        severity=severity,
+        message=f"{what}: {expression} does not hold ({_fmt(left)} ≠ {_fmt(right)})",
+        expression=expression,
+        expected=_fmt_num(right),
+        actual=_fmt_num(left),
+        cells=[f.key for f in cells],
+        refs=[f.ref for f in cells],
     )
 
 
@@ -100,57 +114,46 @@ def _absent_total(t3: Table3, key: str) -> bool:
 
 
 def check_table3(t3: Table3, out: list[Finding]) -> None:
+    rows = {k: row for k in T3_ROW_BY_KEY if (row := _row(t3, k)) is not None}
     detail = T3_DETAIL_2019 if t3.other is not None else T3_DETAIL_2021
-    detail = tuple(k for k in detail if _row(t3, k) is not None)
-    absent = {k for k in T3_ROW_BY_KEY if _absent_total(t3, k)}
-    rows = {k: _row(t3, k) for k in T3_ROW_BY_KEY}  # looked up once, read per column below
+    detail = tuple(k for k in detail if k in rows)
+    absent = {k for k in rows if _absent_total(t3, k)}
 
     def cell(key: str, col: str) -> Figure | None:
         # a left-out total makes every sum it is part of uncheckable (None skips the check)
         if col == "total" and key in absent:
             return None
-        row = rows[key] if key in rows else _row(t3, key)
-        return getattr(row, col) if row is not None else None
+        row = rows.get(key)
+        return None if row is None else getattr(row, col)
 
+    has_results = "results_total" in rows
     for col in T3_COLUMNS:
-        label = T3_COLUMN_LABELS[col]
         # T3-1: 一 + 二 = (七) + 四, per column, as the header note states.
-        _check(
-            "T3-1",
-            f"一[{col}] + 二[{col}] = (七)总计[{col}] + 四[{col}]",
-            [cell("new_received", col), cell("carried_over", col)],
-            [cell("results_total", col), cell("carried_forward", col)],
-            out,
-            what=f"table 3, column {label}",
-        )
+        lhs, rhs = [cell("new_received", col), cell("carried_over", col)], [cell("results_total", col), cell("carried_forward", col)]
+        if (sums := _unequal(lhs, rhs)) is not None:
+            out.append(_failed("T3-1", f"一[{col}] + 二[{col}] = (七)总计[{col}] + 四[{col}]", lhs, rhs, sums,
+                               what=f"table 3, column {T3_COLUMN_LABELS[col]}"))
         # T3-3: (七) = sum of the detail rows.
-        if detail and _row(t3, "results_total") is not None:
+        if detail and has_results:
             lhs, rhs = [cell("results_total", col)], [cell(k, col) for k in detail]
-            if any(f is None for f in lhs) or any(f is None for f in rhs):  # (`in` would call each figure's __eq__)
+            if any(f is None for f in lhs) or any(f is None for f in rhs):
                 if col == "total" and absent:
                     out.append(
                         Finding.make(
                             code="T3-3.unchecked",
                             severity=Severity.INFO,
-                            message=f"table 3, column {label}: {len(absent)} rows leave 总计 blank; T3-3 not checked",
+                            message=f"table 3, column {T3_COLUMN_LABELS[col]}: {len(absent)} rows leave 总计 blank; T3-3 not checked",
                             cells=[f"t3.{k}.total" for k in sorted(absent)],
                         )
                     )
                 continue
-            _check(
-                "T3-3",
-                f"(七)总计[{col}] = Σ detail rows[{col}] ({len(detail)} rows)",
-                lhs,
-                rhs,
-                out,
-                what=f"table 3, column {label}",
-            )
-    for key in T3_ROW_BY_KEY:
-        row = _row(t3, key)
-        if row is None:
-            continue
+            if (sums := _unequal(lhs, rhs)) is not None:
+                out.append(_failed("T3-3", f"(七)总计[{col}] = Σ detail rows[{col}] ({len(detail)} rows)", lhs, rhs, sums,
+                                   what=f"table 3, column {T3_COLUMN_LABELS[col]}"))
+    parts_of = T3_COLUMNS[:-1]
+    for key, row in rows.items():
         total = row.total
-        parts = [getattr(row, c) for c in T3_COLUMNS[:-1]]
+        parts = [getattr(row, c) for c in parts_of]
         if total is not None and total.state is CellState.BLANK and any((_val(p) or 0) != 0 for p in parts):
             out.append(
                 Finding.make(
@@ -162,14 +165,9 @@ def check_table3(t3: Table3, out: list[Finding]) -> None:
                 )
             )
             continue
-        _check(
-            "T3-2",
-            f"总计[{key}] = Σ applicant columns[{key}]",
-            [total],
-            parts,
-            out,
-            what=f"table 3, row {T3_ROW_BY_KEY[key].label}",
-        )
+        if (sums := _unequal([total], parts)) is not None:
+            out.append(_failed("T3-2", f"总计[{key}] = Σ applicant columns[{key}]", [total], parts, sums,
+                               what=f"table 3, row {T3_ROW_BY_KEY[key].label}"))
     for f in _figures(t3):
         if f.value is not None and f.value < 0:
             out.append(
@@ -182,8 +180,8 @@ def _figures(t3: Table3) -> list[Figure]:
     out: list[Figure] = []
     for key in T3_ROW_BY_KEY:
         row = _row(t3, key)
-        if row is not None:
-            out.extend(f for _, f in row if isinstance(f, Figure))
+        if row is not None:  # the fields in order (what iterating a model yields)
+            out.extend(f for f in row.__dict__.values() if isinstance(f, Figure))
     return out
 
 

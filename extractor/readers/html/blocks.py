@@ -9,6 +9,7 @@ from lxml import etree
 
 from extractor.budget import Budget
 from extractor.document import Block, Cell, Paragraph, Provenance, Table
+from extractor.document.model import provenance_at
 from extractor.readers.html.nodes import (
     BLOCK,
     BOILER_CHECK,
@@ -24,6 +25,8 @@ from extractor.readers.html.nodes import (
     text_of,
 )
 from extractor.readers.html.page import Page
+
+_tostring = etree.tostring
 
 
 class Emitter:
@@ -130,8 +133,8 @@ class Emitter:
         if not text or (linky and not self.keep_links):
             return
         owner = self.owner
-        prov = Provenance(line=owner.sourceline, path=self.page.path(owner))
-        self.blocks.append(Paragraph(text, prov, kind="heading" if self.heading else "paragraph"))
+        prov = provenance_at(owner.sourceline, self.page.path(owner))
+        self.blocks.append(Paragraph(text, prov, "heading" if self.heading else "paragraph"))
 
     def _tables(self, first: El) -> None:
         """Emit a data table, then the tables nested in its cells (depth first, document order)."""
@@ -156,13 +159,15 @@ class Emitter:
         active: list[tuple[int, int, int]] = []  # (first col, end col, last row) of rowspans from above
         shrunk = False
         tick, count = self.budget.tick, self.budget.cells
+        add_cell, add_stray, cell_texts, prov_at = cells.append, stray.append, _cell_texts, provenance_at
+        occupied: list[tuple[int, int]] = []
         for r, tr in enumerate(rows):
             tick("html table rows")
             count(len(tr), "html tables")
             if active:
                 active = [a for a in active if a[2] >= r]
                 occupied = sorted((a[0], a[1]) for a in active)  # disjoint by construction
-            else:
+            elif occupied:
                 occupied = []
             i = col = ci = 0
             prefix = f"table[{k}]/tr[{r + 1}]/"
@@ -173,32 +178,28 @@ class Emitter:
                     if isinstance(tag, str):
                         stray.extend(_cell_lines(td, nested))
                     if tail:
-                        stray.append(tail)
+                        add_stray(tail)
                     continue
                 if tail:
-                    stray.append(tail)
+                    add_stray(tail)
                 ci += 1
-                while i < len(occupied):
-                    start, end = occupied[i]
-                    if end <= col:
-                        i += 1
-                    elif start <= col:
-                        col, i = end, i + 1
-                    else:
-                        break
                 value = td.get("colspan")
                 cs = 1 if value is None else span(value, 1, MAX_COLSPAN)
                 value = td.get("rowspan")
                 rs = 1 if value is None else span(value, 0, n_rows - r) or n_rows - r  # rowspan=0: to the table's end
-                if i < len(occupied) and occupied[i][0] < col + cs:
-                    cs, shrunk = occupied[i][0] - col, True
-                lines = _cell_lines(td, nested)
-                prov = Provenance(None, td.sourceline, f"{prefix}{tag}[{ci}]")
-                if len(lines) == 1:
-                    line = lines[0]
-                    cells.append(Cell(r, col, _norm1(line), line, rs, cs, prov))
-                else:
-                    cells.append(Cell(r, col, norm(" ".join(lines)), "\n".join(lines), rs, cs, prov))
+                if occupied:
+                    while i < len(occupied):
+                        start, end = occupied[i]
+                        if end <= col:
+                            i += 1
+                        elif start <= col:
+                            col, i = end, i + 1
+                        else:
+                            break
+                    if i < len(occupied) and occupied[i][0] < col + cs:
+                        cs, shrunk = occupied[i][0] - col, True
+                text, raw = cell_texts(td, nested)
+                add_cell(Cell(r, col, text, raw, rs, cs, prov_at(td.sourceline, f"{prefix}{tag}[{ci}]")))
                 if rs > 1:
                     active.append((col, col + cs, r + rs - 1))
                 col += cs
@@ -245,8 +246,43 @@ def _lines1(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
+def _texts1(text: str) -> tuple[str, str]:
+    """``(text, raw_text)`` of a cell whose text is one line: ``text`` of :func:`_lines1`."""
+    line = clean_line(text)
+    return (norm(line), line) if line else ("", "")
+
+
+@lru_cache(maxsize=4096)
 def _norm1(line: str) -> str:
     return norm(line)
+
+
+def _cell_texts(cell: El, nested: list[El]) -> tuple[str, str]:
+    """A cell's ``(text, raw_text)``: its :func:`_cell_lines` joined by spaces (whitespace
+    normalised) and by newlines. The cells of a report table are one line each, a bare text or
+    Word's ``<p><span>…``; those are read here without the general line walk."""
+    n = len(cell)
+    if not n:
+        return _texts1(cell.text or "")
+    only: El = None  # the one block or <br> inside the cell, if there is exactly one
+    for e in cell.iterdescendants():
+        if e.tag in _CELL_BREAKS:
+            if only is not None:
+                break
+            only = e
+    else:
+        if only is None:
+            return _texts1(_tostring(cell, method="text", encoding=str, with_tail=False))
+        if only.tag == "p" or only.tag == "div":
+            text = _tostring(cell, method="text", encoding=str, with_tail=False)
+            if (n == 1 and cell[0] is only and not (cell.text or "").strip() and not (only.tail or "").strip()) or (
+                text.strip() == text_of(only).strip()
+            ):
+                return _texts1(text)
+    lines = _cell_lines(cell, nested)
+    if len(lines) == 1:
+        return _norm1(lines[0]), lines[0]
+    return norm(" ".join(lines)), "\n".join(lines)
 
 
 def _cell_lines(cell: El, nested: list[El]) -> list[str]:

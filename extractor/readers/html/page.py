@@ -35,31 +35,27 @@ class Page:
 
     def __init__(self, root: El, budget: Budget | None = None) -> None:
         self.tree = root.getroottree()
+        self.root = root
+        self.budget = budget
         self._paths: dict[El, str] = {}
         self._segments: dict[El, str] = {}
-        self.link_weight: dict[El, int] = {}  # CJK link text inside each element
-        for a in root.iter("a"):
-            if budget is not None:
-                budget.tick("html links")
-            w = cjk(text_of(a)) if a.get("href") is not None else 0
-            if w:
-                for e in (a, *a.iterancestors()):
-                    self.link_weight[e] = self.link_weight.get(e, 0) + w
+        self._link_weights: dict[El, int] | None = None
+        self._link_text: dict[El, int] = {}  # CJK text of each link (<a href>) weighed so far
         self.card_lines: list[tuple[str, El, bool]] = []  # (text, element, is it the element's tail)
         self.titles: list[str] = []  # text nodes that look like a report title, outside links
         self.hit_count: dict[El, int] = {}  # marker texts (outside links) inside each element
         self.n_markers = 0
-        hint = ANY_HINT.search
+        hint, note = ANY_HINT.search, self._note
         for n, el in enumerate(root.iter(), 1):
-            if budget is not None and not n & 255:
+            if not n & 255 and budget is not None:
                 budget.check("html elements")
             # (every hint word is CJK: an ASCII string, such as the newlines between tags, holds none)
             s = el.text
             if s and not s.isascii() and hint(s):
-                self._note(s, el, False)
+                note(s, el, False)
             s = el.tail
             if s and not s.isascii() and hint(s):
-                self._note(s, el, True)
+                note(s, el, True)
 
     def _note(self, s: str, el: El, is_tail: bool) -> None:
         if len(s) < 160 and CARD_HINT.search(s) and isinstance(el.tag, str):
@@ -93,9 +89,9 @@ class Page:
         run alone may look like a complete title without the organ."""
         block = holder if holder.tag in BLOCK else next((a for a in holder.iterancestors() if a.tag in BLOCK), None)
         if block is not None:
-            raw = text_of(block)
             # cleaning only drops whitespace and invisible characters: a block with 120 others is no title
-            if len("".join(raw.split())) - len(INVISIBLE.findall(raw)) < 120:
+            raw = _short_text(block, 120)
+            if raw is not None:
                 whole = norm(clean_line(raw))
                 if len(whole) < 120:
                     return whole if TITLE_LIKE.fullmatch(whole) else None
@@ -125,20 +121,69 @@ class Page:
         parent = el.getparent()
         if parent is None:
             return str(el.tag)
-        kids = [k for k in parent if isinstance(k.tag, str)]
-        total = Counter(k.tag for k in kids)
-        seen: Counter[str] = Counter()
-        for k in kids:
-            seen[k.tag] += 1
-            self._segments[k] = f"{k.tag}[{seen[k.tag]}]" if total[k.tag] > 1 else str(k.tag)
-        return self._segments[el]
+        kids = [(k, tag) for k in parent if isinstance(tag := k.tag, str)]
+        total = Counter(tag for _, tag in kids)
+        seen: dict[str, int] = {}
+        segments = self._segments
+        for k, tag in kids:
+            if total[tag] > 1:
+                i = seen[tag] = seen.get(tag, 0) + 1
+                segments[k] = f"{tag}[{i}]"
+            else:
+                segments[k] = tag
+        return segments[el]
 
     def hits(self, el: El) -> int:
         return self.hit_count.get(el, 0)
 
     def weight(self, el: El) -> int:
         """CJK text inside ``el`` that is not link text: how much report prose it can hold."""
-        return cjk(text_of(el)) - self.link_weight.get(el, 0)
+        return cjk(text_of(el)) - self.link_weight_of(el)
+
+    def link_weight_of(self, el: El) -> int:
+        """CJK link text inside ``el`` (``el`` included when it is a link): the links are weighed
+        for the few elements asked about, each link once."""
+        if self._link_weights is not None:
+            return self._link_weights.get(el, 0)
+        total = 0
+        known, budget = self._link_text, self.budget
+        for a in el.iter("a"):
+            if budget is not None:
+                budget.tick("html links")
+            w = known.get(a)
+            if w is None:
+                w = known[a] = cjk(text_of(a)) if a.get("href") is not None else 0
+            total += w
+        return total
+
+    @property
+    def link_weight(self) -> dict[El, int]:
+        """CJK link text inside each element, for the whole page (built on first use)."""
+        if self._link_weights is None:
+            weights: dict[El, int] = {}
+            for a in self.root.iter("a"):
+                if self.budget is not None:
+                    self.budget.tick("html links")
+                w = self._link_text.get(a)
+                if w is None:
+                    w = cjk(text_of(a)) if a.get("href") is not None else 0
+                if w:
+                    for e in (a, *a.iterancestors()):
+                        weights[e] = weights.get(e, 0) + w
+            self._link_weights = weights
+        return self._link_weights
+
+
+def _short_text(el: El, limit: int) -> str | None:
+    """``el``'s text when it holds fewer than ``limit`` characters that are neither whitespace nor
+    invisible, else None. Read piece by piece and given up at the limit: the block of a text in
+    ``<head>`` is ``<html>``, whose whole text would otherwise be serialised to learn that."""
+    n = 0
+    for piece in el.itertext():  # (the pieces of text_of(el), in order)
+        n += len("".join(piece.split())) - len(INVISIBLE.findall(piece))
+        if n >= limit:
+            return None
+    return text_of(el)
 
 
 # ---------------------------------------------------------------- finding the report body
