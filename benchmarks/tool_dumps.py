@@ -1,6 +1,7 @@
 """Real reports as other people's tools turn them into text, scored against their truth.
 
     python -m benchmarks.tool_dumps ../shared/corpus/real ../shared/corpus/real-layouts [-v] [--keep DIR] [--generated 20]
+        [--generated-html 40]
 
 Researchers feed us text made by whatever their pipeline uses. This takes every real HTML page and
 PDF that has a truth file, converts it the common ways — BeautifulSoup ``get_text`` with a line
@@ -125,6 +126,34 @@ def generated_pdfs(n: int) -> None:
         print(f"{tool:28s} {'sound' if sound else 'broken':>8s} {right:>7d}/{total:<6d} {100 * right / max(total, 1):6.2f}% {bad:>6d}")
 
 
+def generated_html(n: int) -> None:
+    """Generated HTML pages (blank cells, placeholders, merged cells, digits split over ``<span>``
+    elements, wrapped labels) dumped by the HTML tools above: figures exact and wrong, split by
+    whether the report's printed totals hold."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from gen import draw_variant, generate
+    from gen.layout_check import score as score_layout
+    from gen.render_html import render_html
+    from gen.render_layouts import identities_hold
+
+    from extractor.pipeline import extract
+    from extractor.readers.decode import decode_bytes
+
+    totals: dict[tuple[str, bool], list[int]] = {}
+    for seed in range(n):
+        rep = generate(seed)
+        html, _ = decode_bytes(render_html(rep, draw_variant(seed)))
+        for tool, text in html_dumps(html):
+            s = score_layout(rep, extract(text.encode("utf-8"), name=f"gen{seed}.txt"))
+            t = totals.setdefault((tool, identities_hold(rep)), [0, 0, 0])
+            t[0] += s.right
+            t[1] += s.total
+            t[2] += len(s.wrong)
+    print(f"{'generated HTML':32s} {'totals':>8s} {'figures exact':>22s} {'wrong':>6s}")
+    for (tool, sound), (right, total, bad) in sorted(totals.items()):
+        print(f"{tool:32s} {'sound' if sound else 'broken':>8s} {right:>7d}/{total:<6d} {100 * right / max(total, 1):6.2f}% {bad:>6d}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("dirs", nargs="+", type=Path)
@@ -132,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", type=Path, help="write the dumps here (default: a temporary directory)")
     ap.add_argument("--generated", type=int, default=0, metavar="N",
                     help="also render N generated reports to PDF and score their pdftotext dumps")
+    ap.add_argument("--generated-html", type=int, default=0, metavar="N",
+                    help="also render N generated reports to HTML and score the HTML tools' dumps")
     args = ap.parse_args(argv)
     out = args.keep or Path(tempfile.mkdtemp(prefix="ogi-dumps-"))
     out.mkdir(parents=True, exist_ok=True)
@@ -164,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(out, ignore_errors=True)
     if args.generated:
         generated_pdfs(args.generated)
+    if args.generated_html:
+        generated_html(args.generated_html)
     return 0
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -219,8 +220,18 @@ def _flattened(blocks: Sequence[Block]) -> list[Paragraph]:
         if isinstance(b, Paragraph):
             out.append(b)
         elif isinstance(b, Table):
-            out.extend(Paragraph(text=line, provenance=c.provenance) for c in b.cells for line in c.raw_text.splitlines() or [c.text])
+            for c in b.cells:
+                if _SPLIT_NUMBER.fullmatch(c.raw_text):  # "5 14", "0. 35": one cell, one number
+                    out.append(Paragraph(text=re.sub(r"\s+", "", c.raw_text), provenance=c.provenance))
+                else:
+                    out.extend(Paragraph(text=line, provenance=c.provenance) for line in c.raw_text.splitlines() or [c.text])
     return out
+
+
+_SPLIT_NUMBER = re.compile(r"\s*\d+(?:\s+\d+)*(?:\.\s*\d+(?:\s+\d+)*)?\s*")
+"""A cell holding nothing but the digits of one number, with spaces or line breaks among them (its
+digits sat in several ``<span>`` elements, or the cell wrapped): written as the number it is, so
+that the aligner does not take its pieces for the cells of neighbouring columns."""
 
 
 _T3_TEXT_MAX_KEYS = len({r.key for r in T3_ROWS}) - 1

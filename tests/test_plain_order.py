@@ -196,3 +196,16 @@ def test_a_one_row_block_whose_heading_follows_its_label_is_still_read() -> None
     assert r.report is not None
     flat = r.report.flat()
     assert (flat.get("t2.licensing.decisions"), flat.get("t2.normative_docs.in_force"), flat.get("t2.coercion.decisions")) == (9487, 8, 84)
+
+
+def test_a_tab_row_cell_whose_digits_are_spaced_is_one_number_in_the_flattened_pass() -> None:
+    """A tab-separated dump of an HTML page whose label cell wrapped (行 政规 / 范性文件) is read by the
+    flattened pass, one cell per line. The cell ``5 14`` (its digits in two ``<span>`` elements) is
+    one number: joining 26 and 0 across two cells instead gave 260 / 5 / 14."""
+    text = ("二、主动公开政府信息情况\n第二十条 第(一) 项\n信息内 容\t本年\n制发 件数\t本年废止 件 数\t现行有 效件 数\n"
+            "规章\t14\t0\t443\n行 政规\n范性文件\t26\t0\t5 14\n第二十条 第(五) 项\n信息 内 容\t本年处理决定数量\n行 政许 可\t0\n"
+            "三、收到和处理政府信息公开申请情况\n")
+    r = extract((TITLE + text).encode("utf-8"), name="dump.txt")
+    assert r.report is not None
+    flat = r.report.flat()
+    assert [flat.get(f"t2.normative_docs.{c}") for c in ("issued", "repealed", "in_force")] == [26, 0, 514]
