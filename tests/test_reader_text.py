@@ -86,3 +86,20 @@ def test_a_line_of_no_break_spaces_is_a_blank_cell_and_spare_ones_are_dropped() 
     flat = extract((head + row + padded + rows).encode(), name="x.txt").report.flat()  # type: ignore[union-attr]
     assert [flat[f"t3.new_received.{c}"] for c in ("natural_person", "commercial", "other_org", "total")] == [24, 0, 1, 25]
     assert [flat[f"t3.carried_over.{c}"] for c in ("natural_person", "total")] == [2, 2]  # spacer lines around values dropped
+
+
+def test_a_markdown_row_broken_by_a_line_break_in_a_cell_is_joined() -> None:
+    """``| 行政复 议 | 行政诉`` / ``讼 |  | … |``: an HTML-to-markdown converter kept a cell's ``<br>``.
+    Left as two rows, the second opens without a pipe, so the table's leading pipes were taken for
+    blank first cells and table 4's row shifted one column to the right."""
+    from extractor import extract
+
+    heads = "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 " * 3 + "|"
+    text = ("某某市某某局2023年政府信息公开工作年度报告\n一、总体情况\n略。\n二、主动公开政府信息情况\n略。\n"
+            "三、收到和处理政府信息公开申请情况\n略。\n四、政府信息公开行政复议、行政诉讼情况\n"
+            "| 行政复议 | 行政诉\n讼 |" + "  |" * 13 + "\n|" + "---|" * 15 + "\n" + heads + "\n"
+            "| 1 | 2 | 7 | 2 | 12 |  |  | 2 | 0 | 2 | 8 | 8 |  | 6 | 22 |\n五、存在的主要问题及改进情况\n无。\n")
+    r = extract(text.encode("utf-8"), name="x.md")
+    assert r.report is not None and r.report.table4 is not None
+    t4 = r.report.table4
+    assert (t4.review.upheld.value, t4.review.total.value, t4.lit_after_review.total.value) == (1, 12, 22)

@@ -99,6 +99,25 @@ def _lead_pipes(rows: list[tuple[int, list[str], str]]) -> None:
             del cells[0]
 
 
+def _continued_row(lines: list[str], i: int) -> tuple[str, int]:
+    """A markdown row that opens with ``|`` but does not close on its line has a cell with a line
+    break in it (``| 行政复议 | 行政诉`` / ``讼 |  | … |``, a converter that kept the ``<br>``): the
+    following lines, up to one that closes the row, are joined to it. A line that opens a row of
+    its own, or no closing line within a few, leaves the row as it is."""
+    joined = lines[i].rstrip()
+    for j in range(i + 1, min(i + 1 + _MAX_CONTINUED, len(lines))):
+        nxt = lines[j].strip()
+        if not nxt or nxt.startswith("|"):
+            break
+        joined += " " + nxt
+        if nxt.endswith("|"):
+            return joined, j + 1
+    return lines[i], i + 1
+
+
+_MAX_CONTINUED = 4
+
+
 def _parse_lines(lines: list[str], *, source: str, budget: Budget | None = None) -> tuple[list[Paragraph | Table], dict[str, str]]:
     blocks: list[Paragraph | Table] = []
     metadata: dict[str, str] = {}
@@ -129,10 +148,15 @@ def _parse_lines(lines: list[str], *, source: str, budget: Budget | None = None)
         blocks.append(Table(cells=cells, provenance=Provenance(line=rows[0][0]), spans_known=False))
         rows.clear()
 
+    skip_to = start
     for i in range(start, len(lines)):
+        if i < skip_to:
+            continue  # joined to the row above
         line = lines[i]
         if "-" in line and _MD_SEPARATOR.match(line):
             continue
+        if line.lstrip().startswith("|") and not line.rstrip().endswith("|"):
+            line, skip_to = _continued_row(lines, i)
         if budget is not None:
             budget.tick("text lines")
             if len(line) > 100_000:  # refuse a line of a million cells before splitting it
