@@ -209,3 +209,11 @@ def test_a_tab_row_cell_whose_digits_are_spaced_is_one_number_in_the_flattened_p
     assert r.report is not None
     flat = r.report.flat()
     assert [flat.get(f"t2.normative_docs.{c}") for c in ("issued", "repealed", "in_force")] == [26, 0, 514]
+
+
+def test_zero_point_space_digits_is_a_decimal_not_an_enumerator() -> None:
+    """``行政事业性收费\\t0. 35`` (万元, digits in two spans): rows are enumerated from 1, so ``0.`` never
+    enumerates one; it was dropped as an enumerator and 35 read as the amount."""
+    assert [t.digits for t in tokenize("行政事业性收费\t0. 35\n").numbers] == ["0.35"]
+    assert [t.digits for t in tokenize("0、 3 2\n").numbers] == ["0", "3", "2"]
+    assert [t.digits for t in tokenize("1. 属于国家秘密\n").numbers] == []

@@ -57,7 +57,7 @@ _NUMBER = _lazy(
     (?=[+\-增减\d])  # a cheap first-character test before the alternatives (3x faster scan)
     (?P<bracket>(?<=[(\[])|(?<=[(\[]\s)|(?<=[(\[]\s\s))?  # an opening bracket just before: "(1)"
     (?P<sign>[+-](?=\d)|(?<![/增])[增减]\s*(?=\d))?
-    (?P<num>\d++(?:,\d{3}(?!\d))*+(?:\.\d++|\s*\n\s*\.\s*\n\s*\d++)?)
+    (?P<num>\d++(?:,\d{3}(?!\d))*+(?:\.\d++|\s*\n\s*\.\s*\n\s*\d++|(?<=(?<!\d)0)\.[ ]++\d++)?)  # also "0. 35"
     (?P<unit>\s*(?:万元|亿元|元))?
     """ + rf"""
     (?P<reference>(?={_REFERENCE}))?
@@ -254,7 +254,7 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
                 # last cell "… 4  1909" / "年度办" (pdftotext -layout prints the vertical label's next line after it)
             if len(num) == 1 and t[e : e + 1] in ".、 " and one_digit_enumerator.match(t, e):
                 continue  # "（三 1．" / "）不": across a line break
-            if enumerator_g is not None and num.isdigit():  # also after a sign: "5-0052、没有…"
+            if enumerator_g is not None and num.isdigit() and num != "0":  # also after a sign: "5-0052、没有…"
                 if len(num) == 1:
                     continue  # "1.属于…": the digit enumerates the next row's label
                 # "00000002.其他法律…": a glued run ends with the next label's enumerator.
