@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 from extractor.document import Paragraph
@@ -100,7 +100,7 @@ def _ref(stream: TokenStream, tokens: list[NumToken], label_pos: int) -> CellRef
 
 def _hits(
     stream: TokenStream, anchors: list[Anchor], numbers: list[NumToken], k_of: Sequence[int], *, shifts: bool = False,
-    groups: Sequence[object] | None = None, block_at: Sequence[int | None] | None = None,
+    groups: Sequence[object] | None = None, block_at: Sequence[int | None] | None = None, holds: Identity | None = None,
 ) -> tuple[list[list[NumToken]], list[Placement]]:
     """Numbers per anchored row (natural zones, repaired by the assignment programme), and how
     numbers printed away from their label were placed (:mod:`.displaced`)."""
@@ -136,21 +136,37 @@ def _hits(
     for n, r in zip(numbers, rows, strict=True):
         if r >= 0:
             out[r].append(n)
-    kept = [_without_spare_blanks(_until_prose(stream, toks), k) for toks, k in zip(out, k_of, strict=True)]
+    kept = [_without_spare_blanks(_until_prose(stream, toks), k, holds) for toks, k in zip(out, k_of, strict=True)]
     placements = orphans_to_empty_rows(kept, [toks[len(k) :] for toks, k in zip(out, kept, strict=True)], k_of, groups)
     return kept, placements
 
 
-def _without_spare_blanks(toks: list[NumToken], k: int) -> list[NumToken]:
+def _without_spare_blanks(toks: list[NumToken], k: int, holds: Identity | None = None) -> list[NumToken]:
     """A row holding more cells than columns because of printed blank cells (``&nbsp;`` lines, see
     :data:`~extractor.locate.align.tokens.BLANK_CELL`): those before its first number are an empty
-    label cell's, dropped first; if still too many, every blank line is (a layout of spacer lines)."""
+    label cell's, dropped first; if still too many, every blank line is (a layout of spacer lines) —
+    unless the row's identity (``holds``: its values in order) then fails: the blanks are cells and
+    a number was broken over lines (``2`` / ``0``: its digits in two ``<span>`` elements), which the
+    mapping joins only where the identity confirms it."""
     if len(toks) <= k or not any(t.text == BLANK_CELL for t in toks):
         return toks
     out = list(toks)
     while len(out) > k and out[0].text == BLANK_CELL:
         out.pop(0)
-    return out if len(out) <= k else [t for t in out if t.text != BLANK_CELL]
+    if len(out) <= k:
+        return out
+    dropped = [t for t in out if t.text != BLANK_CELL]
+    if holds is not None and len(dropped) == k and all(t.digits for t in dropped) and not holds([float(t.digits) for t in dropped]):
+        return out
+    return dropped
+
+
+Identity = Callable[[list[float]], bool]
+"""A row's own identity on its values in printed order."""
+
+
+def _t3_row_holds(values: list[float]) -> bool:
+    return abs(sum(values[:-1]) - values[-1]) < 1e-9
 
 
 def _ends_line(text: str, end: int) -> bool:
@@ -229,7 +245,7 @@ def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
     if has_sub:  # （六）其他处理 is then the group label of its three sub-rows, not a row
         anchors = [a for a in anchors if a.key != "other"]
     k = len(T3_COLUMNS)
-    per_row, placed = _hits(stream, anchors, numbers, [k] * len(anchors), shifts=shifts)
+    per_row, placed = _hits(stream, anchors, numbers, [k] * len(anchors), shifts=shifts, holds=_t3_row_holds)
     column_major(per_row, placed, k)
     if sum(1 for toks in per_row if toks) < _MIN_T3_ROWS:
         return  # a few row words near digits (a file list, a news item) are not a table
@@ -431,7 +447,7 @@ def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
         prev_pos = n.label_pos
         if len(toks) >= 3 * width and sum(t.text != BLANK_CELL for t in toks) >= 3 * width:
             break
-    toks = _without_spare_blanks(toks, width)
+    toks = _without_spare_blanks(toks, width, t4_groups_hold)
     if toks:
         if unreadable is None and len(toks) < width and _CELL_CHARS.match(labels, toks[-1].label_pos):
             unreadable = _glued(labels[toks[-1].label_pos])
