@@ -217,3 +217,11 @@ def test_zero_point_space_digits_is_a_decimal_not_an_enumerator() -> None:
     assert [t.digits for t in tokenize("行政事业性收费\t0. 35\n").numbers] == ["0.35"]
     assert [t.digits for t in tokenize("0、 3 2\n").numbers] == ["0", "3", "2"]
     assert [t.digits for t in tokenize("1. 属于国家秘密\n").numbers] == []
+
+
+def test_an_enumerator_whose_point_opens_the_next_line_is_no_cell() -> None:
+    """``1`` / ``．属于国家秘密``: get_text("\\n") of a label whose digit sat in a span of its own. The
+    digit was read as the row's first cell."""
+    assert [t.digits for t in tokenize("（三）不予公开\n1\n．属于国家秘\n密\n1\n0\n4\n").numbers] == ["1", "0", "4"]
+    assert [t.digits for t in tokenize("规章\n5\n\n6．属于\n").numbers] == ["5"]
+    assert [t.digits for t in tokenize("3\n.\n5\n").numbers] == ["3.5"]  # a decimal broken over lines stays one
