@@ -225,3 +225,20 @@ def test_an_enumerator_whose_point_opens_the_next_line_is_no_cell() -> None:
     assert [t.digits for t in tokenize("（三）不予公开\n1\n．属于国家秘\n密\n1\n0\n4\n").numbers] == ["1", "0", "4"]
     assert [t.digits for t in tokenize("规章\n5\n\n6．属于\n").numbers] == ["5"]
     assert [t.digits for t in tokenize("3\n.\n5\n").numbers] == ["3.5"]  # a decimal broken over lines stays one
+
+
+def test_a_text_that_splits_numbers_and_drops_blanks_leaves_table2_rows_on_separate_lines_unread() -> None:
+    """get_text("\\n") of a page whose blank cells vanish and whose digits sit in several spans:
+    table 3 shows both (a short row, and a row whose 19 came as 1 / 9, its total confirming the
+    join). 规章 / 8 / 60 / 5 is then 8, 60, 5 or a blank, 8, 605: it is not read."""
+    t3 = ("三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量\n1\n9\n0\n0\n0\n0\n0\n19\n"
+          "二、上年结转政府信息公开申请数量\n2\n2\n（一）予以公开\n5\n5\n（七）总计\n7\n7\n四、结转下年度继续办理\n14\n14\n")
+    text = T2_2019 + "本年新公开数量\n对外公开总数量\n规章\n8\n60\n5\n第二十条第(五)项\n信息内容\n上一年项目数量\n本年增/减\n处理决定数量\n行政许可\n40 2 7\n" + t3
+    r = extract((TITLE + text).encode("utf-8"), name="dump.txt")
+    assert r.report is not None
+    flat = r.report.flat()
+    assert flat.get("t3.new_received.natural_person") == 19  # the join the row's total confirms
+    assert flat.get("t2.regulations.new_made") is None and flat.get("t2.regulations.total_published") is None
+    # without a broken number in table 3 the same row is read as printed
+    r = extract((TITLE + text.replace("1\n9\n0\n0\n0\n0\n0\n19", "19\n0\n0\n0\n0\n0\n19")).encode("utf-8"), name="dump.txt")
+    assert r.report is not None and r.report.flat().get("t2.regulations.total_published") == 5

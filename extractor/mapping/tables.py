@@ -96,12 +96,29 @@ class TextLayout:
     away from their labels, so in every table a row short of numbers lost them to another row rather
     than leaving blank cells out, and a row with too many holds another's rather than a number split
     over lines."""
+    broken_numbers: bool = False
+    """A row's numbers were joined, the identity confirming it: the text breaks numbers over lines
+    (``6`` / ``05``, digits in two ``<span>`` elements). Where it also leaves blank cells out, a
+    table-2 row (no identity) whose numbers stand on separate lines can be either: ``8`` / ``60`` /
+    ``5`` is 8, 60, 5 or a blank, 8, 605."""
 
 
 _T2_MISPLACED = (
     "table 2's column headings are printed among its rows or above another block (a text layer read across the "
     "columns): which row each number belongs to is not known"
 )
+
+
+_SPLIT_OR_DROPPED = (
+    "the text both breaks numbers over lines and leaves blank cells out (table 3 shows both), and this row's numbers "
+    "stand on separate lines: each may be a cell, or pieces of one beside a blank cell left out"
+)
+
+
+def _on_separate_lines(hit: RowHit) -> bool:
+    from extractor.mapping.resolve import tokens_of
+
+    return any(t.sep == "line" for t in tokens_of(hit)[1:])
 
 
 def _printed(hit: RowHit) -> int:
@@ -175,6 +192,8 @@ def map_table3(
         best = choose(results, evidence)
         if layout is not None and any(0 < len(t) < k for t in text_rows.values()):
             layout.hyp = best.hyp
+        if layout is not None:
+            layout.broken_numbers = any(best.options[key].how == "joined" and best.solved.kept.get(key) for key in text_rows)
         for key in text_rows:
             opts = best.options[key]
             kept = best.solved.kept.get(key, [])
@@ -454,11 +473,13 @@ def t2_template(located: Located, year: int | None) -> Template:
 
 def map_table2(
     hits: list[RowHit], template: Template, prose: str, findings: list[Finding], hyp: Hypothesis | None = None, out_of_order: bool = False,
-    misplaced: bool = False,
+    misplaced: bool = False, split_or_dropped: bool = False,
 ) -> Table2 | None:
     """Table 2; ``hyp`` and ``out_of_order`` as table 3 found the running text (:class:`TextLayout`);
     ``misplaced``: its column headings are printed among its rows (:attr:`Located.t2_headings_misplaced`),
-    so no row read from running text is known to hold its own cells."""
+    so no row read from running text is known to hold its own cells; ``split_or_dropped``: the text
+    both breaks numbers over lines and leaves blank cells out (:attr:`TextLayout.broken_numbers`), so a
+    row of several cells whose numbers stand on separate lines is not known to be read right."""
     if not hits:
         return None
     defaults = T2_COLUMNS_2019 if template == "2019" else T2_COLUMNS_2021
@@ -479,10 +500,12 @@ def map_table2(
                 if not col.startswith(T2_UNRECORDED):
                     setattr(row, col, _figure(f"t2.{hit.key}.{col}", cell))
             setattr(table, hit.key, row)
-        elif hit.unreadable or (hit.cells is None and (misplaced or (out_of_order and _printed(hit) != len(cols)))):
+        elif hit.unreadable or (hit.cells is None and (misplaced or (out_of_order and _printed(hit) != len(cols))
+                                                       or (split_or_dropped and len(cols) > 1 and _on_separate_lines(hit)))):
             from extractor.mapping.resolve import unreadable_row
 
-            hit = hit if hit.unreadable else replace(hit, unreadable=_T2_MISPLACED if misplaced else _OUT_OF_ORDER)
+            why = _T2_MISPLACED if misplaced else _OUT_OF_ORDER if out_of_order else _SPLIT_OR_DROPPED
+            hit = hit if hit.unreadable else replace(hit, unreadable=why)
             _put_row(table, hit, cols, unreadable_row(f"t2.{hit.key}", cols, hit, findings))
         else:
             from extractor.mapping.resolve import tokens_of
@@ -614,6 +637,7 @@ def map_tables(located: Located, year: int | None, prose: str) -> MappingResult:
     out.table3 = map_table3(located.t3, year, out.findings, lambda: statements(prose), layout, located.t3_header_inside)
     # one crawler or converter made the whole text: table 3 decides for tables 2 and 4
     t2_tpl = t2_template(located, year)
-    out.table2 = map_table2(located.t2, t2_tpl, prose, out.findings, layout.hyp, layout.out_of_order, located.t2_headings_misplaced)
+    out.table2 = map_table2(located.t2, t2_tpl, prose, out.findings, layout.hyp, layout.out_of_order, located.t2_headings_misplaced,
+                            layout.broken_numbers and layout.hyp == "dropped")
     out.table4 = map_table4(located.t4, out.findings, layout.hyp, layout.out_of_order)
     return out
