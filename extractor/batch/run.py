@@ -159,10 +159,22 @@ def _mp_context() -> multiprocessing.context.BaseContext:
 
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    procs = getattr(pool, "_processes", None) or {}
-    for proc in list(procs.values()):
+    """Kill the pool's workers, and make sure its manager thread can end. A worker killed while it
+    wrote a result leaves that thread reading the rest of the message for ever — and the interpreter
+    joins it at exit, so the process would never end. Once the killed workers are reaped, closing this
+    process's copy of the result pipe's write end leaves no writer: the thread reads an end of file,
+    takes the pool for broken and exits."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in procs:
         with contextlib.suppress(OSError, AttributeError):
             proc.kill()
+    for proc in procs:
+        with contextlib.suppress(OSError, AttributeError, ValueError, AssertionError):
+            proc.join(timeout=5)
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(OSError):
+            writer.close()
 
 
 JobFn = Callable[[Job, Settings, "float | None"], "Record"]
@@ -385,7 +397,10 @@ def run_batch(
                           commit_every, commit_seconds, job_fn, memory_mb, pool, summary, t0, closing)
     finally:
         if pool is not None:  # run_local shuts it down; this is for the paths that never reach it
-            pool.shutdown(wait=False, cancel_futures=True)
+            # (nothing to extract: its workers are idle, so waiting is quick; not waiting left the
+            # pool's wake-up pipe to a race at interpreter exit, "Exception ignored … Bad file
+            # descriptor" on stderr). After run_local this joins nothing: it is shut down already.
+            pool.shutdown(wait=True, cancel_futures=True)
         for thread in closing:  # the workers exited while the last documents were stored
             thread.join()
 
