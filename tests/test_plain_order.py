@@ -242,3 +242,20 @@ def test_a_text_that_splits_numbers_and_drops_blanks_leaves_table2_rows_on_separ
     # without a broken number in table 3 the same row is read as printed
     r = extract((TITLE + text.replace("1\n9\n0\n0\n0\n0\n0\n19", "19\n0\n0\n0\n0\n0\n19")).encode("utf-8"), name="dump.txt")
     assert r.report is not None and r.report.flat().get("t2.regulations.total_published") == 5
+
+
+def test_table4_in_a_text_that_leaves_blanks_out_is_not_read_past_a_failing_group() -> None:
+    """get_text(" ", strip=True): a blank cell vanished and the 20 in two spans came out as ``2 0``, so
+    fifteen numbers fill fifteen cells shifted by one: 6 9 4 19 1 / 4 7 8 2 0. Table 3 shows that the
+    text leaves blank cells out (rows printing fewer numbers than cells), so from the first failing
+    group on nothing is placed; a text that keeps its blanks reads the same row as printed (misprint)."""
+    t3 = ("三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 5 5\n二、上年结转政府信息公开申请数量 2 2\n"
+          "（一）予以公开 7 7\n（七）总计 7 7\n四、结转下年度继续办理 0\n")
+    t4 = T4_HEAD + "行政诉讼\n" + T4_GROUP_HEAD * 3 + "0 0 4 3 7 6 9 4 19 1 4 7 8 2 0\n" + AFTER
+    flat, codes = _flat(t3 + t4)
+    assert [flat.get(k) for k in T4_KEYS[:5]] == [0, 0, 4, 3, 7]
+    assert all(flat.get(k) is None for k in T4_KEYS[5:])
+    assert "cells.unreadable" in codes
+    full = t3.replace(" 5 5\n", " 5 0 0 0 0 0 5\n").replace(" 2 2\n", " 2 0 0 0 0 0 2\n").replace(" 7 7\n", " 7 0 0 0 0 0 7\n")
+    flat, _ = _flat(full.replace("四、结转下年度继续办理 0\n", "四、结转下年度继续办理 0 0 0 0 0 0 0\n") + t4)
+    assert flat.get("t4.lit_direct.total") == 1  # no sign of blanks left out: the organ's figures as printed

@@ -411,7 +411,7 @@ def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | No
         cols = [k.removeprefix("t4.") for k in keys]
         figs = _keyed(figures_for("t4", cols, hit, best.options["data"], best.solved.kept.get("data", []), findings), keys)
         if best.options["data"].how == "exact":
-            figs = _unconfirmed_t4_groups(figs, hit, findings)
+            figs = _unconfirmed_t4_groups(figs, hit, findings, leaves_blanks_out=hyp == "dropped")
     by_key, confidence = {f.key: f for f in figs}, _confidence(hit.cells, keys)
     if may_repair(by_key, confidence):
         fixed = repair(by_key, confidence, table4_equations(T4_GROUPS, T4_COLUMNS), findings)
@@ -437,22 +437,34 @@ _T4_GROUP_FAILS = (
 )
 
 
-def _unconfirmed_t4_groups(figs: list[Figure], hit: RowHit, findings: list[Finding]) -> list[Figure]:
+def _unconfirmed_t4_groups(figs: list[Figure], hit: RowHit, findings: list[Finding], leaves_blanks_out: bool = False) -> list[Figure]:
     """Table 4 read from running text, one number per cell: a group whose 总计 fails as printed but
     holds in another order of its five numbers (the largest is the sum of the other four) leaves its
     cells without values: a cell printed out of its place, not a misprint. A total that no order of
-    the numbers explains is the organ's misprint and is kept (validation reports it), as in a grid."""
+    the numbers explains is the organ's misprint and is kept (validation reports it), as in a grid —
+    unless the text leaves blank cells out (``leaves_blanks_out``, as table 3 shows): fifteen numbers
+    may then be fourteen cells with one number broken in two (``2 0`` for 20), so from the first
+    failing group on, where the cells may have shifted, none is placed."""
     from dataclasses import replace
 
     from extractor.mapping.resolve import unreadable_row
 
     out = list(figs)
+    shifted = False
     for g_i, g in enumerate(T4_GROUPS):
         group = figs[g_i * 5 : g_i * 5 + 5]
-        if _row_total_fails(group) and t4_some_order_holds([f.value or 0 for f in group]):
-            unread = unreadable_row(f"t4.{g}", T4_COLUMNS, replace(hit, unreadable=_T4_GROUP_FAILS), findings)
-            out[g_i * 5 : g_i * 5 + 5] = unread
+        fails = _row_total_fails(group)
+        shifted = shifted or (fails and leaves_blanks_out)
+        if shifted or (fails and t4_some_order_holds([f.value or 0 for f in group])):
+            why = _T4_SHIFTED if shifted else _T4_GROUP_FAILS
+            out[g_i * 5 : g_i * 5 + 5] = unreadable_row(f"t4.{g}", T4_COLUMNS, replace(hit, unreadable=why), findings)
     return out
+
+
+_T4_SHIFTED = (
+    "the text leaves blank cells out (as table 3 shows) and a group's 总计 fails as printed: the fifteen numbers may be "
+    "fewer cells with a number broken in two, so from that group on which cell holds which number is not known"
+)
 
 
 def t2_template(located: Located, year: int | None) -> Template:
