@@ -28,6 +28,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from benchmarks.accuracy import score, wrong
 from extractor.readers.decode import decode_bytes
@@ -92,6 +93,23 @@ def pdf_dumps(path: Path) -> Iterator[tuple[str, str]]:
         doc.close()
 
 
+Totals = dict[tuple[str, bool], list[int]]
+"""Per tool and whether the report's printed totals hold: figures exact, figures, wrong values."""
+
+
+def _tally(totals: Totals, tool: str, sound: bool, s: Any) -> None:
+    t = totals.setdefault((tool, sound), [0, 0, 0])
+    t[0] += s.right
+    t[1] += s.total
+    t[2] += len(s.wrong)
+
+
+def _print_totals(title: str, width: int, totals: Totals) -> None:
+    print(f"{title:{width}s} {'totals':>8s} {'figures exact':>22s} {'wrong':>6s}")
+    for (tool, sound), (right, total, bad) in sorted(totals.items()):
+        print(f"{tool:{width}s} {'sound' if sound else 'broken':>8s} {right:>7d}/{total:<6d} {100 * right / max(total, 1):6.2f}% {bad:>6d}")
+
+
 def generated_pdfs(n: int) -> None:
     """Generated reports (blank cells, placeholders, merged cells, wrapped labels) rendered to PDF
     and dumped by pdftotext: figures exact and wrong, split by whether the report's printed totals
@@ -107,7 +125,7 @@ def generated_pdfs(n: int) -> None:
     if not shutil.which("pdftotext"):
         print("pdftotext is not installed")
         return
-    totals: dict[tuple[str, bool], list[int]] = {}
+    totals: Totals = {}
     with tempfile.TemporaryDirectory() as tmp:
         for seed in range(n):
             rep = generate(seed)
@@ -116,14 +134,8 @@ def generated_pdfs(n: int) -> None:
             for flag in ("", "-layout", "-raw"):
                 args = ["pdftotext", "-enc", "UTF-8", *([flag] if flag else []), str(pdf), "-"]
                 text = subprocess.run(args, capture_output=True, check=False).stdout
-                s = score_layout(rep, extract(text, name=f"gen{seed}.txt"))
-                t = totals.setdefault((f"pdftotext {flag}".strip(), identities_hold(rep)), [0, 0, 0])
-                t[0] += s.right
-                t[1] += s.total
-                t[2] += len(s.wrong)
-    print(f"{'generated PDFs':28s} {'totals':>8s} {'figures exact':>22s} {'wrong':>6s}")
-    for (tool, sound), (right, total, bad) in sorted(totals.items()):
-        print(f"{tool:28s} {'sound' if sound else 'broken':>8s} {right:>7d}/{total:<6d} {100 * right / max(total, 1):6.2f}% {bad:>6d}")
+                _tally(totals, f"pdftotext {flag}".strip(), identities_hold(rep), score_layout(rep, extract(text, name=f"gen{seed}.txt")))
+    _print_totals("generated PDFs", 28, totals)
 
 
 def generated_html(n: int) -> None:
@@ -137,21 +149,14 @@ def generated_html(n: int) -> None:
     from gen.render_layouts import identities_hold
 
     from extractor.pipeline import extract
-    from extractor.readers.decode import decode_bytes
 
-    totals: dict[tuple[str, bool], list[int]] = {}
+    totals: Totals = {}
     for seed in range(n):
         rep = generate(seed)
         html, _ = decode_bytes(render_html(rep, draw_variant(seed)))
         for tool, text in html_dumps(html):
-            s = score_layout(rep, extract(text.encode("utf-8"), name=f"gen{seed}.txt"))
-            t = totals.setdefault((tool, identities_hold(rep)), [0, 0, 0])
-            t[0] += s.right
-            t[1] += s.total
-            t[2] += len(s.wrong)
-    print(f"{'generated HTML':32s} {'totals':>8s} {'figures exact':>22s} {'wrong':>6s}")
-    for (tool, sound), (right, total, bad) in sorted(totals.items()):
-        print(f"{tool:32s} {'sound' if sound else 'broken':>8s} {right:>7d}/{total:<6d} {100 * right / max(total, 1):6.2f}% {bad:>6d}")
+            _tally(totals, tool, identities_hold(rep), score_layout(rep, extract(text.encode("utf-8"), name=f"gen{seed}.txt")))
+    _print_totals("generated HTML", 32, totals)
 
 
 def main(argv: list[str] | None = None) -> int:

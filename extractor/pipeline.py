@@ -175,12 +175,11 @@ def _choose(grid: Located, flat: Located, flattened: Located | None = None) -> L
         setattr(out, kind, use)
         if use:
             out.sources[kind] = src
+        origin = flat if src == "text" else flattened if src == "flattened" else None  # running text's own signals
         if kind == "t3":
-            out.t3_header_inside = (flat.t3_header_inside if src == "text" else
-                                    flattened.t3_header_inside if src == "flattened" and flattened is not None else False)
+            out.t3_header_inside = origin is not None and origin.t3_header_inside
         if kind == "t2":
-            out.t2_headings_misplaced = (flat.t2_headings_misplaced if src == "text" else
-                                         flattened.t2_headings_misplaced if src == "flattened" and flattened is not None else False)
+            out.t2_headings_misplaced = origin is not None and origin.t2_headings_misplaced
     return out
 
 

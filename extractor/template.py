@@ -115,9 +115,14 @@ T4_COLUMN_LABELS: dict[str, str] = {
 }
 
 
+def total_holds(values: Sequence[float]) -> bool:
+    """A row or group, in the order given, has its last value (总计) = the sum of the others."""
+    return abs(sum(values[:-1]) - values[-1]) < 1e-9
+
+
 def t4_groups_hold(values: Sequence[float]) -> bool:
     """Each table-4 group of five, in the order given, has 总计 = the sum of its four results."""
-    return all(abs(sum(values[i : i + 4]) - values[i + 4]) < 1e-9 for i in range(0, len(values) - 4, 5))
+    return all(total_holds(values[i : i + 5]) for i in range(0, len(values) - 4, 5))
 
 
 def t4_some_order_holds(values: Sequence[float]) -> bool:

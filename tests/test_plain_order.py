@@ -25,10 +25,15 @@ T4_KEYS = [f"t4.{g}.{c}" for g in ("review", "lit_direct", "lit_after_review")
            for c in ("upheld", "corrected", "other", "pending", "total")]
 
 
-def _flat(text: str) -> tuple[dict[str, float | None], list[str]]:
-    r = extract((TITLE + T2 + text).encode("utf-8"), name="dump.txt")
+def _read(text: str) -> tuple[dict[str, float | None], list[str]]:
+    """The figures and finding codes of a dump of ``text`` under a report title."""
+    r = extract((TITLE + text).encode("utf-8"), name="dump.txt")
     assert r.report is not None
     return r.report.flat(), [f.code for f in r.findings]
+
+
+def _flat(text: str) -> tuple[dict[str, float | None], list[str]]:
+    return _read(T2 + text)
 
 
 def _t4(printed: str, between: str = "") -> str:
@@ -170,9 +175,7 @@ def test_table2_headings_printed_among_its_rows_leave_its_running_text_rows_unre
     text = (T2_2019 + "规章\n23\n本年新公开数量\n对外公开总数量\n6\n规范性文件\n291\n"
             "第二十条第(五)项\n信息内容\n上一年项目数量\n本年增/减\n处理决定数量\n行政许可\n40 2 7\n"
             "三、收到和处理政府信息公开申请情况\n")
-    r = extract((TITLE + text).encode("utf-8"), name="dump.txt")
-    assert r.report is not None
-    flat, codes = r.report.flat(), [f.code for f in r.findings]
+    flat, codes = _read(text)
     assert flat.get("t2.normative_docs.new_made") is None and flat.get("t2.regulations.new_made") is None
     assert "cells.unreadable" in codes
 
@@ -181,9 +184,7 @@ def test_table2_heading_of_another_block_marks_the_order_unknown() -> None:
     """The 行政事业性收费 block's header holds （一）'s 本年新公开数量: the headings were read across."""
     text = (T2_2019 + "本年新公开数量\n对外公开总数量\n规章\n12 3 40\n规范性文件\n2 1 9\n"
             "第二十条第（八）项\n信息内容\n上一年项目数量\n本年新公开数量\n9\n本年增/减\n行政事业性收费\n0\n三、收到和处理政府信息公开申请情况\n")
-    r = extract((TITLE + text).encode("utf-8"), name="dump.txt")
-    assert r.report is not None
-    assert r.report.flat().get("t2.fees.prior_year") is None
+    assert _read(text)[0].get("t2.fees.prior_year") is None
 
 
 def test_a_one_row_block_whose_heading_follows_its_label_is_still_read() -> None:
@@ -192,9 +193,7 @@ def test_a_one_row_block_whose_heading_follows_its_label_is_still_read() -> None
     text = ("二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\n本年制发件数\n本年废止件数\n现行有效件数\n规章\n0\n0\n0\n"
             "行政规范性文件\n3\n0\n8\n第二十条第（五）项\n信息内容\n行政许可\n本年处理决定数量\n9487\n"
             "第二十条第（六）项\n信息内容\n本年处理决定数量\n行政处罚\n2776\n行政强制\n84\n三、收到和处理政府信息公开申请情况\n")
-    r = extract((TITLE + text).encode("utf-8"), name="dump.txt")
-    assert r.report is not None
-    flat = r.report.flat()
+    flat, _ = _read(text)
     assert (flat.get("t2.licensing.decisions"), flat.get("t2.normative_docs.in_force"), flat.get("t2.coercion.decisions")) == (9487, 8, 84)
 
 
@@ -205,9 +204,7 @@ def test_a_tab_row_cell_whose_digits_are_spaced_is_one_number_in_the_flattened_p
     text = ("二、主动公开政府信息情况\n第二十条 第(一) 项\n信息内 容\t本年\n制发 件数\t本年废止 件 数\t现行有 效件 数\n"
             "规章\t14\t0\t443\n行 政规\n范性文件\t26\t0\t5 14\n第二十条 第(五) 项\n信息 内 容\t本年处理决定数量\n行 政许 可\t0\n"
             "三、收到和处理政府信息公开申请情况\n")
-    r = extract((TITLE + text).encode("utf-8"), name="dump.txt")
-    assert r.report is not None
-    flat = r.report.flat()
+    flat, _ = _read(text)
     assert [flat.get(f"t2.normative_docs.{c}") for c in ("issued", "repealed", "in_force")] == [26, 0, 514]
 
 
@@ -234,14 +231,12 @@ def test_a_text_that_splits_numbers_and_drops_blanks_leaves_table2_rows_on_separ
     t3 = ("三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量\n1\n9\n0\n0\n0\n0\n0\n19\n"
           "二、上年结转政府信息公开申请数量\n2\n2\n（一）予以公开\n5\n5\n（七）总计\n7\n7\n四、结转下年度继续办理\n14\n14\n")
     text = T2_2019 + "本年新公开数量\n对外公开总数量\n规章\n8\n60\n5\n第二十条第(五)项\n信息内容\n上一年项目数量\n本年增/减\n处理决定数量\n行政许可\n40 2 7\n" + t3
-    r = extract((TITLE + text).encode("utf-8"), name="dump.txt")
-    assert r.report is not None
-    flat = r.report.flat()
+    flat, _ = _read(text)
     assert flat.get("t3.new_received.natural_person") == 19  # the join the row's total confirms
     assert flat.get("t2.regulations.new_made") is None and flat.get("t2.regulations.total_published") is None
     # without a broken number in table 3 the same row is read as printed
-    r = extract((TITLE + text.replace("1\n9\n0\n0\n0\n0\n0\n19", "19\n0\n0\n0\n0\n0\n19")).encode("utf-8"), name="dump.txt")
-    assert r.report is not None and r.report.flat().get("t2.regulations.total_published") == 5
+    flat, _ = _read(text.replace("1\n9\n0\n0\n0\n0\n0\n19", "19\n0\n0\n0\n0\n0\n19"))
+    assert flat.get("t2.regulations.total_published") == 5
 
 
 def test_table4_in_a_text_that_leaves_blanks_out_is_not_read_past_a_failing_group() -> None:

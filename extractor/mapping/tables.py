@@ -43,6 +43,7 @@ from extractor.template import (
     T4_COLUMNS,
     T4_GROUPS,
     t4_some_order_holds,
+    total_holds,
 )
 from extractor.text import CellState, parse_cell
 
@@ -101,30 +102,6 @@ class TextLayout:
     (``6`` / ``05``, digits in two ``<span>`` elements). Where it also leaves blank cells out, a
     table-2 row (no identity) whose numbers stand on separate lines can be either: ``8`` / ``60`` /
     ``5`` is 8, 60, 5 or a blank, 8, 605."""
-
-
-_T2_MISPLACED = (
-    "table 2's column headings are printed among its rows or above another block (a text layer read across the "
-    "columns): which row each number belongs to is not known"
-)
-
-
-_SPLIT_OR_DROPPED = (
-    "the text both breaks numbers over lines and leaves blank cells out (table 3 shows both), and this row's numbers "
-    "stand on separate lines: each may be a cell, or pieces of one beside a blank cell left out"
-)
-
-
-def _on_separate_lines(hit: RowHit) -> bool:
-    from extractor.mapping.resolve import tokens_of
-
-    return any(t.sep == "line" for t in tokens_of(hit)[1:])
-
-
-def _printed(hit: RowHit) -> int:
-    from extractor.mapping.resolve import tokens_of
-
-    return len(tokens_of(hit))
 
 
 _OUT_OF_ORDER = (
@@ -249,8 +226,6 @@ def _unconfirmed_blanks(
     doubt = (empty if not confirmed else []) + (collapsed if failed >= _SCRAMBLED_CHECKS or (scrambled and not confirmed) else [])
     if not doubt:
         return
-    from dataclasses import replace
-
     from extractor.mapping.resolve import unreadable_row
 
     for key in doubt:
@@ -268,7 +243,7 @@ _UNCONFIRMED_FILL = (
 
 def _row_total_fails(figs: list[Figure]) -> bool:
     values = [f.value for f in figs]
-    return None not in values and abs(sum(values[:-1]) - values[-1]) > 1e-9  # type: ignore[arg-type,operator]
+    return None not in values and not total_holds(values)  # type: ignore[arg-type]
 
 
 def _t3_checks(rows: dict[str, list[Figure]], detail: Sequence[str]) -> tuple[int, int]:
@@ -426,10 +401,6 @@ def _keyed(figs: list[Figure], keys: list[str]) -> list[Figure]:
     return [f if f.key == k else f.model_copy(update={"key": k}) for f, k in zip(figs, keys, strict=True)]
 
 
-# ---------------------------------------------------------------------------------------------
-# Table 2
-
-
 _T4_GROUP_FAILS = (
     "the group's 总计 is not the sum of its four results in the order the running text prints them, but it is in "
     "another order of the same five numbers: a text layer printed a cell out of its place (pdftotext prints a "
@@ -445,8 +416,6 @@ def _unconfirmed_t4_groups(figs: list[Figure], hit: RowHit, findings: list[Findi
     unless the text leaves blank cells out (``leaves_blanks_out``, as table 3 shows): fifteen numbers
     may then be fourteen cells with one number broken in two (``2 0`` for 20), so from the first
     failing group on, where the cells may have shifted, none is placed."""
-    from dataclasses import replace
-
     from extractor.mapping.resolve import unreadable_row
 
     out = list(figs)
@@ -465,6 +434,34 @@ _T4_SHIFTED = (
     "the text leaves blank cells out (as table 3 shows) and a group's 总计 fails as printed: the fifteen numbers may be "
     "fewer cells with a number broken in two, so from that group on which cell holds which number is not known"
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# Table 2
+
+
+_T2_MISPLACED = (
+    "table 2's column headings are printed among its rows or above another block (a text layer read across the "
+    "columns): which row each number belongs to is not known"
+)
+
+
+_SPLIT_OR_DROPPED = (
+    "the text both breaks numbers over lines and leaves blank cells out (table 3 shows both), and this row's numbers "
+    "stand on separate lines: each may be a cell, or pieces of one beside a blank cell left out"
+)
+
+
+def _on_separate_lines(hit: RowHit) -> bool:
+    from extractor.mapping.resolve import tokens_of
+
+    return any(t.sep == "line" for t in tokens_of(hit)[1:])
+
+
+def _printed(hit: RowHit) -> int:
+    from extractor.mapping.resolve import tokens_of
+
+    return len(tokens_of(hit))
 
 
 def t2_template(located: Located, year: int | None) -> Template:
@@ -575,8 +572,6 @@ def _surplus_beside_empty(
     empty = {hit.key for hit, _, toks in text_hits if not toks}
     if not over or not empty:
         return text_hits
-    from dataclasses import replace
-
     from extractor.mapping.resolve import unreadable_row
 
     for hit, cols, _ in text_hits:

@@ -35,6 +35,7 @@ from extractor.template import (
     T4_GROUPS,
     t4_groups_hold,
     t4_some_order_holds,
+    total_holds,
 )
 
 __all__ = ["locate_in_stream", "locate_text_rows", "stream_of"]
@@ -165,9 +166,6 @@ Identity = Callable[[list[float]], bool]
 """A row's own identity on its values in printed order."""
 
 
-def _t3_row_holds(values: list[float]) -> bool:
-    return abs(sum(values[:-1]) - values[-1]) < 1e-9
-
 
 def _ends_line(text: str, end: int) -> bool:
     """Nothing but spaces after ``end`` on its line: a row printed beside a wrapped label ends its
@@ -245,7 +243,7 @@ def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
     if has_sub:  # （六）其他处理 is then the group label of its three sub-rows, not a row
         anchors = [a for a in anchors if a.key != "other"]
     k = len(T3_COLUMNS)
-    per_row, placed = _hits(stream, anchors, numbers, [k] * len(anchors), shifts=shifts, holds=_t3_row_holds)
+    per_row, placed = _hits(stream, anchors, numbers, [k] * len(anchors), shifts=shifts, holds=total_holds)
     column_major(per_row, placed, k)
     if sum(1 for toks in per_row if toks) < _MIN_T3_ROWS:
         return  # a few row words near digits (a file list, a news item) are not a table
@@ -410,8 +408,7 @@ def _table4(stream: TokenStream, lo: int, hi: int, found: Located) -> None:
     prev_pos = lo
     start = _T4Start()
     seen = lo
-    interleaved = False
-    """Header words printed between the row's numbers (a text layer read across the columns)."""
+    interleaved = False  # header words printed between the row's numbers (a text layer read across the columns)
     for n in stream.numbers:
         if n.label_pos <= lo:
             continue
