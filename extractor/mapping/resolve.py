@@ -29,6 +29,7 @@ from extractor.mapping.readings import (
     Shapes,
     dropped,
     hyphen_cells,
+    joined_dropped,
     leading_hyphen_cell,
     per_digit,
     row_options,
@@ -68,15 +69,31 @@ def glued_evidence(rows: Sequence[Sequence[NumToken]]) -> bool:
     return any(len(t.digits) > 1 and t.digits[0] == "0" and t.digits[1] != "." for toks in rows for t in toks)
 
 
+def _glue_proven(rows: Sequence[Sequence[NumToken]]) -> bool:
+    """A leading-zero run that cannot be the tail of a number broken over lines or spans (``3`` /
+    ``01`` may be 301): the first of its row, after a placeholder or a unit, or one the number
+    before it would not make a count with."""
+    for toks in rows:
+        for i, t in enumerate(toks):
+            if not (len(t.digits) > 1 and t.digits[0] == "0" and t.digits[1] != "."):
+                continue
+            prev = toks[i - 1] if i else None
+            if (prev is None or prev.placeholder or prev.unit or t.sign or t.sep not in ("line", "space")
+                    or prev.digits[0] == "0" or len(prev.digits) + len(t.digits) > COUNT_DIGITS):
+                return True
+    return False
+
+
 def hypotheses(rows: Sequence[tuple[Sequence[NumToken], int]]) -> list[Hypothesis]:
     """The layout hypotheses worth solving for rows of ``(tokens, cells)``: none when every row
-    prints one number per cell; only *glued* when a leading-zero run proves it; only *dropped* when
-    no short row holds enough digits to be cut into its cells (the two would read alike)."""
+    prints one number per cell; only *glued* when a leading-zero run proves it (one that may be the
+    tail of a broken number, ``3`` / ``01``, only puts glued first); only *dropped* when no short row
+    holds enough digits to be cut into its cells (the two would read alike)."""
     short = [(t, k) for t, k in rows if 0 < len(t) < k]
     if not short:
         return ["dropped"]
     if glued_evidence([t for t, _ in rows]):
-        return ["glued"]
+        return ["glued"] if _glue_proven([t for t, _ in rows]) else ["glued", "dropped"]
     if not any(sum(len(x.digits.replace(".", "")) or 1 for x in t) >= k for t, k in short):
         return ["dropped"]
     return ["dropped", "glued"]
@@ -134,6 +151,13 @@ def solve_t3_text(
     loose: set[str] = set()
     for k, opts in options.items():
         kept = prefilter(opts, lambda r, how=opts.how: row_sum_violation(r, how))  # type: ignore[misc]
+        if hyp == "dropped" and (not kept or row_sum_violation(kept[0][0], opts.how)):
+            # No plain reading balances the row: numbers broken over lines in a text that also
+            # leaves blank cells out ("11" / "10 21") are joined where the row's total confirms it.
+            repaired = joined_dropped(hyphen_cells(rows[k], cols), cols, _row_holds, 7)
+            if repaired.readings:
+                options[k] = opts = repaired
+                kept = repaired.readings
         if not kept:
             row_cost += UNEXPLAINED
             continue
@@ -155,8 +179,13 @@ def solve_t3_text(
 
 
 def solve_t4_text(tokens: list[NumToken], hyp: Hypothesis) -> TableResult:
-    opts = options_for(tokens, Columns(15, max_digits=COUNT_DIGITS), hyp, _group_holds, 5)
+    cols = Columns(15, max_digits=COUNT_DIGITS)
+    opts = options_for(tokens, cols, hyp, _group_holds, 5)
     kept = prefilter(opts, group_violations)
+    if hyp == "dropped" and opts.how != "exact" and (not kept or group_violations(kept[0][0])):
+        repaired = joined_dropped(hyphen_cells(tokens, cols), cols, _group_holds, 5)
+        if repaired.readings:
+            opts, kept = repaired, repaired.readings
     if kept and opts.how in ("joined", "dropped") and group_violations(kept[0][0]):
         # Joining numbers broken over lines, or placing the numbers of a dump that left cells out,
         # is a guess that only the three groups' 总计 can confirm; unconfirmed, it is no reading.
@@ -218,8 +247,10 @@ def figures_for(prefix: str, cols: Sequence[str], hit: RowHit, opts: Options, ke
                                  f"the row prints {n} of {k} cells ({hit.run!r}); blank cells left out and repeated values merged "
                                  "— every reading gives these values"))
     elif opts.how == "joined":
+        blanks = ", and the blank cells the text left out placed by the row's total" if any(
+            c is not None and c.offset is None for c in cells) else ""
         findings.append(_finding("cells.joined", Severity.INFO, prefix, hit,
-                                 f"{n} numbers for {k} cells ({hit.run!r}): numbers broken over lines were joined"))
+                                 f"{n} numbers for {k} cells ({hit.run!r}): numbers broken over lines were joined{blanks}"))
     return out
 
 

@@ -97,11 +97,11 @@ class TextLayout:
     away from their labels, so in every table a row short of numbers lost them to another row rather
     than leaving blank cells out, and a row with too many holds another's rather than a number split
     over lines."""
-    broken_numbers: bool = False
-    """A row's numbers were joined, the identity confirming it: the text breaks numbers over lines
-    (``6`` / ``05``, digits in two ``<span>`` elements). Where it also leaves blank cells out, a
-    table-2 row (no identity) whose numbers stand on separate lines can be either: ``8`` / ``60`` /
-    ``5`` is 8, 60, 5 or a blank, 8, 605."""
+    broken_seps: frozenset[str] = frozenset()
+    """The separators (``line``, ``space``) across which table 3 joined a row's numbers, its identity
+    confirming it: the text breaks numbers there (``6`` / ``05``, digits in two ``<span>`` elements).
+    Where it also leaves blank cells out, a table-2 row (no identity) whose numbers are parted by
+    such a separator can be either: ``8`` / ``60`` / ``5`` is 8, 60, 5 or a blank, 8, 605."""
 
 
 _OUT_OF_ORDER = (
@@ -170,7 +170,8 @@ def map_table3(
         if layout is not None and any(0 < len(t) < k for t in text_rows.values()):
             layout.hyp = best.hyp
         if layout is not None:
-            layout.broken_numbers = any(best.options[key].how == "joined" and best.solved.kept.get(key) for key in text_rows)
+            layout.broken_seps = frozenset(sep for key, toks in text_rows.items() if best.options[key].how == "joined"
+                                           for sep in _join_seps(toks, best.solved.kept.get(key, [])))
         for key in text_rows:
             opts = best.options[key]
             kept = best.solved.kept.get(key, [])
@@ -447,15 +448,34 @@ _T2_MISPLACED = (
 
 
 _SPLIT_OR_DROPPED = (
-    "the text both breaks numbers over lines and leaves blank cells out (table 3 shows both), and this row's numbers "
-    "stand on separate lines: each may be a cell, or pieces of one beside a blank cell left out"
+    "the text both breaks numbers and leaves blank cells out (table 3 shows both), and this row's numbers are parted "
+    "as the broken ones were: each may be a cell, or pieces of one beside a blank cell left out"
 )
 
 
-def _on_separate_lines(hit: RowHit) -> bool:
+def _join_seps(tokens: Sequence[NumToken], kept: Sequence[Reading]) -> set[str]:
+    """The separators before the tokens that some kept reading joined onto the number before them
+    (a cell's digits run on into the next tokens)."""
+    at = {t.start: i for i, t in enumerate(tokens)}
+    out: set[str] = set()
+    for reading in kept:
+        for cell in reading:
+            i = at.get(cell.offset) if cell.offset is not None else None
+            if i is None:
+                continue
+            want = sum(ch.isdigit() for ch in cell.raw)
+            got = len(tokens[i].digits.replace(".", ""))
+            while got < want and i + 1 < len(tokens):
+                i += 1
+                out.add(tokens[i].sep)
+                got += len(tokens[i].digits.replace(".", ""))
+    return out
+
+
+def _parted_by(hit: RowHit, seps: frozenset[str]) -> bool:
     from extractor.mapping.resolve import tokens_of
 
-    return any(t.sep == "line" for t in tokens_of(hit)[1:])
+    return any(t.sep in seps for t in tokens_of(hit)[1:])
 
 
 def _printed(hit: RowHit) -> int:
@@ -482,13 +502,13 @@ def t2_template(located: Located, year: int | None) -> Template:
 
 def map_table2(
     hits: list[RowHit], template: Template, prose: str, findings: list[Finding], hyp: Hypothesis | None = None, out_of_order: bool = False,
-    misplaced: bool = False, split_or_dropped: bool = False,
+    misplaced: bool = False, split_or_dropped: frozenset[str] = frozenset(),
 ) -> Table2 | None:
     """Table 2; ``hyp`` and ``out_of_order`` as table 3 found the running text (:class:`TextLayout`);
     ``misplaced``: its column headings are printed among its rows (:attr:`Located.t2_headings_misplaced`),
     so no row read from running text is known to hold its own cells; ``split_or_dropped``: the text
-    both breaks numbers over lines and leaves blank cells out (:attr:`TextLayout.broken_numbers`), so a
-    row of several cells whose numbers stand on separate lines is not known to be read right."""
+    leaves blank cells out and breaks numbers across these separators (:attr:`TextLayout.broken_seps`),
+    so a row of several cells whose numbers are parted by one is not known to be read right."""
     if not hits:
         return None
     defaults = T2_COLUMNS_2019 if template == "2019" else T2_COLUMNS_2021
@@ -510,7 +530,7 @@ def map_table2(
                     setattr(row, col, _figure(f"t2.{hit.key}.{col}", cell))
             setattr(table, hit.key, row)
         elif hit.unreadable or (hit.cells is None and (misplaced or (out_of_order and _printed(hit) != len(cols))
-                                                       or (split_or_dropped and len(cols) > 1 and _on_separate_lines(hit)))):
+                                                       or (len(cols) > 1 and _parted_by(hit, split_or_dropped)))):
             from extractor.mapping.resolve import unreadable_row
 
             why = _T2_MISPLACED if misplaced else _OUT_OF_ORDER if out_of_order else _SPLIT_OR_DROPPED
@@ -645,6 +665,6 @@ def map_tables(located: Located, year: int | None, prose: str) -> MappingResult:
     # one crawler or converter made the whole text: table 3 decides for tables 2 and 4
     t2_tpl = t2_template(located, year)
     out.table2 = map_table2(located.t2, t2_tpl, prose, out.findings, layout.hyp, layout.out_of_order, located.t2_headings_misplaced,
-                            layout.broken_numbers and layout.hyp == "dropped")
+                            layout.broken_seps if layout.hyp == "dropped" else frozenset())
     out.table4 = map_table4(located.t4, out.findings, layout.hyp, layout.out_of_order)
     return out
