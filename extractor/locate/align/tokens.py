@@ -46,11 +46,12 @@ def _lazy(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
 
 _ONE_TO_ONE_PAIRS = tuple((chr(k), str(v)) for k, v in _ONE_TO_ONE.items())
 
-_ENUMERATOR = r"(?:[ ]*[.、]\s*(?=[\u4e00-\u9fff\"“'(])|[ ]*[.、](?=[ \t])|[ ]*\n\s*[.、](?=[\u4e00-\u9fff]))"
+_ENUMERATOR = r"(?:[ ]*[.、]\s*(?=[\u4e00-\u9fff\"“'(])|[ ]*[.、](?=[ \t])|[ ]*\n\s*[.、]\s*(?=[\u4e00-\u9fff]))"
 """After a number: ``1.``/``1、`` followed by a label character, or ``7、``/``6．`` followed by a space
 (pdftotext prints ``7、 0 3 2 5`` and the wrapped label below), or the label on the next line opening
 with the enumerator's point (``1`` / ``．属于国家秘密``: ``get_text("\n")`` of a label whose digit sat
-in a ``<span>`` of its own): the digits enumerate a row, they are not a cell (no number ends with a
+in a ``<span>`` of its own), or the point alone on its line before the label (``1`` / ``、`` / ``信访``,
+digit, point and label each in a ``<span>``): the digits enumerate a row, they are not a cell (no number ends with a
 bare decimal point, and no label begins with one)."""
 _REFERENCE = r"[ ]*[年月日号页期]"
 """After a number: a date or a reference (``2022年``, ``第3号``), not a cell."""
@@ -87,8 +88,8 @@ or a ``/``, ``无``, ``空`` in a chain of them glued between digits (``34/3无�
 a chain that runs into label text, ``0无无（六）``, is left to the row's check for glued cells)."""
 _LABEL_FOLLOWS = _lazy(r"[ ]*(?![增减]\s*\d)[\u4e00-\u9fff](?<![无空])")
 """A 空 followed on its line by label text is a word of it, and so is a 无 that begins one of the
-template's 无 words (``无 正当理由``, ``无 法提供``; not ``无 正、行政机关``: a cell before a wrapped
-label). A dash, a slash or any other 无 is a cell even then: a dump that puts the whole page on one
+template's 无 words, even across a line break (``无 正当理由``, ``无`` / ``法提供``: each character in a
+``<span>`` of its own; not ``无 正、行政机关``: a cell before a wrapped label). A dash, a slash or any other 无 is a cell even then: a dump that puts the whole page on one
 line prints the next row's label after a row's last cell (``规章 — — — 行政规范性文件``,
 ``行政许可 0 无 第二十条``)."""
 _BLANK_CELL_LINE = _lazy(r"(?m)^[ \t]*(\xa0+)[ \t\r]*$")
@@ -283,7 +284,8 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
         if len(spans) >= MAX_NUMBERS:
             break
         if m.group(0) in "无空" and (
-            ((word := label_follows.match(t, m.end())) and (m.group(0) == "空" or _NO_WORD().match(t, word.end() - 1)))
+            (m.group(0) == "空" and label_follows.match(t, m.end()))
+            or (m.group(0) == "无" and (word := label_next.match(t, m.end())) and _NO_WORD().match(t, word.end() - 1))
             or (spaced_before.search(t, max(0, m.start() - 4), m.start()) and label_next.match(t, m.end()))
         ):
             continue  # "无 正 当 理由", "申 请 人 无": a spaced-out label, not a cell
