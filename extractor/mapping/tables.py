@@ -507,11 +507,14 @@ def map_table2(
     """Table 2; ``hyp`` and ``out_of_order`` as table 3 found the running text (:class:`TextLayout`);
     ``misplaced``: its column headings are printed among its rows (:attr:`Located.t2_headings_misplaced`),
     so no row read from running text is known to hold its own cells; ``split_or_dropped``: the text
-    leaves blank cells out and breaks numbers across these separators (:attr:`TextLayout.broken_seps`),
-    so a row of several cells whose numbers are parted by one is not known to be read right."""
+    breaks numbers across these separators (:attr:`TextLayout.broken_seps`), so a row of several cells
+    whose numbers are parted by one is not known to be read right where blank cells are left out
+    (table 3 says so, or a row of table 2 prints fewer numbers than cells)."""
     if not hits:
         return None
     defaults = T2_COLUMNS_2019 if template == "2019" else T2_COLUMNS_2021
+    leaves_blanks_out = bool(split_or_dropped) and (hyp == "dropped" or any(
+        h.cells is None and 0 < _printed(h) < len(_t2_columns(h, defaults)) for h in hits))
     table = Table2.make(template=template)
     text_hits: list[tuple[RowHit, tuple[str, ...], list[NumToken]]] = []
     for hit in hits:
@@ -530,7 +533,7 @@ def map_table2(
                     setattr(row, col, _figure(f"t2.{hit.key}.{col}", cell))
             setattr(table, hit.key, row)
         elif hit.unreadable or (hit.cells is None and (misplaced or (out_of_order and _printed(hit) != len(cols))
-                                                       or (len(cols) > 1 and _parted_by(hit, split_or_dropped)))):
+                                                       or (len(cols) > 1 and leaves_blanks_out and _parted_by(hit, split_or_dropped)))):
             from extractor.mapping.resolve import unreadable_row
 
             why = _T2_MISPLACED if misplaced else _OUT_OF_ORDER if out_of_order else _SPLIT_OR_DROPPED
@@ -665,6 +668,6 @@ def map_tables(located: Located, year: int | None, prose: str) -> MappingResult:
     # one crawler or converter made the whole text: table 3 decides for tables 2 and 4
     t2_tpl = t2_template(located, year)
     out.table2 = map_table2(located.t2, t2_tpl, prose, out.findings, layout.hyp, layout.out_of_order, located.t2_headings_misplaced,
-                            layout.broken_seps if layout.hyp == "dropped" else frozenset())
+                            layout.broken_seps if layout.hyp != "glued" else frozenset())
     out.table4 = map_table4(located.t4, out.findings, layout.hyp, layout.out_of_order)
     return out
