@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.locate.align import tokenize
-from extractor.mapping.readings import Columns, joined, joined_dropped
+from extractor.mapping.mixed import joined_dropped
+from extractor.mapping.readings import Columns, joined
 from extractor.mapping.resolve import _group_holds, _row_holds, hypotheses
 from extractor.mapping.solve import decide, flat, group_violations, row_sum_violation
 

@@ -21,7 +21,7 @@ a tuple of :class:`CellReading`; nothing here ranks them except by the cost of j
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -633,96 +633,6 @@ def dropped(tokens: Sequence[NumToken], cols: Columns, shapes: Shapes | None = N
     pick = cell_of.__getitem__
     out: list[tuple[Reading, float]] = [(tuple(map(pick, vec)), 0.0) for vec in ordered]
     return Options("dropped" if out else "none", out)
-
-
-def joined_dropped(tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck, group: int) -> Options:
-    """A row of a text that both leaves blank cells out and breaks numbers over lines (``11`` /
-    ``10 21``: 11, four blanks, 10, 21 — or 1, 1, 10, 21…): the fewest joins of adjacent numbers after
-    which the joined numbers, placed in order with blank cells between them, make every group of
-    ``group`` cells hold its own total (``holds``). Only rows that no plain reading explains come
-    here, so the identity is what licenses each join.
-
-    Joins may cross a line break or a space, never a placeholder, a signed number or a number
-    with a unit before it. Every printed number other than 0 fills exactly one cell: a value
-    merged over repeated cells would let almost any row balance. A ``0`` may stand for several
-    cells (it reads as the blanks around it). All readings with the fewest joins are returned (cost:
-    the number of joins); none when no join count up to :data:`MAX_JOINS` balances the row."""
-    n, k = len(tokens), cols.k
-    joinable = [
-        i for i in range(1, n) if tokens[i].sep in ("line", "space")
-        and not tokens[i].placeholder and not tokens[i - 1].placeholder and not tokens[i].sign and not tokens[i - 1].unit
-    ]
-    budget = [MAX_ATTEMPTS]
-    for j in range(max(1, n - k), min(MAX_JOINS, len(joinable)) + 1):
-        found: dict[tuple[tuple[int | None, Num], ...], tuple[Reading, float]] = {}
-        for joins in itertools.combinations(joinable, j):
-            merged = _merge(tokens, frozenset(joins), cols)
-            if merged is None:
-                continue
-            try:
-                for reading in _placed(merged, cols, holds, group, budget):
-                    found.setdefault(tuple((c.offset, c.flat) for c in reading), (reading, float(j)))
-            except _TooMany:
-                return Options("none", [])
-            if len(found) > MAX_READINGS:
-                return Options("none", [])
-        if found:
-            return Options("joined", list(found.values()))
-    return Options("none", [])
-
-
-def _merge(tokens: Sequence[NumToken], joins: frozenset[int], cols: Columns) -> list[NumToken] | None:
-    """``tokens`` with token ``i`` joined onto the one before it for every ``i`` in ``joins`` (the
-    joined token keeps the first one's place and the last one's unit); ``None`` when a joined number
-    is no valid number (a leading zero, too many digits)."""
-    out: list[NumToken] = []
-    for i, t in enumerate(tokens):
-        if i not in joins:
-            out.append(t)
-            continue
-        prev = out[-1]
-        digits = prev.digits + t.digits
-        if not _valid(digits, decimal=bool(cols.decimal), max_digits=cols.max_digits):
-            return None
-        out[-1] = NumToken(prev.text + t.text, digits, prev.sign, t.unit, prev.start, t.end, prev.sep, prev.label_pos,
-                           prev.digits_at, prev.line, prev.blanks_before, t.blanks_after)
-    return out
-
-
-def _placed(
-    tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck, group: int, budget: list[int],
-) -> Iterator[Reading]:
-    """The placements of ``tokens`` in order, each non-zero one in exactly one cell, a ``0`` in one
-    or more, every other cell blank, whose groups all hold. ``budget`` counts the cells placed, across calls."""
-    n, k = len(tokens), cols.k
-    base = [token_cell(t) for t in tokens]
-    zero = CellReading(0, CellState.ZERO, "0", None, None, True) if any(c.value == 0 for c in base) else BLANK
-    cells = [_new_cell(b.value, b.state, b.raw, b.offset, b.line, True) for b in base]
-    picked: list[CellReading] = []
-
-    def walk(c: int, i: int, used: bool) -> Iterator[Reading]:
-        if c == k:
-            if i == n - 1 and used:
-                yield tuple(picked)
-            return
-        if k - c < n - 1 - i + (0 if used or i < 0 else 1):
-            return  # fewer cells left than tokens still to place
-        moves: list[tuple[int, bool, int]] = [(i, used, -1)]  # a blank cell (or a 0 standing for one more)
-        if (i < 0 or used) and i + 1 < n:
-            moves.append((i + 1, True, i + 1))
-        for nxt, nxt_used, origin in moves:
-            cell = zero if origin < 0 or base[origin].value == 0 else cells[origin]
-            if origin >= 0 and not _fits(base[origin], tokens[origin], c, cols):
-                continue
-            budget[0] -= 1
-            if budget[0] < 0:
-                raise _TooMany
-            picked.append(cell)
-            if (c + 1) % group or holds(tuple(picked[c + 1 - group :])):
-                yield from walk(c + 1, nxt, nxt_used)
-            picked.pop()
-
-    yield from walk(0, -1, False)
 
 
 class _TooMany(Exception):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from extractor.locate.align.tokens import NumToken, tokenize
 from extractor.locate.hits import RowHit
+from extractor.mapping.mixed import joined_dropped
 from extractor.mapping.narrative import Statements, numbers_after
 from extractor.mapping.readings import (
     BLANK,
@@ -29,7 +30,6 @@ from extractor.mapping.readings import (
     Shapes,
     dropped,
     hyphen_cells,
-    joined_dropped,
     leading_hyphen_cell,
     per_digit,
     row_options,
