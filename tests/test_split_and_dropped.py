@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from extractor.locate.align import tokenize
-from extractor.mapping.mixed import joined_dropped
+from extractor.mapping.mixed import glued_dropped, joined_dropped
 from extractor.mapping.readings import Columns, joined
 from extractor.mapping.resolve import _group_holds, _row_holds, hypotheses
 from extractor.mapping.solve import decide, flat, group_violations, row_sum_violation
@@ -100,6 +100,34 @@ def test_the_printed_row_is_always_a_reading(parts: list[int], cut: int, sep: st
     assert all(row_sum_violation(r, "joined") == 0 for r, _ in opts.readings)
 
 
+def _glued_dropped(text: str) -> list[tuple[int | float, ...]]:
+    return [flat(r) for r, _ in glued_dropped(tokenize(text).numbers, T3, _row_holds, 7).readings]
+
+
+def test_glued_digits_may_hide_unprinted_blank_cells() -> None:
+    got = _glued_dropped("1310162748")  # 13 10 16 2 7 (blank) 48, an empty <td> printing nothing
+    assert (13, 10, 16, 2, 7, 0, 48) in got and (13, 10, 16, 2, 0, 7, 48) in got
+    assert all(r[-1] == 48 and sum(r[:-1]) == 48 for r in got)
+    cells = decide([r for r, _ in glued_dropped(tokenize("408408").numbers, T3, _row_holds, 7).readings], 7)
+    assert cells[-1] is not None and cells[-1].value == 408  # the total is known …
+    assert all(c is None for c in cells[:-1])  # … not which applicant column printed 408
+
+
+@settings(max_examples=150, deadline=None)
+@given(parts=st.lists(st.integers(min_value=0, max_value=60), min_size=6, max_size=6),
+       blank=st.lists(st.booleans(), min_size=6, max_size=6))
+def test_a_glued_row_with_unprinted_blanks_is_always_a_reading(parts: list[int], blank: list[bool]) -> None:
+    """Printed cells' digits run together, blank cells print nothing: the true row is a reading."""
+    assume(sum(parts) > 0)
+    row = [0 if b else v for v, b in zip(parts, blank, strict=True)]
+    row.append(sum(row))
+    text = "".join(str(v) for v, b in zip(row, [*blank, False], strict=True) if not b)
+    assume(row[-1] > 0)
+    opts = glued_dropped(tokenize(text).numbers, T3, _row_holds, 7)
+    assume(opts.how != "none" or len(text) > 14)  # a long run may exceed the search budget (then no reading)
+    assert tuple(row) in [flat(r) for r, _ in opts.readings], text
+
+
 def test_a_hyphen_before_a_number_in_a_signed_column_may_be_its_sign() -> None:
     opts = joined(tokenize("5\n-\n3\n2").numbers, Columns(3, signed=frozenset({1})))
     got = {flat(r) for r, _ in opts.readings}
@@ -162,7 +190,7 @@ def _generated_html_wrong(seeds: range, tools: set[str]) -> list[tuple[int, str,
 
 def test_generated_html_dumps_that_drop_blanks_and_split_spans_give_no_wrong_value() -> None:
     """Generated pages (digits split over spans, blank cells) dumped by get_text with a separator and
-    stripping: the dumps leave blank cells out and break numbers; where the report's printed totals
-    hold, no figure may be wrong."""
-    tools = {"bs4 get_text(' ', strip)", "bs4 get_text('\\n', strip)"}
+    stripping (blank cells left out, numbers broken) and without one (digits glued, empty cells
+    printing nothing): where the report's printed totals hold, no figure may be wrong."""
+    tools = {"bs4 get_text(' ', strip)", "bs4 get_text('\\n', strip)", "bs4 get_text()"}
     assert _generated_html_wrong(range(0, 16), tools) == []

@@ -123,3 +123,94 @@ def _placed(
             picked.pop()
 
     yield from walk(0, -1, False)
+
+
+def glued_dropped(tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck, group: int) -> Options:
+    """A row of a text that runs the digits of printed cells together and prints nothing for blank
+    ones (``1310162748`` for 13, 10, 16, 2, 7, blank, 48): every cut of the digit runs into valid
+    numbers, with blank cells anywhere between them, that makes every group of ``group`` cells hold
+    its total. A placeholder fills one cell.
+
+    ``holds`` must be a sum identity (its group's last cell against the sum of the others): a search
+    state that led to no reading (the same token, digit, cell and sum of the group's cells so far)
+    is not searched again. None when the search places more than
+    :data:`~extractor.mapping.readings.MAX_ATTEMPTS` cells or finds more than
+    :data:`~extractor.mapping.readings.MAX_READINGS` readings: a cell is decided only when every
+    reading is known."""
+    n, k = len(tokens), cols.k
+    if n == 0 or n > k:
+        return Options("none", [])
+    blank = CellReading(None, CellState.BLANK, "", inferred=True)
+    cells: list[CellReading] = []
+    found: dict[tuple[tuple[int | None, Num], ...], Reading] = {}
+    dead: set[tuple[int, int, int, Num]] = set()
+    budget = [MAX_ATTEMPTS]
+
+    def push(cell: CellReading) -> bool:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _TooMany
+        cells.append(cell)
+        pos = len(cells)
+        if pos % group == 0 and not holds(tuple(cells[pos - group :])):
+            cells.pop()
+            return False
+        return True
+
+    def walk(i: int, at: int) -> bool:
+        """Readings from here on (token ``i``'s digits from ``at``); whether there was any."""
+        pos = len(cells)
+        if pos == k:
+            if i < n:
+                return False
+            reading = tuple(cells)
+            found.setdefault(tuple((c.offset, c.flat) for c in reading), reading)
+            if len(found) > MAX_READINGS:
+                raise _TooMany
+            return True
+        if k - pos < n - i:
+            return False  # fewer cells left than tokens still to place
+        state = (i, at, pos, round(sum(c.flat for c in cells[pos - pos % group :]), 9))
+        if state in dead:
+            return False
+        any_found = False
+        if k - pos > n - i and push(blank):  # a blank cell here
+            any_found |= walk(i, at)
+            cells.pop()
+        if i < n:
+            any_found |= _next_cells(i, at, pos)
+        if not any_found:
+            dead.add(state)
+        return any_found
+
+    def _next_cells(i: int, at: int, pos: int) -> bool:
+        """Token ``i`` (from its digit ``at``) filling the cell at ``pos``, each way it can."""
+        tok = tokens[i]
+        if tok.placeholder:
+            ok = push(token_cell(tok)) and walk(i + 1, 0)
+            if len(cells) > pos:
+                cells.pop()
+            return ok
+        any_found = False
+        digits = tok.digits
+        for end in range(at + 1, len(digits) + 1):
+            piece = digits[at:end]
+            if piece.endswith(".") or not _valid(piece, decimal=pos in cols.decimal, max_digits=cols.max_digits):
+                continue
+            last = end == len(digits)
+            sign = tok.sign if at == 0 else ""
+            value: Num = float(piece) if "." in piece else int(piece)
+            value = -value if sign == "-" else value
+            cell = _new_cell(value, CellState.ZERO if value == 0 else CellState.NUMBER,
+                             sign + piece + ((tok.unit or "") if last else ""), tok.digits_at + at, tok.line, True)
+            if not _fits(cell, tok if at == 0 else None, pos, cols) or not push(cell):
+                continue
+            any_found |= walk(i + 1, 0) if last else walk(i, end)
+            cells.pop()
+        return any_found
+
+    try:
+        walk(0, 0)
+    except _TooMany:
+        return Options("none", [])
+    return Options("glued" if found else "none", [(r, 0.0) for r in found.values()])

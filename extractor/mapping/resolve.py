@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from extractor.locate.align.tokens import NumToken, tokenize
 from extractor.locate.hits import RowHit
-from extractor.mapping.mixed import joined_dropped
+from extractor.mapping.mixed import glued_dropped, joined_dropped
 from extractor.mapping.narrative import Statements, numbers_after
 from extractor.mapping.readings import (
     BLANK,
@@ -133,6 +133,9 @@ class TableResult:
     options: dict[str, Options]
     solved: Solved
     cost: float
+    blanks_unprinted: bool = False
+    """Glued digits, and a row too short for its cells: blank cells print nothing (``get_text()`` of
+    empty ``<td>`` cells), so any row may hide them between its digits."""
 
 
 def solve_t3_text(
@@ -146,6 +149,16 @@ def solve_t3_text(
     cols = Columns(7, max_digits=COUNT_DIGITS)
     shapes: Shapes = {}  # rows printed alike (``0 0 0 0 0 00``) are searched once
     options: dict[str, Options] = {k: options_for(toks, cols, hyp, _row_holds, 7, shapes) for k, toks in rows.items()}
+    hybrid = hyp == "glued" and any(o.how == "dropped" for o in options.values()) and (
+        _glue_proven(list(rows.values())) or any(len(t.digits) > COUNT_DIGITS and "." not in t.digits for ts in rows.values() for t in ts))
+    if hybrid:
+        # Digits proven glued (a leading-zero run, a run longer than any count) and a glued row too
+        # short for its cells: the text prints nothing for blank cells, and any row may hide blank
+        # cells between its glued digits.
+        for k, toks in rows.items():
+            mixed = glued_dropped(hyphen_cells(toks, cols), cols, _row_holds, 7) if toks else Options("none", [])
+            if mixed.readings:
+                options[k] = mixed
     pre: dict[str, list[tuple[Reading, float]]] = {k: [(r, 0.0)] for k, r in fixed.items()}
     row_cost = 0.0
     loose: set[str] = set()
@@ -175,12 +188,16 @@ def solve_t3_text(
             loose.add(k)
         pre[k] = kept
     solved = solve_table3(pre, detail, narrative, frozenset(loose))
-    return TableResult(hyp, options, solved, row_cost + solved.cost)
+    return TableResult(hyp, options, solved, row_cost + solved.cost, hybrid)
 
 
-def solve_t4_text(tokens: list[NumToken], hyp: Hypothesis) -> TableResult:
+def solve_t4_text(tokens: list[NumToken], hyp: Hypothesis, blanks_unprinted: bool = False) -> TableResult:
     cols = Columns(15, max_digits=COUNT_DIGITS)
     opts = options_for(tokens, cols, hyp, _group_holds, 5)
+    if hyp == "glued" and blanks_unprinted and tokens:  # as table 3 found the text (TableResult.blanks_unprinted)
+        mixed = glued_dropped(hyphen_cells(tokens, cols), cols, _group_holds, 5)
+        if mixed.readings:
+            opts = mixed
     kept = prefilter(opts, group_violations)
     if hyp == "dropped" and opts.how != "exact" and (not kept or group_violations(kept[0][0])):
         repaired = joined_dropped(hyphen_cells(tokens, cols), cols, _group_holds, 5)

@@ -97,6 +97,9 @@ class TextLayout:
     away from their labels, so in every table a row short of numbers lost them to another row rather
     than leaving blank cells out, and a row with too many holds another's rather than a number split
     over lines."""
+    blanks_unprinted: bool = False
+    """Digits run together and blank cells print nothing (:attr:`TableResult.blanks_unprinted`): a
+    glued row of any table may hide blank cells between its digits."""
     broken_seps: frozenset[str] = frozenset()
     """The separators (``line``, ``space``) across which table 3 joined a row's numbers, its identity
     confirming it: the text breaks numbers there (``6`` / ``05``, digits in two ``<span>`` elements).
@@ -170,6 +173,7 @@ def map_table3(
         if layout is not None and any(0 < len(t) < k for t in text_rows.values()):
             layout.hyp = best.hyp
         if layout is not None:
+            layout.blanks_unprinted = best.blanks_unprinted
             layout.broken_seps = frozenset(sep for key, toks in text_rows.items() if best.options[key].how == "joined"
                                            for sep in _join_seps(toks, best.solved.kept.get(key, [])))
         for key in text_rows:
@@ -356,7 +360,9 @@ def _short_row(prefix: str, hit: RowHit, got: int, k: int) -> Finding:
 # Table 4
 
 
-def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | None = None, out_of_order: bool = False) -> Table4 | None:
+def map_table4(
+    hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | None = None, out_of_order: bool = False, blanks_unprinted: bool = False,
+) -> Table4 | None:
     """Table 4; ``hyp`` and ``out_of_order`` as table 3 found the running text (:class:`TextLayout`)."""
     if not hits:
         return None
@@ -382,7 +388,7 @@ def map_table4(hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | No
         for h in [hyp] if hyp else sorted(hypotheses([(tokens, 15)]), key=lambda h: (h == "glued") != evidence):
             if results and results[0].cost == 0:
                 break  # as in table 3: a cost-0 first hypothesis wins every tie
-            results.append(solve_t4_text(tokens, h))
+            results.append(solve_t4_text(tokens, h, blanks_unprinted))
         best = choose(results, evidence)
         cols = [k.removeprefix("t4.") for k in keys]
         figs = _keyed(figures_for("t4", cols, hit, best.options["data"], best.solved.kept.get("data", []), findings), keys)
@@ -478,6 +484,14 @@ def _parted_by(hit: RowHit, seps: frozenset[str]) -> bool:
     return any(t.sep in seps for t in tokens_of(hit)[1:])
 
 
+def _anything(_cells: Reading) -> bool:
+    return True
+
+
+def _no_rank(_key: str, _reading: Reading) -> float:
+    return 0.0
+
+
 def _printed(hit: RowHit) -> int:
     from extractor.mapping.resolve import tokens_of
 
@@ -502,7 +516,7 @@ def t2_template(located: Located, year: int | None) -> Template:
 
 def map_table2(
     hits: list[RowHit], template: Template, prose: str, findings: list[Finding], hyp: Hypothesis | None = None, out_of_order: bool = False,
-    misplaced: bool = False, split_or_dropped: frozenset[str] = frozenset(),
+    misplaced: bool = False, split_or_dropped: frozenset[str] = frozenset(), blanks_unprinted: bool = False,
 ) -> Table2 | None:
     """Table 2; ``hyp`` and ``out_of_order`` as table 3 found the running text (:class:`TextLayout`);
     ``misplaced``: its column headings are printed among its rows (:attr:`Located.t2_headings_misplaced`),
@@ -547,6 +561,7 @@ def map_table2(
                 findings.append(_row_finding("rows.displaced", Severity.INFO, f"t2.{hit.key}", hit, hit.moved))
     text_hits = _surplus_beside_empty(table, text_hits, findings)
     if text_hits:
+        from extractor.mapping.mixed import glued_dropped
         from extractor.mapping.resolve import (
             UNEXPLAINED,
             TableResult,
@@ -566,10 +581,15 @@ def map_table2(
         for h in hyps:
             shapes: Shapes = {}
             options = {hit.key: options_for(toks, _t2_cols(hit.key, cols), h, shapes=shapes) for hit, cols, toks in text_hits}
+            unprinted = h == "glued" and blanks_unprinted
+            if unprinted:  # no identity: every cut with blank cells anywhere is kept, none ranked
+                options.update({hit.key: mixed for hit, cols, toks in text_hits
+                                if toks and (mixed := glued_dropped(toks, _t2_cols(hit.key, cols), _anything, len(cols))).readings})
             kept: dict[str, list[Reading]] = {}
             cost = 0.0
             for hit, cols, _ in text_hits:
-                ranked = solve_rows({hit.key: options[hit.key].readings}, t2_cost(hit.key, cols, h, prose, _t2_soft_cost))
+                rank = _no_rank if unprinted else t2_cost(hit.key, cols, h, prose, _t2_soft_cost)
+                ranked = solve_rows({hit.key: options[hit.key].readings}, rank)
                 kept.update(ranked.kept)
                 cost += ranked.cost if options[hit.key].readings else UNEXPLAINED
             results.append(TableResult(h, options, Solved(kept, cost, True), cost))
@@ -668,6 +688,6 @@ def map_tables(located: Located, year: int | None, prose: str) -> MappingResult:
     # one crawler or converter made the whole text: table 3 decides for tables 2 and 4
     t2_tpl = t2_template(located, year)
     out.table2 = map_table2(located.t2, t2_tpl, prose, out.findings, layout.hyp, layout.out_of_order, located.t2_headings_misplaced,
-                            layout.broken_seps if layout.hyp != "glued" else frozenset())
-    out.table4 = map_table4(located.t4, out.findings, layout.hyp, layout.out_of_order)
+                            layout.broken_seps if layout.hyp != "glued" else frozenset(), layout.blanks_unprinted)
+    out.table4 = map_table4(located.t4, out.findings, layout.hyp, layout.out_of_order, layout.blanks_unprinted)
     return out
