@@ -5,7 +5,7 @@
 
 Researchers feed us text made by whatever their pipeline uses. This takes every real HTML page and
 PDF that has a truth file, converts it the common ways — BeautifulSoup ``get_text`` with a line
-break, with a space and with nothing between nodes; lxml's ``text_content()``; tags removed by a
+break, with a space and with nothing between nodes; lxml's ``text_content()``; markdownify and html2text (where installed); tags removed by a
 regular expression (character references such as ``&nbsp;`` left as they are, scripts and styles
 kept) with nothing or a line break in their place; a tab-separated
 row per ``<tr>`` (Tika-like); a markdown table per ``<table>`` as html-to-markdown converters make it
@@ -71,6 +71,26 @@ def html_dumps(html: str) -> Iterator[tuple[str, str]]:
         elif not el.find_parent("table"):
             md.append(el.get_text(" ", strip=True))
     yield "markdown table (spans dropped)", "\n".join(md)
+    yield from converter_dumps(html)
+
+
+def converter_dumps(html: str) -> Iterator[tuple[str, str]]:
+    """HTML-to-markdown converters, where installed: markdownify (a merged cell printed as the cell
+    and empty cells for its span; a test dependency) and html2text (rows without outer pipes, a
+    cell's line break kept; GPL, so only when the user has it)."""
+    try:
+        from markdownify import markdownify
+    except ImportError:
+        pass
+    else:
+        yield "markdownify", markdownify(html)
+    try:
+        import html2text
+    except ImportError:
+        return
+    conv = html2text.HTML2Text()
+    conv.body_width = 0
+    yield "html2text", conv.handle(html)
 
 
 def pdf_dumps(path: Path) -> Iterator[tuple[str, str]]:

@@ -15,6 +15,7 @@ Where spans are unknown (text tables), a row's values are the cells after its la
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from extractor.budget import Budget
@@ -60,12 +61,31 @@ def _split_row(cells: list[Cell]) -> tuple[list[Cell], list[Cell]]:
     return cells[: last + 1], cells[last + 1 :]
 
 
-def _trim(values: list[Cell], k: int) -> list[Cell]:
-    """Drop empty cells at the end beyond ``k`` (pipe rows end in stray empty cells)."""
+def _trim(values: list[Cell], k: int, padded: bool = False) -> list[Cell]:
+    """Drop empty cells beyond ``k``: at the end (pipe rows end in stray empty cells) and at the
+    start (a merged label's padding: HTML-to-markdown converters such as markdownify print a
+    ``colspan="3"`` label as the label and two empty cells, ``| 一、本年新收… | | | 26 |``). In a
+    ``padded`` table (:func:`_padded`) the start goes first: a blank 总计 is then a cell, not a stray."""
     out = list(values)
-    while len(out) > k and not out[-1].text.strip():
+    start = 0
+    if padded:
+        while len(out) - start > k and not out[start].text.strip():
+            start += 1
+    while len(out) - start > k and not out[-1].text.strip():
         out.pop()
-    return out
+    while len(out) - start > k and not out[start].text.strip():
+        start += 1
+    return out[start:] if start else out
+
+
+def _padded(rows: Iterable[list[Cell]], k: int) -> bool:
+    """A table whose rows pad their label with empty cells: some row has more than ``k`` value cells,
+    the first of them empty and the last printed."""
+    for row in rows:
+        values = _split_row(row)[1]
+        if len(values) > k and not values[0].text.strip() and values[-1].text.strip():
+            return True
+    return False
 
 
 class _T3Columns:
@@ -93,12 +113,12 @@ class _T3Columns:
         self.complete = len(self.cols) == len(T3_COLUMNS) and len(set(self.cols.values())) == len(T3_COLUMNS)
 
 
-def _without_subtotal(values: list[Cell], header: _T3Columns) -> list[Cell]:
+def _without_subtotal(values: list[Cell], header: _T3Columns, padded: bool = False) -> list[Cell]:
     k = len(T3_COLUMNS)
-    if header.subtotal_at is not None and len(_trim(values, k + 1)) == k + 1:
-        values = _trim(values, k + 1)
+    if header.subtotal_at is not None and len(_trim(values, k + 1, padded)) == k + 1:
+        values = _trim(values, k + 1, padded)
         return values[: header.subtotal_at] + values[header.subtotal_at + 1 :]
-    return _trim(values, k)
+    return _trim(values, k, padded)
 
 
 def _row_values_by_header(row: list[Cell], grid_row: list[Cell | None], header: _T3Columns) -> list[Cell] | None:
@@ -145,6 +165,7 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
     t2_cols: tuple[str, ...] = ()
     table_index = -1
     t4_pending: list[PrintedCell] = []
+    t4_empty: list[PrintedCell] = []
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             mode = _paragraph_mode(block.text, mode)
@@ -154,6 +175,7 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
         grid: list[list[Cell | None]] | None = None
         small: bool | None = None  # the table's grid is small enough to expand (computed once)
         in_other_group = False
+        padded = not block.spans_known and _padded(block.rows(), len(T3_COLUMNS))
         for r, row in enumerate(block.rows()):
             if budget is not None:
                 budget.tick("locating table rows")
@@ -211,7 +233,7 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                 if small and block.spans_known and t3_header.complete:
                     grid = grid or block.grid()
                     by_header = _row_values_by_header(row, grid[r], t3_header)
-                cells = by_header if by_header is not None else _without_subtotal(values, t3_header)
+                cells = by_header if by_header is not None else _without_subtotal(values, t3_header, padded)
                 found.t3.append(
                     RowHit(
                         kind="t3",
@@ -244,6 +266,11 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                 and all(is_value_text(c.text) for c in values)
                 and (not labels or any(c.text.strip() for c in values))  # "行政诉讼 | | |" is a header
             ):
+                if not any(c.text.strip() for c in values):
+                    # A row of empty cells (markdownify's header row of a table without <th>): the
+                    # data row only if no other comes.
+                    t4_empty = t4_empty or [PrintedCell(c.text, table_index, c) for c in _trim(values, 15)]
+                    continue
                 # The data row: one row of 15, or pieces of it when a report prints 行政复议 and
                 # 行政诉讼 as separate tables (5 + 10); a short label such as 件数 may precede it.
                 t4_pending.extend(PrintedCell(c.text, table_index, c) for c in _trim(values, 15))
@@ -251,6 +278,8 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                     found.t4.append(RowHit(kind="t4", key="data", cells=t4_pending[:15], run_ref=t4_pending[0].ref))
                     t4_pending = []
                     mode = None
+    if not t4_pending and not found.t4 and t4_empty:
+        t4_pending = t4_empty
     if t4_pending and not found.t4:
         found.t4.append(RowHit(kind="t4", key="data", cells=t4_pending, run_ref=t4_pending[0].ref))
     if sum(1 for h in found.t3 if h.cells and len(h.cells) >= 3) < MIN_GRID_T3_ROWS:

@@ -55,8 +55,8 @@ _META_KEYS = {
 
 
 def _split_row(line: str) -> tuple[list[str], str] | None:
-    """Cells of a pipe or tab row and its kind (``open``: a pipe row opening with ``|``; ``pipe``;
-    ``tab``), or ``None`` when the line is not a table row.
+    """Cells of a pipe or tab row and its kind (``open``: a pipe row opening and closing with ``|``;
+    ``pipe``; ``tab``), or ``None`` when the line is not a table row.
 
     A leading pipe is kept as an empty first cell here; :func:`_lead_pipes` decides per table
     whether it is markdown's opening delimiter or a blank first cell.
@@ -70,9 +70,12 @@ def _split_row(line: str) -> tuple[list[str], str] | None:
         return None  # most lines: no cell separator at all
     if line.count("|") >= 2 or (line.count("|") == 1 and line.rstrip().endswith("|")):
         s = line.strip()
-        if s.endswith("|"):
+        closed = s.endswith("|")
+        if closed:
             s = s[:-1]  # a trailing pipe terminates the row; it does not open an empty cell
-        cells, kind = [c.strip() for c in s.split("|")], "open" if s.startswith("|") else "pipe"
+        # A leading pipe is markdown's opening delimiter only in a row that also closes: html2text
+        # prints rows without outer pipes, and "| 5| 9|…| 7" there opens with an empty cell.
+        cells, kind = [c.strip() for c in s.split("|")], "open" if closed and s.startswith("|") else "pipe"
     elif line.count("\t") >= 2:
         cells, kind = [c.strip() for c in line.strip("\r\n").split("\t")], "tab"
     else:
