@@ -5,7 +5,7 @@
 
 Researchers feed us text made by whatever their pipeline uses. This takes every real HTML page and
 PDF that has a truth file, converts it the common ways — BeautifulSoup ``get_text`` with a line
-break, with a space and with nothing between nodes; lxml's ``text_content()``; markdownify and html2text (where installed); tags removed by a
+break, with a space and with nothing between nodes; lxml's ``text_content()``; markdownify, html2text, ``w3m -dump`` and ``lynx -dump`` (where installed); tags removed by a
 regular expression (character references such as ``&nbsp;`` left as they are, scripts and styles
 kept) with nothing or a line break in their place; a tab-separated
 row per ``<tr>`` (Tika-like); a markdown table per ``<table>`` as html-to-markdown converters make it
@@ -72,6 +72,7 @@ def html_dumps(html: str) -> Iterator[tuple[str, str]]:
             md.append(el.get_text(" ", strip=True))
     yield "markdown table (spans dropped)", "\n".join(md)
     yield from converter_dumps(html)
+    yield from browser_dumps(html)
 
 
 def converter_dumps(html: str) -> Iterator[tuple[str, str]]:
@@ -91,6 +92,22 @@ def converter_dumps(html: str) -> Iterator[tuple[str, str]]:
     conv = html2text.HTML2Text()
     conv.body_width = 0
     yield "html2text", conv.handle(html)
+
+
+def browser_dumps(html: str) -> Iterator[tuple[str, str]]:
+    """Text browsers' dumps, where installed: ``w3m -dump`` (tables drawn with box characters, a
+    cell's text wrapped inside its box) and ``lynx -dump`` (tables laid out with spaces)."""
+    commands = {
+        "w3m -dump": ["w3m", "-dump", "-cols", "200", "-I", "UTF-8", "-O", "UTF-8", "-T", "text/html"],
+        "lynx -dump": ["lynx", "-dump", "-width=200", "-assume_charset=utf-8", "-display_charset=utf-8", "-nolist"],
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        page = Path(tmp) / "page.html"
+        page.write_text(html, encoding="utf-8")
+        for tool, cmd in commands.items():
+            if shutil.which(cmd[0]):
+                out = subprocess.run([*cmd, str(page)], capture_output=True, check=False, timeout=60).stdout
+                yield tool, out.decode("utf-8", "replace")
 
 
 def pdf_dumps(path: Path) -> Iterator[tuple[str, str]]:

@@ -71,3 +71,94 @@ def test_generated_pages_through_markdownify_are_read_exactly() -> None:
         if s.wrong or s.right != s.total:
             misses.append((seed, s.right, s.total, s.wrong[:3]))
     assert not misses
+
+
+BOXED = """\
+┌──────────────┬────┬────┐
+│信息内容      │本年│总计│
+│              │新收│    │
+├──────────────┼────┼────┤
+│（二）部分公开│6   │6   │
+│（区分处理的）│    │    │
+├────┬─────────┼────┼────┤
+│    │1.属于国 │0   │0   │
+│三、│家秘密   │    │    │
+│办理├─────────┼────┼────┤
+│结果│2.其他   │1   │1   │
+└────┴─────────┴────┴────┘"""
+
+
+def test_a_box_drawn_row_is_every_line_between_two_rules() -> None:
+    from extractor.readers.boxdraw import unbox
+
+    lines = unbox(BOXED.split("\n"))
+    rows = [line for line in lines if line != "|---|"]
+    assert len(lines) == len(BOXED.split("\n"))  # line numbers survive
+    assert rows == [
+        "| 信息内容 | 本年新收 | 总计 |",
+        "| （二）部分公开（区分处理的） | 6 | 6 |",
+        "| 三、 | 1.属于国家秘密 | 0 | 0 |",  # the spanning cell's text left of a partial rule is dropped
+        "| 结果 | 2.其他 | 1 | 1 |",
+    ]
+
+
+def test_box_lines_printing_numbers_in_one_column_are_rows_of_their_own() -> None:
+    from extractor.readers.boxdraw import unbox
+
+    table = ["┌──┬──┐", "│a │1 │", "├──┼──┤", "│b │2 │", "│c │3 │", "├──┼──┤", "│d │4 │", "└──┴──┘"]
+    rows = [line for line in unbox(table) if line != "|---|"]
+    assert rows == ["| a | 1 |", "| b | 2 |", "| c | 3 |", "| d | 4 |"]
+
+
+def test_a_box_table_ruled_only_under_its_header_is_read_line_by_line() -> None:
+    from extractor.readers.boxdraw import unbox
+
+    table = ["┌──┬──┐", "│名│数│", "├──┼──┤", "│a │1 │", "│b │  │", "└──┴──┘"]
+    assert [line for line in unbox(table) if line != "|---|"] == ["| 名 | 数 |", "| a | 1 |", "| b |  |"]
+
+
+def test_generated_pages_through_w3m_are_read_exactly() -> None:
+    import shutil
+    import subprocess
+    import tempfile
+
+    if not shutil.which("w3m"):
+        pytest.skip("w3m is not installed")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from gen import draw_variant, generate
+    from gen.layout_check import score
+    from gen.render_html import render_html
+
+    from extractor import extract
+    from extractor.readers.decode import decode_bytes
+
+    misses = []
+    with tempfile.TemporaryDirectory() as tmp:
+        page = Path(tmp) / "page.html"
+        for seed in range(8):
+            rep = generate(seed)
+            page.write_text(decode_bytes(render_html(rep, draw_variant(seed)))[0], encoding="utf-8")
+            dump = subprocess.run(["w3m", "-dump", "-cols", "200", "-I", "UTF-8", "-O", "UTF-8", "-T", "text/html", str(page)],
+                                  capture_output=True, check=True).stdout
+            s = score(rep, extract(dump, name=f"gen{seed}.txt"))
+            if s.wrong or s.right != s.total:
+                misses.append((seed, s.right, s.total, s.wrong[:3]))
+    assert not misses
+
+
+def test_table2_headings_wrapped_over_two_lines_keep_the_template_columns() -> None:
+    from extractor import extract
+
+    text = ("某某市某某局2019年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（一）项\n"
+            "信息内容        本年新      本年新      对外公开总数量\n"
+            "                制作数量    公开数量\n"
+            "规章            1           2           3\n"
+            "规范性文件      4           5           9\n"
+            "四、政府信息公开行政复议、行政诉讼情况\n行政复议\n行政诉讼\n未经复议直接起诉\n复议后起诉\n"
+            + "结果维持\n结果纠正\n其他结果\n尚未审结\n总计\n" * 3 + "1 0 0 0 1 0 0 0 0 0 0 0 0 0 0\n"
+            "五、存在的主要问题及改进情况\n政务公开工作仍存在不足。\n")
+    r = extract(text.encode("utf-8"), name="dump.txt")
+    assert r.report is not None
+    flat = r.report.flat()
+    assert [flat.get(f"t2.regulations.{c}") for c in ("new_made", "new_published", "total_published")] == [1, 2, 3]
+    assert [flat.get(f"t2.normative_docs.{c}") for c in ("new_made", "new_published", "total_published")] == [4, 5, 9]

@@ -137,7 +137,7 @@ def test_real_reports_as_other_tools_dump_them() -> None:
     from extractor.readers.decode import decode_bytes
 
     exact = {"rows, tab-separated", "markdown table (spans dropped)", "pdftotext -layout", "pdftotext -raw",
-             "pdfplumber extract_text()", "pdfplumber layout=True", "pypdfium2 get_text_range()", "markdownify", "html2text"}
+             "pdfplumber extract_text()", "pdfplumber layout=True", "pypdfium2 get_text_range()", "markdownify", "html2text", "w3m -dump"}
     problems = []
     for doc, truth_path in _pairs():
         if doc.suffix not in (".html", ".pdf"):

@@ -649,11 +649,25 @@ def _t2_columns(hit: RowHit, defaults: dict[str, tuple[str, ...]]) -> tuple[str,
     cols = hit.columns
     if expected and len(cols) == len(expected) and all(c == e or _like(c, e) for c, e in zip(cols, expected, strict=True)):
         return expected  # an unnamed heading (本年新作数量) where the template has a like-worded column
+    if expected and len(cols) == len(expected) and hit.cells is None and _wrapped_headings(cols, expected):
+        # Headings wrapped over lines in a text dump (本年新 本年新 对外公开总数量 / 制作数量 公开数量)
+        # read out of order: the named ones are the template's, the others like its other columns.
+        return expected
     if cols and expected and all(c in expected or c in ("amount", "decisions") or c.startswith(T2_UNRECORDED) for c in cols):
         return cols
     if cols and not expected:
         return cols
     return expected or cols
+
+
+def _wrapped_headings(cols: tuple[str, ...], expected: tuple[str, ...]) -> bool:
+    """``cols`` are ``expected`` out of order: each named one is a template column, and each unnamed
+    one is like one of the template columns left over."""
+    left = [e for e in expected if e not in cols]
+    unnamed = [c for c in cols if c not in expected]
+    if len(left) != len(unnamed) or not unnamed or any(not c.startswith(T2_UNRECORDED) for c in unnamed):
+        return False
+    return all(any(_like(c, e) for e in left) for c in unnamed) and all(any(_like(c, e) for c in unnamed) for e in left)
 
 
 _COMMON = frozenset("本年度数量件项目的/()（）")

@@ -22,6 +22,7 @@ import re
 
 from extractor.budget import Budget
 from extractor.document import Cell, Document, Paragraph, Provenance, Table
+from extractor.readers.boxdraw import has_box_table, unbox
 from extractor.readers.decode import decode
 from extractor.settings import Settings
 
@@ -187,6 +188,8 @@ def read_text(
     text: str, *, source: str = "<memory>", sha256: str = "", encoding: str | None = None, budget: Budget | None = None
 ) -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if has_box_table(text):
+        lines = unbox(lines)
     blocks, metadata = _parse_lines(lines, source=source, budget=budget)
     return Document(
         blocks=blocks,
