@@ -162,3 +162,55 @@ def test_table2_headings_wrapped_over_two_lines_keep_the_template_columns() -> N
     flat = r.report.flat()
     assert [flat.get(f"t2.regulations.{c}") for c in ("new_made", "new_published", "total_published")] == [1, 2, 3]
     assert [flat.get(f"t2.normative_docs.{c}") for c in ("new_made", "new_published", "total_published")] == [4, 5, 9]
+
+
+def test_empty_lines_between_one_cell_per_line_numbers_are_blank_cells() -> None:
+    """LibreOffice's text export of a table: one cell per line, a blank cell an empty line."""
+    from extractor.locate.align import tokenize
+    from extractor.locate.align.tokens import NumToken
+    from extractor.mapping.readings import Columns, lined
+    from extractor.mapping.solve import flat
+
+    toks = tokenize("1900\n5\n4\n1909").numbers
+    gapped = [NumToken(**{**{f: getattr(t, f) for f in t.__dataclass_fields__}, "gap_lines": g}) for t, g in zip(toks, (0, 1, 2, 0), strict=True)]
+    placed = lined(gapped, Columns(7))
+    assert placed is not None and flat(placed) == (1900, 0, 5, 0, 0, 4, 1909)
+    assert [c.state.value for c in placed].count("blank") == 3
+    assert lined(gapped, Columns(5)) is None  # does not fit
+    assert flat(lined(gapped, Columns(8), lead=1) or ()) == (0, 1900, 0, 5, 0, 0, 4, 1909)
+
+
+def test_word_documents_saved_as_text_by_libreoffice_are_read_exactly() -> None:
+    """Generated Word documents (blank cells, merged cells, placeholders) saved as text by
+    LibreOffice, one cell per line with blank cells as empty lines: exact where the totals hold."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice is not installed")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from gen import draw_variant, generate
+    from gen.layout_check import score
+    from gen.render_docx import render_docx
+
+    from extractor import extract
+
+    seeds = range(6)
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in seeds:
+            rep = generate(seed, breaks=(), blank_totals=False)
+            (Path(tmp) / f"g{seed}.docx").write_bytes(render_docx(rep, draw_variant(seed)))
+        subprocess.run([soffice, "--headless", "--convert-to", "txt:Text (encoded):UTF8", "--outdir", tmp,
+                        *[str(Path(tmp) / f"g{s}.docx") for s in seeds]], capture_output=True, check=False, timeout=300)
+        misses = []
+        for seed in seeds:
+            out = Path(tmp) / f"g{seed}.txt"
+            if not out.exists():
+                pytest.skip("LibreOffice did not convert (no profile directory?)")
+            rep = generate(seed, breaks=(), blank_totals=False)
+            s = score(rep, extract(out.read_bytes(), name=f"gen{seed}.txt"))
+            if s.wrong or s.right != s.total:
+                misses.append((seed, s.right, s.total, s.wrong[:3]))
+    assert not misses

@@ -85,7 +85,7 @@ def _merge(tokens: Sequence[NumToken], joins: frozenset[int], cols: Columns) -> 
         if not _valid(digits, decimal=bool(cols.decimal), max_digits=cols.max_digits):
             return None
         out[-1] = NumToken(prev.text + t.text, digits, prev.sign, t.unit, prev.start, t.end, prev.sep, prev.label_pos,
-                           prev.digits_at, prev.line, prev.blanks_before, t.blanks_after)
+                           prev.digits_at, prev.line, prev.blanks_before, t.blanks_after, prev.gap_lines)
     return out
 
 

@@ -635,6 +635,24 @@ def dropped(tokens: Sequence[NumToken], cols: Columns, shapes: Shapes | None = N
     return Options("dropped" if out else "none", out)
 
 
+def lined(tokens: Sequence[NumToken], cols: Columns, lead: int | None = None) -> Reading | None:
+    """The row as a dump that prints one cell per line and a blank cell as an empty line reads:
+    each token after as many blank cells as empty lines stood before it (:attr:`NumToken.gap_lines`),
+    the cells after the last token blank (``lead``: the blank cells before the first token, when some
+    of the empty lines before it separate rows). ``None`` when the tokens do not fit the row."""
+    cells = [BLANK] * cols.k
+    pos = -1
+    for i, t in enumerate(tokens):
+        pos += 1 + (t.gap_lines if i or lead is None else lead)
+        if pos >= cols.k:
+            return None
+        base = token_cell(t)
+        if not _fits(base, t, pos, cols):
+            return None
+        cells[pos] = _new_cell(base.value, base.state, base.raw, base.offset, base.line, True)
+    return tuple(cells)
+
+
 class _TooMany(Exception):
     pass
 

@@ -31,6 +31,7 @@ from extractor.mapping.readings import (
     dropped,
     hyphen_cells,
     leading_hyphen_cell,
+    lined,
     per_digit,
     row_options,
 )
@@ -136,6 +137,30 @@ class TableResult:
     blanks_unprinted: bool = False
     """Glued digits, and a row too short for its cells: blank cells print nothing (``get_text()`` of
     empty ``<td>`` cells), so any row may hide them between its digits."""
+    blank_lines: bool = False
+    """One cell per line, a blank cell an empty line (:func:`_blank_lines`): short rows were read so."""
+
+
+def _blank_lines(rows: dict[str, list[NumToken]], cols: Columns, options: dict[str, Options]) -> bool:
+    """Whether the dump prints one cell per line and a blank cell as an empty line (LibreOffice's and
+    Word's text export of a table): some short row has empty lines among its numbers, no full row
+    has any, and every short row read so (:func:`~extractor.mapping.readings.lined`) holds its
+    total, one of them a printed one. Then each short row's options become that one reading (how
+    ``lined``), and the hypothesis wins (:func:`choose`)."""
+    short = {k: toks for k, toks in rows.items() if 0 < len(toks) < cols.k}
+    if not short or not any(t.gap_lines for toks in short.values() for t in toks):
+        return False
+    if any(t.gap_lines for toks in rows.values() if len(toks) == cols.k for t in toks):
+        return False
+    read = {k: lined(toks, cols) for k, toks in short.items()}
+    if any(r is None or row_sum_violation(r, "exact") for r in read.values()):
+        return False
+    if not any(r is not None and r[-1].value for r in read.values()):
+        return False  # no printed total confirms a placement (blank totals hold vacuously)
+    for k, r in read.items():
+        if r is not None:
+            options[k] = Options("lined", [(r, 0.0)])
+    return True
 
 
 def solve_t3_text(
@@ -149,6 +174,7 @@ def solve_t3_text(
     cols = Columns(7, max_digits=COUNT_DIGITS)
     shapes: Shapes = {}  # rows printed alike (``0 0 0 0 0 00``) are searched once
     options: dict[str, Options] = {k: options_for(toks, cols, hyp, _row_holds, 7, shapes) for k, toks in rows.items()}
+    blank_lines = hyp == "dropped" and _blank_lines(rows, cols, options)
     hybrid = hyp == "glued" and any(o.how == "dropped" for o in options.values()) and (
         _glue_proven(list(rows.values())) or any(len(t.digits) > COUNT_DIGITS and "." not in t.digits for ts in rows.values() for t in ts))
     if hybrid:
@@ -188,12 +214,20 @@ def solve_t3_text(
             loose.add(k)
         pre[k] = kept
     solved = solve_table3(pre, detail, narrative, frozenset(loose))
-    return TableResult(hyp, options, solved, row_cost + solved.cost, hybrid)
+    return TableResult(hyp, options, solved, row_cost + solved.cost, hybrid, blank_lines)
 
 
-def solve_t4_text(tokens: list[NumToken], hyp: Hypothesis, blanks_unprinted: bool = False) -> TableResult:
+def solve_t4_text(tokens: list[NumToken], hyp: Hypothesis, blanks_unprinted: bool = False, blank_lines: bool = False) -> TableResult:
     cols = Columns(15, max_digits=COUNT_DIGITS)
     opts = options_for(tokens, cols, hyp, _group_holds, 5)
+    if hyp == "dropped" and 0 < len(tokens) < cols.k and (blank_lines or any(t.gap_lines for t in tokens)):
+        # Blank cells printed as empty lines, as table 3 found the text or as the groups' printed
+        # totals confirm here.
+        # the empty lines after the header may be cells or row separators: every such placement is kept
+        placed = [r for r in {lined(tokens, cols, lead) for lead in range(tokens[0].gap_lines + 1)} if r is not None
+                  and not group_violations(r) and (blank_lines or any(r[g + 4].value for g in (0, 5, 10)))]
+        if placed:
+            opts = Options("lined", [(r, 0.0) for r in placed])
     if hyp == "glued" and blanks_unprinted and tokens:  # as table 3 found the text (TableResult.blanks_unprinted)
         mixed = glued_dropped(hyphen_cells(tokens, cols), cols, _group_holds, 5)
         if mixed.readings:
@@ -215,9 +249,10 @@ def solve_t4_text(tokens: list[NumToken], hyp: Hypothesis, blanks_unprinted: boo
 
 def choose(results: list[TableResult], evidence: bool) -> TableResult:
     """The hypothesis that explains the table best; ties go to glued when a leading-zero run
-    proves glued digits, else to dropped (the lossless reading of a row is the same under both)."""
-    def rank(r: TableResult) -> tuple[float, int]:
-        return (round(r.cost, 6), 0 if (r.hyp == "glued") == evidence else 1)
+    proves glued digits, else to dropped (the lossless reading of a row is the same under both).
+    Blank cells printed as empty lines (:attr:`TableResult.blank_lines`) settle it first."""
+    def rank(r: TableResult) -> tuple[int, float, int]:
+        return (0 if r.blank_lines else 1, round(r.cost, 6), 0 if (r.hyp == "glued") == evidence else 1)
 
     return min(results, key=rank)
 
@@ -263,6 +298,10 @@ def figures_for(prefix: str, cols: Sequence[str], hit: RowHit, opts: Options, ke
         findings.append(_finding("cells.collapsed", Severity.INFO, prefix, hit,
                                  f"the row prints {n} of {k} cells ({hit.run!r}); blank cells left out and repeated values merged "
                                  "— every reading gives these values"))
+    elif opts.how == "lined":
+        findings.append(_finding("cells.lined", Severity.INFO, prefix, hit,
+                                 f"the row prints {n} of {k} cells ({hit.run!r}), one per line: the empty lines between them are "
+                                 "its blank cells"))
     elif opts.how == "joined":
         blanks = ", and the blank cells the text left out placed by the row's total" if any(
             c is not None and c.offset is None for c in cells) else ""

@@ -97,6 +97,9 @@ class TextLayout:
     away from their labels, so in every table a row short of numbers lost them to another row rather
     than leaving blank cells out, and a row with too many holds another's rather than a number split
     over lines."""
+    blank_lines: bool = False
+    """One cell per line, blank cells as empty lines (:attr:`TableResult.blank_lines`): a short row of
+    any table is placed by its empty lines."""
     blanks_unprinted: bool = False
     """Digits run together and blank cells print nothing (:attr:`TableResult.blanks_unprinted`): a
     glued row of any table may hide blank cells between its digits."""
@@ -174,6 +177,7 @@ def map_table3(
             layout.hyp = best.hyp
         if layout is not None:
             layout.blanks_unprinted = best.blanks_unprinted
+            layout.blank_lines = best.blank_lines
             layout.broken_seps = frozenset(sep for key, toks in text_rows.items() if best.options[key].how == "joined"
                                            for sep in _join_seps(toks, best.solved.kept.get(key, [])))
         for key in text_rows:
@@ -362,6 +366,7 @@ def _short_row(prefix: str, hit: RowHit, got: int, k: int) -> Finding:
 
 def map_table4(
     hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | None = None, out_of_order: bool = False, blanks_unprinted: bool = False,
+    blank_lines: bool = False,
 ) -> Table4 | None:
     """Table 4; ``hyp`` and ``out_of_order`` as table 3 found the running text (:class:`TextLayout`)."""
     if not hits:
@@ -388,7 +393,7 @@ def map_table4(
         for h in [hyp] if hyp else sorted(hypotheses([(tokens, 15)]), key=lambda h: (h == "glued") != evidence):
             if results and results[0].cost == 0:
                 break  # as in table 3: a cost-0 first hypothesis wins every tie
-            results.append(solve_t4_text(tokens, h, blanks_unprinted))
+            results.append(solve_t4_text(tokens, h, blanks_unprinted, blank_lines))
         best = choose(results, evidence)
         cols = [k.removeprefix("t4.") for k in keys]
         figs = _keyed(figures_for("t4", cols, hit, best.options["data"], best.solved.kept.get("data", []), findings), keys)
@@ -517,6 +522,7 @@ def t2_template(located: Located, year: int | None) -> Template:
 def map_table2(
     hits: list[RowHit], template: Template, prose: str, findings: list[Finding], hyp: Hypothesis | None = None, out_of_order: bool = False,
     misplaced: bool = False, split_or_dropped: frozenset[str] = frozenset(), blanks_unprinted: bool = False,
+    blank_lines: bool = False,
 ) -> Table2 | None:
     """Table 2; ``hyp`` and ``out_of_order`` as table 3 found the running text (:class:`TextLayout`);
     ``misplaced``: its column headings are printed among its rows (:attr:`Located.t2_headings_misplaced`),
@@ -562,6 +568,7 @@ def map_table2(
     text_hits = _surplus_beside_empty(table, text_hits, findings)
     if text_hits:
         from extractor.mapping.mixed import glued_dropped
+        from extractor.mapping.readings import Options, lined
         from extractor.mapping.resolve import (
             UNEXPLAINED,
             TableResult,
@@ -582,6 +589,9 @@ def map_table2(
             shapes: Shapes = {}
             options = {hit.key: options_for(toks, _t2_cols(hit.key, cols), h, shapes=shapes) for hit, cols, toks in text_hits}
             unprinted = h == "glued" and blanks_unprinted
+            if h == "dropped" and blank_lines:  # placed by their empty lines, as table 3's rows were
+                options.update({hit.key: Options("lined", [(placed, 0.0)]) for hit, cols, toks in text_hits
+                                if 0 < len(toks) < len(cols) and (placed := lined(toks, _t2_cols(hit.key, cols))) is not None})
             if unprinted:  # no identity: every cut with blank cells anywhere is kept, none ranked
                 options.update({hit.key: mixed for hit, cols, toks in text_hits
                                 if toks and (mixed := glued_dropped(toks, _t2_cols(hit.key, cols), _anything, len(cols))).readings})
@@ -702,6 +712,7 @@ def map_tables(located: Located, year: int | None, prose: str) -> MappingResult:
     # one crawler or converter made the whole text: table 3 decides for tables 2 and 4
     t2_tpl = t2_template(located, year)
     out.table2 = map_table2(located.t2, t2_tpl, prose, out.findings, layout.hyp, layout.out_of_order, located.t2_headings_misplaced,
-                            layout.broken_seps if layout.hyp != "glued" else frozenset(), layout.blanks_unprinted)
-    out.table4 = map_table4(located.t4, out.findings, layout.hyp, layout.out_of_order, layout.blanks_unprinted)
+                            layout.broken_seps if layout.hyp != "glued" else frozenset(), layout.blanks_unprinted,
+                            layout.blank_lines)
+    out.table4 = map_table4(located.t4, out.findings, layout.hyp, layout.out_of_order, layout.blanks_unprinted, layout.blank_lines)
     return out

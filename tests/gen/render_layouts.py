@@ -357,6 +357,23 @@ def tag_stripped(rep: GenReport, v: Variant, rng: random.Random) -> str:
     return _join(_lines(rep, v, lambda row: [x for c in row for x in cell(c)]))
 
 
+def blank_lines(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    """LibreOffice's and Word's text export of a table: one cell per line, a blank cell an empty
+    line, and now and then an empty line after a row."""
+    def row_lines(row: list[LCell]) -> list[str]:
+        out: list[str] = []
+        for c in row:
+            if c.kind == "value":
+                out.append(_cell_text(rep, c, rng).strip())
+            else:
+                out.extend(x for x in c.text.split("\n") if x.strip())
+        if rng.random() < 0.5:
+            out.append("")
+        return out
+
+    return _join(_lines(rep, v, row_lines))
+
+
 def span_split(rep: GenReport, v: Variant, rng: random.Random) -> str:
     rep = printable(rep, rng)
 
@@ -388,6 +405,7 @@ LAYOUTS: dict[str, Layout] = {
     "docx_text": docx_text,
     "tag_stripped": tag_stripped,
     "span_split": span_split,
+    "blank_lines": blank_lines,
 }
 LOSSLESS = frozenset(
     {"cell_lines", "cell_lines_crlf", "tab_rows", "space_rows", "pipe_rows", "wrapped", "paged", "one_line", "tag_stripped"}

@@ -133,6 +133,9 @@ class NumToken:
     glued dump (tags stripped, ``&nbsp;`` kept as a space) each may be a blank cell."""
     blanks_after: int = 0
     """Likewise after it, up to printed text on the same line."""
+    gap_lines: int = 0
+    """Empty source lines right before it, when it opens its line: in a dump that prints one cell per
+    line (LibreOffice's or Word's text export of a table) each may be a blank cell."""
 
     @property
     def placeholder(self) -> bool:
@@ -331,13 +334,18 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
         else:
             sep = "line" if "\n" in between else "space"
         line = None
+        gap = 0
         if with_lines:
             idx = bisect_right(starts_of, s) - 1
             line = lines_of[idx] if 0 <= idx < len(lines_of) else None
+            if line is not None and 0 < idx and not t[starts_of[idx] : s].strip():
+                before = lines_of[idx - 1]  # the source line of the text line before (empty lines are not in the text)
+                gap = max(0, line - before - 1) if before is not None else 0
         numbers.append(NumToken(
             txt, digits, sign, unit, s, e, sep, n_label, digits_at, line,
             _blank_run(t, s, -1) if s and t[s - 1] in _BLANKS else 0,
             _blank_run(t, e, 1) if e < size and t[e] in _BLANKS else 0,
+            gap,
         ))
         i = e
         prev_end = e
