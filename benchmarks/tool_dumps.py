@@ -5,7 +5,7 @@
 
 Researchers feed us text made by whatever their pipeline uses. This takes every real HTML page and
 PDF that has a truth file, converts it the common ways — BeautifulSoup ``get_text`` with a line
-break, with a space and with nothing between nodes; lxml's ``text_content()``; markdownify, html2text, ``w3m -dump`` and ``lynx -dump`` (where installed); tags removed by a
+break, with a space and with nothing between nodes; lxml's ``text_content()``; markdownify, html2text, ``w3m -dump``, ``lynx -dump`` and pandoc (where installed); tags removed by a
 regular expression (character references such as ``&nbsp;`` left as they are, scripts and styles
 kept) with nothing or a line break in their place; a tab-separated
 row per ``<tr>`` (Tika-like); a markdown table per ``<table>`` as html-to-markdown converters make it
@@ -95,11 +95,17 @@ def converter_dumps(html: str) -> Iterator[tuple[str, str]]:
 
 
 def browser_dumps(html: str) -> Iterator[tuple[str, str]]:
-    """Text browsers' dumps, where installed: ``w3m -dump`` (tables drawn with box characters, a
-    cell's text wrapped inside its box) and ``lynx -dump`` (tables laid out with spaces)."""
+    """Text browsers' and pandoc's dumps, where installed: ``w3m -dump`` (tables drawn with box
+    characters, a cell's text wrapped inside its box), ``lynx -dump`` (tables laid out with spaces),
+    pandoc's markdown (a table with merged cells kept as HTML, styled spans as ``[text]{style=…}``,
+    grid tables), GitHub markdown and plain text (a table with merged cells printed as ``[TABLE]``:
+    its figures are lost to any reader)."""
     commands = {
         "w3m -dump": ["w3m", "-dump", "-cols", "200", "-I", "UTF-8", "-O", "UTF-8", "-T", "text/html"],
         "lynx -dump": ["lynx", "-dump", "-width=200", "-assume_charset=utf-8", "-display_charset=utf-8", "-nolist"],
+        "pandoc -t markdown": ["pandoc", "-f", "html", "-t", "markdown", "--wrap=none"],
+        "pandoc -t gfm": ["pandoc", "-f", "html", "-t", "gfm", "--wrap=none"],
+        "pandoc -t plain": ["pandoc", "-f", "html", "-t", "plain", "--wrap=none"],
     }
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "page.html"

@@ -102,6 +102,18 @@ def test_a_box_drawn_row_is_every_line_between_two_rules() -> None:
     ]
 
 
+def test_an_ascii_grid_tables_row_is_every_line_between_two_rules() -> None:
+    """pandoc's grid tables: ``+----+`` rules, a cell's text wrapped inside its ``|`` bars (here a
+    span's style attribute, whose numbers are no cells)."""
+    from extractor.readers.boxdraw import unbox
+
+    table = ["+------+-----+", "| 信息 | 本年 |", "|      | 新收 |", "+------+-----+",
+             "| [规章]{style=\"font-size:12.0pt; | 7 |", "| kerning:1.0pt;\"} |   |", "+------+-----+",
+             "| 行政许可 | 3 |", "+------+-----+"]
+    rows = [line for line in unbox(table) if line != "|---|"]
+    assert rows == ["| 信息 | 本年新收 |", '| [规章]{style="font-size:12.0pt;kerning:1.0pt;"} | 7 |', "| 行政许可 | 3 |"]
+
+
 def test_box_lines_printing_numbers_in_one_column_are_rows_of_their_own() -> None:
     from extractor.readers.boxdraw import unbox
 
@@ -214,3 +226,70 @@ def test_word_documents_saved_as_text_by_libreoffice_are_read_exactly() -> None:
             if s.wrong or s.right != s.total:
                 misses.append((seed, s.right, s.total, s.wrong[:3]))
     assert not misses
+
+
+def test_markdown_that_keeps_some_html_is_read_as_text() -> None:
+    from extractor.readers import sniff
+
+    prose = "".join(f"第{i}段：政府信息公开工作。\n\n" for i in range(30)).encode("utf-8")
+    table = b"<table>\n<tr><td colspan=\"2\">1</td></tr>\n</table>\n"
+    assert sniff(b"# report\n\n" + prose + table) == "text"  # markdown around an HTML table
+    assert sniff(b"<html><body>" + prose + table + b"</body></html>") == "html"
+    assert sniff(b"\n".join([b"<div><p>a</p>", b"<table><tr><td>1</td></tr></table></div>"] * 20)) == "html"  # a fragment
+
+
+def test_html_tables_inside_markdown_are_read_as_grids() -> None:
+    from extractor.readers.embedded import find_tables
+    from extractor.readers.text import read_text
+
+    lines = ["# 三、收到和处理政府信息公开申请情况", "", '<table class="x" style="a:1;', 'b:2">', "<tr><td rowspan=\"2\">甲</td>",
+             "<td>5</td></tr><tr><td>6</td></tr>", "</table>", "", "后文 7"]
+    found = find_tables(lines)
+    assert [(t.first, t.last) for t in found] == [(2, 6)]  # the opening tag wraps over two lines
+    doc = read_text("\n".join(lines))
+    tables = [b for b in doc.blocks if hasattr(b, "cells")]
+    assert len(tables) == 1 and [c.text for c in tables[0].cells] == ["甲", "5", "6"]
+    assert tables[0].cells[0].row_span == 2 and tables[0].provenance.line == 3
+    texts = [b.text for b in doc.blocks if hasattr(b, "text")]
+    assert texts[0].startswith("# 三、") is False and "后文 7" in texts  # the prose around it stays text
+
+
+def test_bracketed_spans_are_unwrapped_and_their_attributes_dropped() -> None:
+    from extractor.readers.text import unwrap_spans
+
+    text = '[[规章]{style="font-size:14pt"}]{style="color: rgb(1,2,3)"} [0]{.x} [7]{style="a"}'
+    assert unwrap_spans(text) == ("规章 0 7", 4)
+    assert unwrap_spans("[1]{a} plain")[1] == 0  # too few to be pandoc's markup
+
+
+def test_generated_pages_through_pandoc_give_no_wrong_value() -> None:
+    import shutil
+    import subprocess
+    import tempfile
+
+    if not shutil.which("pandoc"):
+        pytest.skip("pandoc is not installed")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from gen import draw_variant, generate
+    from gen.layout_check import score
+    from gen.render_html import render_html
+    from gen.render_layouts import identities_hold
+
+    from extractor import extract
+    from extractor.readers.decode import decode_bytes
+
+    problems = []
+    right = total = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        page = Path(tmp) / "page.html"
+        for seed in range(10):
+            rep = generate(seed)
+            page.write_text(decode_bytes(render_html(rep, draw_variant(seed)))[0], encoding="utf-8")
+            for fmt in ("markdown", "gfm"):
+                dump = subprocess.run(["pandoc", "-f", "html", "-t", fmt, "--wrap=none", str(page)], capture_output=True, check=True).stdout
+                s = score(rep, extract(dump, name=f"gen{seed}.txt"))
+                right, total = right + s.right, total + s.total
+                if s.wrong and identities_hold(rep):
+                    problems.append((seed, fmt, s.wrong[:3]))
+    assert not problems
+    assert right / total > 0.8, (right, total)

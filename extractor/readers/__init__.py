@@ -65,13 +65,29 @@ def sniff(data: bytes, name: str = "") -> str:
     if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or any(
         tag in low for tag in (b"<html", b"<head", b"<body", b"<table", b"<div", b"<p>", b"<meta")
     ):
-        return "html"
+        return "text" if _markdown_with_html(data) else "html"
     if _is_binary(head):
         raise UnsupportedFormat("binary data that is not PDF, DOCX, DOC, RTF, HTML, an image or text")
     lname = name.lower()
     if lname.endswith((".htm", ".html", ".shtml", ".xhtml")) and b"<" in head:
         return "html"
     return "text"
+
+
+_STRUCTURE = re.compile(rb"<!doctype|<html|<head|<body", re.IGNORECASE)
+_TAG_LINE = re.compile(rb"<[a-zA-Z/!]")
+
+
+def _markdown_with_html(data: bytes) -> bool:
+    """Markdown that keeps some HTML (pandoc keeps a table with merged cells as ``<table>``, a
+    page's layout ``<div>`` as a fenced div): no page structure, and most of its lines without a
+    tag. It is read as text, its tables by the HTML reader (:mod:`extractor.readers.embedded`)."""
+    sample = data[:65536]
+    if _STRUCTURE.search(sample):
+        return False
+    lines = [line for line in sample.split(b"\n") if line.strip()]
+    tagged = sum(1 for line in lines if _TAG_LINE.search(line))
+    return len(lines) >= 20 and tagged < 0.75 * len(lines)
 
 
 def _is_binary(head: bytes) -> bool:

@@ -24,11 +24,15 @@ from extractor.budget import Budget
 from extractor.document import Cell, Document, Paragraph, Provenance, Table
 from extractor.readers.boxdraw import has_box_table, unbox
 from extractor.readers.decode import decode
+from extractor.readers.embedded import find_tables, has_html_table, merge, read_tables
 from extractor.settings import Settings
 
 # possessive throughout: with ``\s*\|?\s*`` the two runs split a line of spaces between them in
 # every possible way (a line of 200,000 spaces: minutes)
 _MD_SEPARATOR = re.compile(r"^\s*+\|?\s*+:?-{2,}+:?\s*+(?:\|\s*+:?-{2,}+:?\s*+)*+\|?\s*+$")
+_RULE_LINE = re.compile(r"^\s*+(?:[-=]{3,}+\s*+)++$|^\s*+\+(?:[-=:]++\+)++\s*+$")
+"""A table's ruler drawn with hyphens or equals signs (pandoc's simple and grid tables, a markdown
+thematic break): decoration, never a row or a cell."""
 _META_LINE = re.compile(
     r"^\s*(标题|题目|发布时间|发布日期|成文日期|时间|日期|文号|发布机构|来源|信息来源|栏目|原文链接|链接|索引号|URL|url)\s*[:：]\s*(.*)$"
 )
@@ -157,7 +161,7 @@ def _parse_lines(lines: list[str], *, source: str, budget: Budget | None = None)
         if i < skip_to:
             continue  # joined to the row above
         line = lines[i]
-        if "-" in line and _MD_SEPARATOR.match(line):
+        if ("-" in line or "=" in line) and (_MD_SEPARATOR.match(line) or _RULE_LINE.match(line)):
             continue
         if line.lstrip().startswith("|") and not line.rstrip().endswith("|"):
             line, skip_to = _continued_row(lines, i)
@@ -185,12 +189,22 @@ def _parse_lines(lines: list[str], *, source: str, budget: Budget | None = None)
 
 
 def read_text(
-    text: str, *, source: str = "<memory>", sha256: str = "", encoding: str | None = None, budget: Budget | None = None
+    text: str, *, source: str = "<memory>", sha256: str = "", encoding: str | None = None, budget: Budget | None = None,
+    settings: Settings | None = None,
 ) -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if has_box_table(text):
         lines = unbox(lines)
+    embedded = find_tables(lines) if has_html_table(text) else []
+    for t in embedded:  # HTML tables kept in markdown: read by the HTML reader, not as lines
+        lines[t.first : t.last + 1] = [""] * (t.last - t.first + 1)
+    spans = 0
+    if "]{" in text:  # after the grid tables' cells are joined: a span's attributes may wrap inside a cell
+        joined, spans = unwrap_spans("\n".join(lines))
+        lines = joined.split("\n") if spans else lines
     blocks, metadata = _parse_lines(lines, source=source, budget=budget)
+    if embedded:
+        blocks = merge(blocks, read_tables(embedded, source=source, settings=settings or Settings()))
     return Document(
         blocks=blocks,
         reader="text",
@@ -199,6 +213,8 @@ def read_text(
         media_type="text/markdown" if source.endswith(".md") else "text/plain",
         encoding=encoding,
         metadata=metadata,
+        warnings=[f"unwrapped_spans: {spans:,} markdown bracketed spans ([text]{{attributes}}) unwrapped; offsets refer to the "
+                  "unwrapped text"] if spans else [],
     )
 
 
@@ -221,11 +237,34 @@ def unescape_entities(text: str) -> tuple[str, int]:
     return html.unescape(text), n
 
 
+_BRACKETED_SPAN = re.compile(r"\[([^\[\]\n]*)\]\{[^{}\n]*\}")
+_MIN_SPANS = 3
+_MAX_SPAN_DEPTH = 8
+"""Nesting levels unwrapped (pandoc nests two or three; each level is one pass over the text)."""
+
+
+def unwrap_spans(text: str) -> tuple[str, int]:
+    """Pandoc's markdown keeps an HTML page's ``<span style=…>`` as bracketed spans,
+    ``[规章]{style="font-family: 仿宋_GB2312; font-size: 14pt;"}``: the attributes are markup (their
+    numbers are no cells), the text in brackets is the text. With a few of them in the text, every
+    one is unwrapped, innermost first; the count is returned for the reader's note."""
+    if text.count("]{") < _MIN_SPANS:
+        return text, 0
+    total = 0
+    for _ in range(_MAX_SPAN_DEPTH):
+        text, n = _BRACKETED_SPAN.subn(r"\1", text)
+        total += n
+        if not n:
+            break
+    return text, total
+
+
 def read(data: bytes, *, source: str, settings: Settings) -> Document:
     decoded = decode(data, source=source)
     budget = Budget(settings, source)
     text, entities = unescape_entities(decoded.text) if "&" in decoded.text else (decoded.text, 0)
-    doc = read_text(text, source=source, sha256=hashlib.sha256(data).hexdigest(), encoding=decoded.encoding, budget=budget)
+    doc = read_text(text, source=source, sha256=hashlib.sha256(data).hexdigest(), encoding=decoded.encoding, budget=budget,
+                    settings=settings)
     if entities:
         doc.warnings.append(f"unescaped_entities: {entities:,} HTML character references (&nbsp; …) decoded; offsets refer to the decoded text")
     if (note := decoded.warning()) is not None:
