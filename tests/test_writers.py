@@ -220,3 +220,46 @@ def test_inserts_without_pyarrow_store_the_same_rows(tmp_path: Path, records: li
     _write(tmp_path / "json.parquet", records)
     ref = _norm(load_tables(tmp_path / "arrow.duckdb"))
     assert _norm(load_tables(tmp_path / "json.duckdb")) == ref == _norm(load_tables(tmp_path / "json.parquet"))
+
+
+def test_csv_spool_inserts_store_the_same_rows(tmp_path: Path, records: list[Record],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large batches of ``figures`` and ``sections`` rows go through a CSV file: the same rows as the
+    JSON text, texts that need quoting, empty texts and NULLs apart, NUL characters included."""
+    import copy
+
+    import extractor.writers.duckdb_writer as dw
+
+    def with_odd_figures(odd: list[str | None]) -> list[Record]:
+        recs = copy.deepcopy(records)
+        sha = recs[1]["report"]["sha256"]
+        figs = recs[1]["figures"]
+        extra = [{"sha256": sha, "key": f"x.odd.{i}", "value": [None, 0, -7, 2**62][i % 4],
+                  "amount": [None, Decimal("12.3400"), Decimal("-0.0001")][i % 3], "state": "number",
+                  "raw": odd[i % len(odd)], "unit": odd[(i + 3) % len(odd)], "inferred": bool(i % 2),
+                  "page": None, "table_index": i % 5, "row_index": None, "col_index": 3, "line": i}
+                 for i in range(40)]
+        if isinstance(figs, dict):
+            for row in extra:
+                for k, v in row.items():
+                    figs[k].append(v)
+        else:
+            figs.extend(extra)
+        recs[1]["report"]["n_figures"] = len(figs["key"] if isinstance(figs, dict) else figs)
+        return recs
+
+    odd: list[str | None] = ["", 'a, "quoted"\r\nline', "一\n二", "\\N", "NULL", " lead", "tab\there", "\x1e", None]
+    recs = with_odd_figures([*odd, "x\x00y"])
+    clean = with_odd_figures(odd)
+    monkeypatch.setattr(dw, "MIN_SPOOL_ROWS", 10**9)
+    _write(tmp_path / "json.duckdb", recs)
+    _write(tmp_path / "json-clean.duckdb", clean)
+    monkeypatch.setattr(dw, "MIN_SPOOL_ROWS", 1)
+    spooled: list[str] = []
+    real = dw.csv_insert_sql
+    monkeypatch.setattr(dw, "csv_insert_sql", lambda *a, **k: spooled.append(a[0]) or real(*a, **k))
+    _write(tmp_path / "csv.duckdb", recs)  # the NUL character: that batch goes as JSON
+    _write(tmp_path / "csv-clean.duckdb", clean)
+    assert "figures" in spooled and "sections" in spooled
+    assert _norm(load_tables(tmp_path / "csv.duckdb")) == _norm(load_tables(tmp_path / "json.duckdb"))
+    assert _norm(load_tables(tmp_path / "csv-clean.duckdb")) == _norm(load_tables(tmp_path / "json-clean.duckdb"))

@@ -12,7 +12,9 @@ writer opens it (:func:`ensure_schema`); readers refuse it with a message that s
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
+import tempfile
 from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +29,9 @@ from extractor.writers.sql import (
     DELETE_CONFLICTS,
     convert_select,
     create_table_sql,
+    csv_insert_sql,
+    csv_spool,
+    csv_table,
     ident,
     insert_params,
     insert_sql,
@@ -190,14 +195,53 @@ def _arrow_table(pa: Any, table: str, cols: dict[str, list[Any]]) -> Any:
     return pa.Table.from_arrays([pa.array(cols[f.name], type=f.type) for f in fields], schema=pa.schema(fields))
 
 
+class Spool:
+    """A private folder for the CSV files of :func:`insert_rows` (each read once, then deleted)."""
+
+    def __init__(self) -> None:
+        self._dir: tempfile.TemporaryDirectory[str] | None = None
+        self._n = 0
+
+    def path(self) -> str:
+        if self._dir is None:
+            self._dir = tempfile.TemporaryDirectory(prefix="ogi-spool-")
+        self._n += 1  # a new name each time: DuckDB may cache what it read from a file
+        return os.path.join(self._dir.name, f"{self._n}.csv")
+
+    def close(self) -> None:
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
+
+
+MIN_SPOOL_ROWS = 2000
+"""Rows from which a table goes through a CSV spool file rather than one JSON text."""
+
+
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: dict[str, list[Any]], *,
-                arrow: bool | None = None, into: str | None = None) -> None:
-    """Insert packed rows ``{column: [values]}`` of ``table`` (through pyarrow, see :data:`USE_ARROW`,
-    else one JSON text)."""
-    if not cols or not len(next(iter(cols.values()))):
+                arrow: bool | None = None, into: str | None = None, spool: Spool | None = None) -> None:
+    """Insert packed rows ``{column: [values]}`` of ``table``: through pyarrow (see :data:`USE_ARROW`),
+    else, with ``spool``, many rows of a table of plain columns (``figures``, ``sections``) through a
+    CSV file, else one JSON text."""
+    if not cols:
+        return
+    n = len(next(iter(cols.values())))
+    if not n:
         return
     pa = _arrow_module(arrow)
     if pa is None:
+        if spool is not None and n >= MIN_SPOOL_ROWS and csv_table(table):
+            got = csv_spool(table, cols)
+            if got is not None:
+                path = spool.path()
+                try:
+                    with open(path, "w", encoding="utf-8", newline="") as fh:
+                        fh.write(got[1])
+                    con.execute(csv_insert_sql(table, path, into), [got[0]])
+                finally:
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
+                return
         con.execute(insert_sql(table, into), insert_params(table, cols))
         return
     con.register("_ogi_new", _arrow_table(pa, table, cols))
@@ -208,12 +252,12 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: dict[str, list
 
 
 def insert_records(con: duckdb.DuckDBPyConnection, records: Sequence[Record], *, arrow: bool | None = None,
-                   prefix: str = "") -> None:
+                   prefix: str = "", spool: Spool | None = None) -> None:
     """Insert whole documents (inside the caller's transaction), document tables before ``reports``
     (``prefix``: into the tables of that name prefix instead, e.g. the staging tables)."""
     for table in (*DOCUMENT_TABLES, "reports"):
         insert_rows(con, table, concat_columns(table, (record_rows(r, table) for r in records)), arrow=arrow,
-                    into=f"{prefix}{table}" if prefix else None)
+                    into=f"{prefix}{table}" if prefix else None, spool=spool)
 
 
 STAGED = "_ogi_held_"
@@ -229,6 +273,7 @@ class DuckDBStore:
         self._replace: set[str] = set()
         self.migrated_from: str | None = None
         self._held: str | None = None
+        self._spool = Spool()
 
     threads: int | None = 1
     """DuckDB's worker threads while writing: one, so that the writer does not compete with the
@@ -248,6 +293,7 @@ class DuckDBStore:
         if self._con is not None:
             self._con.close()
             self._con = None
+        self._spool.close()
         if self._held is not None:
             _WRITING.discard(self._held)
             self._held = None
@@ -308,7 +354,7 @@ class DuckDBStore:
         stale = [s for s in shas if s in self._replace]
         with self._one_transaction():
             self._delete(stale)
-            insert_records(con, records, arrow=self.arrow)
+            insert_records(con, records, arrow=self.arrow, spool=self._spool)
 
     def _delete(self, shas: Sequence[str]) -> None:
         """Every row of the documents ``shas`` (being replaced: --force)."""
@@ -332,7 +378,7 @@ class DuckDBStore:
         with self._one_transaction():
             for table in TABLE_NAMES:
                 con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGED}{table} AS SELECT * FROM {table} WHERE false")
-            insert_records(con, records, arrow=self.arrow, prefix=STAGED)
+            insert_records(con, records, arrow=self.arrow, prefix=STAGED, spool=self._spool)
 
     def write_staged(self, records: Sequence[Record], shas: Collection[str], settlements: dict[str, Any]) -> None:
         """Store ``records`` and the staged documents ``shas`` in one transaction, with the changes
@@ -345,7 +391,7 @@ class DuckDBStore:
         found = [f for sha, st in settlements.items() if sha in shas for f in st.findings]
         with self._one_transaction():
             self._delete(stale)
-            insert_records(con, records, arrow=self.arrow)
+            insert_records(con, records, arrow=self.arrow, spool=self._spool)
             if figs:
                 con.execute(
                     f"UPDATE {STAGED}figures AS f SET value = p.value, amount = p.amount, state = p.state, inferred = true "
