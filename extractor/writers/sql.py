@@ -126,7 +126,7 @@ def csv_spool(table: str, cols: Mapping[str, Sequence[Any]]) -> tuple[list[str],
         values = cols[c.name]
         body.append([EMPTY if v == "" else v for v in values] if c.type == "VARCHAR" else values)
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC).writerows(zip(*body))
+    csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC).writerows(zip(*body, strict=True))
     text = buf.getvalue()
     return None if "\x00" in text else (shas, text)
 
