@@ -222,10 +222,11 @@ def test_inserts_without_pyarrow_store_the_same_rows(tmp_path: Path, records: li
     assert _norm(load_tables(tmp_path / "json.duckdb")) == ref == _norm(load_tables(tmp_path / "json.parquet"))
 
 
-def test_csv_spool_inserts_store_the_same_rows(tmp_path: Path, records: list[Record],
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """Large batches of ``figures`` and ``sections`` rows go through a CSV file: the same rows as the
-    JSON text, texts that need quoting, empty texts and NULLs apart, NUL characters included."""
+def test_csv_spool_and_list_inserts_store_the_same_rows(tmp_path: Path, records: list[Record],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large batches of ``figures`` rows go through a CSV file, small batches as one Python list per
+    column, the rest as one JSON text: the same rows each way, texts that need quoting, empty texts
+    and NULLs apart, NUL characters, money and lists included."""
     import copy
 
     import extractor.writers.duckdb_writer as dw
@@ -251,15 +252,21 @@ def test_csv_spool_inserts_store_the_same_rows(tmp_path: Path, records: list[Rec
     odd: list[str | None] = ["", 'a, "quoted"\r\nline', "一\n二", "\\N", "NULL", " lead", "tab\there", "\x1e", None]
     recs = with_odd_figures([*odd, "x\x00y"])
     clean = with_odd_figures(odd)
-    monkeypatch.setattr(dw, "MIN_SPOOL_ROWS", 10**9)
-    _write(tmp_path / "json.duckdb", recs)
-    _write(tmp_path / "json-clean.duckdb", clean)
-    monkeypatch.setattr(dw, "MIN_SPOOL_ROWS", 1)
+    def write(name: str, spool_from: int, list_to: int) -> None:
+        with monkeypatch.context() as m:
+            m.setattr(dw, "MIN_SPOOL_ROWS", spool_from)
+            m.setattr(dw, "MAX_LIST_ROWS", list_to)
+            _write(tmp_path / f"{name}.duckdb", recs)
+            _write(tmp_path / f"{name}-clean.duckdb", clean)
+
+    write("json", 10**9, 0)
+    write("lists", 10**9, 10**9)
     spooled: list[str] = []
     real = dw.csv_insert_sql
     monkeypatch.setattr(dw, "csv_insert_sql", lambda *a, **k: spooled.append(a[0]) or real(*a, **k))
-    _write(tmp_path / "csv.duckdb", recs)  # the NUL character: that batch goes as JSON
-    _write(tmp_path / "csv-clean.duckdb", clean)
-    assert "figures" in spooled and "sections" in spooled
-    assert _norm(load_tables(tmp_path / "csv.duckdb")) == _norm(load_tables(tmp_path / "json.duckdb"))
-    assert _norm(load_tables(tmp_path / "csv-clean.duckdb")) == _norm(load_tables(tmp_path / "json-clean.duckdb"))
+    write("csv", 1, 0)  # the batch with a NUL character goes as JSON
+    assert "figures" in spooled
+    for suffix in ("", "-clean"):
+        ref = _norm(load_tables(tmp_path / f"json{suffix}.duckdb"))
+        assert _norm(load_tables(tmp_path / f"lists{suffix}.duckdb")) == ref
+        assert _norm(load_tables(tmp_path / f"csv{suffix}.duckdb")) == ref

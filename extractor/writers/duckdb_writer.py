@@ -35,6 +35,8 @@ from extractor.writers.sql import (
     ident,
     insert_params,
     insert_sql,
+    list_insert_sql,
+    list_params,
     view_sql,
 )
 
@@ -214,15 +216,21 @@ class Spool:
             self._dir = None
 
 
-MIN_SPOOL_ROWS = 2000
-"""Rows from which a table goes through a CSV spool file rather than one JSON text."""
+SPOOL_TABLES = frozenset({"figures"})
+"""Tables whose large batches go through a CSV spool file (measured: ``sections``, mostly long
+texts, is no faster that way)."""
+MIN_SPOOL_ROWS = 500
+"""Rows from which a batch of a :data:`SPOOL_TABLES` table goes through a CSV spool file."""
+MAX_LIST_ROWS = 5000
+"""Rows up to which a batch goes as one Python list per column; beyond, one JSON text."""
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: dict[str, list[Any]], *,
                 arrow: bool | None = None, into: str | None = None, spool: Spool | None = None) -> None:
-    """Insert packed rows ``{column: [values]}`` of ``table``: through pyarrow (see :data:`USE_ARROW`),
-    else, with ``spool``, many rows of a table of plain columns (``figures``, ``sections``) through a
-    CSV file, else one JSON text."""
+    """Insert packed rows ``{column: [values]}`` of ``table``: through pyarrow (see :data:`USE_ARROW`);
+    else, with ``spool``, many ``figures`` rows through a CSV file (:func:`csv_spool`: DuckDB parses
+    it in C++); else a small batch as one list per column (:func:`list_insert_sql`), a large one as
+    one JSON text (:func:`insert_sql`)."""
     if not cols:
         return
     n = len(next(iter(cols.values())))
@@ -230,7 +238,7 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: dict[str, list
         return
     pa = _arrow_module(arrow)
     if pa is None:
-        if spool is not None and n >= MIN_SPOOL_ROWS and csv_table(table):
+        if spool is not None and n >= MIN_SPOOL_ROWS and table in SPOOL_TABLES and csv_table(table):
             got = csv_spool(table, cols)
             if got is not None:
                 path = spool.path()
@@ -242,7 +250,10 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: dict[str, list
                     with contextlib.suppress(OSError):
                         os.unlink(path)
                 return
-        con.execute(insert_sql(table, into), insert_params(table, cols))
+        if n <= MAX_LIST_ROWS:
+            con.execute(list_insert_sql(table, into), list_params(table, cols))
+        else:
+            con.execute(insert_sql(table, into), insert_params(table, cols))
         return
     con.register("_ogi_new", _arrow_table(pa, table, cols))
     try:

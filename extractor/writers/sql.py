@@ -93,6 +93,20 @@ def insert_params(table: str, cols: Mapping[str, Sequence[Any]]) -> list[Any]:
     return [shas, json.dumps(body, ensure_ascii=False, default=_json_value, allow_nan=False)]
 
 
+def list_insert_sql(table: str, into: str | None = None) -> str:
+    """``INSERT`` of a batch given as one Python list parameter per column (:func:`list_params`).
+    DuckDB converts lists natively; it binds this statement in about half the time of
+    :func:`insert_sql`'s JSON text (1.5 instead of 3–4 ms for the 25 columns of ``reports``), and
+    converts rows about as fast up to a few thousand rows: the form for small batches."""
+    cols = TABLES[table]
+    names = ", ".join(ident(c.name) for c in cols)
+    return f"INSERT INTO {into or table} ({names}) SELECT " + ", ".join(f"unnest(?::{c.type}[])" for c in cols)
+
+
+def list_params(table: str, cols: Mapping[str, Sequence[Any]]) -> list[Any]:
+    return [list(cols[c.name]) for c in TABLES[table]]
+
+
 CSV_TYPES = frozenset({"VARCHAR", "BIGINT", DECIMAL, "BOOLEAN"})
 """Column types a CSV spool file carries exactly (no lists, dates or floats)."""
 EMPTY = "\x1e\x1f"
