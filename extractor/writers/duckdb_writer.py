@@ -265,14 +265,15 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: dict[str, list
 def insert_records(con: duckdb.DuckDBPyConnection, records: Sequence[Record], *, arrow: bool | None = None,
                    prefix: str = "", spool: Spool | None = None) -> None:
     """Insert whole documents (inside the caller's transaction), document tables before ``reports``
-    (``prefix``: into the tables of that name prefix instead, e.g. the staging tables)."""
+    (``prefix``: into the tables of that name prefix instead)."""
     for table in (*DOCUMENT_TABLES, "reports"):
         insert_rows(con, table, concat_columns(table, (record_rows(r, table) for r in records)), arrow=arrow,
                     into=f"{prefix}{table}" if prefix else None, spool=spool)
 
 
-STAGED = "_ogi_held_"
-"""Name prefix of the temporary tables that hold documents a batch stores at its end."""
+HELD = "held:"
+"""Key prefix, in ``meta``, of the documents a batch stored as extracted alone while they wait for
+cross-year settling (``held:<sha256>``): see :meth:`DuckDBStore.stage`."""
 
 
 class DuckDBStore:
@@ -285,6 +286,10 @@ class DuckDBStore:
         self.migrated_from: str | None = None
         self._held: str | None = None
         self._spool = Spool()
+        self._staged: set[str] = set()
+        """Documents :meth:`stage` stored in this run, not settled yet."""
+        self._marked: set[str] = set()
+        """Documents that may have a ``held:`` mark in ``meta`` (this run's and a killed run's)."""
 
     threads: int | None = 1
     """DuckDB's worker threads while writing: one, so that the writer does not compete with the
@@ -340,11 +345,10 @@ class DuckDBStore:
     def last_transaction(self) -> Iterator[None]:
         """One transaction for everything written inside (a batch's last documents and the keys of
         the warehouse): one commit, one log flush, instead of one per call. Any error rolls all of
-        it back (the caller then writes the ordinary way); the staging tables are dropped after the
-        commit."""
+        it back (the caller then writes the ordinary way)."""
         with self._one_transaction():
             yield
-        self.drop_staged()
+        self._staged.clear()  # committed: settled and unmarked
 
     def _known(self, replace: Collection[str]) -> dict[str, list[str]]:
         # --force: old rows are deleted inside the transaction that writes the new ones, so a crash
@@ -352,60 +356,82 @@ class DuckDBStore:
         known: dict[str, list[str]] = {
             sha: list(paths or []) for sha, paths in self.con.execute("SELECT sha256, paths FROM reports").fetchall()
         }
-        self._replace = {k for k in replace if k in known}
+        # documents a killed run stored before settling them: extracted again, like --force
+        held = {str(k)[len(HELD):] for (k,) in self.con.execute(
+            "SELECT key FROM meta WHERE starts_with(key, ?)", [HELD]).fetchall()}
+        self._marked = set(held)
+        self._replace = {k for k in (*replace, *held) if k in known}
         return {k: v for k, v in known.items() if k not in self._replace}
 
     def write(self, records: Sequence[Record]) -> None:
+        self._write_records(records)
+
+    def _write_records(self, records: Sequence[Record]) -> None:
         if not records:
             return
         con = self.con
         shas = [r["report"]["sha256"] for r in records]
-        # Only documents being replaced (--force) can have rows: new hashes were not in `reports`, and
-        # transactions never leave figures without their report.
+        # Only documents being replaced (--force, or held by a killed run) can have rows: new hashes
+        # were not in `reports`, and transactions never leave figures without their report.
         stale = [s for s in shas if s in self._replace]
         with self._one_transaction():
             self._delete(stale)
             insert_records(con, records, arrow=self.arrow, spool=self._spool)
 
     def _delete(self, shas: Sequence[str]) -> None:
-        """Every row of the documents ``shas`` (being replaced: --force)."""
+        """Every row of the documents ``shas`` (being replaced), and their ``held:`` marks."""
         if shas:
             for table in TABLE_NAMES:
                 self.con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [list(shas)])
+            self._unmark([s for s in shas if s in self._marked])
+
+    def _unmark(self, shas: Sequence[str]) -> None:
+        if shas:
+            self.con.execute("DELETE FROM meta WHERE key IN (SELECT ? || unnest(?::VARCHAR[]))", [HELD, list(shas)])
 
     def write_and_stage(self, records: Sequence[Record], held: Sequence[Record]) -> None:
-        """:meth:`write` ``records`` and :meth:`stage` ``held`` in one transaction (one commit)."""
+        """:meth:`write` ``records`` and :meth:`stage` ``held`` in one transaction (one commit, and
+        one insert per table)."""
         with self._one_transaction():
-            self.write(records)
-            self.stage(held)
+            if type(self).write is DuckDBStore.write and type(self).stage is DuckDBStore.stage:
+                self._stage([*records, *held], held)
+            else:  # a subclass's own write or stage applies
+                self.write(records)
+                self.stage(held)
+
+    def _stage(self, records: Sequence[Record], held: Sequence[Record]) -> None:
+        shas = [str(r["report"]["sha256"]) for r in held]
+        with self._one_transaction():
+            self._write_records(records)
+            if shas:
+                self.con.execute("INSERT OR REPLACE INTO meta SELECT ? || unnest(?::VARCHAR[]), ''", [HELD, shas])
+        self._staged.update(shas)
+        self._marked.update(shas)
 
     def stage(self, records: Sequence[Record]) -> None:
-        """Put documents that :meth:`write_staged` will store into temporary tables (not the warehouse:
-        a run killed before that leaves no trace of them). The batch stages the documents that wait
-        for cross-year settling while the workers run, so the end of the run only adjusts them."""
-        if not records:
-            return
-        con = self.con
-        with self._one_transaction():
-            for table in TABLE_NAMES:
-                con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGED}{table} AS SELECT * FROM {table} WHERE false")
-            insert_records(con, records, arrow=self.arrow, prefix=STAGED, spool=self._spool)
+        """Store documents that wait for cross-year settling as they are now (extracted alone), each
+        marked ``held:<sha256>`` in ``meta`` in the same transaction. The batch stages them while the
+        workers run, so that the end of the run only applies what settling changed
+        (:meth:`write_staged`: a few figure updates and findings, and the marks removed). A run
+        killed before that leaves whole documents, marked: the next run extracts them again (as
+        with --force)."""
+        if records:
+            self._stage(records, records)
 
     def write_staged(self, records: Sequence[Record], shas: Collection[str], settlements: dict[str, Any]) -> None:
-        """Store ``records`` and the staged documents ``shas`` in one transaction, with the changes
-        ``settlements`` (sha256 → :class:`extractor.batch.crossyear.Settlement`) made to them since."""
+        """Store ``records`` and settle the staged documents ``shas`` in one transaction: the changes
+        ``settlements`` (sha256 → :class:`extractor.batch.crossyear.Settlement`) made to them since
+        they were staged, and their marks removed."""
         con = self.con
         shas = set(shas)
-        stale = [s for s in [*(r["report"]["sha256"] for r in records), *shas] if s in self._replace]
         figs = [(sha, *f) for sha, st in settlements.items() if sha in shas for f in st.figures]
         counts = [(sha, st.n_findings) for sha, st in settlements.items() if sha in shas and st.n_findings is not None]
         found = [f for sha, st in settlements.items() if sha in shas for f in st.findings]
         with self._one_transaction():
-            self._delete(stale)
-            insert_records(con, records, arrow=self.arrow, spool=self._spool)
+            self._write_records(records)
             if figs:
                 con.execute(
-                    f"UPDATE {STAGED}figures AS f SET value = p.value, amount = p.amount, state = p.state, inferred = true "
+                    "UPDATE figures AS f SET value = p.value, amount = p.amount, state = p.state, inferred = true "
                     "FROM (SELECT unnest(?::VARCHAR[]) AS sha256, unnest(?::VARCHAR[]) AS key, unnest(?::BIGINT[]) AS value, "
                     f"CAST(unnest(?::VARCHAR[]) AS {DECIMAL}) AS amount, unnest(?::VARCHAR[]) AS state) p "
                     "WHERE f.sha256 = p.sha256 AND f.key = p.key",
@@ -413,19 +439,24 @@ class DuckDBStore:
                      [None if f[3] is None else str(f[3]) for f in figs], [f[4] for f in figs]])
             if counts:
                 con.execute(
-                    f"UPDATE {STAGED}reports AS r SET n_findings = p.n FROM (SELECT unnest(?::VARCHAR[]) AS sha256, "
+                    "UPDATE reports AS r SET n_findings = p.n FROM (SELECT unnest(?::VARCHAR[]) AS sha256, "
                     "unnest(?::BIGINT[]) AS n) p WHERE r.sha256 = p.sha256",
                     [[c[0] for c in counts], [c[1] for c in counts]])
             if found:
                 insert_rows(con, "findings", as_columns("findings", found), arrow=self.arrow)
-            for table in (*DOCUMENT_TABLES, "reports"):  # the staging tables hold exactly the documents `shas`
-                con.execute(f"INSERT INTO {table} SELECT * FROM {STAGED}{table}")
+            self._unmark(sorted(shas))
         if not self._last:
-            self.drop_staged()
+            self._staged.difference_update(shas)
 
     def drop_staged(self) -> None:
-        for table in TABLE_NAMES:
-            self.con.execute(f"DROP TABLE IF EXISTS temp.{STAGED}{table}")
+        """Remove the documents staged in this run, not settled yet (their rows and marks), so that
+        they can be stored the ordinary way."""
+        shas = sorted(self._staged)
+        if shas:
+            with self._one_transaction():
+                self._delete(shas)
+                self._unmark(shas)
+        self._staged.clear()
 
     def add_paths(self, sha256: str, paths: Sequence[str]) -> None:
         self.con.execute(
