@@ -96,10 +96,14 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> str | None:
             for c in TABLES[table]:
                 if c.name not in have:  # an older minor schema: add the column, old rows read NULL
                     con.execute(f"ALTER TABLE {table} ADD COLUMN {ident(c.name)} {c.type}")
-        if stored is None or _newer(WAREHOUSE_SCHEMA_VERSION, stored):
-            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [WAREHOUSE_SCHEMA_VERSION])
-        if stored is None:
-            con.execute("INSERT OR REPLACE INTO meta VALUES ('created_at', ?)", [datetime.now(UTC).isoformat()])
+        if empty:  # a new database: plain inserts (an upsert costs three times as much)
+            con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('created_at', ?)",
+                        [WAREHOUSE_SCHEMA_VERSION, datetime.now(UTC).isoformat()])
+        else:
+            if stored is None or _newer(WAREHOUSE_SCHEMA_VERSION, stored):
+                con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [WAREHOUSE_SCHEMA_VERSION])
+            if stored is None:
+                con.execute("INSERT OR REPLACE INTO meta VALUES ('created_at', ?)", [datetime.now(UTC).isoformat()])
         if migrated is not None:
             con.execute("INSERT OR REPLACE INTO meta VALUES ('migrated_from', ?)", [migrated])
         for sql in view_sql():
@@ -404,7 +408,7 @@ class DuckDBStore:
         with self._one_transaction():
             self._write_records(records)
             if shas:
-                self.con.execute("INSERT OR REPLACE INTO meta SELECT ? || unnest(?::VARCHAR[]), ''", [HELD, shas])
+                self.con.execute("INSERT INTO meta SELECT ? || unnest(?::VARCHAR[]), ''", [HELD, shas])
         self._staged.update(shas)
         self._marked.update(shas)
 
