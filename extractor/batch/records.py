@@ -7,6 +7,7 @@ import hashlib
 import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +65,8 @@ def _figure_columns(sha: str, report: Report) -> dict[str, list[Any]]:
         d = f.__dict__
         r = d["ref"].__dict__
         k, v, state = d["key"], d["value"], d["state"]
+        n: int | None
+        a: Decimal | None
         st = states.get(state)
         if st is None:
             st = states[state] = (state.value, bool(state.reads_as_zero))
@@ -75,9 +78,10 @@ def _figure_columns(sha: str, report: Report) -> dict[str, list[Any]]:
             n, a = exact_number(k, v)
         add((k, n, a, st[0], d["raw"], d["unit"], d["inferred"], r["page"], r["table"], r["row"], r["col"], r["line"]))
     for ff in report.pre2019:
-        r = ff.ref
+        ref = ff.ref
         n, a = exact_number(ff.key, ff.value, money="元" in (ff.unit or ""))
-        add((ff.key, n, a, "number", f"{ff.label}: {ff.raw}", ff.unit, False, r.page, r.table, r.row, r.col, r.line))
+        add((ff.key, n, a, "number", f"{ff.label}: {ff.raw}", ff.unit, False, ref.page, ref.table, ref.row, ref.col,
+             ref.line))
     cols: dict[str, list[Any]] = {"sha256": [sha] * len(rows)}
     if rows:
         cols.update(zip(_FIGURE_COLUMNS, map(list, zip(*rows, strict=True)), strict=True))
