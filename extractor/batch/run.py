@@ -136,7 +136,10 @@ def _run_job(job: Job, settings: Settings, timeout: float | None) -> Record:
         if sha != job.sha256:
             return failed_record(job.sha256, job.paths, CHANGED, "the file changed between planning and extraction")
         result = extract(data, name=job.source.path, settings=settings)
-        return record_from_result(job.sha256, job.paths, result, sniff_format(data, job.source.path), packed=True)
+        # the reader's name comes from the report; the format is sniffed only when there is none
+        known = result.report is not None and result.report.meta.reader
+        return record_from_result(job.sha256, job.paths, result, None if known else sniff_format(data, job.source.path),
+                                  packed=True)
     except _Deadline:
         return failed_record(job.sha256, job.paths, TIMEOUT, f"extraction took longer than {timeout:g} s",
                              elapsed_ms=(time.perf_counter() - t0) * 1000)
