@@ -250,7 +250,8 @@ def test_csv_spool_and_list_inserts_store_the_same_rows(tmp_path: Path, records:
         return recs
 
     odd: list[str | None] = ["", 'a, "quoted"\r\nline', "一\n二", "\\N", "NULL", " lead", "tab\there", "\x1e", None]
-    recs = with_odd_figures([*odd, "x\x00y"])
+    from extractor.writers.sql import EMPTY
+    recs = with_odd_figures([*odd, "x\x00y", EMPTY])  # NUL and the empty-text marker: that batch not as CSV
     clean = with_odd_figures(odd)
     def write(name: str, spool_from: int, list_to: int) -> None:
         with monkeypatch.context() as m:

@@ -121,7 +121,7 @@ def csv_table(table: str) -> bool:
 def csv_spool(table: str, cols: Mapping[str, Sequence[Any]]) -> tuple[list[str], str] | None:
     """The distinct sha256 values and a CSV text of the other columns of ``table`` (with ``_doc``, a
     1-based index into the first, as in :func:`insert_params`) for :func:`csv_insert_sql`; None
-    when the rows hold a character CSV cannot carry (NUL). Texts are quoted and an empty text is
+    when the rows hold a character CSV cannot carry (NUL) or a text that is :data:`EMPTY` itself. Texts are quoted and an empty text is
     written as :data:`EMPTY`, so that an empty field is NULL; DuckDB parses the file in C++, half
     the CPU of the JSON text for the ``figures`` rows."""
     shas: list[str] = []
@@ -138,7 +138,12 @@ def csv_spool(table: str, cols: Mapping[str, Sequence[Any]]) -> tuple[list[str],
         if c.name == "sha256":
             continue
         values = cols[c.name]
-        body.append([EMPTY if v == "" else v for v in values] if c.type == "VARCHAR" else values)
+        if c.type == "VARCHAR":
+            if EMPTY in values:
+                return None  # a text that is the marker itself: not this way
+            if "" in values:
+                values = [EMPTY if v == "" else v for v in values]
+        body.append(values)
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC).writerows(zip(*body, strict=True))
     text = buf.getvalue()
