@@ -150,16 +150,38 @@ def crash_on_marker(job: Job, settings: Settings, timeout: float | None) -> Reco
     return run_job(job, settings, timeout)
 
 
-def test_dead_worker_fails_one_document_and_the_run_goes_on(tmp_path: Path) -> None:
+def raise_on_marker(job: Job, settings: Settings, timeout: float | None) -> Record:
+    """A job function that raises on one document (a bug outside run_job's own guard)."""
+    if job.source.path.endswith("report-0004.txt"):
+        raise RuntimeError("boom")
+    return run_job(job, settings, timeout)
+
+
+@pytest.mark.parametrize("chunk", [None, 3])
+def test_dead_worker_fails_one_document_and_the_run_goes_on(tmp_path: Path, chunk: int | None) -> None:
+    """Also when workers get several documents per task: the chunk of the dead worker is retried
+    one document at a time."""
     variants(tmp_path / "in", 6)
     jobs, _ = plan([tmp_path / "in"])
     records = list(run_local(list(jobs.values()), DEFAULT_SETTINGS, workers=2, timeout=30, memory_mb=0,
-                             fn=crash_on_marker))
+                             fn=crash_on_marker, chunk=chunk))
     status = {r["report"]["paths"][0].rsplit("/", 1)[-1]: (r["report"]["status"], r["report"]["error_code"])
               for r in records}
     assert len(records) == 6
     assert status["report-0002.txt"] == ("failed", "worker_crashed")
     assert all(v == ("ok", None) for k, v in status.items() if k != "report-0002.txt")
+
+
+def test_a_raising_job_function_fails_one_document_of_its_chunk(tmp_path: Path) -> None:
+    variants(tmp_path / "in", 6)
+    jobs, _ = plan([tmp_path / "in"])
+    records = list(run_local(list(jobs.values()), DEFAULT_SETTINGS, workers=2, timeout=30, memory_mb=0,
+                             fn=raise_on_marker, chunk=4))
+    status = {r["report"]["paths"][0].rsplit("/", 1)[-1]: (r["report"]["status"], r["report"]["error_code"])
+              for r in records}
+    assert len(records) == 6
+    assert status["report-0004.txt"] == ("failed", "internal_error")
+    assert all(v == ("ok", None) for k, v in status.items() if k != "report-0004.txt")
 
 
 def test_extract_record_public_function(tmp_path: Path) -> None:

@@ -400,3 +400,38 @@ def test_the_workers_are_gone_when_the_batch_returns(tmp_path: Path) -> None:
     for pid in seen:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+class Killed(BaseException):
+    """Stands for a SIGKILL: nothing after it runs, in the writer or elsewhere."""
+
+
+class KilledBeforeSettling(DuckDBWriter):
+    """Stages the held documents, then dies where the run's last transaction would settle them."""
+
+    def write_staged(self, records: Sequence[Record], shas: Collection[str], settlements: dict[str, Any]) -> None:
+        raise Killed
+
+
+def test_held_documents_of_a_killed_run_are_whole_marked_and_redone(tmp_path: Path) -> None:
+    import duckdb
+
+    _glued_pairs(tmp_path / "in", range(4))
+    plain = tmp_path / "plain.duckdb"
+    s0 = run_batch([tmp_path / "in"], plain, workers=2, commit_every=2, commit_seconds=0.01)
+    assert s0.crossyear_settled > 0
+    db = tmp_path / "w.duckdb"
+    with pytest.raises(Killed):
+        run_batch([tmp_path / "in"], db, workers=2, writer=KilledBeforeSettling(db), commit_every=2,
+                  commit_seconds=0.01)
+    stored, _ = check_consistent(db)  # whole documents, as extracted alone
+    con = duckdb.connect(str(db), read_only=True)
+    marked = {k for (k,) in con.execute("SELECT key FROM meta WHERE key LIKE 'held:%'").fetchall()}
+    con.close()
+    assert marked  # the held documents were stored before settling, and marked
+    s1 = run_batch([tmp_path / "in"], db, workers=2, commit_every=2, commit_seconds=0.01)
+    assert s1.already_stored == stored - len(marked)  # the marked ones are extracted again
+    assert s1.extracted == s0.extracted - s1.already_stored
+    assert s1.crossyear_settled > 0
+    assert _content(db) == _content(plain)
+    check_consistent(db)

@@ -220,3 +220,54 @@ def test_inserts_without_pyarrow_store_the_same_rows(tmp_path: Path, records: li
     _write(tmp_path / "json.parquet", records)
     ref = _norm(load_tables(tmp_path / "arrow.duckdb"))
     assert _norm(load_tables(tmp_path / "json.duckdb")) == ref == _norm(load_tables(tmp_path / "json.parquet"))
+
+
+def test_csv_spool_and_list_inserts_store_the_same_rows(tmp_path: Path, records: list[Record],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large batches of ``figures`` rows go through a CSV file, small batches as one Python list per
+    column, the rest as one JSON text: the same rows each way, texts that need quoting, empty texts
+    and NULLs apart, NUL characters, money and lists included."""
+    import copy
+
+    import extractor.writers.duckdb_writer as dw
+
+    def with_odd_figures(odd: list[str | None]) -> list[Record]:
+        recs = copy.deepcopy(records)
+        sha = recs[1]["report"]["sha256"]
+        figs = recs[1]["figures"]
+        extra = [{"sha256": sha, "key": f"x.odd.{i}", "value": [None, 0, -7, 2**62][i % 4],
+                  "amount": [None, Decimal("12.3400"), Decimal("-0.0001")][i % 3], "state": "number",
+                  "raw": odd[i % len(odd)], "unit": odd[(i + 3) % len(odd)], "inferred": bool(i % 2),
+                  "page": None, "table_index": i % 5, "row_index": None, "col_index": 3, "line": i}
+                 for i in range(40)]
+        if isinstance(figs, dict):
+            for row in extra:
+                for k, v in row.items():
+                    figs[k].append(v)
+        else:
+            figs.extend(extra)
+        recs[1]["report"]["n_figures"] = len(figs["key"] if isinstance(figs, dict) else figs)
+        return recs
+
+    odd: list[str | None] = ["", 'a, "quoted"\r\nline', "一\n二", "\\N", "NULL", " lead", "tab\there", "\x1e", None]
+    from extractor.writers.sql import EMPTY
+    recs = with_odd_figures([*odd, "x\x00y", EMPTY])  # NUL and the empty-text marker: that batch not as CSV
+    clean = with_odd_figures(odd)
+    def write(name: str, spool_from: int, list_to: int) -> None:
+        with monkeypatch.context() as m:
+            m.setattr(dw, "MIN_SPOOL_ROWS", spool_from)
+            m.setattr(dw, "MAX_LIST_ROWS", list_to)
+            _write(tmp_path / f"{name}.duckdb", recs)
+            _write(tmp_path / f"{name}-clean.duckdb", clean)
+
+    write("json", 10**9, 0)
+    write("lists", 10**9, 10**9)
+    spooled: list[str] = []
+    real = dw.csv_insert_sql
+    monkeypatch.setattr(dw, "csv_insert_sql", lambda *a, **k: spooled.append(a[0]) or real(*a, **k))
+    write("csv", 1, 0)  # the batch with a NUL character goes as JSON
+    assert "figures" in spooled
+    for suffix in ("", "-clean"):
+        ref = _norm(load_tables(tmp_path / f"json{suffix}.duckdb"))
+        assert _norm(load_tables(tmp_path / f"lists{suffix}.duckdb")) == ref
+        assert _norm(load_tables(tmp_path / f"csv{suffix}.duckdb")) == ref

@@ -7,6 +7,7 @@ import hashlib
 import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,62 +49,45 @@ def failed_record(sha256: str, paths: Sequence[str], code: str, message: str, *,
     return {"report": report, "figures": [], "findings": [], "sections": []}
 
 
+_FIGURE_COLUMNS = ("key", "value", "amount", "state", "raw", "unit", "inferred", "page", "table_index", "row_index",
+                   "col_index", "line")
+
+
 def _figure_columns(sha: str, report: Report) -> dict[str, list[Any]]:
-    """The ``figures`` rows of a report as columns, built directly (a worker sends them as they are)."""
-    key: list[Any] = []
-    value: list[Any] = []
-    amount: list[Any] = []
-    state: list[Any] = []
-    raw: list[Any] = []
-    unit: list[Any] = []
-    inferred: list[Any] = []
-    page: list[Any] = []
-    table: list[Any] = []
-    row: list[Any] = []
-    col: list[Any] = []
-    line: list[Any] = []
-    states: dict[Any, str] = {}
+    """The ``figures`` rows of a report as columns, built directly (a worker sends them as they are):
+    one tuple per figure, read from the models' ``__dict__`` (no property or validation on the way),
+    then turned into columns by ``zip``."""
+    rows: list[tuple[Any, ...]] = []
+    add = rows.append
+    states: dict[Any, tuple[str, bool]] = {}
+    money = MONEY_KEYS
     for f in report.figures():
-        r = f.ref
-        k, v = f.key, f.flat_value
-        if type(v) is int and k not in MONEY_KEYS and -BIGINT_MAX <= v <= BIGINT_MAX:
-            value.append(v)  # the common case of exact_number, inline
-            amount.append(None)
+        d = f.__dict__
+        r = d["ref"].__dict__
+        k, v, state = d["key"], d["value"], d["state"]
+        n: int | None
+        a: Decimal | None
+        st = states.get(state)
+        if st is None:
+            st = states[state] = (state.value, bool(state.reads_as_zero))
+        if v is None:  # Figure.flat_value: placeholders and blanks read as 0
+            v = 0 if st[1] else None
+        if type(v) is int and k not in money and -BIGINT_MAX <= v <= BIGINT_MAX:
+            n, a = v, None  # the common case of exact_number, inline
         else:
             n, a = exact_number(k, v)
-            value.append(n)
-            amount.append(a)
-        st = states.get(f.state)
-        if st is None:
-            st = states[f.state] = f.state.value
-        key.append(k)
-        state.append(st)
-        raw.append(f.raw)
-        unit.append(f.unit)
-        inferred.append(f.inferred)
-        page.append(r.page)
-        table.append(r.table)
-        row.append(r.row)
-        col.append(r.col)
-        line.append(r.line)
+        add((k, n, a, st[0], d["raw"], d["unit"], d["inferred"], r["page"], r["table"], r["row"], r["col"], r["line"]))
     for ff in report.pre2019:
-        r = ff.ref
+        ref = ff.ref
         n, a = exact_number(ff.key, ff.value, money="元" in (ff.unit or ""))
-        key.append(ff.key)
-        value.append(n)
-        amount.append(a)
-        state.append("number")
-        raw.append(f"{ff.label}: {ff.raw}")
-        unit.append(ff.unit)
-        inferred.append(False)
-        page.append(r.page)
-        table.append(r.table)
-        row.append(r.row)
-        col.append(r.col)
-        line.append(r.line)
-    return {"sha256": [sha] * len(key), "key": key, "value": value, "amount": amount, "state": state, "raw": raw,
-            "unit": unit, "inferred": inferred, "page": page, "table_index": table, "row_index": row,
-            "col_index": col, "line": line}
+        add((ff.key, n, a, "number", f"{ff.label}: {ff.raw}", ff.unit, False, ref.page, ref.table, ref.row, ref.col,
+             ref.line))
+    cols: dict[str, list[Any]] = {"sha256": [sha] * len(rows)}
+    if rows:
+        cols.update(zip(_FIGURE_COLUMNS, map(list, zip(*rows, strict=True)), strict=True))
+    else:
+        cols.update((c, []) for c in _FIGURE_COLUMNS)
+    return cols
 
 
 def _finding_rows(sha: str, report: Report) -> list[dict[str, Any]]:

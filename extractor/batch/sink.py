@@ -106,8 +106,8 @@ class Sink:
 
     def hold(self, rec: Record) -> None:
         """A record that :meth:`close` will get again, maybe changed (cross-year settling): a writer
-        that can (``stage``/``write_staged``) stores it in temporary tables now, so that the end of
-        the run only applies the changes. The record's lists must not be changed in place after this
+        that can (``stage``/``write_staged``) stores it now, as it is, so that the end of the run
+        only applies the changes. The record's lists must not be changed in place after this
         (settling copies what it changes); the report row is copied here."""
         snap: dict[str, Any] = {"report": dict(rec["report"])}
         for table in ("figures", "findings", "sections"):
@@ -131,7 +131,7 @@ class Sink:
               settlements: dict[str, Any] | None = None) -> None:
         """Store ``last`` with whatever is still queued (one transaction), run ``tail(writer)``
         (its result: :attr:`tail_result`), finish the writer and wait for the thread. Records of
-        ``last`` that were staged (:meth:`hold`) are stored from the staging tables with the changes
+        ``last`` that were staged (:meth:`hold`) are stored already: the writer applies the changes
         ``settlements`` (sha256 → :class:`~extractor.batch.crossyear.Settlement`) made to them since.
         Raises the writer's error. Idempotent."""
         if self._closed or self._thread is None:

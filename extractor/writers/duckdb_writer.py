@@ -12,7 +12,9 @@ writer opens it (:func:`ensure_schema`); readers refuse it with a message that s
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
+import tempfile
 from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,9 +29,14 @@ from extractor.writers.sql import (
     DELETE_CONFLICTS,
     convert_select,
     create_table_sql,
+    csv_insert_sql,
+    csv_spool,
+    csv_table,
     ident,
     insert_params,
     insert_sql,
+    list_insert_sql,
+    list_params,
     view_sql,
 )
 
@@ -89,10 +96,14 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> str | None:
             for c in TABLES[table]:
                 if c.name not in have:  # an older minor schema: add the column, old rows read NULL
                     con.execute(f"ALTER TABLE {table} ADD COLUMN {ident(c.name)} {c.type}")
-        if stored is None or _newer(WAREHOUSE_SCHEMA_VERSION, stored):
-            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [WAREHOUSE_SCHEMA_VERSION])
-        if stored is None:
-            con.execute("INSERT OR REPLACE INTO meta VALUES ('created_at', ?)", [datetime.now(UTC).isoformat()])
+        if empty:  # a new database: plain inserts (an upsert costs three times as much)
+            con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('created_at', ?)",
+                        [WAREHOUSE_SCHEMA_VERSION, datetime.now(UTC).isoformat()])
+        else:
+            if stored is None or _newer(WAREHOUSE_SCHEMA_VERSION, stored):
+                con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [WAREHOUSE_SCHEMA_VERSION])
+            if stored is None:
+                con.execute("INSERT OR REPLACE INTO meta VALUES ('created_at', ?)", [datetime.now(UTC).isoformat()])
         if migrated is not None:
             con.execute("INSERT OR REPLACE INTO meta VALUES ('migrated_from', ?)", [migrated])
         for sql in view_sql():
@@ -190,15 +201,63 @@ def _arrow_table(pa: Any, table: str, cols: dict[str, list[Any]]) -> Any:
     return pa.Table.from_arrays([pa.array(cols[f.name], type=f.type) for f in fields], schema=pa.schema(fields))
 
 
+class Spool:
+    """A private folder for the CSV files of :func:`insert_rows` (each read once, then deleted)."""
+
+    def __init__(self) -> None:
+        self._dir: tempfile.TemporaryDirectory[str] | None = None
+        self._n = 0
+
+    def path(self) -> str:
+        if self._dir is None:
+            self._dir = tempfile.TemporaryDirectory(prefix="ogi-spool-")
+        self._n += 1  # a new name each time: DuckDB may cache what it read from a file
+        return os.path.join(self._dir.name, f"{self._n}.csv")
+
+    def close(self) -> None:
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
+
+
+SPOOL_TABLES = frozenset({"figures"})
+"""Tables whose large batches go through a CSV spool file (measured: ``sections``, mostly long
+texts, is no faster that way)."""
+MIN_SPOOL_ROWS = 500
+"""Rows from which a batch of a :data:`SPOOL_TABLES` table goes through a CSV spool file."""
+MAX_LIST_ROWS = 5000
+"""Rows up to which a batch goes as one Python list per column; beyond, one JSON text."""
+
+
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: dict[str, list[Any]], *,
-                arrow: bool | None = None, into: str | None = None) -> None:
-    """Insert packed rows ``{column: [values]}`` of ``table`` (through pyarrow, see :data:`USE_ARROW`,
-    else one JSON text)."""
-    if not cols or not len(next(iter(cols.values()))):
+                arrow: bool | None = None, into: str | None = None, spool: Spool | None = None) -> None:
+    """Insert packed rows ``{column: [values]}`` of ``table``: through pyarrow (see :data:`USE_ARROW`);
+    else, with ``spool``, many ``figures`` rows through a CSV file (:func:`csv_spool`: DuckDB parses
+    it in C++); else a small batch as one list per column (:func:`list_insert_sql`), a large one as
+    one JSON text (:func:`insert_sql`)."""
+    if not cols:
+        return
+    n = len(next(iter(cols.values())))
+    if not n:
         return
     pa = _arrow_module(arrow)
     if pa is None:
-        con.execute(insert_sql(table, into), insert_params(table, cols))
+        if spool is not None and n >= MIN_SPOOL_ROWS and table in SPOOL_TABLES and csv_table(table):
+            got = csv_spool(table, cols)
+            if got is not None:
+                path = spool.path()
+                try:
+                    with open(path, "w", encoding="utf-8", newline="") as fh:
+                        fh.write(got[1])
+                    con.execute(csv_insert_sql(table, path, into), [got[0]])
+                finally:
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
+                return
+        if n <= MAX_LIST_ROWS:
+            con.execute(list_insert_sql(table, into), list_params(table, cols))
+        else:
+            con.execute(insert_sql(table, into), insert_params(table, cols))
         return
     con.register("_ogi_new", _arrow_table(pa, table, cols))
     try:
@@ -208,16 +267,17 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, cols: dict[str, list
 
 
 def insert_records(con: duckdb.DuckDBPyConnection, records: Sequence[Record], *, arrow: bool | None = None,
-                   prefix: str = "") -> None:
+                   prefix: str = "", spool: Spool | None = None) -> None:
     """Insert whole documents (inside the caller's transaction), document tables before ``reports``
-    (``prefix``: into the tables of that name prefix instead, e.g. the staging tables)."""
+    (``prefix``: into the tables of that name prefix instead)."""
     for table in (*DOCUMENT_TABLES, "reports"):
         insert_rows(con, table, concat_columns(table, (record_rows(r, table) for r in records)), arrow=arrow,
-                    into=f"{prefix}{table}" if prefix else None)
+                    into=f"{prefix}{table}" if prefix else None, spool=spool)
 
 
-STAGED = "_ogi_held_"
-"""Name prefix of the temporary tables that hold documents a batch stores at its end."""
+HELD = "held:"
+"""Key prefix, in ``meta``, of the documents a batch stored as extracted alone while they wait for
+cross-year settling (``held:<sha256>``): see :meth:`DuckDBStore.stage`."""
 
 
 class DuckDBStore:
@@ -229,6 +289,11 @@ class DuckDBStore:
         self._replace: set[str] = set()
         self.migrated_from: str | None = None
         self._held: str | None = None
+        self._spool = Spool()
+        self._staged: set[str] = set()
+        """Documents :meth:`stage` stored in this run, not settled yet."""
+        self._marked: set[str] = set()
+        """Documents that may have a ``held:`` mark in ``meta`` (this run's and a killed run's)."""
 
     threads: int | None = 1
     """DuckDB's worker threads while writing: one, so that the writer does not compete with the
@@ -248,6 +313,7 @@ class DuckDBStore:
         if self._con is not None:
             self._con.close()
             self._con = None
+        self._spool.close()
         if self._held is not None:
             _WRITING.discard(self._held)
             self._held = None
@@ -283,11 +349,10 @@ class DuckDBStore:
     def last_transaction(self) -> Iterator[None]:
         """One transaction for everything written inside (a batch's last documents and the keys of
         the warehouse): one commit, one log flush, instead of one per call. Any error rolls all of
-        it back (the caller then writes the ordinary way); the staging tables are dropped after the
-        commit."""
+        it back (the caller then writes the ordinary way)."""
         with self._one_transaction():
             yield
-        self.drop_staged()
+        self._staged.clear()  # committed: settled and unmarked
 
     def _known(self, replace: Collection[str]) -> dict[str, list[str]]:
         # --force: old rows are deleted inside the transaction that writes the new ones, so a crash
@@ -295,60 +360,82 @@ class DuckDBStore:
         known: dict[str, list[str]] = {
             sha: list(paths or []) for sha, paths in self.con.execute("SELECT sha256, paths FROM reports").fetchall()
         }
-        self._replace = {k for k in replace if k in known}
+        # documents a killed run stored before settling them: extracted again, like --force
+        held = {str(k)[len(HELD):] for (k,) in self.con.execute(
+            "SELECT key FROM meta WHERE starts_with(key, ?)", [HELD]).fetchall()}
+        self._marked = set(held)
+        self._replace = {k for k in (*replace, *held) if k in known}
         return {k: v for k, v in known.items() if k not in self._replace}
 
     def write(self, records: Sequence[Record]) -> None:
+        self._write_records(records)
+
+    def _write_records(self, records: Sequence[Record]) -> None:
         if not records:
             return
         con = self.con
         shas = [r["report"]["sha256"] for r in records]
-        # Only documents being replaced (--force) can have rows: new hashes were not in `reports`, and
-        # transactions never leave figures without their report.
+        # Only documents being replaced (--force, or held by a killed run) can have rows: new hashes
+        # were not in `reports`, and transactions never leave figures without their report.
         stale = [s for s in shas if s in self._replace]
         with self._one_transaction():
             self._delete(stale)
-            insert_records(con, records, arrow=self.arrow)
+            insert_records(con, records, arrow=self.arrow, spool=self._spool)
 
     def _delete(self, shas: Sequence[str]) -> None:
-        """Every row of the documents ``shas`` (being replaced: --force)."""
+        """Every row of the documents ``shas`` (being replaced), and their ``held:`` marks."""
         if shas:
             for table in TABLE_NAMES:
                 self.con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [list(shas)])
+            self._unmark([s for s in shas if s in self._marked])
+
+    def _unmark(self, shas: Sequence[str]) -> None:
+        if shas:
+            self.con.execute("DELETE FROM meta WHERE key IN (SELECT ? || unnest(?::VARCHAR[]))", [HELD, list(shas)])
 
     def write_and_stage(self, records: Sequence[Record], held: Sequence[Record]) -> None:
-        """:meth:`write` ``records`` and :meth:`stage` ``held`` in one transaction (one commit)."""
+        """:meth:`write` ``records`` and :meth:`stage` ``held`` in one transaction (one commit, and
+        one insert per table)."""
         with self._one_transaction():
-            self.write(records)
-            self.stage(held)
+            if type(self).write is DuckDBStore.write and type(self).stage is DuckDBStore.stage:
+                self._stage([*records, *held], held)
+            else:  # a subclass's own write or stage applies
+                self.write(records)
+                self.stage(held)
+
+    def _stage(self, records: Sequence[Record], held: Sequence[Record]) -> None:
+        shas = [str(r["report"]["sha256"]) for r in held]
+        with self._one_transaction():
+            self._write_records(records)
+            if shas:
+                self.con.execute("INSERT INTO meta SELECT ? || unnest(?::VARCHAR[]), ''", [HELD, shas])
+        self._staged.update(shas)
+        self._marked.update(shas)
 
     def stage(self, records: Sequence[Record]) -> None:
-        """Put documents that :meth:`write_staged` will store into temporary tables (not the warehouse:
-        a run killed before that leaves no trace of them). The batch stages the documents that wait
-        for cross-year settling while the workers run, so the end of the run only adjusts them."""
-        if not records:
-            return
-        con = self.con
-        with self._one_transaction():
-            for table in TABLE_NAMES:
-                con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGED}{table} AS SELECT * FROM {table} WHERE false")
-            insert_records(con, records, arrow=self.arrow, prefix=STAGED)
+        """Store documents that wait for cross-year settling as they are now (extracted alone), each
+        marked ``held:<sha256>`` in ``meta`` in the same transaction. The batch stages them while the
+        workers run, so that the end of the run only applies what settling changed
+        (:meth:`write_staged`: a few figure updates and findings, and the marks removed). A run
+        killed before that leaves whole documents, marked: the next run extracts them again (as
+        with --force)."""
+        if records:
+            self._stage(records, records)
 
     def write_staged(self, records: Sequence[Record], shas: Collection[str], settlements: dict[str, Any]) -> None:
-        """Store ``records`` and the staged documents ``shas`` in one transaction, with the changes
-        ``settlements`` (sha256 → :class:`extractor.batch.crossyear.Settlement`) made to them since."""
+        """Store ``records`` and settle the staged documents ``shas`` in one transaction: the changes
+        ``settlements`` (sha256 → :class:`extractor.batch.crossyear.Settlement`) made to them since
+        they were staged, and their marks removed."""
         con = self.con
         shas = set(shas)
-        stale = [s for s in [*(r["report"]["sha256"] for r in records), *shas] if s in self._replace]
         figs = [(sha, *f) for sha, st in settlements.items() if sha in shas for f in st.figures]
         counts = [(sha, st.n_findings) for sha, st in settlements.items() if sha in shas and st.n_findings is not None]
         found = [f for sha, st in settlements.items() if sha in shas for f in st.findings]
         with self._one_transaction():
-            self._delete(stale)
-            insert_records(con, records, arrow=self.arrow)
+            self._write_records(records)
             if figs:
                 con.execute(
-                    f"UPDATE {STAGED}figures AS f SET value = p.value, amount = p.amount, state = p.state, inferred = true "
+                    "UPDATE figures AS f SET value = p.value, amount = p.amount, state = p.state, inferred = true "
                     "FROM (SELECT unnest(?::VARCHAR[]) AS sha256, unnest(?::VARCHAR[]) AS key, unnest(?::BIGINT[]) AS value, "
                     f"CAST(unnest(?::VARCHAR[]) AS {DECIMAL}) AS amount, unnest(?::VARCHAR[]) AS state) p "
                     "WHERE f.sha256 = p.sha256 AND f.key = p.key",
@@ -356,19 +443,24 @@ class DuckDBStore:
                      [None if f[3] is None else str(f[3]) for f in figs], [f[4] for f in figs]])
             if counts:
                 con.execute(
-                    f"UPDATE {STAGED}reports AS r SET n_findings = p.n FROM (SELECT unnest(?::VARCHAR[]) AS sha256, "
+                    "UPDATE reports AS r SET n_findings = p.n FROM (SELECT unnest(?::VARCHAR[]) AS sha256, "
                     "unnest(?::BIGINT[]) AS n) p WHERE r.sha256 = p.sha256",
                     [[c[0] for c in counts], [c[1] for c in counts]])
             if found:
                 insert_rows(con, "findings", as_columns("findings", found), arrow=self.arrow)
-            for table in (*DOCUMENT_TABLES, "reports"):  # the staging tables hold exactly the documents `shas`
-                con.execute(f"INSERT INTO {table} SELECT * FROM {STAGED}{table}")
+            self._unmark(sorted(shas))
         if not self._last:
-            self.drop_staged()
+            self._staged.difference_update(shas)
 
     def drop_staged(self) -> None:
-        for table in TABLE_NAMES:
-            self.con.execute(f"DROP TABLE IF EXISTS temp.{STAGED}{table}")
+        """Remove the documents staged in this run, not settled yet (their rows and marks), so that
+        they can be stored the ordinary way."""
+        shas = sorted(self._staged)
+        if shas:
+            with self._one_transaction():
+                self._delete(shas)
+                self._unmark(shas)
+        self._staged.clear()
 
     def add_paths(self, sha256: str, paths: Sequence[str]) -> None:
         self.con.execute(
