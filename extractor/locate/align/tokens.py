@@ -338,7 +338,7 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
         if with_lines:
             idx = bisect_right(starts_of, s) - 1
             line = lines_of[idx] if 0 <= idx < len(lines_of) else None
-            if line is not None and 0 < idx and not t[starts_of[idx] : s].strip():
+            if line is not None and idx > 0 and not t[starts_of[idx] : s].strip():
                 before = lines_of[idx - 1]  # the source line of the text line before (empty lines are not in the text)
                 gap = max(0, line - before - 1) if before is not None else 0
         numbers.append(NumToken(
