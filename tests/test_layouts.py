@@ -26,8 +26,12 @@ def _check(rep, name: str, seed: int) -> None:  # type: ignore[no-untyped-def]
     text = render_layout(name, rep, draw_variant(seed), seed)
     result = extract(text.encode("utf-8"), name=f"{name}.txt")
     s = score(rep, result)
-    if name in LOSSLESS:
+    if name in LOSSLESS and identities_hold(rep):
         assert not s.wrong and not s.unflagged and s.right == s.total, (name, s.wrong[:5], s.unflagged[:5], s.total - s.right)
+    elif name in LOSSLESS:
+        # a deliberately misprinted total that holds in another order of its group's numbers (3 0 3 0
+        # / 0) reads as a cell printed out of place: those cells are left without values, flagged
+        assert not s.wrong and not s.unflagged, (name, s.wrong[:5], s.unflagged[:5])
     else:
         assert not s.unflagged, (name, s.unflagged[:5])
         if identities_hold(rep):

@@ -42,7 +42,8 @@ def joined_dropped(tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck,
     ``group`` cells hold its own total (``holds``). Only rows that no plain reading explains come
     here, so the identity is what licenses each join.
 
-    Joins may cross a line break or a space, never a placeholder, a signed number or a number
+    Every group's total must be a printed number (a placeholder total checks nothing). Joins may
+    cross a line break or a space, never a placeholder, a signed number or a number
     with a unit before it. Every printed number other than 0 fills exactly one cell: a value
     merged over repeated cells would let almost any row balance. A ``0`` may stand for several
     cells (it reads as the blanks around it). All readings with the fewest joins are returned (cost:
@@ -53,6 +54,12 @@ def joined_dropped(tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck,
         and not tokens[i].placeholder and not tokens[i - 1].placeholder and not tokens[i].sign and not tokens[i - 1].unit
     ]
     budget = [MAX_ATTEMPTS]
+    if n <= k:  # a row the plain dropped readings explain (their list may have been too long to keep) needs no join
+        try:
+            if next(_placed(tokens, cols, holds, group, budget, merge=True), None) is not None:
+                return Options("none", [])
+        except _TooMany:
+            return Options("none", [])
     for j in range(max(1, n - k), min(MAX_JOINS, len(joinable)) + 1):
         found: dict[tuple[tuple[int | None, Num], ...], tuple[Reading, float]] = {}
         for joins in itertools.combinations(joinable, j):
@@ -90,10 +97,11 @@ def _merge(tokens: Sequence[NumToken], joins: frozenset[int], cols: Columns) -> 
 
 
 def _placed(
-    tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck, group: int, budget: list[int],
+    tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck, group: int, budget: list[int], merge: bool = False,
 ) -> Iterator[Reading]:
     """The placements of ``tokens`` in order, each non-zero one in exactly one cell, a ``0`` in one
-    or more, every other cell blank, whose groups all hold. ``budget`` counts the cells placed, across calls."""
+    or more, every other cell blank, whose groups all hold (``merge``: a number may fill more cells,
+    as :func:`~extractor.mapping.readings.dropped` reads repeated values). ``budget`` counts the cells placed, across calls."""
     n, k = len(tokens), cols.k
     base = [token_cell(t) for t in tokens]
     zero = CellReading(0, CellState.ZERO, "0", None, None, True) if any(c.value == 0 for c in base) else BLANK
@@ -108,6 +116,8 @@ def _placed(
         if k - c < n - 1 - i + (0 if used or i < 0 else 1):
             return  # fewer cells left than tokens still to place
         moves: list[tuple[int, bool, int]] = [(i, used, -1)]  # a blank cell (or a 0 standing for one more)
+        if merge and i >= 0 and used:
+            moves.append((i, True, i))  # the value repeated
         if (i < 0 or used) and i + 1 < n:
             moves.append((i + 1, True, i + 1))
         for nxt, nxt_used, origin in moves:
@@ -118,7 +128,9 @@ def _placed(
             if budget[0] < 0:
                 raise _TooMany
             picked.append(cell)
-            if (c + 1) % group or holds(tuple(picked[c + 1 - group :])):
+            # a group's total must be printed: a placeholder or blank total checks nothing, and
+            # nothing else licenses a join
+            if (c + 1) % group or (cell.value is not None and holds(tuple(picked[c + 1 - group :]))):
                 yield from walk(c + 1, nxt, nxt_used)
             picked.pop()
 

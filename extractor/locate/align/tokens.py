@@ -46,12 +46,12 @@ def _lazy(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
 
 _ONE_TO_ONE_PAIRS = tuple((chr(k), str(v)) for k, v in _ONE_TO_ONE.items())
 
-_ENUMERATOR = r"(?:[ ]*[.、]\s*(?=[\u4e00-\u9fff\"“'(])|[ ]*[.、](?=[ \t])|[ ]*\n\s*[.、]\s*(?=[\u4e00-\u9fff]))"
+_ENUMERATOR = r"(?:[ ]*[.、]\s*(?=[\u4e00-\u9fff\"“'(])|[ ]*[.、](?=[ \t])|[ ]*\n\s*[.、]\s*(?=(?![无空])[\u4e00-\u9fff]|无[法正]))"
 """After a number: ``1.``/``1、`` followed by a label character, or ``7、``/``6．`` followed by a space
 (pdftotext prints ``7、 0 3 2 5`` and the wrapped label below), or the label on the next line opening
 with the enumerator's point (``1`` / ``．属于国家秘密``: ``get_text("\n")`` of a label whose digit sat
 in a ``<span>`` of its own), or the point alone on its line before the label (``1`` / ``、`` / ``信访``,
-digit, point and label each in a ``<span>``): the digits enumerate a row, they are not a cell (no number ends with a
+digit, point and label each in a ``<span>``; not before a 无 or 空 cell): the digits enumerate a row, they are not a cell (no number ends with a
 bare decimal point, and no label begins with one)."""
 _REFERENCE = r"[ ]*[年月日号页期]"
 """After a number: a date or a reference (``2022年``, ``第3号``), not a cell."""
