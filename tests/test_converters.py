@@ -42,6 +42,10 @@ def test_a_table_pads_its_labels_when_a_row_shows_it() -> None:
     assert not _padded([_cells("（一）予以公开", "30", "/", "", "0", "1", "无", "", "")], 7)  # only strays at the end
 
 
+def test_markdown_escapes_in_cells_are_the_characters_they_escape() -> None:
+    assert _split_row(r"| / | \- | 无 | 5 |") == (["", "/", "-", "无", "5"], "open")  # pandoc's gfm: a hyphen cell
+
+
 @pytest.mark.parametrize(("line", "cells", "kind"), [
     ("| 5| 9| | 14| 0", ["", "5", "9", "", "14", "0"], "pipe"),  # html2text: no outer pipes
     ("| 5 | 9 | | 14 | 0 |", ["", "5", "9", "", "14", "0"], "open"),  # markdown: the opening delimiter
@@ -282,10 +286,10 @@ def test_generated_pages_through_pandoc_give_no_wrong_value() -> None:
     right = total = 0
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "page.html"
-        for seed in range(10):
+        for seed in range(70):  # gfm prints table 4 under an empty header row, a hyphen cell as \-
             rep = generate(seed)
             page.write_text(decode_bytes(render_html(rep, draw_variant(seed)))[0], encoding="utf-8")
-            for fmt in ("markdown", "gfm"):
+            for fmt in ("markdown", "gfm") if seed < 10 else ("gfm",):
                 dump = subprocess.run(["pandoc", "-f", "html", "-t", fmt, "--wrap=none", str(page)], capture_output=True, check=True).stdout
                 s = score(rep, extract(dump, name=f"gen{seed}.txt"))
                 right, total = right + s.right, total + s.total

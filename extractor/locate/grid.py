@@ -165,7 +165,6 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
     t2_cols: tuple[str, ...] = ()
     table_index = -1
     t4_pending: list[PrintedCell] = []
-    t4_empty: list[PrintedCell] = []
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             mode = _paragraph_mode(block.text, mode)
@@ -267,10 +266,7 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                 and (not labels or any(c.text.strip() for c in values))  # "行政诉讼 | | |" is a header
             ):
                 if not any(c.text.strip() for c in values):
-                    # A row of empty cells (markdownify's header row of a table without <th>): the
-                    # data row only if no other comes.
-                    t4_empty = t4_empty or [PrintedCell(c.text, table_index, c) for c in _trim(values, 15)]
-                    continue
+                    continue  # a row of empty cells: markdown's header row of a table without <th>
                 # The data row: one row of 15, or pieces of it when a report prints 行政复议 and
                 # 行政诉讼 as separate tables (5 + 10); a short label such as 件数 may precede it.
                 t4_pending.extend(PrintedCell(c.text, table_index, c) for c in _trim(values, 15))
@@ -278,8 +274,6 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                     found.t4.append(RowHit(kind="t4", key="data", cells=t4_pending[:15], run_ref=t4_pending[0].ref))
                     t4_pending = []
                     mode = None
-    if not t4_pending and not found.t4 and t4_empty:
-        t4_pending = t4_empty
     if t4_pending and not found.t4:
         found.t4.append(RowHit(kind="t4", key="data", cells=t4_pending, run_ref=t4_pending[0].ref))
     if sum(1 for h in found.t3 if h.cells and len(h.cells) >= 3) < MIN_GRID_T3_ROWS:

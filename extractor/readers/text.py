@@ -30,6 +30,8 @@ from extractor.settings import Settings
 # possessive throughout: with ``\s*\|?\s*`` the two runs split a line of spaces between them in
 # every possible way (a line of 200,000 spaces: minutes)
 _MD_SEPARATOR = re.compile(r"^\s*+\|?\s*+:?-{2,}+:?\s*+(?:\|\s*+:?-{2,}+:?\s*+)*+\|?\s*+$")
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+r"""A backslash before ASCII punctuation (CommonMark's escape: ``\-``, ``\*``, ``\_``)."""
 _RULE_LINE = re.compile(r"^\s*+(?:[-=]{3,}+\s*+)++$|^\s*+\+(?:[-=:]++\+)++\s*+$")
 """A table's ruler drawn with hyphens or equals signs (pandoc's simple and grid tables, a markdown
 thematic break): decoration, never a row or a cell."""
@@ -81,6 +83,8 @@ def _split_row(line: str) -> tuple[list[str], str] | None:
         # A leading pipe is markdown's opening delimiter only in a row that also closes: html2text
         # prints rows without outer pipes, and "| 5| 9|…| 7" there opens with an empty cell.
         cells, kind = [c.strip() for c in s.split("|")], "open" if closed and s.startswith("|") else "pipe"
+        if "\\" in s:  # markdown's escapes: pandoc writes a hyphen cell as \-
+            cells = [_MD_ESCAPE.sub(r"\1", c) for c in cells]
     elif line.count("\t") >= 2:
         cells, kind = [c.strip() for c in line.strip("\r\n").split("\t")], "tab"
     else:
