@@ -14,7 +14,8 @@ import gc
 import hashlib
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -110,11 +111,19 @@ def extract(
     walks every object of the calling process (in the HTML benchmark's process, which also holds
     BeautifulSoup's cyclic trees, about a third of extract()'s time). A collection made due by the
     record that survives runs at the caller's next allocation."""
+    with collector_paused():
+        return _extract(source, name, settings)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic collector off for the block, when it was running (and on again at its end, even
+    if something turned it off meanwhile)."""
     paused = gc.isenabled()
     if paused:
         gc.disable()
     try:
-        return _extract(source, name, settings)
+        yield
     finally:
         if paused:
             gc.enable()

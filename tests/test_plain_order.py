@@ -254,3 +254,13 @@ def test_table4_in_a_text_that_leaves_blanks_out_is_not_read_past_a_failing_grou
     full = t3.replace(" 5 5\n", " 5 0 0 0 0 0 5\n").replace(" 2 2\n", " 2 0 0 0 0 0 2\n").replace(" 7 7\n", " 7 0 0 0 0 0 7\n")
     flat, _ = _flat(full.replace("四、结转下年度继续办理 0\n", "四、结转下年度继续办理 0 0 0 0 0 0 0\n") + t4)
     assert flat.get("t4.lit_direct.total") == 1  # no sign of blanks left out: the organ's figures as printed
+
+
+def test_a_table2_that_prints_no_number_keeps_its_first_row() -> None:
+    """Every cell of table 2 blank, the dump printing only its labels: 规章 is the table's first row
+    (the next label follows it at once), not an item named in prose after the table."""
+    t2 = ("二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\n本年制发件数\n本年废止件数\n现行有效件数\n"
+          "规章\n行政规范性文件\n第二十条第（五）项\n信息内容\n本年处理决定数量\n行政许可\n")
+    r = extract((TITLE + t2 + _t4("1 0 0 0 1 0 0 0 0 0 0 0 0 0 0")).encode("utf-8"), name="dump.txt")
+    assert r.report is not None and r.report.table2 is not None
+    assert r.report.table2.regulations is not None and r.report.table2.normative_docs is not None

@@ -39,7 +39,7 @@ from extractor.batch.sink import Sink
 from extractor.batch.sources import Job, apply_sidecar, check_inputs, load_source, plan
 from extractor.batch.summary import BatchSummary, ProgressHook
 from extractor.errors import OgiError
-from extractor.pipeline import extract
+from extractor.pipeline import collector_paused, extract
 from extractor.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:  # the writers pull in duckdb: imported only when a batch runs
@@ -114,14 +114,8 @@ def run_job(job: Job, settings: Settings, timeout: float | None = None) -> Recor
     The cyclic collector is paused for the whole job, as :func:`extract` pauses it for the
     document: the report survives ``extract()`` while its rows are built, and a collection falling
     due then walked all of it (about 0.2 ms of worker CPU per document, 5% of a job)."""
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
+    with collector_paused():
         return _run_job(job, settings, timeout)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _run_job(job: Job, settings: Settings, timeout: float | None) -> Record:
@@ -442,17 +436,11 @@ def run_batch(
     every :data:`GC_EVERY` documents instead): records are freed by reference counting, and the
     collections their allocations triggered walked every object of the process, 10–40 ms of CPU
     per 150 documents taken from the workers on a machine with as many workers as cores."""
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
+    with collector_paused():
         return _run_batch_paused(inputs, out, fmt=fmt, workers=workers, timeout=timeout, memory_mb=memory_mb,
                                  force=force, engine=engine, scheduler=scheduler, settings=settings,
                                  progress=progress, writer=writer, commit_every=commit_every,
                                  commit_seconds=commit_seconds, job_fn=job_fn)
-    finally:
-        if paused:
-            gc.enable()
 
 
 GC_EVERY = 2000

@@ -76,18 +76,24 @@ def _json_value(v: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(v).__name__}")
 
 
-def insert_params(table: str, cols: Mapping[str, Sequence[Any]]) -> list[Any]:
-    """The parameters of :func:`insert_sql`: the distinct sha256 values, and every other column of
-    ``table`` (with ``_doc``, each row's index into the first) as one JSON text."""
+def _documents(sha256: Sequence[str]) -> tuple[list[str], list[int]]:
+    """The distinct sha256 values in order, and each row's 1-based index into them."""
     shas: list[str] = []
     index: dict[str, int] = {}
     doc: list[int] = []
-    for sha in cols["sha256"]:
+    for sha in sha256:
         i = index.get(sha)
         if i is None:
             shas.append(sha)
             i = index[sha] = len(shas)
         doc.append(i)
+    return shas, doc
+
+
+def insert_params(table: str, cols: Mapping[str, Sequence[Any]]) -> list[Any]:
+    """The parameters of :func:`insert_sql`: the distinct sha256 values, and every other column of
+    ``table`` (with ``_doc``, each row's index into the first) as one JSON text."""
+    shas, doc = _documents(cols["sha256"])
     body: dict[str, Any] = {"_doc": doc}
     body.update((c.name, list(cols[c.name])) for c in TABLES[table] if c.name != "sha256")
     return [shas, json.dumps(body, ensure_ascii=False, default=_json_value, allow_nan=False)]
@@ -124,15 +130,7 @@ def csv_spool(table: str, cols: Mapping[str, Sequence[Any]]) -> tuple[list[str],
     when the rows hold a character CSV cannot carry (NUL) or a text that is :data:`EMPTY` itself. Texts are quoted and an empty text is
     written as :data:`EMPTY`, so that an empty field is NULL; DuckDB parses the file in C++, half
     the CPU of the JSON text for the ``figures`` rows."""
-    shas: list[str] = []
-    index: dict[str, int] = {}
-    doc: list[int] = []
-    for sha in cols["sha256"]:
-        i = index.get(sha)
-        if i is None:
-            shas.append(sha)
-            i = index[sha] = len(shas)
-        doc.append(i)
+    shas, doc = _documents(cols["sha256"])
     body: list[Sequence[Any]] = [doc]
     for c in TABLES[table]:
         if c.name == "sha256":

@@ -324,8 +324,11 @@ def _table2(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
     last_with_numbers = max((i for i, toks in enumerate(per_row) if toks), default=-1)
     for i, (anchor, toks, cols, block_name) in enumerate(zip(anchors, per_row, cols_of, block_of, strict=True)):
         nxt = anchors[i + 1].start if i + 1 < len(anchors) else hi
-        if not toks and i > last_with_numbers and (i == 0 or anchor.start - anchors[i - 1].end > _BLANK_ROW_REACH):
-            continue  # an item named after the table (in prose), not an all-blank row
+        near_before = i > 0 and anchor.start - anchors[i - 1].end <= _BLANK_ROW_REACH
+        near_after = i == 0 and i + 1 < len(anchors) and anchors[1].start - anchor.end <= _BLANK_ROW_REACH
+        if not toks and i > last_with_numbers and not (near_before or near_after):
+            continue  # an item named after the table (in prose), not an all-blank row (the first row of
+            # a table that prints no number at all is one when the next row's label follows it closely)
         found.t2.append(
             RowHit(
                 kind="t2",
