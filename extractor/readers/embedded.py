@@ -17,7 +17,9 @@ from dataclasses import dataclass, replace
 from extractor.document import Block, Paragraph, Table
 from extractor.settings import Settings
 
-_TAG = re.compile(r"<(/?)table\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<(/?)table\b", re.IGNORECASE)
+"""The start of a table tag (its attributes are not scanned: a text of ``<table`` without ``>``
+would make every match read to the end)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +55,7 @@ def find_tables(lines: list[str]) -> list[Embedded]:
                 continue  # a stray closing tag
             depth -= 1
             if depth == 0:
-                last = bisect_right(starts, m.end() - 1) - 1
+                last = bisect_right(starts, m.start()) - 1
                 out.append(Embedded(first, last, "\n".join(lines[first : last + 1])))
         else:
             if depth == 0:
