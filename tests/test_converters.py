@@ -297,3 +297,43 @@ def test_generated_pages_through_pandoc_give_no_wrong_value() -> None:
                     problems.append((seed, fmt, s.wrong[:3]))
     assert not problems
     assert right / total > 0.8, (right, total)
+
+
+def test_word_documents_through_docx2txt_are_read_exactly() -> None:
+    """docx2txt follows every paragraph with an empty line: one cell per line, one empty line between
+    two cells and three where a blank cell stands between them."""
+    docx2txt = pytest.importorskip("docx2txt")
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from gen import draw_variant, generate
+    from gen.layout_check import score
+    from gen.render_docx import render_docx
+
+    from extractor import extract
+
+    misses = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in range(8):
+            rep = generate(seed, breaks=(), blank_totals=False)
+            path = Path(tmp) / f"g{seed}.docx"
+            path.write_bytes(render_docx(rep, draw_variant(seed)))
+            s = score(rep, extract(docx2txt.process(str(path)).encode("utf-8"), name=f"gen{seed}.txt"))
+            if s.wrong or s.right != s.total:
+                misses.append((seed, s.right, s.total, s.wrong[:3]))
+    assert not misses
+
+
+def test_lined_reads_the_separator_between_cells() -> None:
+    from extractor.locate.align import tokenize
+    from extractor.locate.align.tokens import NumToken
+    from extractor.mapping.readings import Columns, lined
+    from extractor.mapping.solve import flat
+
+    toks = tokenize("1900\n5\n4\n1909").numbers
+    fields = NumToken.__dataclass_fields__
+    gapped = [NumToken(**{**{f: getattr(t, f) for f in fields}, "gap_lines": g}) for t, g in zip(toks, (1, 3, 5, 1), strict=True)]
+    assert flat(lined(gapped, Columns(7), sep=1) or ()) == (1900, 0, 5, 0, 0, 4, 1909)
+    assert lined(gapped, Columns(7), sep=0) is None  # 1900 at the second cell, 5 at the sixth: 4 and 1909 do not fit
+    odd = [NumToken(**{**{f: getattr(t, f) for f in fields}, "gap_lines": g}) for t, g in zip(toks, (1, 2, 1, 1), strict=True)]
+    assert lined(odd, Columns(7), sep=1) is None  # two empty lines are no whole number of blank cells

@@ -635,15 +635,23 @@ def dropped(tokens: Sequence[NumToken], cols: Columns, shapes: Shapes | None = N
     return Options("dropped" if out else "none", out)
 
 
-def lined(tokens: Sequence[NumToken], cols: Columns, lead: int | None = None) -> Reading | None:
-    """The row as a dump that prints one cell per line and a blank cell as an empty line reads:
-    each token after as many blank cells as empty lines stood before it (:attr:`NumToken.gap_lines`),
-    the cells after the last token blank (``lead``: the blank cells before the first token, when some
-    of the empty lines before it separate rows). ``None`` when the tokens do not fit the row."""
+def lined(tokens: Sequence[NumToken], cols: Columns, lead: int | None = None, sep: int = 0) -> Reading | None:
+    """The row as a dump that prints one cell per line and a blank cell as empty lines reads. ``sep``
+    empty lines stand between any two cells (0 for LibreOffice's text export; 1 for docx2txt, which
+    follows every paragraph with one), and each blank cell adds ``sep + 1`` more
+    (:attr:`NumToken.gap_lines`); the cells after the last token are blank (``lead``: the blank
+    cells before the first token, when some of the empty lines before it separate rows). ``None``
+    when the tokens do not fit the row or a gap is no whole number of blank cells."""
     cells = [BLANK] * cols.k
     pos = -1
     for i, t in enumerate(tokens):
-        pos += 1 + (t.gap_lines if i or lead is None else lead)
+        if i or lead is None:
+            blanks, odd = divmod(t.gap_lines - sep, sep + 1)
+            if blanks < 0 or odd:
+                return None
+        else:
+            blanks = lead
+        pos += 1 + blanks
         if pos >= cols.k:
             return None
         base = token_cell(t)

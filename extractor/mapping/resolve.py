@@ -137,30 +137,34 @@ class TableResult:
     blanks_unprinted: bool = False
     """Glued digits, and a row too short for its cells: blank cells print nothing (``get_text()`` of
     empty ``<td>`` cells), so any row may hide them between its digits."""
-    blank_lines: bool = False
-    """One cell per line, a blank cell an empty line (:func:`_blank_lines`): short rows were read so."""
+    blank_lines: int | None = None
+    """One cell per line, a blank cell empty lines (:func:`_blank_lines`): the empty lines between any
+    two cells, when short rows were read so; else ``None``."""
 
 
-def _blank_lines(rows: dict[str, list[NumToken]], cols: Columns, options: dict[str, Options]) -> bool:
-    """Whether the dump prints one cell per line and a blank cell as an empty line (LibreOffice's and
-    Word's text export of a table): some short row has empty lines among its numbers, no full row
-    has any, and every short row read so (:func:`~extractor.mapping.readings.lined`) holds its
-    total, one of them a printed one. Then each short row's options become that one reading (how
-    ``lined``), and the hypothesis wins (:func:`choose`)."""
+def _blank_lines(rows: dict[str, list[NumToken]], cols: Columns, options: dict[str, Options]) -> int | None:
+    """Whether the dump prints one cell per line and a blank cell as empty lines (LibreOffice's and
+    Word's text export of a table, docx2txt): the empty lines between two cells of a full row are
+    the same everywhere (``sep``: 0, or 1 where every paragraph is followed by one), some short row
+    has more among its numbers, and every short row read so (:func:`~extractor.mapping.readings.lined`)
+    holds its total, one of them a printed one. Then each short row's options become that one
+    reading (how ``lined``), the hypothesis wins (:func:`choose`), and ``sep`` is returned."""
     short = {k: toks for k, toks in rows.items() if 0 < len(toks) < cols.k}
-    if not short or not any(t.gap_lines for toks in short.values() for t in toks):
-        return False
-    if any(t.gap_lines for toks in rows.values() if len(toks) == cols.k for t in toks):
-        return False
-    read = {k: lined(toks, cols) for k, toks in short.items()}
+    full = {t.gap_lines for toks in rows.values() if len(toks) == cols.k for t in toks}
+    if not short or len(full) > 1:
+        return None
+    sep = full.pop() if full else min(t.gap_lines for toks in short.values() for t in toks)
+    if not any(t.gap_lines > sep for toks in short.values() for t in toks):
+        return None
+    read = {k: lined(toks, cols, sep=sep) for k, toks in short.items()}
     if any(r is None or row_sum_violation(r, "exact") for r in read.values()):
-        return False
+        return None
     if not any(r is not None and r[-1].value for r in read.values()):
-        return False  # no printed total confirms a placement (blank totals hold vacuously)
+        return None  # no printed total confirms a placement (blank totals hold vacuously)
     for k, r in read.items():
         if r is not None:
             options[k] = Options("lined", [(r, 0.0)])
-    return True
+    return sep
 
 
 def solve_t3_text(
@@ -174,7 +178,7 @@ def solve_t3_text(
     cols = Columns(7, max_digits=COUNT_DIGITS)
     shapes: Shapes = {}  # rows printed alike (``0 0 0 0 0 00``) are searched once
     options: dict[str, Options] = {k: options_for(toks, cols, hyp, _row_holds, 7, shapes) for k, toks in rows.items()}
-    blank_lines = hyp == "dropped" and _blank_lines(rows, cols, options)
+    blank_lines = _blank_lines(rows, cols, options) if hyp == "dropped" else None
     hybrid = hyp == "glued" and any(o.how == "dropped" for o in options.values()) and (
         _glue_proven(list(rows.values())) or any(len(t.digits) > COUNT_DIGITS and "." not in t.digits for ts in rows.values() for t in ts))
     if hybrid:
@@ -217,15 +221,16 @@ def solve_t3_text(
     return TableResult(hyp, options, solved, row_cost + solved.cost, hybrid, blank_lines)
 
 
-def solve_t4_text(tokens: list[NumToken], hyp: Hypothesis, blanks_unprinted: bool = False, blank_lines: bool = False) -> TableResult:
+def solve_t4_text(tokens: list[NumToken], hyp: Hypothesis, blanks_unprinted: bool = False, blank_lines: int | None = None) -> TableResult:
     cols = Columns(15, max_digits=COUNT_DIGITS)
     opts = options_for(tokens, cols, hyp, _group_holds, 5)
-    if hyp == "dropped" and 0 < len(tokens) < cols.k and (blank_lines or any(t.gap_lines for t in tokens)):
+    if hyp == "dropped" and 0 < len(tokens) < cols.k and (blank_lines is not None or any(t.gap_lines for t in tokens)):
         # Blank cells printed as empty lines, as table 3 found the text or as the groups' printed
         # totals confirm here.
         # the empty lines after the header may be cells or row separators: every such placement is kept
-        placed = [r for r in {lined(tokens, cols, lead) for lead in range(tokens[0].gap_lines + 1)} if r is not None
-                  and not group_violations(r) and (blank_lines or any(r[g + 4].value for g in (0, 5, 10)))]
+        seps = [blank_lines] if blank_lines is not None else sorted({0, min(t.gap_lines for t in tokens[1:])} if len(tokens) > 1 else {0})
+        placed = [r for r in {lined(tokens, cols, lead, s) for s in seps for lead in range(tokens[0].gap_lines + 1)} if r is not None
+                  and not group_violations(r) and (blank_lines is not None or any(r[g + 4].value for g in (0, 5, 10)))]
         if placed:
             opts = Options("lined", [(r, 0.0) for r in placed])
     if hyp == "glued" and blanks_unprinted and tokens:  # as table 3 found the text (TableResult.blanks_unprinted)
@@ -252,7 +257,7 @@ def choose(results: list[TableResult], evidence: bool) -> TableResult:
     proves glued digits, else to dropped (the lossless reading of a row is the same under both).
     Blank cells printed as empty lines (:attr:`TableResult.blank_lines`) settle it first."""
     def rank(r: TableResult) -> tuple[int, float, int]:
-        return (0 if r.blank_lines else 1, round(r.cost, 6), 0 if (r.hyp == "glued") == evidence else 1)
+        return (0 if r.blank_lines is not None else 1, round(r.cost, 6), 0 if (r.hyp == "glued") == evidence else 1)
 
     return min(results, key=rank)
 

@@ -97,9 +97,9 @@ class TextLayout:
     away from their labels, so in every table a row short of numbers lost them to another row rather
     than leaving blank cells out, and a row with too many holds another's rather than a number split
     over lines."""
-    blank_lines: bool = False
-    """One cell per line, blank cells as empty lines (:attr:`TableResult.blank_lines`): a short row of
-    any table is placed by its empty lines."""
+    blank_lines: int | None = None
+    """One cell per line, blank cells as empty lines (:attr:`TableResult.blank_lines`, the empty lines
+    between two cells): a short row of any table is placed by its empty lines."""
     blanks_unprinted: bool = False
     """Digits run together and blank cells print nothing (:attr:`TableResult.blanks_unprinted`): a
     glued row of any table may hide blank cells between its digits."""
@@ -366,7 +366,7 @@ def _short_row(prefix: str, hit: RowHit, got: int, k: int) -> Finding:
 
 def map_table4(
     hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | None = None, out_of_order: bool = False, blanks_unprinted: bool = False,
-    blank_lines: bool = False,
+    blank_lines: int | None = None,
 ) -> Table4 | None:
     """Table 4; ``hyp`` and ``out_of_order`` as table 3 found the running text (:class:`TextLayout`)."""
     if not hits:
@@ -522,7 +522,7 @@ def t2_template(located: Located, year: int | None) -> Template:
 def map_table2(
     hits: list[RowHit], template: Template, prose: str, findings: list[Finding], hyp: Hypothesis | None = None, out_of_order: bool = False,
     misplaced: bool = False, split_or_dropped: frozenset[str] = frozenset(), blanks_unprinted: bool = False,
-    blank_lines: bool = False,
+    blank_lines: int | None = None,
 ) -> Table2 | None:
     """Table 2; ``hyp`` and ``out_of_order`` as table 3 found the running text (:class:`TextLayout`);
     ``misplaced``: its column headings are printed among its rows (:attr:`Located.t2_headings_misplaced`),
@@ -589,9 +589,10 @@ def map_table2(
             shapes: Shapes = {}
             options = {hit.key: options_for(toks, _t2_cols(hit.key, cols), h, shapes=shapes) for hit, cols, toks in text_hits}
             unprinted = h == "glued" and blanks_unprinted
-            if h == "dropped" and blank_lines:  # placed by their empty lines, as table 3's rows were
+            if h == "dropped" and blank_lines is not None:  # placed by their empty lines, as table 3's rows were
                 options.update({hit.key: Options("lined", [(placed, 0.0)]) for hit, cols, toks in text_hits
-                                if 0 < len(toks) < len(cols) and (placed := lined(toks, _t2_cols(hit.key, cols))) is not None})
+                                if 0 < len(toks) < len(cols)
+                                and (placed := lined(toks, _t2_cols(hit.key, cols), sep=blank_lines)) is not None})
             if unprinted:  # no identity: every cut with blank cells anywhere is kept, none ranked
                 options.update({hit.key: mixed for hit, cols, toks in text_hits
                                 if toks and (mixed := glued_dropped(toks, _t2_cols(hit.key, cols), _anything, len(cols))).readings})
