@@ -26,6 +26,7 @@ from extractor.mapping.readings import (
     Num,
     Options,
     Reading,
+    _cell,
     _fits,
     _new_cell,
     _TooMany,
@@ -152,6 +153,7 @@ def glued_dropped(tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck, 
     n, k = len(tokens), cols.k
     if n == 0 or n > k:
         return Options("none", [])
+    # (not readings.BLANK_GAP: a 总计 that is that object leaves its row unchecked)
     blank = CellReading(None, CellState.BLANK, "", inferred=True)
     cells: list[CellReading] = []
     found: dict[tuple[tuple[int | None, Num], ...], Reading] = {}
@@ -210,11 +212,7 @@ def glued_dropped(tokens: Sequence[NumToken], cols: Columns, holds: GroupCheck, 
             if piece.endswith(".") or not _valid(piece, decimal=pos in cols.decimal, max_digits=cols.max_digits):
                 continue
             last = end == len(digits)
-            sign = tok.sign if at == 0 else ""
-            value: Num = float(piece) if "." in piece else int(piece)
-            value = -value if sign == "-" else value
-            cell = _new_cell(value, CellState.ZERO if value == 0 else CellState.NUMBER,
-                             sign + piece + ((tok.unit or "") if last else ""), tok.digits_at + at, tok.line, True)
+            cell = _cell(tok, piece, tok.sign if at == 0 else "", offset=tok.digits_at + at, inferred=True, unit=last)
             if not _fits(cell, tok if at == 0 else None, pos, cols) or not push(cell):
                 continue
             any_found |= walk(i + 1, 0) if last else walk(i, end)

@@ -65,9 +65,14 @@ def tokens_of(hit: RowHit) -> list[NumToken]:
     return tokenize(text).numbers
 
 
+def _leading_zero(t: NumToken) -> bool:
+    """A digit run no single cell could print (``00``, ``000023``; not ``0.5``)."""
+    return len(t.digits) > 1 and t.digits[0] == "0" and t.digits[1] != "."
+
+
 def glued_evidence(rows: Sequence[Sequence[NumToken]]) -> bool:
-    """A digit run no single cell could print (``00``, ``000023``): the dump glues digits."""
-    return any(len(t.digits) > 1 and t.digits[0] == "0" and t.digits[1] != "." for toks in rows for t in toks)
+    """A digit run no single cell could print (:func:`_leading_zero`): the dump glues digits."""
+    return any(_leading_zero(t) for toks in rows for t in toks)
 
 
 def _glue_proven(rows: Sequence[Sequence[NumToken]]) -> bool:
@@ -76,7 +81,7 @@ def _glue_proven(rows: Sequence[Sequence[NumToken]]) -> bool:
     before it would not make a count with."""
     for toks in rows:
         for i, t in enumerate(toks):
-            if not (len(t.digits) > 1 and t.digits[0] == "0" and t.digits[1] != "."):
+            if not _leading_zero(t):
                 continue
             prev = toks[i - 1] if i else None
             if (prev is None or prev.placeholder or prev.unit or t.sign or t.sep not in ("line", "space")
@@ -225,14 +230,16 @@ def solve_t4_text(tokens: list[NumToken], hyp: Hypothesis, blanks_unprinted: boo
     cols = Columns(15, max_digits=COUNT_DIGITS)
     opts = options_for(tokens, cols, hyp, _group_holds, 5)
     if hyp == "dropped" and 0 < len(tokens) < cols.k and (blank_lines is not None or any(t.gap_lines for t in tokens)):
-        # Blank cells printed as empty lines, as table 3 found the text or as the groups' printed
-        # totals confirm here.
-        # the empty lines after the header may be cells or row separators: every such placement is kept
-        seps = [blank_lines] if blank_lines is not None else sorted({0, min(t.gap_lines for t in tokens[1:])} if len(tokens) > 1 else {0})
-        placed = [r for r in {lined(tokens, cols, lead, s) for s in seps for lead in range(tokens[0].gap_lines + 1)} if r is not None
-                  and not group_violations(r) and (blank_lines is not None or any(r[g + 4].value for g in (0, 5, 10)))]
-        if placed:
-            opts = Options("lined", [(r, 0.0) for r in placed])
+        # Blank cells printed as empty lines, as table 3 found the text (its separator known) or as
+        # the groups' printed totals confirm here (no separator, or the smallest gap between two
+        # numbers). The empty lines after the header may be cells or row separators: every
+        # placement whose groups hold is kept.
+        seps = {blank_lines} if blank_lines is not None else {0, min((t.gap_lines for t in tokens[1:]), default=0)}
+        placed = {lined(tokens, cols, lead, sep) for sep in seps for lead in range(tokens[0].gap_lines + 1)}
+        confirmed = [r for r in placed if r is not None and not group_violations(r)
+                     and (blank_lines is not None or any(r[g + 4].value for g in (0, 5, 10)))]
+        if confirmed:
+            opts = Options("lined", [(r, 0.0) for r in confirmed])
     if hyp == "glued" and blanks_unprinted and tokens:  # as table 3 found the text (TableResult.blanks_unprinted)
         mixed = glued_dropped(hyphen_cells(tokens, cols), cols, _group_holds, 5)
         if mixed.readings:

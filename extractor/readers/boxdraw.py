@@ -31,7 +31,8 @@ _SKIP = "|---|"
 """What a consumed line becomes: a markdown separator, which the reader skips inside a table."""
 
 
-_ASCII_RULE = re.compile(r"^\s*+\+(?:[-=:]++\+)++\s*+$")
+ASCII_RULE = re.compile(r"^\s*+\+(?:[-=:]++\+)++\s*+$")
+"""A grid table's rule line: ``+-----+----+`` (``=`` under a header, ``:`` for alignment)."""
 
 
 def has_box_table(text: str) -> bool:
@@ -51,7 +52,7 @@ def _cells(line: str, bars: str = _VERTICAL) -> list[str] | None:
 
 
 def _is_ascii_rule(line: str) -> bool:
-    return "+-" in line and bool(_ASCII_RULE.match(line))
+    return "+-" in line and bool(ASCII_RULE.match(line))
 
 
 def _ascii_cells(line: str) -> list[str] | None:
@@ -115,4 +116,4 @@ def _pipe_row(cells: list[str]) -> str:
     return "| " + " | ".join(c.replace("|", "/") for c in cells) + " |"
 
 
-__all__ = ["has_box_table", "unbox"]
+__all__ = ["ASCII_RULE", "has_box_table", "unbox"]

@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
-from extractor.document import Block, Paragraph, Table
+from extractor.document import Block
 from extractor.settings import Settings
 
 _TAG = re.compile(r"<(/?)table\b", re.IGNORECASE)
@@ -55,8 +55,7 @@ def find_tables(lines: list[str]) -> list[Embedded]:
                 continue  # a stray closing tag
             depth -= 1
             if depth == 0:
-                last = bisect_right(starts, m.start()) - 1
-                out.append(Embedded(first, last, "\n".join(lines[first : last + 1])))
+                out.append(Embedded(first, at, "\n".join(lines[first : at + 1])))
         else:
             if depth == 0:
                 first = at
@@ -76,12 +75,9 @@ def read_tables(found: list[Embedded], *, source: str, settings: Settings) -> li
             doc = read_html(t.html.encode("utf-8"), source=source, settings=settings)
         except OgiError:
             continue
-        blocks: list[Block] = []
         for b in doc.blocks:  # the table's line in the text, its element path kept
-            if isinstance(b, (Table, Paragraph)):
-                b.provenance = replace(b.provenance, line=t.first + 1)
-            blocks.append(b)
-        out.append((t.first + 1, blocks))
+            b.provenance = replace(b.provenance, line=t.first + 1)
+        out.append((t.first + 1, list(doc.blocks)))
     return out
 
 

@@ -22,7 +22,7 @@ import re
 
 from extractor.budget import Budget
 from extractor.document import Cell, Document, Paragraph, Provenance, Table
-from extractor.readers.boxdraw import has_box_table, unbox
+from extractor.readers.boxdraw import ASCII_RULE, has_box_table, unbox
 from extractor.readers.decode import decode
 from extractor.readers.embedded import find_tables, has_html_table, merge, read_tables
 from extractor.settings import Settings
@@ -32,9 +32,9 @@ from extractor.settings import Settings
 _MD_SEPARATOR = re.compile(r"^\s*+\|?\s*+:?-{2,}+:?\s*+(?:\|\s*+:?-{2,}+:?\s*+)*+\|?\s*+$")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 r"""A backslash before ASCII punctuation (CommonMark's escape: ``\-``, ``\*``, ``\_``)."""
-_RULE_LINE = re.compile(r"^\s*+(?:[-=]{3,}+\s*+)++$|^\s*+\+(?:[-=:]++\+)++\s*+$")
-"""A table's ruler drawn with hyphens or equals signs (pandoc's simple and grid tables, a markdown
-thematic break): decoration, never a row or a cell."""
+_RULE_LINE = re.compile(r"^\s*+(?:[-=]{3,}+\s*+)++$")
+"""A table's ruler drawn with hyphens or equals signs (pandoc's simple tables, a markdown thematic
+break): decoration, never a row or a cell; so is a grid table's (:data:`boxdraw.ASCII_RULE`)."""
 _META_LINE = re.compile(
     r"^\s*(标题|题目|发布时间|发布日期|成文日期|时间|日期|文号|发布机构|来源|信息来源|栏目|原文链接|链接|索引号|URL|url)\s*[:：]\s*(.*)$"
 )
@@ -165,7 +165,7 @@ def _parse_lines(lines: list[str], *, source: str, budget: Budget | None = None)
         if i < skip_to:
             continue  # joined to the row above
         line = lines[i]
-        if ("-" in line or "=" in line) and (_MD_SEPARATOR.match(line) or _RULE_LINE.match(line)):
+        if ("-" in line or "=" in line) and (_MD_SEPARATOR.match(line) or _RULE_LINE.match(line) or ASCII_RULE.match(line)):
             continue
         if line.lstrip().startswith("|") and not line.rstrip().endswith("|"):
             line, skip_to = _continued_row(lines, i)
