@@ -42,6 +42,10 @@ class Provenance:
     path: str | None = None
     """Element path for tree formats, e.g. ``table[3]/tr[5]/td[2]`` (HTML) or ``tbl[1]/tr[4]/tc[2]``."""
     bbox: BBox | None = None
+    column: int | None = None
+    """0-based character column where a text line's content begins (its indentation). In a text
+    laid out by position (``pdftotext -layout``) a number's column says which table column it sits
+    in, even where blank cells print nothing."""
 
     def describe(self) -> str:
         parts = []
@@ -55,7 +59,8 @@ class Provenance:
 
 
 _new = object.__new__
-_SET_PAGE, _SET_LINE, _SET_PATH, _SET_BBOX = (Provenance.__dict__[f].__set__ for f in ("page", "line", "path", "bbox"))
+_SET_PAGE, _SET_LINE, _SET_PATH, _SET_BBOX, _SET_COLUMN = (
+    Provenance.__dict__[f].__set__ for f in ("page", "line", "path", "bbox", "column"))
 
 
 def provenance_at(line: int | None, path: str | None) -> Provenance:
@@ -66,6 +71,7 @@ def provenance_at(line: int | None, path: str | None) -> Provenance:
     _SET_LINE(p, line)
     _SET_PATH(p, path)
     _SET_BBOX(p, None)
+    _SET_COLUMN(p, None)
     return p
 
 

@@ -20,6 +20,7 @@ from extractor.locate.align.tokens import NumToken, tokenize
 from extractor.locate.hits import RowHit
 from extractor.mapping.mixed import glued_dropped, joined_dropped
 from extractor.mapping.narrative import Statements, numbers_after
+from extractor.mapping.positions import anchors_of, by_position
 from extractor.mapping.readings import (
     BLANK,
     Columns,
@@ -181,6 +182,7 @@ def solve_t3_text(
     loose_rows: bool = False,
 ) -> TableResult:
     cols = Columns(7, max_digits=COUNT_DIGITS)
+    anchors = anchors_of(rows, cols.k) if hyp == "dropped" else []  # laid out by position: where the columns are
     shapes: Shapes = {}  # rows printed alike (``0 0 0 0 0 00``) are searched once
     options: dict[str, Options] = {k: options_for(toks, cols, hyp, _row_holds, 7, shapes) for k, toks in rows.items()}
     blank_lines = _blank_lines(rows, cols, options) if hyp == "dropped" else None
@@ -209,6 +211,8 @@ def solve_t3_text(
         if not kept:
             row_cost += UNEXPLAINED
             continue
+        if anchors and len(kept) > 1:
+            kept = by_position(kept, rows[k], anchors)
         broken = row_sum_violation(kept[0][0], opts.how)
         if broken and opts.how == "joined":
             # Joining numbers broken over lines is a repair; one the row's own 总计 does not

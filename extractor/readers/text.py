@@ -160,6 +160,7 @@ def _parse_lines(lines: list[str], *, source: str, budget: Budget | None = None)
         blocks.append(Table(cells=cells, provenance=Provenance(line=rows[0][0]), spans_known=False))
         rows.clear()
 
+    pages = _pages(lines)
     skip_to = start
     for i in range(start, len(lines)):
         if i < skip_to:
@@ -187,9 +188,25 @@ def _parse_lines(lines: list[str], *, source: str, budget: Budget | None = None)
         if heading:  # markdown "# 标题": the marker is markup, not text
             text = text[heading.end() :].strip()
         if text:
-            blocks.append(Paragraph(text=text, provenance=Provenance(line=i + 1), kind="heading" if heading else "paragraph"))
+            lead = line[: len(line) - len(line.lstrip())]
+            indent = len(lead.rsplit("\f", 1)[-1])  # a form feed (pdftotext's page break) starts the line anew
+            blocks.append(Paragraph(text=text, provenance=Provenance(page=pages[i] if pages else None, line=i + 1,
+                                                                     column=None if heading else indent),
+                                    kind="heading" if heading else "paragraph"))
     flush()
     return blocks, metadata
+
+
+def _pages(lines: list[str]) -> list[int] | None:
+    """Each line's 1-based page, where the text marks page breaks with form feeds (pdftotext does);
+    else ``None``."""
+    if not any("\f" in line for line in lines):
+        return None
+    out, page = [], 1
+    for line in lines:
+        out.append(page + line[: len(line) - len(line.lstrip())].count("\f"))
+        page += line.count("\f")
+    return out
 
 
 def read_text(

@@ -40,6 +40,11 @@ what a layout-independent reader must not depend on:
 ``span_split``            a row per line, some numbers printed as two space-separated pieces
                           (``2 0`` for 20: a cell whose digits sit in two ``<span>`` elements,
                           read with ``get_text(" ")``)
+``blank_lines``           one cell per line, a blank cell an empty line (LibreOffice's and Word's
+                          text export of a table, docx2txt)
+``by_position``           ``pdftotext -layout``: a row per line, each number under its column and
+                          a blank cell printed as spaces; wrapped labels, a page break with columns
+                          elsewhere, long numbers wrapped in their narrow cells
 ========================  =====================================================================
 
 :data:`LOSSLESS` layouts print every cell, so every figure must be read exactly. The others lose
@@ -388,6 +393,75 @@ def span_split(rep: GenReport, v: Variant, rng: random.Random) -> str:
     return _join(_lines(rep, v, lambda row: [" ".join(piece(c) for c in row)]))
 
 
+def by_position(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    """``pdftotext -layout`` of a PDF table: every row's numbers on one line, each under its column
+    (left-, right- or centre-aligned in a field of its own), a blank cell printed as spaces; labels
+    wrapped at a few characters, the numbers beside the first or the middle label line; a row now
+    and then a character off its columns; table 3 broken over a page (a form feed) whose columns
+    sit elsewhere; a long number now and then wrapped in its narrow cell, its rest on the next line
+    under its first digits."""
+    label_w = rng.choice((8, 10, 14))
+    align = rng.choice(("left", "right", "centre"))
+    middle = rng.random() < 0.5
+
+    def fields(row_values: list[list[str]]) -> list[int]:
+        k = max((len(r) for r in row_values), default=0)
+        widths = [max((len(r[i]) for r in row_values if i < len(r)), default=1) for i in range(k)]
+        return [w + rng.choice((1, 2, 3)) for w in widths]
+
+    def place(text: str, width: int) -> str:
+        if align == "left":
+            return text.ljust(width)
+        if align == "right":
+            return text.rjust(width - 1) + " "
+        return text.center(width)
+
+    out: list[str] = []
+    for b in _blocks(rep, v):
+        if isinstance(b, Para):
+            out.append(b.text)
+            continue
+        rows = _rows(b)
+        values = [[_cell_text(rep, c, rng) for c in row if c.kind == "value"] for row in rows]
+        widths = fields(values)
+        page_at = len(rows) // 2 if any(c.key and c.key.startswith("t3.") for row in rows for c in row) and rng.random() < 0.5 else -1
+        for i, (row, vals) in enumerate(zip(rows, values, strict=True)):
+            if i == page_at:
+                out.append("\f" + f"— {rng.randint(2, 5)} —")
+                widths = [w + rng.choice((-1, 0, 1, 2)) if w > 2 else w for w in fields(values[i:])]
+            labels = [c.text.replace("\n", "") for c in row if c.kind != "value"]
+            label = "".join(labels)
+            chunks = _wrap(label, label_w) if label else [""]
+            own = (len(label) - len(labels[-1])) // label_w if len(labels) > 1 else 0  # a group label's cell
+            # is a column of its own: the row's numbers sit beside the row's own label, not the group's
+            if not vals:
+                out.extend(chunks)
+                continue
+            first = [len(x) for x in vals]
+            drift = rng.choice((0, 0, 0, 1))
+            body, rest, pos = "", "", label_w + 2 + drift
+            for text, w in zip(vals, widths, strict=False):
+                cut = rng.randint(1, len(text) - 1) if re.fullmatch(r"[1-9]\d{2,}", text) and len(vals) > 1 and rng.random() < 0.1 else 0
+                if cut and text[cut] == "0":
+                    cut = 0
+                shown = text[:cut] if cut else text
+                cell = place(shown, w)
+                if cut:
+                    at = pos + cell.index(shown)
+                    rest = rest.ljust(at - label_w - 2) + text[cut:]
+                body += cell
+                pos += len(cell)
+            del first
+            line_at = max(own, len(chunks) // 2 if middle else 0)
+            lines = [c.ljust(label_w) for c in chunks]
+            if rest:
+                lines += [""] * max(0, line_at + 2 - len(lines))
+                lines[line_at + 1] = lines[line_at + 1].ljust(label_w) + "  " + rest
+            lines[line_at] = lines[line_at].ljust(label_w) + "  " + " " * drift + body.rstrip()
+            out.extend(x.rstrip() for x in lines)
+    return _join(out)
+
+
 LAYOUTS: dict[str, Layout] = {
     "cell_lines": cell_lines,
     "cell_lines_crlf": cell_lines_crlf,
@@ -406,11 +480,12 @@ LAYOUTS: dict[str, Layout] = {
     "tag_stripped": tag_stripped,
     "span_split": span_split,
     "blank_lines": blank_lines,
+    "by_position": by_position,
 }
 LOSSLESS = frozenset(
     {"cell_lines", "cell_lines_crlf", "tab_rows", "space_rows", "pipe_rows", "wrapped", "paged", "one_line", "tag_stripped"}
 )
-MEASURED_ONLY = frozenset({"glued_mixed"})
+MEASURED_ONLY = frozenset({"glued_mixed", "by_position"})
 
 
 def render_layout(name: str, rep: GenReport, v: Variant, seed: int = 0) -> str:

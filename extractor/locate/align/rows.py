@@ -25,6 +25,7 @@ from extractor.locate.align.displaced import (
     orphans_to_empty_rows,
 )
 from extractor.locate.align.tokens import BLANK_CELL, NumToken, TokenStream, tokenize
+from extractor.locate.align.wrapped import wrapped_pieces_joined
 from extractor.locate.hits import Located, RowHit, t2_columns_in, t2_headings_misplaced
 from extractor.records.models import CellRef
 from extractor.template import (
@@ -61,14 +62,18 @@ def stream_of(paragraphs: Sequence[Paragraph]) -> TokenStream:
     """The token stream of the paragraphs joined by line breaks (the document's running text)."""
     starts: list[int] = []
     lines: list[int | None] = []
+    columns: list[int | None] = []
+    pages: list[int | None] = []
     parts: list[str] = []
     pos = 0
     for p in paragraphs:
         starts.append(pos)
         lines.append(p.provenance.line)
+        columns.append(p.provenance.column)
+        pages.append(p.provenance.page)
         parts.append(p.text)
         pos += len(p.text) + 1
-    return tokenize("\n".join(parts), line_starts=starts, line_numbers=lines)
+    return tokenize("\n".join(parts), line_starts=starts, line_numbers=lines, line_columns=columns, line_pages=pages)
 
 
 def locate_text_rows(paragraphs: Sequence[Paragraph]) -> Located:
@@ -137,7 +142,7 @@ def _hits(
     for n, r in zip(numbers, rows, strict=True):
         if r >= 0:
             out[r].append(n)
-    kept = [_without_spare_blanks(_until_prose(stream, toks), k, holds) for toks, k in zip(out, k_of, strict=True)]
+    kept = [_without_spare_blanks(_until_prose(stream, wrapped_pieces_joined(toks)), k, holds) for toks, k in zip(out, k_of, strict=True)]
     placements = orphans_to_empty_rows(kept, [toks[len(k) :] for toks, k in zip(out, kept, strict=True)], k_of, groups)
     return kept, placements
 

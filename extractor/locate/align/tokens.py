@@ -136,6 +136,13 @@ class NumToken:
     gap_lines: int = 0
     """Empty source lines right before it, when it opens its line: in a dump that prints one cell per
     line (LibreOffice's or Word's text export of a table) each may be a blank cell."""
+    x: int | None = None
+    """Character column of its first character in its source line, where the reader knows the
+    line's indentation (:attr:`~extractor.document.Provenance.column`): in a text laid out by
+    position (``pdftotext -layout``) it says which table column the number sits in."""
+    page: int | None = None
+    """Its page, where the text marks page breaks (form feeds) and ``x`` is known: each page of a
+    table laid out by position has columns of its own."""
 
     @property
     def placeholder(self) -> bool:
@@ -231,8 +238,13 @@ def _alone_on_line(t: str, start: int) -> bool:
     return not any(ch.isdigit() for ch in t[line_start:start])
 
 
-def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: list[int | None] | None = None) -> TokenStream:
-    """Tokenize document text. ``line_starts``/``line_numbers`` map offsets to source lines."""
+def tokenize(
+    text: str, *, line_starts: list[int] | None = None, line_numbers: list[int | None] | None = None,
+    line_columns: list[int | None] | None = None, line_pages: list[int | None] | None = None,
+) -> TokenStream:
+    """Tokenize document text. ``line_starts``/``line_numbers`` map offsets to source lines,
+    ``line_columns`` to the character column where each text line began in its source line and
+    ``line_pages`` to its page."""
     blank_cells = [m.span(1) for m in _BLANK_CELL_LINE().finditer(text)] if "\xa0" in text else []
     for a, b in _ONE_TO_ONE_PAIRS:  # a C scan per character that occurs: far faster than translate
         if a in text:
@@ -317,7 +329,7 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
     # each token built whole: its source line and the blank runs beside it (most numbers touch
     # printed text or a line end: no run to count)
     with_lines = bool(line_starts and line_numbers)
-    starts_of, lines_of = line_starts or [], line_numbers or []
+    starts_of, lines_of, columns_of, pages_of = line_starts or [], line_numbers or [], line_columns or [], line_pages or []
     for n_span, (s, e, txt, digits, unit, sign, digits_at) in enumerate(spans):
         between = betweens[n_span]
         folded = folds[n_span]
@@ -333,11 +345,15 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
             sep = "label"
         else:
             sep = "line" if "\n" in between else "space"
-        line = None
+        line = x = page = None
         gap = 0
         if with_lines:
             idx = bisect_right(starts_of, s) - 1
             line = lines_of[idx] if 0 <= idx < len(lines_of) else None
+            column = columns_of[idx] if 0 <= idx < len(columns_of) else None
+            if column is not None:
+                x = column + s - starts_of[idx]
+                page = pages_of[idx] if idx < len(pages_of) else None
             if line is not None and idx > 0 and not t[starts_of[idx] : s].strip():
                 before = lines_of[idx - 1]  # the source line of the text line before (empty lines are not in the text)
                 gap = max(0, line - before - 1) if before is not None else 0
@@ -345,7 +361,7 @@ def tokenize(text: str, *, line_starts: list[int] | None = None, line_numbers: l
             txt, digits, sign, unit, s, e, sep, n_label, digits_at, line,
             _blank_run(t, s, -1) if s and t[s - 1] in _BLANKS else 0,
             _blank_run(t, e, 1) if e < size and t[e] in _BLANKS else 0,
-            gap,
+            gap, x, page,
         ))
         i = e
         prev_end = e
