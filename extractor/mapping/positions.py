@@ -42,14 +42,14 @@ by a fixed run of spaces spaces them alike."""
 
 @dataclass(frozen=True, slots=True)
 class Anchors:
-    """Centres of a full row's numbers (one per column) and the source line they print on."""
+    """Where a full row's numbers sit (one point per column) and the source line they print on."""
 
     line: int
     page: int | None
     centers: tuple[float, ...]
     align: str = "centre"
-    """Which point of a number the columns align: ``centre`` (a full row's numbers), ``start`` or
-    ``end`` (columns found from every row of a page, :func:`_page_anchors`)."""
+    """Which point of a number the columns align (``start``, ``end`` or ``centre``): a right-aligned
+    column puts a 1-digit number's centre a character right of a 3-digit one's."""
 
     def at(self, t: NumToken) -> float:
         assert t.x is not None
@@ -88,49 +88,35 @@ def anchors_of(rows: Mapping[str, Sequence[NumToken]], k: int) -> list[Anchors]:
     short = [top for top in tops if 1 < len(top) < k]
     if not short:
         return []
-    found = [Anchors(top[0].line or 0, top[0].page, tuple(_center(t) for t in top)) for top in full
-             if all(b.x > a.x for a, b in pairwise(top))]  # type: ignore[operator]
+    full = [top for top in full if all(b.x > a.x for a, b in pairwise(top))]  # type: ignore[operator]
+    found = [a for page in {top[0].page for top in full} for a in _full_row_anchors([top for top in full if top[0].page == page])]
     if full:
         per_gap = median(g for top in full for g in _gaps(top))
         if median((_center(top[-1]) - _center(top[0])) / ((len(top) - 1) * per_gap) for top in short) < _WIDER:
             return []
-    pages = {top[0].page for top in tops if top} - {a.page for a in found}
-    for page in pages:
-        found += _page_anchors([top for top in tops if top and top[0].page == page], k)
     return found
 
 
-_CLUSTER_SPAN = 2
-"""Characters a column's numbers may spread over, aligned at one point, in a page's columns."""
+_ALIGNS = ("start", "end", "centre")
 
 
-def _page_anchors(tops: Sequence[Sequence[NumToken]], k: int) -> list[Anchors]:
-    """A page's columns when no row there prints every cell: all its rows' numbers, aligned at
-    their start, end or centre, fall into exactly ``k`` groups each at most :data:`_CLUSTER_SPAN`
-    wide and apart from the next by more than the widest. The alignment that groups tightest
-    wins; none that does gives no anchors (the page's short rows keep all their readings)."""
-    if sum(len(top) for top in tops) < 2 * k:
-        return []
-    best: tuple[float, Anchors] | None = None
-    for align in ("start", "end", "centre"):
-        probe = Anchors(0, None, (), align)
-        xs = sorted(probe.at(t) for top in tops for t in top)
-        groups: list[list[float]] = [[xs[0]]]
-        for x in xs[1:]:
-            if x - groups[-1][-1] > 1:
-                groups.append([x])
-            else:
-                groups[-1].append(x)
-        spans = [g[-1] - g[0] for g in groups]
-        if len(groups) != k or max(spans) > _CLUSTER_SPAN:
-            continue
-        if min(b[0] - a[-1] for a, b in pairwise(groups)) <= max(spans):
-            continue
-        line = min(top[0].line or 0 for top in tops)
-        cand = Anchors(line, tops[0][0].page, tuple(sum(g) / len(g) for g in groups), align)
-        if best is None or max(spans) < best[0]:
-            best = (max(spans), cand)
-    return [best[1]] if best else []
+def _full_row_anchors(full: Sequence[Sequence[NumToken]]) -> list[Anchors]:
+    """A page's full rows as anchors at every alignment; with two or more of them, only at the
+    alignments under which their columns spread least (how the page's cells align; within half a
+    character per column of the least: numbers of like widths spread alike at any alignment)."""
+    aligns: Sequence[str] = _ALIGNS
+    if len(full) > 1:
+        def spread(align: str) -> float:
+            probe = Anchors(0, None, (), align)
+            return sum(max(probe.at(top[c]) for top in full) - min(probe.at(top[c]) for top in full) for c in range(len(full[0])))
+        spreads = {align: spread(align) for align in _ALIGNS}
+        aligns = [align for align in _ALIGNS if spreads[align] <= min(spreads.values()) + len(full[0]) / 2]
+    out = []
+    for top in full:
+        for align in aligns:
+            probe = Anchors(0, None, (), align)
+            out.append(Anchors(top[0].line or 0, top[0].page, tuple(probe.at(t) for t in top), align))
+    return out
 
 
 def _nearest(anchors: Sequence[Anchors], line: int, page: int | None) -> Anchors | None:
@@ -145,7 +131,7 @@ def _width(a: Anchors) -> float:
     return min(y - x for x, y in pairwise(a.centers))
 
 
-def placement_cost(reading: Reading, tokens: Sequence[NumToken], anchors: Sequence[Anchors]) -> float | None:
+def placement_cost(reading: Reading, tokens: Sequence[NumToken], anchors: Sequence[Anchors], shift: float = 0.0) -> float | None:
     """How far the reading puts the row's numbers from their columns: the characters between each
     number's centre and its column's anchor, summed, plus a column's width for every cell a
     number fills beyond its first (a layout by position prints each cell). ``None`` when the row
@@ -170,20 +156,34 @@ def placement_cost(reading: Reading, tokens: Sequence[NumToken], anchors: Sequen
         tok = by_start.get(cell.offset)
         if tok is None:
             return None
-        cost += abs(a.at(tok) - a.centers[col])
+        cost += abs(a.at(tok) - shift - a.centers[col])
     return cost
 
 
 def by_position(kept: list[tuple[Reading, float]], tokens: Sequence[NumToken], anchors: Sequence[Anchors]) -> list[tuple[Reading, float]]:
     """The readings that place the numbers nearest their columns: within half a column's width of
-    the best (a reading that moves a number by a column costs about a width more); all of them
-    when the row's positions are unknown."""
-    scored = [(placement_cost(r, tokens, anchors), r, c) for r, c in kept]
-    if any(m is None for m, _, _ in scored):
-        return kept
+    the best (a reading that moves a number by a column costs about a width more), at each
+    alignment the anchors allow (the union: an alignment the page does not show decides nothing
+    alone); all of them when the row's positions are unknown."""
     top = _top(tokens)
-    a = _nearest(anchors, top[0].line or 0, top[0].page)
-    assert a is not None
-    margin = _width(a) / 2
-    best = min(m for m, _, _ in scored if m is not None)
-    return [(r, c) for m, r, c in scored if m is not None and m <= best + margin]
+    keep: set[int] = set()
+    scored_any = False
+    for align in _ALIGNS:
+        sub = [a for a in anchors if a.align == align]
+        a = _nearest(sub, top[0].line or 0, top[0].page) if top else None
+        if a is None:
+            continue
+        last = top[-1]
+        # A row set off its columns (pdftotext pushes a row after a long label): when every reading
+        # puts the row's last number in the last column (its total), that column says by how much.
+        # Whether it is set off or drawn together (its first columns in place) is not known: the
+        # readings nearest under either are kept.
+        shifts = {0.0, a.at(last) - a.centers[-1] if all(r[-1].offset == last.start for r, _ in kept) else 0.0}
+        for shift in shifts:
+            scored = [placement_cost(r, tokens, sub, shift) for r, _ in kept]
+            if any(m is None for m in scored):
+                continue
+            scored_any = True
+            best = min(m for m in scored if m is not None)
+            keep.update(i for i, m in enumerate(scored) if m is not None and m <= best + _width(a) / 2)
+    return [kept[i] for i in sorted(keep)] if scored_any else kept

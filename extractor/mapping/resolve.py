@@ -146,6 +146,9 @@ class TableResult:
     blank_lines: int | None = None
     """One cell per line, a blank cell empty lines (:func:`_blank_lines`): the empty lines between any
     two cells, when short rows were read so; else ``None``."""
+    positioned: bool = False
+    """Laid out by position (:func:`~extractor.mapping.positions.anchors_of`): a blank cell prints as
+    the spaces of its column, not as one space between glued digits."""
 
 
 def _blank_lines(rows: dict[str, list[NumToken]], cols: Columns, options: dict[str, Options]) -> int | None:
@@ -227,7 +230,7 @@ def solve_t3_text(
             loose.add(k)
         pre[k] = kept
     solved = solve_table3(pre, detail, narrative, frozenset(loose))
-    return TableResult(hyp, options, solved, row_cost + solved.cost, hybrid, blank_lines)
+    return TableResult(hyp, options, solved, row_cost + solved.cost, hybrid, blank_lines, bool(anchors))
 
 
 def solve_t4_text(tokens: list[NumToken], hyp: Hypothesis, blanks_unprinted: bool = False, blank_lines: int | None = None) -> TableResult:
@@ -266,9 +269,10 @@ def solve_t4_text(tokens: list[NumToken], hyp: Hypothesis, blanks_unprinted: boo
 def choose(results: list[TableResult], evidence: bool) -> TableResult:
     """The hypothesis that explains the table best; ties go to glued when a leading-zero run
     proves glued digits, else to dropped (the lossless reading of a row is the same under both).
-    Blank cells printed as empty lines (:attr:`TableResult.blank_lines`) settle it first."""
+    Blank cells printed as empty lines (:attr:`TableResult.blank_lines`) or as their columns' spaces
+    (:attr:`TableResult.positioned`) settle it first."""
     def rank(r: TableResult) -> tuple[int, float, int]:
-        return (0 if r.blank_lines is not None else 1, round(r.cost, 6), 0 if (r.hyp == "glued") == evidence else 1)
+        return (0 if r.blank_lines is not None or r.positioned else 1, round(r.cost, 6), 0 if (r.hyp == "glued") == evidence else 1)
 
     return min(results, key=rank)
 

@@ -414,7 +414,7 @@ def by_position(rep: GenReport, v: Variant, rng: random.Random) -> str:
             return text.ljust(width)
         if align == "right":
             return text.rjust(width - 1) + " "
-        return text.center(width)
+        return text.center(width - 1) + " "  # a cell's padding keeps it apart from the next
 
     out: list[str] = []
     for b in _blocks(rep, v):
@@ -428,36 +428,34 @@ def by_position(rep: GenReport, v: Variant, rng: random.Random) -> str:
         for i, (row, vals) in enumerate(zip(rows, values, strict=True)):
             if i == page_at:
                 out.append("\f" + f"— {rng.randint(2, 5)} —")
-                widths = [w + rng.choice((-1, 0, 1, 2)) if w > 2 else w for w in fields(values[i:])]
+                widths = [w + rng.choice((0, 1, 2)) for w in fields(values[i:])]
             labels = [c.text.replace("\n", "") for c in row if c.kind != "value"]
             label = "".join(labels)
             chunks = _wrap(label, label_w) if label else [""]
-            own = (len(label) - len(labels[-1])) // label_w if len(labels) > 1 else 0  # a group label's cell
-            # is a column of its own: the row's numbers sit beside the row's own label, not the group's
+            # a group label's cell is a column of its own: the row's numbers sit beside the row's own label
+            head = labels[-1].replace(" ", "")[:2] if labels else ""
+            own = next((j for j, c in enumerate(chunks) if head in c.replace(" ", "")), 0) if len(labels) > 1 else 0
             if not vals:
                 out.extend(chunks)
                 continue
-            first = [len(x) for x in vals]
             drift = rng.choice((0, 0, 0, 1))
-            body, rest, pos = "", "", label_w + 2 + drift
+            body, rest = "", ""
             for text, w in zip(vals, widths, strict=False):
                 cut = rng.randint(1, len(text) - 1) if re.fullmatch(r"[1-9]\d{2,}", text) and len(vals) > 1 and rng.random() < 0.1 else 0
                 if cut and text[cut] == "0":
                     cut = 0
                 shown = text[:cut] if cut else text
                 cell = place(shown, w)
-                if cut:
-                    at = pos + cell.index(shown)
-                    rest = rest.ljust(at - label_w - 2) + text[cut:]
+                if cut:  # the rest under the first digits, on the next line
+                    rest = rest.ljust(len(body) + cell.index(shown)) + text[cut:]
                 body += cell
-                pos += len(cell)
-            del first
             line_at = max(own, len(chunks) // 2 if middle else 0)
-            lines = [c.ljust(label_w) for c in chunks]
+            field = max(label_w, *(len(c) for c in chunks))  # a long label line pushes the row's numbers right
+            lines = [c.ljust(field) for c in chunks]
             if rest:
-                lines += [""] * max(0, line_at + 2 - len(lines))
-                lines[line_at + 1] = lines[line_at + 1].ljust(label_w) + "  " + rest
-            lines[line_at] = lines[line_at].ljust(label_w) + "  " + " " * drift + body.rstrip()
+                lines += [" " * field] * max(0, line_at + 2 - len(lines))
+                lines[line_at + 1] = lines[line_at + 1] + "  " + " " * drift + rest
+            lines[line_at] = lines[line_at] + "  " + " " * drift + body.rstrip()
             out.extend(x.rstrip() for x in lines)
     return _join(out)
 

@@ -142,7 +142,8 @@ def _hits(
     for n, r in zip(numbers, rows, strict=True):
         if r >= 0:
             out[r].append(n)
-    kept = [_without_spare_blanks(_until_prose(stream, wrapped_pieces_joined(toks)), k, holds) for toks, k in zip(out, k_of, strict=True)]
+    out = [wrapped_pieces_joined(toks) for toks in out]
+    kept = [_without_spare_blanks(_until_prose(stream, toks), k, holds) for toks, k in zip(out, k_of, strict=True)]
     placements = orphans_to_empty_rows(kept, [toks[len(k) :] for toks, k in zip(out, kept, strict=True)], k_of, groups)
     return kept, placements
 

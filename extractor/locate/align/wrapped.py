@@ -40,13 +40,14 @@ def _joinable(head: NumToken, piece: NumToken) -> bool:
 
 def wrapped_pieces_joined(tokens: list[NumToken]) -> list[NumToken]:
     """The row's numbers with each wrapped piece joined to the number above it. Applies only when
-    every number on the line after the row's first sits under a distinct one of that line's; otherwise the row is returned as it is."""
+    every number on the line after the row's first sits under a distinct one of that line's (numbers
+    on later lines stay as they are); otherwise the row is returned as it is."""
     if len(tokens) < 2 or tokens[0].x is None or tokens[0].line is None:
         return tokens
     head_line = tokens[0].line
     heads = [t for t in tokens if t.line == head_line]
     pieces = [t for t in tokens if t.line == head_line + 1]
-    if not pieces or len(heads) + len(pieces) != len(tokens) or any(t.x is None for t in tokens):
+    if not pieces or any(t.x is None for t in heads + pieces):
         return tokens
     joined: dict[int, NumToken] = {}
     for p in pieces:
@@ -55,4 +56,4 @@ def wrapped_pieces_joined(tokens: list[NumToken]) -> list[NumToken]:
             return tokens
         # (its span stays the head's: where the number sits on its line)
         joined[h.start] = replace(h, text=h.text + p.text, digits=h.digits + p.digits, unit=p.unit)
-    return [joined.get(t.start, t) for t in heads]
+    return [joined.get(t.start, t) for t in tokens if t.line != head_line + 1]
