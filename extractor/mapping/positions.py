@@ -80,10 +80,13 @@ def _top(tokens: Sequence[NumToken]) -> list[NumToken]:
 def anchors_of(rows: Mapping[str, Sequence[NumToken]], k: int) -> list[Anchors]:
     """The full rows' anchors, when the table is laid out by position; else none.
 
-    Laid out by position means: some row prints all ``k`` numbers on its first line, and the rows
+    Laid out by position means: every row on lines of its own, some row printing all ``k`` numbers on its first line, and the rows
     printing fewer numbers there spread them :data:`_WIDER` as far apart (the median row: their
     blank cells kept their room)."""
     tops = [_top(toks) for toks in rows.values()]
+    lines = [top[0].line for top in tops if top]
+    if len(set(lines)) < len(lines):
+        return []  # rows sharing a line (a page dumped on one line): offsets there say nothing of columns
     full = [top for top in tops if len(top) == k]
     short = [top for top in tops if 1 < len(top) < k]
     if not short:

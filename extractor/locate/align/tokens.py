@@ -232,6 +232,12 @@ def _drop_page_furniture(text: str) -> str:
     return "\n".join(out)
 
 
+def _opens_line(t: str, start: int) -> bool:
+    """Nothing but spaces before ``start`` on its line."""
+    i = t.rfind("\n", 0, start) + 1
+    return not t[i:start].strip()
+
+
 def _alone_on_line(t: str, start: int) -> bool:
     """No digit before ``start`` on its line."""
     line_start = t.rfind("\n", 0, start) + 1
@@ -272,12 +278,14 @@ def tokenize(
                 # last cell "… 4  1909" / "年度办" (pdftotext -layout prints the vertical label's next line after it)
             if len(num) == 1 and t[e : e + 1] in ".、 " and one_digit_enumerator.match(t, e):
                 continue  # "（三 1．" / "）不": across a line break
+            across = enumerator_g is not None and t[e : e + 8].lstrip(" ")[:1] == "\n"
             if enumerator_g is not None and num.isdigit() and num != "0" and (
-                    len(num) == 1 or t[e : e + 8].lstrip(" ")[:1] != "\n"):  # also after a sign: "5-0052、没有…"
+                    not across or (len(num) == 1 and _opens_line(t, s))):  # also after a sign: "5-0052、没有…"
                 if len(num) == 1:
                     continue  # "1.属于…": the digit enumerates the next row's label
                 # "00000002.其他法律…": a glued run ends with the next label's enumerator (on its line;
-                # "767" / "、行政机关…" is a cell and a label wrapped at its 顿号: 补正、行政机关).
+                # "0 767" / "、行政机关…" is a cell and a label wrapped at its 顿号: 补正、行政机关 — a
+                # digit enumerates across a line break only when it opens its line: "1" / "、" / "信访").
                 e -= 1
                 num = num[:-1]
         if sign_g is None and bracket_g is not None and _CLOSING().match(t, e):
