@@ -292,3 +292,40 @@ def test_table4_row_start_read_piecewise_equals_the_whole_text_rule(words: list[
         want = (last is not None and _header_only(upto[last.end():])) or _header_only(upto)
         assert got == want, (upto, got, want)
     assert text.startswith("".join(words[:prev]))
+
+
+def _after_body_transposed_dump(rows: list[list[int]], first_late: int) -> str:
+    """pdftotext's plain order of a table whose rows from ``first_late`` on have wrapped labels: the
+    row above prints its own numbers, then every later row's numbers column by column, and the
+    late rows' labels come after all the numbers, in order."""
+    out = ["三、收到和处理政府信息公开申请情况", "申请人情况", "自然人", "法人或其他组织", "总计"]
+    for (label, _), cells in zip(T3_ROWS[:first_late], rows[:first_late], strict=True):
+        out += [label, *map(str, cells)]
+    late = rows[first_late:]
+    out += [str(late[r][c]) for c in range(7) for r in range(len(late))]
+    out += [label for label, _ in T3_ROWS[first_late : len(rows)]]
+    return "\n".join([*out, "四、政府信息公开行政复议、行政诉讼情况"]) + "\n"
+
+
+@settings(max_examples=25, deadline=None)
+@given(cells=st.lists(st.lists(st.integers(0, 30), min_size=6, max_size=6), min_size=len(T3_ROWS), max_size=len(T3_ROWS)),
+       first_late=st.integers(3, len(T3_ROWS) - 3))
+def test_late_rows_numbers_after_the_row_above_column_by_column_are_read_transposed_or_not_at_all(
+    cells: list[list[int]], first_late: int
+) -> None:
+    rows = [_row(c) for c in cells]
+    r = extract((TITLE + _after_body_transposed_dump(rows, first_late)).encode("utf-8"), name="dump.txt")
+    flat = r.report.flat() if r.report is not None else {}  # (a table of zeros with its labels last may locate nothing)
+    for (_, key), row in zip(T3_ROWS, rows, strict=True):
+        for col, value in zip(("natural_person", "commercial", "total"), (row[0], row[1], row[-1]), strict=True):
+            got = flat.get(f"t3.{key}.{col}")
+            assert got is None or got == value, (key, col, got, value)
+
+
+def test_late_rows_with_counts_are_read_transposed() -> None:
+    rows = [_row([2 * i + 1, i % 3, 0, i % 2, 0, 1]) for i in range(len(T3_ROWS))]
+    flat, codes = _flat(_after_body_transposed_dump(rows, 3))
+    for (_, key), row in zip(T3_ROWS, rows, strict=True):
+        assert [flat.get(f"t3.{key}.{c}") for c in ("natural_person", "commercial", "social_org", "total")] == \
+            [row[0], row[1], row[3], row[-1]], key
+    assert "rows.displaced" in codes

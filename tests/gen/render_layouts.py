@@ -483,7 +483,7 @@ LAYOUTS: dict[str, Layout] = {
 LOSSLESS = frozenset(
     {"cell_lines", "cell_lines_crlf", "tab_rows", "space_rows", "pipe_rows", "wrapped", "paged", "one_line", "tag_stripped"}
 )
-MEASURED_ONLY = frozenset({"glued_mixed", "by_position"})
+MEASURED_ONLY = frozenset({"glued_mixed"})
 
 
 def render_layout(name: str, rep: GenReport, v: Variant, seed: int = 0) -> str:

@@ -89,7 +89,9 @@ def displaced_rows(
     """Table 3: rows whose labels were printed out of order, with the numbers a printed row holds
     beyond its own ``k`` cells. Row i's numbers are split into chunks of ``k`` when the rows between
     it and the next anchor in template order are exactly the rows whose labels occur elsewhere in the
-    region, one chunk each, and every chunk's total holds. Changes ``per_row`` in place; returns the
+    region, one chunk each, and every chunk's total holds — or, the rows' numbers printed column by
+    column (pdftotext's plain order of a block of narrow cells), every row's total holds read
+    transposed (:func:`_transposed`). Changes ``per_row`` in place; returns the
     new rows (their anchor is the out-of-order label) with a note for the finding. When a row still
     holds the numbers of several, the out-of-order rows left are returned too, without numbers and
     with an empty note: their cells are somewhere in that surplus, so they are unreadable."""
@@ -111,12 +113,15 @@ def displaced_rows(
         if len(between) != n // k - 1:
             continue
         chunks = [toks[j : j + k] for j in range(0, n, k)]
+        how = "given to it in template order, its total holds"
         if not all(_total_holds(c) for c in chunks):
-            continue
+            chunks = [chunks[0], *_transposed(toks[k:], k)]
+            if not chunks[1:]:
+                continue
+            how = "the rows' numbers printed column by column and read transposed, every row's total holds"
         per_row[i] = chunks[0]
         for row, chunk in zip(between, chunks[1:], strict=True):
-            out.append((row, chunk, f"printed after the row {anchor.key!r} (its label was printed after the table body); "
-                                    f"given to it in template order, its total holds"))
+            out.append((row, chunk, f"printed after the row {anchor.key!r} (its label was printed after the table body); {how}"))
             del elsewhere[row.key]
     if any(len(toks) >= 2 * k for toks in per_row):
         # the numbers of the rows left are among a row's surplus, which could not be matched to them
@@ -146,25 +151,64 @@ def empty_after_surplus(per_row: Sequence[Sequence[NumToken]], placed: list[Plac
             )
 
 
+def _transposed(block: Sequence[NumToken], k: int) -> list[list[NumToken]]:
+    """``m`` rows of ``k`` numbers printed column by column (every row's first cell, then every
+    row's second …), as rows — when every row's total then holds, the block read row by row does
+    not, and at least half the rows (and three) have a non-zero total (a block of zeros holds in any
+    order); else none."""
+    m = len(block) // k
+    if m < 2 or len(block) % k:
+        return []
+    rows = [[block[c * m + r] for c in range(k)] for r in range(m)]
+    if not all(_total_holds(row) for row in rows) or all(_total_holds(block[r * k : (r + 1) * k]) for r in range(m)):
+        return []
+    if sum(1 for row in rows if row[-1].digits.strip("0")) < max(3, (m + 1) // 2):
+        return []
+    return rows
+
+
 def column_major(per_row: list[list[NumToken]], placed: list[Placement], k: int) -> None:
     """Table 3 printed as a run of labels and then the run's numbers column by column (pdfminer's
     text boxes: every number of a column, top to bottom, then the next column). A row holding
     ``k·m`` numbers after ``m - 1`` rows that print none is read as that block transposed — row r
     gets numbers r, r+m, r+2m, … — when every row's own total then holds, the block read row by row
-    does not, and at least half the rows (and three) have a non-zero total: a block of zeros holds
-    in any order. Changes ``per_row`` and ``placed`` in place."""
+    does not, and at least half the rows (and three) have a non-zero total (:func:`_transposed`).
+    Changes ``per_row`` and ``placed`` in place."""
     for j, toks in enumerate(per_row):
         m = len(toks) // k
         if m < 2 or len(toks) % k or j < m - 1 or any(per_row[i] for i in range(j - m + 1, j)):
             continue
-        rows = [[toks[c * m + r] for c in range(k)] for r in range(m)]
-        if not all(_total_holds(row) for row in rows) or all(_total_holds(toks[r * k : (r + 1) * k]) for r in range(m)):
-            continue  # the transposed totals must hold, and the block as printed must not read as rows already
-        if sum(1 for row in rows if row[-1].digits.strip("0")) < max(3, (m + 1) // 2):
-            continue  # totals of zero hold whatever the order: too few rows with counts to tell
+        rows = _transposed(toks, k)
         for r, row in enumerate(rows):
             per_row[j - m + 1 + r] = row
             placed[j - m + 1 + r] = Placement(
                 moved=f"the labels of {m} rows were printed first and their numbers after them column by column; "
                       f"read transposed, every row's total holds"
+            )
+
+
+def rows_printed_after(per_row: list[list[NumToken]], placed: list[Placement], k: int) -> None:
+    """Table 3 whose wrapped labels were printed after the body, in order: a row holding its own
+    ``k`` numbers and ``k·m`` more, followed by ``m`` rows that print none (their labels came after
+    every number). The surplus is theirs when, read transposed (pdftotext's plain order of narrow
+    cells: column by column), every row's total holds and read row by row not (:func:`_transposed`);
+    the row's own numbers must hold their total too. Read row by row, chunks whose totals hold say
+    nothing of which rows they belong to (a row printed before its label shifts them all by one):
+    those rows stay as they are. Changes ``per_row`` and ``placed`` in place."""
+    for j, toks in enumerate(per_row):
+        m = len(toks) // k - 1
+        if m < 2 or len(toks) % k or j + m >= len(per_row) or any(per_row[i] for i in range(j + 1, j + m + 1)):
+            continue
+        own, rest = toks[:k], toks[k:]
+        if not _total_holds(own):
+            continue
+        rows = _transposed(rest, k)
+        if not rows:
+            continue
+        per_row[j] = own
+        for r, row in enumerate(rows):
+            per_row[j + 1 + r] = row
+            placed[j + 1 + r] = Placement(
+                moved=f"the labels of {m} rows were printed after the table body and their numbers after the row above; "
+                      f"read transposed (printed column by column), every row's total holds"
             )

@@ -23,6 +23,7 @@ from extractor.locate.align.displaced import (
     displaced_rows,
     empty_after_surplus,
     orphans_to_empty_rows,
+    rows_printed_after,
 )
 from extractor.locate.align.tokens import BLANK_CELL, NumToken, TokenStream, tokenize
 from extractor.locate.align.wrapped import wrapped_pieces_joined
@@ -251,6 +252,7 @@ def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
     k = len(T3_COLUMNS)
     per_row, placed = _hits(stream, anchors, numbers, [k] * len(anchors), shifts=shifts, holds=total_holds)
     column_major(per_row, placed, k)
+    rows_printed_after(per_row, placed, k)
     if sum(1 for toks in per_row if toks) < _MIN_T3_ROWS:
         return  # a few row words near digits (a file list, a news item) are not a table
     found.t3_header_inside = _T3_HEADINGS.search(stream.labels, anchors[0].end, hi) is not None
