@@ -193,6 +193,24 @@ def test_extract_record_public_function(tmp_path: Path) -> None:
     assert bad["report"]["paths"] == ["empty.txt"]
 
 
+def test_forkserver_preload_holds_what_extract_imports() -> None:
+    """Every module the fork server preloads exists (it skips a missing one silently), and after them
+    extracting a report that needs the aligner imports no other module of the package: workers
+    start warm."""
+    code = (
+        "import sys\n"
+        "from extractor.batch.run import FORKSERVER_PRELOAD\n"
+        "for m in FORKSERVER_PRELOAD: __import__(m)\n"
+        "before = set(sys.modules)\n"
+        "from extractor.pipeline import extract\n"
+        "assert extract(sys.argv[1]).status == 'ok'\n"
+        "print(' '.join(sorted(m for m in set(sys.modules) - before if m.startswith('extractor'))))\n"
+    )
+    tsv = ROOT / "corpus" / "generated" / "gen-000009-hybrid-tsv.tsv"  # read by the aligner (lazily loaded)
+    out = subprocess.run([sys.executable, "-c", code, str(tsv)], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == []
+
+
 def _ogi(*args: str) -> list[str]:
     return [sys.executable, "-c", "from extractor.cli import run; run()", *args]
 

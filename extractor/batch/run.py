@@ -159,6 +159,16 @@ def _main_thread() -> bool:
 # Engines: yield one record per job, in completion order
 
 
+FORKSERVER_PRELOAD: tuple[str, ...] = (
+    "extractor.batch.run", "extractor.readers.text", "extractor.readers.html",
+    # what extract() imports on first use for text the aligner reads (crawler dumps, PDF text):
+    # loaded lazily so that `ogi extract` starts quickly, and then imported by every worker of every
+    # run, about 17 ms of CPU each; once in the fork server instead (a missing module is skipped)
+    "extractor.locate.align.rows", "extractor.mapping.resolve", "extractor.mapping.mixed", "extractor.mapping.solve",
+)
+"""Modules the fork server imports before it forks workers."""
+
+
 def _mp_context() -> multiprocessing.context.BaseContext:
     main_file = getattr(sys.modules.get("__main__"), "__file__", None)
     if main_file is not None and not os.path.exists(main_file):
@@ -166,7 +176,7 @@ def _mp_context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("fork")
     if sys.platform.startswith("linux"):
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["extractor.batch.run", "extractor.readers.text", "extractor.readers.html"])
+        ctx.set_forkserver_preload(list(FORKSERVER_PRELOAD))
         return ctx
     return multiprocessing.get_context("spawn")
 
