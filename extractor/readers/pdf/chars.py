@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 import statistics
+from collections.abc import Callable
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -26,13 +27,16 @@ class LoadedPage:
         self.extra_edges: list[Edge] = []
         """Ruling edges found by OCR in the page's images (see :mod:`extractor.readers.pdf.scanned`)."""
         self._paths: tuple[list[Edge], list[BBox]] | None = None
+        self.tick: Callable[[str], None] | None = None
+        """The document's clock (:meth:`~extractor.budget.Budget.tick`), checked per page object
+        while the paths are read: a hostile page of millions of path segments must stop in time."""
 
     def paths(self) -> tuple[list[Edge], list[BBox]]:
         """The page's vector ruling edges and image bboxes (read once)."""
         if self._paths is None:
             from extractor.readers.pdf.rules import path_edges
 
-            self._paths = path_edges(self)
+            self._paths = path_edges(self, self.tick)
         return self._paths
 
     def close(self) -> None:

@@ -50,6 +50,7 @@ def _read(data: bytes, source: str, settings: Settings) -> Document:
         for index in range(n_pages):
             budget.check(f"reading stopped at page {index + 1} of {n_pages}")
             page = load_page(pdf, index, source)
+            page.tick = budget.tick
             if page.data.note:
                 doc.warnings.append(page.data.note)
             pages.append(page.data)

@@ -28,7 +28,7 @@ def _is_white(rgba: tuple[int, int, int, int]) -> bool:
     return a == 0 or (r > 245 and g > 245 and b > 245)
 
 
-def path_edges(page: LoadedPage) -> tuple[list[Edge], list[BBox]]:
+def path_edges(page: LoadedPage, tick: Callable[[str], None] | None = None) -> tuple[list[Edge], list[BBox]]:
     """Ruling edges from the page's vector paths, plus the bboxes of images (for the image warning).
 
     The pdfium functions and the by-reference arguments of the per-object calls are bound once
@@ -54,6 +54,8 @@ def path_edges(page: LoadedPage) -> tuple[list[Edge], list[BBox]]:
         count: Callable[[Any], int], get: Callable[[Any, int], Any], parent: Any, outer: Matrix, depth: int
     ) -> None:
         for i in range(count(parent)):
+            if tick is not None:
+                tick("pdf vector paths")
             obj = get(parent, i)
             kind = get_type(obj)
             if kind == FORM and depth < 8:
@@ -75,6 +77,8 @@ def path_edges(page: LoadedPage) -> tuple[list[Edge], list[BBox]]:
                     continue
                 subpaths: list[list[tuple[float, float]]] = []
                 for k in range(count_segments(obj)):
+                    if tick is not None and not k % 256:
+                        tick("pdf path segments")
                     seg = get_segment(obj, k)
                     segment_point(seg, p_px, p_py)
                     point = apply_matrix(full, px.value, py.value)
