@@ -60,7 +60,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from .layout import LCell, LTable, Para, document
 from .model import GenReport
@@ -98,6 +98,15 @@ def _blocks(rep: GenReport, v: Variant) -> list[Para | LTable]:
 
 def _rows(t: LTable) -> list[list[LCell]]:
     return [[c for _, c in row] for row in t.rows]
+
+
+def _tables(rep: GenReport, v: Variant, out: list[str]) -> Iterator[list[list[LCell]]]:
+    """The document's tables as rows, each paragraph before them appended to ``out`` as a line."""
+    for b in _blocks(rep, v):
+        if isinstance(b, Para):
+            out.append(b.text)
+        else:
+            yield _rows(b)
 
 
 def _lines(rep: GenReport, v: Variant, row_lines: Callable[[list[LCell]], list[str]]) -> list[str]:
@@ -310,11 +319,7 @@ def _only_row_of_block(rows: list[list[LCell]], i: int) -> bool:
 def column_order(rep: GenReport, v: Variant, rng: random.Random) -> str:
     rep = printable(rep, rng)
     out: list[str] = []
-    for b in _blocks(rep, v):
-        if isinstance(b, Para):
-            out.append(b.text)
-            continue
-        rows = _rows(b)
+    for rows in _tables(rep, v, out):
         t3 = any(c.key and c.key.startswith("t3.") for row in rows for c in row)
         late: list[str] = []
         for i, row in enumerate(rows):
@@ -417,11 +422,7 @@ def by_position(rep: GenReport, v: Variant, rng: random.Random) -> str:
         return text.center(width - 1) + " "  # a cell's padding keeps it apart from the next
 
     out: list[str] = []
-    for b in _blocks(rep, v):
-        if isinstance(b, Para):
-            out.append(b.text)
-            continue
-        rows = _rows(b)
+    for rows in _tables(rep, v, out):
         values = [[_cell_text(rep, c, rng) for c in row if c.kind == "value"] for row in rows]
         widths = fields(values)
         page_at = len(rows) // 2 if any(c.key and c.key.startswith("t3.") for row in rows for c in row) and rng.random() < 0.5 else -1
