@@ -130,7 +130,9 @@ def _continued_row(lines: list[str], i: int) -> tuple[str, int]:
 _MAX_CONTINUED = 4
 
 
-def _parse_lines(lines: list[str], *, source: str, budget: Budget | None = None) -> tuple[list[Paragraph | Table], dict[str, str]]:
+def _parse_lines(
+    lines: list[str], *, source: str, budget: Budget | None = None, paged: bool = False,
+) -> tuple[list[Paragraph | Table], dict[str, str]]:
     blocks: list[Paragraph | Table] = []
     metadata: dict[str, str] = {}
     rule = next((i for i, line in enumerate(lines[:60]) if _BODY_RULE.match(line)), None)
@@ -160,7 +162,7 @@ def _parse_lines(lines: list[str], *, source: str, budget: Budget | None = None)
         blocks.append(Table(cells=cells, provenance=Provenance(line=rows[0][0]), spans_known=False))
         rows.clear()
 
-    pages = _pages(lines)
+    pages = _pages(lines) if paged else None
     skip_to = start
     for i in range(start, len(lines)):
         if i < skip_to:
@@ -188,8 +190,9 @@ def _parse_lines(lines: list[str], *, source: str, budget: Budget | None = None)
         if heading:  # markdown "# 标题": the marker is markup, not text
             text = text[heading.end() :].strip()
         if text:
-            lead = line[: len(line) - len(line.lstrip())]
-            indent = len(lead.rsplit("\f", 1)[-1])  # a form feed (pdftotext's page break) starts the line anew
+            indent = len(line) - len(line.lstrip())
+            if paged and "\f" in line[:indent]:
+                indent = len(line[:indent].rsplit("\f", 1)[-1])  # a form feed (pdftotext's page break) starts the line anew
             blocks.append(Paragraph(text=text, provenance=Provenance(page=pages[i] if pages else None, line=i + 1,
                                                                      column=None if heading else indent),
                                     kind="heading" if heading else "paragraph"))
@@ -197,11 +200,8 @@ def _parse_lines(lines: list[str], *, source: str, budget: Budget | None = None)
     return blocks, metadata
 
 
-def _pages(lines: list[str]) -> list[int] | None:
-    """Each line's 1-based page, where the text marks page breaks with form feeds (pdftotext does);
-    else ``None``."""
-    if not any("\f" in line for line in lines):
-        return None
+def _pages(lines: list[str]) -> list[int]:
+    """Each line's 1-based page, in a text that marks page breaks with form feeds (pdftotext)."""
     out, page = [], 1
     for line in lines:
         out.append(page + line[: len(line) - len(line.lstrip())].count("\f"))
@@ -223,7 +223,7 @@ def read_text(
     if "]{" in text:  # after the grid tables' cells are joined: a span's attributes may wrap inside a cell
         joined, spans = unwrap_spans("\n".join(lines))
         lines = joined.split("\n") if spans else lines
-    blocks, metadata = _parse_lines(lines, source=source, budget=budget)
+    blocks, metadata = _parse_lines(lines, source=source, budget=budget, paged="\f" in text)
     if embedded:
         blocks = merge(blocks, read_tables(embedded, source=source, settings=settings or Settings()))
     return Document(
