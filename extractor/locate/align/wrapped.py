@@ -40,15 +40,17 @@ def _joinable(head: NumToken, piece: NumToken) -> bool:
 
 def wrapped_pieces_joined(tokens: list[NumToken]) -> list[NumToken]:
     """The row's numbers with each wrapped piece joined to the number above it. Applies only when
-    every number on the line after the row's first sits under a distinct one of that line's (numbers
-    on later lines stay as they are); otherwise the row is returned as it is."""
+    the row's first line prints its numbers beside label text or several of them (a row laid out on
+    its line, not one cell per line indented), and every number on the line after the row's first
+    sits under a distinct one of that line's (numbers on later lines stay as they are); otherwise
+    the row is returned as it is."""
     if len(tokens) < 2 or tokens[0].x is None or tokens[0].line is None:
         return tokens
     head_line = tokens[0].line
     heads = [t for t in tokens if t.line == head_line]
     pieces = [t for t in tokens if t.line == head_line + 1]
-    if not pieces or any(t.x is None for t in heads + pieces):
-        return tokens
+    if not pieces or any(t.x is None for t in heads + pieces) or (len(heads) == 1 and not heads[0].blanks_before):
+        return tokens  # (a lone number opening its line is a cell per line, indented: ``396`` / ``442``)
     joined: dict[int, NumToken] = {}
     for p in pieces:
         h = _above(p, heads)
