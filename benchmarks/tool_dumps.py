@@ -158,6 +158,7 @@ def generated_pdfs(n: int) -> None:
     and dumped by pdftotext: figures exact and wrong, split by whether the report's printed totals
     hold (a dump that loses cells can only be checked against sound totals)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import pdfplumber
     from gen import draw_variant, generate
     from gen.layout_check import score as score_layout
     from gen.render_layouts import identities_hold
@@ -178,6 +179,10 @@ def generated_pdfs(n: int) -> None:
                 args = ["pdftotext", "-enc", "UTF-8", *([flag] if flag else []), str(pdf), "-"]
                 text = subprocess.run(args, capture_output=True, check=False).stdout
                 _tally(totals, f"pdftotext {flag}".strip(), identities_hold(rep), score_layout(rep, extract(text, name=f"gen{seed}.txt")))
+            with pdfplumber.open(pdf) as doc:
+                for tool, layout in (("pdfplumber extract_text()", False), ("pdfplumber layout=True", True)):
+                    text = "\n".join(p.extract_text(layout=layout) or "" for p in doc.pages).encode("utf-8")
+                    _tally(totals, tool, identities_hold(rep), score_layout(rep, extract(text, name=f"gen{seed}.txt")))
     _print_totals("generated PDFs", 28, totals)
 
 
@@ -208,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-v", "--verbose", action="store_true", help="a line per document and tool")
     ap.add_argument("--keep", type=Path, help="write the dumps here (default: a temporary directory)")
     ap.add_argument("--generated", type=int, default=0, metavar="N",
-                    help="also render N generated reports to PDF and score their pdftotext dumps")
+                    help="also render N generated reports to PDF and score their pdftotext and pdfplumber dumps")
     ap.add_argument("--generated-html", type=int, default=0, metavar="N",
                     help="also render N generated reports to HTML and score the HTML tools' dumps")
     args = ap.parse_args(argv)

@@ -65,6 +65,11 @@ def _gaps(tokens: Sequence[NumToken]) -> list[float]:
     return [_center(b) - _center(a) for a, b in pairwise(tokens)]
 
 
+def _widest_space(top: Sequence[NumToken]) -> int:
+    """The most characters between two adjacent numbers of a row's line."""
+    return max(b.x - a.x - (a.end - a.start) for a, b in pairwise(top))  # type: ignore[operator]
+
+
 def _top(tokens: Sequence[NumToken]) -> list[NumToken]:
     """The numbers on the row's first line, when every number has a position and the others are
     pieces on the next line (see :func:`vertical_joins`)."""
@@ -80,9 +85,10 @@ def _top(tokens: Sequence[NumToken]) -> list[NumToken]:
 def anchors_of(rows: Mapping[str, Sequence[NumToken]], k: int) -> list[Anchors]:
     """The full rows' anchors, when the table is laid out by position; else none.
 
-    Laid out by position means: every row on lines of its own, some row printing all ``k`` numbers on its first line, and the rows
-    printing fewer numbers there spread them :data:`_WIDER` as far apart (the median row: their
-    blank cells kept their room)."""
+    Laid out by position means: every row on lines of its own, some row printing all ``k`` numbers
+    on its first line, and the rows printing fewer numbers there spread them :data:`_WIDER` as far
+    apart (the median row: their blank cells kept their room), the median one with a wider space
+    between two numbers than any full row has."""
     tops = [_top(toks) for toks in rows.values()]
     lines = [top[0].line for top in tops if top]
     if len(set(lines)) < len(lines):
@@ -97,6 +103,8 @@ def anchors_of(rows: Mapping[str, Sequence[NumToken]], k: int) -> list[Anchors]:
         per_gap = median(g for top in full for g in _gaps(top))
         if median((_center(top[-1]) - _center(top[0])) / ((len(top) - 1) * per_gap) for top in short) < _WIDER:
             return []
+        if median(_widest_space(top) for top in short) <= max(_widest_space(top) for top in full):
+            return []  # no blank cell kept its room (single spaces throughout: a text of rows, not of positions)
     return found
 
 
