@@ -97,9 +97,10 @@ BLANK_CELL = "\xa0"
 """A line holding nothing but no-break spaces is a blank cell printed: what ``get_text("\\n")`` or a
 regular expression makes of a Word-exported ``<td><p>&nbsp;</p></td>``. (Plain empty lines are
 layout, not cells.)"""
-_NO_WORD = _lazy(r"法\s*提|正\s*当")
-"""After a 无 and a line break: the rest of 无法提供 / 无正当理由 (a label), not a 无 cell before a
-wrapped label's next line (``… 1 无`` / ``法 案 卷``: 7.属于行政执法案卷)."""
+_NO_WORD = _lazy(r"法\s*提|正(?![、,，])")
+"""After a 无: the rest of 无法提供 / 无正当理由 (a label; 正 may be followed by the row's numbers,
+printed inside the wrapped label), not a 无 cell before a wrapped label's next line (``… 1 无`` /
+``法 案 卷``: 7.属于行政执法案卷)."""
 _SPACED_BEFORE = _lazy(r"(?:^|[ \n])[\u4e00-\u9fff](?<![无空])[ ]+$")
 """A single CJK character between spaces just before: the placeholder word may be part of a spaced-out
 label — it is when label text (not a number) comes next, even on the next line (``申 请 人 无`` / ``正当``)."""
