@@ -81,3 +81,35 @@ def test_a_short_row_is_placed_under_its_columns() -> None:
     assert _t3(result, "new_received") == [0, 3, 0, 0, 5, 0, 8]
     shifted = _report(rows).replace(_line(_LABELS[0], rows[_LABELS[0]]), _line(_LABELS[0], rows[_LABELS[0]], shift=1))
     assert _t3(extract(shifted.encode("utf-8"), name="layout.txt"), "new_received") == [0, 3, 0, 0, 5, 0, 8]
+
+
+def _paras(lines: list[str]) -> list[Paragraph]:
+    """Paragraphs as the text reader makes them: one per non-empty line, numbered by source line."""
+    return [Paragraph(text, Provenance(line=i + 1, column=0)) for i, text in enumerate(lines) if text]
+
+
+def test_pieces_of_a_number_on_consecutive_lines_join_where_cells_are_set_apart() -> None:
+    """get_text("\\n") of ``<td><span>29</span><span>1</span></td>``: every two cells are four empty
+    lines apart, the two pieces of 291 none (or, tags replaced by line breaks, one)."""
+    from extractor.locate.align.wrapped import line_pieces_joined, piece_gap
+
+    cells = ["23", "\xa0", "6", "\xa0", "\xa0", "29|1", "12", "0", "-|1|5", "7", "4", "8", "9", "3", *map(str, range(10, 30))]
+    for between, inside in ((4, 0), (8, 1)):
+        lines: list[str] = ["规章"]
+        for cell in cells:
+            lines += [""] * between
+            for j, piece in enumerate(cell.split("|")):
+                lines += [""] * (inside if j else 0) + [piece]
+        nums = stream_of(_paras(lines)).numbers
+        gap = piece_gap(nums)
+        assert gap is not None and inside <= gap < between
+        joined = line_pieces_joined(nums, gap)
+        assert [t.text for t in joined][:14] == ["23", "\xa0", "6", "\xa0", "\xa0", "291", "12", "0", "-15", "7", "4", "8", "9", "3"]
+        assert len(joined) == len(cells)
+        assert [t.sign for t in joined][8] == "-"
+    # one cell per line without empty lines between cells, or a converter's single empty line: no pieces
+    assert piece_gap(stream_of(_paras(["规章", *[c for c in cells if "|" not in c]])).numbers) is None
+    spaced = ["规章"]
+    for c in cells:
+        spaced += ["", *c.split("|")]
+    assert piece_gap(stream_of(_paras(spaced)).numbers) is None

@@ -26,7 +26,7 @@ from extractor.locate.align.displaced import (
     rows_printed_after,
 )
 from extractor.locate.align.tokens import BLANK_CELL, NumToken, TokenStream, tokenize
-from extractor.locate.align.wrapped import wrapped_pieces_joined
+from extractor.locate.align.wrapped import line_pieces_joined, piece_gap, wrapped_pieces_joined
 from extractor.locate.hits import Located, RowHit, t2_columns_in, t2_headings_misplaced
 from extractor.records.models import CellRef
 from extractor.template import (
@@ -144,6 +144,9 @@ def _hits(
         if r >= 0:
             out[r].append(n)
     out = [wrapped_pieces_joined(toks) for toks in out]
+    gap = piece_gap(stream.numbers)
+    if gap is not None:
+        out = [line_pieces_joined(toks, gap) for toks in out]
     kept = [_without_spare_blanks(_until_prose(stream, toks), k, holds) for toks, k in zip(out, k_of, strict=True)]
     placements = orphans_to_empty_rows(kept, [toks[len(k) :] for toks, k in zip(out, kept, strict=True)], k_of, groups)
     return kept, placements

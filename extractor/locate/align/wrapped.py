@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from extractor.locate.align.tokens import NumToken
 
-__all__ = ["wrapped_pieces_joined"]
+__all__ = ["line_pieces_joined", "piece_gap", "wrapped_pieces_joined"]
 
 
 def _above(piece: NumToken, heads: Sequence[NumToken]) -> NumToken | None:
@@ -59,3 +59,48 @@ def wrapped_pieces_joined(tokens: list[NumToken]) -> list[NumToken]:
         # (its span stays the head's: where the number sits on its line)
         joined[h.start] = replace(h, text=h.text + p.text, digits=h.digits + p.digits, unit=p.unit)
     return [joined.get(t.start, t) for t in tokens if t.line != head_line + 1]
+
+
+_APART = 0.9
+"""Share of the numbers printed right after another number that have the cells' empty lines
+before them (the rest may be pieces)."""
+_APART_SEEN = 12
+_APART_LINES = 2
+"""Empty lines that mark the cells apart: a tree's text joined by line breaks leaves several between
+two cells (the line breaks around the cell's own); one empty line is a converter's paragraph
+spacing, which also prints two cells of a row on consecutive lines now and then (``lynx -dump``:
+``396`` / ``442`` / empty line / ``278``)."""
+_SIGNS = {"-": "-", "+": "+", "－": "-", "＋": "+"}
+
+
+def piece_gap(numbers: list[NumToken]) -> int | None:
+    """The most empty lines that may stand between the pieces of one number, in a text that puts
+    several empty lines between any two cells (``get_text("\n")`` of a page, or its tags replaced
+    by line breaks): at least 90 % of the numbers printed after another number have ``g`` ≥ 2
+    empty lines before them, and a piece has fewer than half as many (``29`` / ``1``, or ``29`` /
+    empty line / ``1``, where the cell holds ``<span>29</span><span>1</span>``). ``None`` for any
+    other text."""
+    gaps = sorted(t.gap_lines for t in numbers[1:] if t.sep == "line")
+    if len(gaps) < _APART_SEEN:
+        return None
+    g = gaps[int(len(gaps) * (1 - _APART))]
+    return (g - 1) // 2 if g >= _APART_LINES else None
+
+
+def line_pieces_joined(tokens: list[NumToken], max_gap: int) -> list[NumToken]:
+    """The row's numbers with each one printed right after another number, at most ``max_gap``
+    empty lines below it (:func:`piece_gap`), joined to it."""
+    out: list[NumToken] = []
+    for t in tokens:
+        prev = out[-1] if out else None
+        piece = (prev is not None and t.sep == "line" and t.gap_lines <= max_gap and prev.line is not None
+                 and t.line == prev.line + 1 + t.gap_lines)
+        if piece and prev is not None and _joinable(replace(prev, sign=""), t):  # (a sign joined just before: -1 / 5)
+            out[-1] = replace(prev, text=prev.text + t.text, digits=prev.digits + t.digits, unit=t.unit, end=t.end, line=t.line)
+        elif piece and prev is not None and prev.text in _SIGNS and t.digits and not t.sign:
+            # the sign of a 本年增/减 number in an element of its own (``-`` / ``1`` / ``5`` / ``9``)
+            out[-1] = replace(t, text=prev.text + t.text, sign=_SIGNS[prev.text], start=prev.start, sep=prev.sep,
+                              label_pos=prev.label_pos, gap_lines=prev.gap_lines, x=prev.x)
+        else:
+            out.append(t)
+    return out
