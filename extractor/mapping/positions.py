@@ -8,7 +8,7 @@ table cell then prints nothing, but the numbers after it still sit under their o
     信息公开申请数量   4                         2
     二、上年结转政府        2  0  3    2         7
 
-Two things follow, both used only where the table's rows show the layout (:func:`anchors_of`):
+Used only where the table's rows show the layout (:func:`anchors_of`):
 
 * **Where a short row's numbers go.** A line that prints a number in every cell of a table-3 row
   gives the columns' positions (*anchors*) for its page (:attr:`NumToken.page`: pages are laid out
@@ -52,17 +52,18 @@ class Anchors:
     column puts a 1-digit number's centre a character right of a 3-digit one's."""
 
     def at(self, t: NumToken) -> float:
-        assert t.x is not None
-        return t.x if self.align == "start" else t.x + (t.end - t.start) if self.align == "end" else _center(t)
+        return _point(t, self.align)
 
 
-def _center(t: NumToken) -> float:
+def _point(t: NumToken, align: str = "centre") -> float:
+    """Where a number sits on its line: its first character, its end, or its centre."""
     assert t.x is not None
-    return t.x + (t.end - t.start) / 2
+    width = t.end - t.start
+    return t.x if align == "start" else t.x + width if align == "end" else t.x + width / 2
 
 
 def _gaps(tokens: Sequence[NumToken]) -> list[float]:
-    return [_center(b) - _center(a) for a, b in pairwise(tokens)]
+    return [_point(b) - _point(a) for a, b in pairwise(tokens)]
 
 
 def _widest_space(top: Sequence[NumToken]) -> int:
@@ -72,7 +73,7 @@ def _widest_space(top: Sequence[NumToken]) -> int:
 
 def _top(tokens: Sequence[NumToken]) -> list[NumToken]:
     """The numbers on the row's first line, when every number has a position and the others are
-    pieces on the next line (see :func:`vertical_joins`)."""
+    on the next line (pieces :mod:`~extractor.locate.align.wrapped` could not join)."""
     if not tokens or any(t.x is None or t.line is None for t in tokens):
         return []
     head = tokens[0].line
@@ -98,14 +99,14 @@ def anchors_of(rows: Mapping[str, Sequence[NumToken]], k: int) -> list[Anchors]:
     if not short:
         return []
     full = [top for top in full if all(b.x > a.x for a, b in pairwise(top))]  # type: ignore[operator]
-    found = [a for page in {top[0].page for top in full} for a in _full_row_anchors([top for top in full if top[0].page == page])]
-    if full:
-        per_gap = median(g for top in full for g in _gaps(top))
-        if median((_center(top[-1]) - _center(top[0])) / ((len(top) - 1) * per_gap) for top in short) < _WIDER:
-            return []
-        if median(_widest_space(top) for top in short) <= max(_widest_space(top) for top in full):
-            return []  # no blank cell kept its room (single spaces throughout: a text of rows, not of positions)
-    return found
+    if not full:
+        return []
+    per_gap = median(g for top in full for g in _gaps(top))
+    if median((_point(top[-1]) - _point(top[0])) / ((len(top) - 1) * per_gap) for top in short) < _WIDER:
+        return []
+    if median(_widest_space(top) for top in short) <= max(_widest_space(top) for top in full):
+        return []  # no blank cell kept its room (single spaces throughout: a text of rows, not of positions)
+    return [a for page in {top[0].page for top in full} for a in _full_row_anchors([top for top in full if top[0].page == page])]
 
 
 _ALIGNS = ("start", "end", "centre")
@@ -118,16 +119,11 @@ def _full_row_anchors(full: Sequence[Sequence[NumToken]]) -> list[Anchors]:
     aligns: Sequence[str] = _ALIGNS
     if len(full) > 1:
         def spread(align: str) -> float:
-            probe = Anchors(0, None, (), align)
-            return sum(max(probe.at(top[c]) for top in full) - min(probe.at(top[c]) for top in full) for c in range(len(full[0])))
+            return sum(max(_point(top[c], align) for top in full) - min(_point(top[c], align) for top in full)
+                       for c in range(len(full[0])))
         spreads = {align: spread(align) for align in _ALIGNS}
         aligns = [align for align in _ALIGNS if spreads[align] <= min(spreads.values()) + len(full[0]) / 2]
-    out = []
-    for top in full:
-        for align in aligns:
-            probe = Anchors(0, None, (), align)
-            out.append(Anchors(top[0].line or 0, top[0].page, tuple(probe.at(t) for t in top), align))
-    return out
+    return [Anchors(top[0].line or 0, top[0].page, tuple(_point(t, align) for t in top), align) for top in full for align in aligns]
 
 
 def _nearest(anchors: Sequence[Anchors], line: int, page: int | None) -> Anchors | None:

@@ -87,10 +87,11 @@ def locate_in_stream(stream: TokenStream) -> Located:
     regions = find_regions(stream.labels)
     probe = regions.t3 or regions.t2
     shifts = probe is not None and _rows_share_lines(stream, *probe)
+    gap = piece_gap(stream.numbers) if regions.t2 is not None or regions.t3 is not None else None
     if regions.t2 is not None:
-        _table2(stream, *regions.t2, found, shifts)
+        _table2(stream, *regions.t2, found, shifts, gap)
     if regions.t3 is not None:
-        _table3(stream, *regions.t3, found, shifts)
+        _table3(stream, *regions.t3, found, shifts, gap)
     if regions.t4 is not None:
         _table4(stream, *regions.t4, found)
     for kind in ("t2", "t3", "t4"):
@@ -108,9 +109,12 @@ def _ref(stream: TokenStream, tokens: list[NumToken], label_pos: int) -> CellRef
 def _hits(
     stream: TokenStream, anchors: list[Anchor], numbers: list[NumToken], k_of: Sequence[int], *, shifts: bool = False,
     groups: Sequence[object] | None = None, block_at: Sequence[int | None] | None = None, holds: Identity | None = None,
+    piece_gap: int | None = None,
 ) -> tuple[list[list[NumToken]], list[Placement]]:
     """Numbers per anchored row (natural zones, repaired by the assignment programme), and how
-    numbers printed away from their label were placed (:mod:`.displaced`)."""
+    numbers printed away from their label were placed (:mod:`.displaced`). Pieces of one number are
+    joined first: wrapped in a narrow cell, and, in a text whose cells sit several empty lines apart,
+    on consecutive lines (``piece_gap``, :func:`~extractor.locate.align.wrapped.piece_gap`)."""
     zones: list[int] = []
     a = -1
     for n in numbers:
@@ -144,9 +148,8 @@ def _hits(
         if r >= 0:
             out[r].append(n)
     out = [wrapped_pieces_joined(toks) for toks in out]
-    gap = piece_gap(stream.numbers)
-    if gap is not None:
-        out = [line_pieces_joined(toks, gap) for toks in out]
+    if piece_gap is not None:
+        out = [line_pieces_joined(toks, piece_gap) for toks in out]
     kept = [_without_spare_blanks(_until_prose(stream, toks), k, holds) for toks, k in zip(out, k_of, strict=True)]
     placements = orphans_to_empty_rows(kept, [toks[len(k) :] for toks, k in zip(out, kept, strict=True)], k_of, groups)
     return kept, placements
@@ -245,7 +248,7 @@ def _rows_share_lines(stream: TokenStream, lo: int, hi: int) -> bool:
     return bool(numbers) and sum(1 for n in numbers if n.sep == "space") >= len(numbers) / 2
 
 
-def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool = True) -> None:
+def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool = True, gap: int | None = None) -> None:
     numbers = [n for n in stream.numbers if lo < n.label_pos <= hi][: _MAX_REGION_NUMBERS["t3"]]
     candidates = t3_candidates(stream.labels, lo, hi)
     anchors = extend_to_enumerators(chain(candidates, [n.label_pos for n in numbers]), stream.labels, lo)
@@ -253,7 +256,7 @@ def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
     if has_sub:  # （六）其他处理 is then the group label of its three sub-rows, not a row
         anchors = [a for a in anchors if a.key != "other"]
     k = len(T3_COLUMNS)
-    per_row, placed = _hits(stream, anchors, numbers, [k] * len(anchors), shifts=shifts, holds=total_holds)
+    per_row, placed = _hits(stream, anchors, numbers, [k] * len(anchors), shifts=shifts, holds=total_holds, piece_gap=gap)
     column_major(per_row, placed, k)
     rows_printed_after(per_row, placed, k)
     if sum(1 for toks in per_row if toks) < _MIN_T3_ROWS:
@@ -298,7 +301,7 @@ _LABEL_APART = (
 )
 
 
-def _table2(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool = True) -> None:
+def _table2(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool = True, gap: int | None = None) -> None:
     labels = stream.labels
     numbers = [n for n in stream.numbers if lo < n.label_pos <= hi][: _MAX_REGION_NUMBERS["t2"]]
     anchors = t2_anchors(labels, lo, hi, [n.label_pos for n in numbers])
@@ -331,7 +334,7 @@ def _table2(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
     # where the 第二十条 block header stands before each row that opens a block
     block_at = [b[0] if b is not None and (i == 0 or block_of[i - 1] != block_of[i]) else None
                 for i, b in enumerate(block_spans)]
-    per_row, placed = _hits(stream, anchors, numbers, widths, shifts=shifts, groups=block_of, block_at=block_at)
+    per_row, placed = _hits(stream, anchors, numbers, widths, shifts=shifts, groups=block_of, block_at=block_at, piece_gap=gap)
     last_with_numbers = max((i for i, toks in enumerate(per_row) if toks), default=-1)
     for i, (anchor, toks, cols, block_name) in enumerate(zip(anchors, per_row, cols_of, block_of, strict=True)):
         nxt = anchors[i + 1].start if i + 1 < len(anchors) else hi

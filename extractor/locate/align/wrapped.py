@@ -33,9 +33,11 @@ def _above(piece: NumToken, heads: Sequence[NumToken]) -> NumToken | None:
     return over[0] if len(over) == 1 else None
 
 
-def _joinable(head: NumToken, piece: NumToken) -> bool:
-    return (bool(head.digits) and bool(piece.digits) and head.digits != "0" and not head.unit and not head.sign and not piece.sign
-            and "." not in head.digits)
+def _joinable(head: NumToken, piece: NumToken, *, signed_head: bool = False) -> bool:
+    """Whether ``piece`` may continue ``head``'s digits: no leading zero, unit, decimal point or
+    second sign; a signed head only where its sign was itself a piece (``-`` / ``1`` / ``5``)."""
+    return (bool(head.digits) and bool(piece.digits) and head.digits != "0" and not head.unit and (signed_head or not head.sign)
+            and not piece.sign and "." not in head.digits)
 
 
 def wrapped_pieces_joined(tokens: list[NumToken]) -> list[NumToken]:
@@ -93,11 +95,11 @@ def line_pieces_joined(tokens: list[NumToken], max_gap: int) -> list[NumToken]:
     out: list[NumToken] = []
     for t in tokens:
         prev = out[-1] if out else None
-        piece = (prev is not None and t.sep == "line" and t.gap_lines <= max_gap and prev.line is not None
-                 and t.line == prev.line + 1 + t.gap_lines)
-        if piece and prev is not None and _joinable(replace(prev, sign=""), t):  # (a sign joined just before: -1 / 5)
+        if prev is None or t.sep != "line" or t.gap_lines > max_gap or prev.line is None or t.line != prev.line + 1 + t.gap_lines:
+            out.append(t)
+        elif _joinable(prev, t, signed_head=True):  # (a sign may have been joined just before: - / 1 / 5)
             out[-1] = replace(prev, text=prev.text + t.text, digits=prev.digits + t.digits, unit=t.unit, end=t.end, line=t.line)
-        elif piece and prev is not None and prev.text in _SIGNS and t.digits and not t.sign:
+        elif prev.text in _SIGNS and t.digits and not t.sign:
             # the sign of a 本年增/减 number in an element of its own (``-`` / ``1`` / ``5`` / ``9``)
             out[-1] = replace(t, text=prev.text + t.text, sign=_SIGNS[prev.text], start=prev.start, sep=prev.sep,
                               label_pos=prev.label_pos, gap_lines=prev.gap_lines, x=prev.x)
