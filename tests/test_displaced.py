@@ -118,31 +118,6 @@ def test_an_unmatched_surplus_leaves_the_late_rows_unread_never_blank() -> None:
     assert "cells.unreadable" in codes
 
 
-def _column_major_dump(rows: list[list[int]]) -> str:
-    """pdfminer's text boxes: the rows' labels, then every column's numbers top to bottom."""
-    labels = [label for label, _ in T3_ROWS[: len(rows)]]
-    numbers = [str(rows[r][c]) for c in range(7) for r in range(len(rows))]
-    head = ["三、收到和处理政府信息公开申请情况", "申请人情况", "自然人", "法人或其他组织", "总计"]
-    return "\n".join([*head, *labels, *numbers, "四、政府信息公开行政复议、行政诉讼情况"]) + "\n"
-
-
-def test_labels_then_numbers_column_by_column_are_read_transposed() -> None:
-    rows = [_row([3 * i + 1, i % 2, 0, 0, i % 3, 1]) for i in range(len(T3_ROWS))]
-    flat, codes = _flat(_column_major_dump(rows))
-    for (_, key), row in zip(T3_ROWS, rows, strict=True):
-        assert flat.get(f"t3.{key}.natural_person") == row[0] and flat.get(f"t3.{key}.total") == row[-1]
-    assert "rows.displaced" in codes
-
-
-def test_a_block_of_zeros_is_not_transposed_on_the_say_of_its_totals() -> None:
-    rows = [_row([0, 0, 0, 0, 0, 0]) for _ in T3_ROWS]
-    rows[3] = _row([2, 0, 0, 0, 0, 0])  # one row with counts: zeros hold in any order, so nothing is decided
-    r = extract((TITLE + T2_HEAD + "规章\n1\n0\n1\n" + _column_major_dump(rows)).encode("utf-8"), name="dump.txt")
-    assert r.report is not None
-    flat = r.report.flat()
-    assert all(flat.get(f"t3.{key}.total") is None for _, key in T3_ROWS)
-
-
 def test_tab_rows_broken_by_line_breaks_inside_cells_are_read_as_running_text() -> None:
     """python-docx's cell.text keeps a cell's line breaks, so ``"\\t".join(c.text for c in row.cells)``
     runs one row over several lines (and repeats merged cells): the grid loses the row, the

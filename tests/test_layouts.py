@@ -52,7 +52,8 @@ def test_fixed_reports_in_every_layout(name: str) -> None:
 
 def test_lossy_layouts_still_decide_most_figures() -> None:
     """What the identities recover: glued runs mostly, dropped cells where rows are all zero or unique."""
-    for name, floor in (("glued", 0.85), ("dropped", 0.45), ("split_numbers", 0.95), ("blank_lines", 0.99), ("by_position", 0.9)):
+    for name, floor in (("glued", 0.85), ("dropped", 0.45), ("split_numbers", 0.95), ("blank_lines", 0.99), ("by_position", 0.9),
+                        ("text_boxes", 0.95)):
         right = total = 0
         for seed in range(8):
             rep = generate(seed, breaks=(), blank_totals=False)

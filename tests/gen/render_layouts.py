@@ -45,6 +45,11 @@ what a layout-independent reader must not depend on:
 ``by_position``           ``pdftotext -layout``: a row per line, each number under its column and
                           a blank cell printed as spaces; wrapped labels, a page break with columns
                           elsewhere, long numbers wrapped in their narrow cells
+``text_boxes``            pdfminer's ``extract_text()``: a text box per cell or per run of a
+                          column's cells, boxes apart by an empty line; a table-2 block's labels,
+                          then its numbers column by column; table 3 likewise per page (a page
+                          break, ``- 3 -`` and a form feed, cuts it in two), the 总计 column
+                          sometimes printed before a 其他 column of zeros
 ========================  =====================================================================
 
 :data:`LOSSLESS` layouts print every cell, so every figure must be read exactly. The others lose
@@ -461,6 +466,58 @@ def by_position(rep: GenReport, v: Variant, rng: random.Random) -> str:
     return _join(out)
 
 
+def text_boxes(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    rep = printable(rep, rng)
+    out: list[str] = []
+    page = rng.randint(2, 4)
+
+    def boxes(texts: list[str]) -> None:
+        """Each text a box, or run on in the box before (a column's cells read as one box)."""
+        for i, t in enumerate(texts):
+            if i and rng.random() < 0.6:
+                out[-1] += "\n" + t
+            else:
+                out.append(t)
+
+    def by_columns(labels: list[str], values: list[list[str]], total_first: bool = False) -> None:
+        out.extend(labels)
+        width = len(values[0]) if values else 0
+        order = list(range(width))
+        if total_first and width == 7 and all(row[5] == "0" for row in values):
+            order = [0, 1, 2, 3, 4, 6, 5]
+        for c in order:
+            boxes([row[c] for row in values])
+
+    for rows in _tables(rep, v, out):
+        keys = [c.key for row in rows for c in row if c.key]
+        if keys and keys[0].startswith("t4."):
+            out.extend(x for row in rows for c in row if c.kind != "value" for x in c.text.split("\n"))
+            boxes([_cell_text(rep, c, rng) for row in rows for c in row if c.kind == "value"])
+            continue
+        t3 = bool(keys) and keys[0].startswith("t3.")
+        value_rows = [i for i, row in enumerate(rows) if any(c.kind == "value" for c in row)]
+        cut = value_rows[rng.randint(5, len(value_rows) - 4)] if t3 and len(value_rows) > 10 and rng.random() < 0.8 else None
+        labels: list[str] = []
+        values: list[list[str]] = []
+        for i, row in enumerate(rows):
+            texts = [c.text for c in row if c.kind != "value"]
+            vals = [_cell_text(rep, c, rng) for c in row if c.kind == "value"]
+            opens = any(c.kind == "title" for c in row) or i == cut
+            if opens or (not vals and values):
+                by_columns(labels, values, t3 and rng.random() < 0.5)
+                labels, values = [], []
+                if i == cut:
+                    out.append(f"- {page} -\n\f")
+                    page += 1
+            if vals:
+                labels.extend(texts)
+                values.append(vals)
+            else:
+                out.extend(texts)
+        by_columns(labels, values, t3 and rng.random() < 0.5)
+    return "\n\n".join(x for x in out if x.strip()) + "\n"
+
+
 LAYOUTS: dict[str, Layout] = {
     "cell_lines": cell_lines,
     "cell_lines_crlf": cell_lines_crlf,
@@ -480,6 +537,7 @@ LAYOUTS: dict[str, Layout] = {
     "span_split": span_split,
     "blank_lines": blank_lines,
     "by_position": by_position,
+    "text_boxes": text_boxes,
 }
 LOSSLESS = frozenset(
     {"cell_lines", "cell_lines_crlf", "tab_rows", "space_rows", "pipe_rows", "wrapped", "paged", "one_line", "tag_stripped"}

@@ -115,7 +115,7 @@ def displaced_rows(
         chunks = [toks[j : j + k] for j in range(0, n, k)]
         how = "given to it in template order, its total holds"
         if not all(_total_holds(c) for c in chunks):
-            chunks = [chunks[0], *_transposed(toks[k:], k)]
+            chunks = [chunks[0], *_transposed(toks[k:], k)[0]]
             if not chunks[1:]:
                 continue
             how = "the rows' numbers printed column by column and read transposed, every row's total holds"
@@ -151,40 +151,122 @@ def empty_after_surplus(per_row: Sequence[Sequence[NumToken]], placed: list[Plac
             )
 
 
-def _transposed(block: Sequence[NumToken], k: int) -> list[list[NumToken]]:
+def _transposed(block: Sequence[NumToken], k: int, proven: bool = False) -> tuple[list[list[NumToken]], bool]:
     """``m`` rows of ``k`` numbers printed column by column (every row's first cell, then every
     row's second …), as rows — when every row's total then holds, the block read row by row does
-    not, and at least half the rows (and three) have a non-zero total (a block of zeros holds in any
-    order); else none."""
+    not, and three rows have a non-zero total, which must be at least half the rows unless three
+    rows read row by row fail (a block of zeros holds in any order; a block printed row by row whose
+    one row's total is misprinted fails in one row) — or, every total holding, one has a count and
+    two rows read row by row fail. One row may fail read transposed (a misprinted
+    total, which validation then reports) when at least three more fail read row by row. Else none.
+    When another block of the table was ``proven`` to be printed so, the totals alone decide. A block
+    that reads the same both ways (all zeros) is read so. The second value says the total column was printed before the last column (:func:`_total_column`)."""
     m = len(block) // k
     if m < 2 or len(block) % k:
-        return []
-    rows = [[block[c * m + r] for c in range(k)] for r in range(m)]
-    if not all(_total_holds(row) for row in rows) or all(_total_holds(block[r * k : (r + 1) * k]) for r in range(m)):
-        return []
-    if sum(1 for row in rows if row[-1].digits.strip("0")) < max(3, (m + 1) // 2):
-        return []
-    return rows
+        return [], False
+    columns = [list(block[c * m : (c + 1) * m]) for c in range(k)]
+    if all(columns[c][r].text == block[r * k + c].text for r in range(m) for c in range(k)):
+        return [[columns[c][r] for c in range(k)] for r in range(m)], False  # both orders read the same
+    fail_by_rows = sum(1 for r in range(m) if not _total_holds(block[r * k : (r + 1) * k]))
+    found = _total_column(columns)
+    if found is None:
+        return [], False
+    order, fail = found
+    if fail_by_rows <= fail or (fail and fail_by_rows < fail + 3):
+        return [], False
+    rows = [[columns[c][r] for c in order] for r in range(m)]
+    counted = sum(1 for row in rows if row[-1].digits.strip("0"))
+    if not proven and not (counted >= 3 and (counted >= (m + 1) // 2 or fail_by_rows >= 3)) and not (
+        counted and not fail and fail_by_rows >= 2
+    ):
+        return [], False
+    return rows, order[-1] != k - 1
 
 
-def column_major(per_row: list[list[NumToken]], placed: list[Placement], k: int) -> None:
+def _total_column(columns: Sequence[Sequence[NumToken]]) -> tuple[list[int], int] | None:
+    """The columns' order that puts the total last, and how many rows' totals fail so: as printed
+    when every row's total holds; else the one column that is every row's sum of the others,
+    moved last, when every column printed after it is all zeros (pdfminer orders its text boxes by
+    position *and size*, and prints a tall 总计 column before 其他: the zeros read the same in
+    whichever place they belong); else as printed when one row's total fails; else none."""
+    k, m = len(columns), len(columns[0])
+    natural = list(range(k))
+
+    def fails(order: list[int]) -> int:
+        return sum(1 for r in range(m) if not _total_holds([columns[c][r] for c in order]))
+
+    if not (n := fails(natural)):
+        return natural, 0
+    for t in range(k - 1):
+        after = [c for c in range(t + 1, k)]
+        if all(not tok.sign and tok.digits.isdigit() and not tok.digits.strip("0") for c in after for tok in columns[c]):
+            order = [*natural[:t], *after, t]
+            if not fails(order):
+                return order, 0
+    return (natural, n) if n == 1 else None
+
+
+def column_major(
+    per_row: list[list[NumToken]], placed: list[Placement], k: int, anchors: Sequence[Anchor] = (),
+    elsewhere: Sequence[Anchor] = (),
+) -> bool:
     """Table 3 printed as a run of labels and then the run's numbers column by column (pdfminer's
-    text boxes: every number of a column, top to bottom, then the next column). A row holding
-    ``k·m`` numbers after ``m - 1`` rows that print none is read as that block transposed — row r
-    gets numbers r, r+m, r+2m, … — when every row's own total then holds, the block read row by row
-    does not, and at least half the rows (and three) have a non-zero total (:func:`_transposed`).
-    Changes ``per_row`` and ``placed`` in place."""
+    text boxes: every number of a column, top to bottom, then the next column; a page break starts
+    a new run). A row holding ``k·m`` numbers after ``m - 1`` rows that print none is read as that
+    block transposed — row r gets numbers r, r+m, r+2m, … — when every row's own total then holds
+    and the block read row by row does not (:func:`_transposed`: with enough counts to tell; once one
+    block is so read, the others of the same text need only their totals). The run's rows must
+    follow each other in the template: a row printed ``elsewhere`` (a label out of order) between two
+    of them says their numbers were printed after the row above, not column by column. Changes
+    ``per_row`` and ``placed`` in place; says whether a block was read so."""
+    blocks = []
     for j, toks in enumerate(per_row):
         m = len(toks) // k
-        if m < 2 or len(toks) % k or j < m - 1 or any(per_row[i] for i in range(j - m + 1, j)):
-            continue
-        rows = _transposed(toks, k)
-        for r, row in enumerate(rows):
-            per_row[j - m + 1 + r] = row
-            placed[j - m + 1 + r] = Placement(
-                moved=f"the labels of {m} rows were printed first and their numbers after them column by column; "
-                      f"read transposed, every row's total holds"
-            )
+        if m >= 2 and not len(toks) % k and j >= m - 1 and not any(per_row[i] for i in range(j - m + 1, j)):
+            if anchors and any(anchors[j - m + 1].order < a.order < anchors[j].order for a in elsewhere):
+                continue
+            blocks.append((j, m))
+    proven = False
+    for second_pass in (False, True):
+        for j, _ in blocks:
+            if placed[j].moved is None and (proven or not second_pass):
+                rows, total_moved = _transposed(per_row[j], k, proven=second_pass)
+                proven = proven or bool(rows)
+                m = len(rows)
+                how = " with the total column, printed before the zeros of the last, read last" if total_moved else ""
+                for r, row in enumerate(rows):
+                    per_row[j - m + 1 + r] = row
+                    placed[j - m + 1 + r] = Placement(
+                        moved=f"the labels of {m} rows were printed first and their numbers after them column by column; "
+                              f"read transposed{how}, every row's total holds"
+                    )
+    return proven
+
+
+def block_by_columns(
+    per_row: list[list[NumToken]], placed: list[Placement], widths: Sequence[int], blocks: Sequence[object]
+) -> None:
+    """Table 2 in a text that prints a run of labels and then their numbers column by column (table
+    3 showed it: :func:`column_major`): a 第二十条 block whose last row holds the ``w·m`` numbers of
+    its ``m`` rows of ``w`` cells, the others none, is read transposed — row r gets numbers r, r+m, …
+    (``规章`` / ``行政规范性文件`` / ``0 3 0 0 0 8`` is 0 0 0 and 3 0 8). Table 2 has no identity to
+    check this by, so it is done only on table 3's proof. Changes ``per_row`` and ``placed`` in place."""
+    j = 0
+    while j < len(per_row):
+        end = j
+        while end + 1 < len(per_row) and blocks[end + 1] == blocks[j] and blocks[j] is not None:
+            end += 1
+        m, w = end - j + 1, widths[j]
+        toks = per_row[end]
+        if (m >= 2 and all(widths[r] == w for r in range(j, end + 1)) and len(toks) == w * m
+                and not any(per_row[r] for r in range(j, end))):
+            for r in range(m):
+                per_row[j + r] = [toks[c * m + r] for c in range(w)]
+                placed[j + r] = Placement(
+                    moved=f"the block's {m} labels were printed first and their numbers after them column by column, "
+                          f"as table 3 shows the text does: read transposed"
+                )
+        j = end + 1
 
 
 def rows_printed_after(per_row: list[list[NumToken]], placed: list[Placement], k: int) -> None:
@@ -202,7 +284,7 @@ def rows_printed_after(per_row: list[list[NumToken]], placed: list[Placement], k
         own, rest = toks[:k], toks[k:]
         if not _total_holds(own):
             continue
-        rows = _transposed(rest, k)
+        rows, _ = _transposed(rest, k)
         if not rows:
             continue
         per_row[j] = own

@@ -19,6 +19,7 @@ from extractor.locate.align.anchors import (
 from extractor.locate.align.assign import assign_rows
 from extractor.locate.align.displaced import (
     Placement,
+    block_by_columns,
     column_major,
     displaced_rows,
     empty_after_surplus,
@@ -88,10 +89,9 @@ def locate_in_stream(stream: TokenStream) -> Located:
     probe = regions.t3 or regions.t2
     shifts = probe is not None and _rows_share_lines(stream, *probe)
     gap = piece_gap(stream.numbers) if regions.t2 is not None or regions.t3 is not None else None
+    by_columns = regions.t3 is not None and _table3(stream, *regions.t3, found, shifts, gap)
     if regions.t2 is not None:
-        _table2(stream, *regions.t2, found, shifts, gap)
-    if regions.t3 is not None:
-        _table3(stream, *regions.t3, found, shifts, gap)
+        _table2(stream, *regions.t2, found, shifts, gap, by_columns)
     if regions.t4 is not None:
         _table4(stream, *regions.t4, found)
     for kind in ("t2", "t3", "t4"):
@@ -209,13 +209,17 @@ def _until_prose(stream: TokenStream, toks: list[NumToken]) -> list[NumToken]:
 _CELL_CHARS = re.compile(r"[/\\—–无空-]")
 
 
-def _glued_placeholder(stream: TokenStream, anchor: Anchor, toks: list[NumToken], until: int) -> str | None:
+def _glued_placeholder(
+    stream: TokenStream, anchor: Anchor, toks: list[NumToken], until: int, moved: str | None = None
+) -> str | None:
     """A character that could be a placeholder cell glued to the row's text (``数量/2032/7``,
     ``公开0—/无无——``, ``454/无行政强制``): where such cells begin and end cannot be read, so nothing is
-    decided. ``until`` is where the next row's label begins."""
+    decided. ``until`` is where the next row's label begins. Numbers ``moved`` to the row were not
+    printed after its label: the text between the label and them is not looked at."""
     spans = []
     if toks:
-        spans.append(stream.labels[anchor.end : toks[0].label_pos])
+        if moved is None:
+            spans.append(stream.labels[anchor.end : toks[0].label_pos])
         spans.extend(stream.labels[a.label_pos : b.label_pos] for a, b in pairwise(toks))
         spans.append(stream.labels[toks[-1].label_pos : toks[-1].label_pos + 2] if toks[-1].label_pos < until else "")
     for k, text in enumerate(spans):
@@ -248,7 +252,9 @@ def _rows_share_lines(stream: TokenStream, lo: int, hi: int) -> bool:
     return bool(numbers) and sum(1 for n in numbers if n.sep == "space") >= len(numbers) / 2
 
 
-def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool = True, gap: int | None = None) -> None:
+def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool = True, gap: int | None = None) -> bool:
+    """Table 3's rows into ``found``; says whether the text was shown to print a run of labels and
+    then their numbers column by column (:func:`~extractor.locate.align.displaced.column_major`)."""
     numbers = [n for n in stream.numbers if lo < n.label_pos <= hi][: _MAX_REGION_NUMBERS["t3"]]
     candidates = t3_candidates(stream.labels, lo, hi)
     anchors = extend_to_enumerators(chain(candidates, [n.label_pos for n in numbers]), stream.labels, lo)
@@ -257,10 +263,12 @@ def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
         anchors = [a for a in anchors if a.key != "other"]
     k = len(T3_COLUMNS)
     per_row, placed = _hits(stream, anchors, numbers, [k] * len(anchors), shifts=shifts, holds=total_holds, piece_gap=gap)
-    column_major(per_row, placed, k)
+    chained = {a.key for a in anchors} | ({"other"} if has_sub else set())
+    by_columns = column_major(per_row, placed, k, anchors, [c for c in candidates if c.key not in chained])
     rows_printed_after(per_row, placed, k)
-    if sum(1 for toks in per_row if toks) < _MIN_T3_ROWS:
-        return  # a few row words near digits (a file list, a news item) are not a table
+    if sum(max(1, len(toks) // k) for toks in per_row if toks) < _MIN_T3_ROWS:
+        return False  # a few row words near digits (a file list, a news item) are not a table; a row
+        # holding several rows' numbers (labels printed first, numbers after them) counts as so many
     found.t3_header_inside = _T3_HEADINGS.search(stream.labels, anchors[0].end, hi) is not None
     elsewhere = displaced_rows(anchors, per_row, candidates, k, frozenset({"other"} if has_sub else ()))
     empty_after_surplus(per_row, placed, k)
@@ -275,7 +283,7 @@ def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
                 tokens=toks,
                 run=" ".join(t.text for t in toks),
                 run_ref=_ref(stream, toks, anchor.start),
-                unreadable=placed[i].unreadable or _glued_placeholder(stream, anchor, toks, nxt),
+                unreadable=placed[i].unreadable or _glued_placeholder(stream, anchor, toks, nxt, placed[i].moved),
                 moved=placed[i].moved,
             )
         )
@@ -293,6 +301,7 @@ def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
                 unreadable=None if toks else _LABEL_APART,
             )
         )
+    return by_columns
 
 
 _LABEL_APART = (
@@ -301,7 +310,12 @@ _LABEL_APART = (
 )
 
 
-def _table2(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool = True, gap: int | None = None) -> None:
+def _table2(
+    stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool = True, gap: int | None = None, by_columns: bool = False
+) -> None:
+    """Table 2's rows into ``found``. ``by_columns``: table 3 showed the text printing a run of
+    labels and then their numbers column by column, so a 第二十条 block printed so is read so
+    (:func:`~extractor.locate.align.displaced.block_by_columns`)."""
     labels = stream.labels
     numbers = [n for n in stream.numbers if lo < n.label_pos <= hi][: _MAX_REGION_NUMBERS["t2"]]
     anchors = t2_anchors(labels, lo, hi, [n.label_pos for n in numbers])
@@ -335,6 +349,8 @@ def _table2(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
     block_at = [b[0] if b is not None and (i == 0 or block_of[i - 1] != block_of[i]) else None
                 for i, b in enumerate(block_spans)]
     per_row, placed = _hits(stream, anchors, numbers, widths, shifts=shifts, groups=block_of, block_at=block_at, piece_gap=gap)
+    if by_columns:
+        block_by_columns(per_row, placed, widths, block_of)
     last_with_numbers = max((i for i, toks in enumerate(per_row) if toks), default=-1)
     for i, (anchor, toks, cols, block_name) in enumerate(zip(anchors, per_row, cols_of, block_of, strict=True)):
         nxt = anchors[i + 1].start if i + 1 < len(anchors) else hi
@@ -353,7 +369,7 @@ def _table2(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
                 run_ref=_ref(stream, toks, anchor.start),
                 columns=cols,
                 block=block_name,
-                unreadable=placed[i].unreadable or _glued_placeholder(stream, anchor, toks, nxt),
+                unreadable=placed[i].unreadable or _glued_placeholder(stream, anchor, toks, nxt, placed[i].moved),
                 moved=placed[i].moved,
             )
         )

@@ -101,6 +101,9 @@ _NO_WORD = _lazy(r"法\s*提|正(?![、,，])")
 """After a 无: the rest of 无法提供 / 无正当理由 (a label; 正 may be followed by the row's numbers,
 printed inside the wrapped label), not a 无 cell before a wrapped label's next line (``… 1 无`` /
 ``法 案 卷``: 7.属于行政执法案卷)."""
+_GROUP_BEFORE = _lazy(r"[(（]\s*[一二三四五六七八九十]{1,2}\s*[)）][ \t]*$")
+"""A group enumerator just before: a 无 after one opens the group's label, even when the rest of it
+was printed elsewhere (``（四）无`` … ``法提供``: pdfminer splits a label cell a page break cuts)."""
 _SPACED_BEFORE = _lazy(r"(?:^|[ \n])[\u4e00-\u9fff](?<![无空])[ ]+$")
 """A single CJK character between spaces just before: the placeholder word may be part of a spaced-out
 label — it is when label text (not a number) comes next, even on the next line (``申 请 人 无`` / ``正当``)."""
@@ -261,6 +264,7 @@ def tokenize(
     t = _drop_page_furniture(text)
     year_across_lines = _YEAR_ACROSS_LINES()
     label_follows, spaced_before, label_next = _LABEL_FOLLOWS(), _SPACED_BEFORE(), _LABEL_NEXT()
+    group_before = _GROUP_BEFORE()
     one_digit_enumerator = _ONE_DIGIT_ENUMERATOR()
     numbers: list[NumToken] = []
     spans: list[tuple[int, int, str, str, str | None, str, int]] = []  # start, end, text, digits, unit, sign, digits_at
@@ -315,6 +319,7 @@ def tokenize(
             (m.group(0) == "空" and label_follows.match(t, m.end()))
             or (m.group(0) == "无" and (word := label_next.match(t, m.end())) and _NO_WORD().match(t, word.end() - 1))
             or (spaced_before.search(t, max(0, m.start() - 4), m.start()) and label_next.match(t, m.end()))
+            or (m.group(0) == "无" and group_before.search(t, max(0, m.start() - 8), m.start()))
         ):
             continue  # "无 正 当 理由", "申 请 人 无": a spaced-out label, not a cell
         idx = bisect_right(starts, m.start()) - 1
