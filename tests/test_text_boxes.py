@@ -143,3 +143,36 @@ def test_a_group_label_cut_by_a_page_break_is_no_placeholder() -> None:
     assert r.report is not None
     flat = r.report.flat()
     assert all(flat.get(f"t3.{key}.total") == row[-1] for (_, key), row in zip(T3_ROWS, rows, strict=True))
+
+
+def _plain_order(rows: list[list[int]]) -> str:
+    """pdftotext's plain order of a table whose long labels wrap (the 淮安 洪泽 2023 dump): the
+    first row's numbers after the header, its label after the body; a block of rows whose numbers
+    come, column by column, after the one label among them that does not wrap; the wrapped labels
+    after the table body."""
+    key_row = {key: i for i, (_, key) in enumerate(T3_ROWS)}
+    col = lambda keys: [str(rows[key_row[k]][c]) for c in range(7) for k in keys]  # noqa: E731
+    own = lambda key: [str(v) for v in rows[key_row[key]]]  # noqa: E731
+    label = {key: lab for lab, key in T3_ROWS}
+    late = ["new_received", "unable_unclear", "rejected_petition", "rejected_duplicate", "rejected_confirm", "other"]
+    out = [*_HEAD, *own("new_received"), label["carried_over"], *own("carried_over"), label["granted"], *own("granted"),
+           label["partial"], *own("partial"),
+           *col([k for _, k in T3_ROWS[4:14]]),  # (三)1–8, (四)1, (四)2 after the row above, column by column
+           *(label[k] for _, k in T3_ROWS[4:14]),
+           label["rejected_publication"], *col(["unable_unclear", "rejected_petition", "rejected_duplicate", "rejected_publication"]),
+           label["rejected_excessive"], *col(["rejected_excessive", "rejected_confirm"]),
+           label["results_total"], *col(["other", "results_total"]),
+           label["carried_forward"], *own("carried_forward"), *(label[k] for k in late), _END]
+    return "\n".join(out) + "\n"
+
+
+def test_blocks_printed_after_the_label_that_does_not_wrap_are_dealt_to_their_rows() -> None:
+    rows = [_some_counts(i) for i in range(len(T3_ROWS))]
+    rows[16] = _row([0, 3, 0, 0, 0, 0])  # 2.重复申请: a count in the middle of its block
+    rows[20] = _row([4, 0, 0, 0, 0, 0])  # （六）其他处理, printed with （七）
+    rows[21] = [sum(rows[r][c] for r in range(2, 21)) for c in range(7)]  # （七）总计
+    flat, codes = _flat(_plain_order(rows))
+    for (_, key), row in zip(T3_ROWS, rows, strict=True):
+        got = [flat.get(f"t3.{key}.{c}") for c in ("natural_person", "commercial", "total")]
+        assert got == [row[0], row[1], row[-1]], key
+    assert "rows.displaced" in codes

@@ -84,14 +84,19 @@ def _total_holds(chunk: Sequence[NumToken]) -> bool:
 
 
 def displaced_rows(
-    anchors: Sequence[Anchor], per_row: list[list[NumToken]], candidates: Sequence[Anchor], k: int, exclude: frozenset[str] = frozenset()
+    anchors: Sequence[Anchor], per_row: list[list[NumToken]], candidates: Sequence[Anchor], k: int,
+    exclude: frozenset[str] = frozenset(), lead: Sequence[NumToken] = (),
 ) -> list[tuple[Anchor, list[NumToken], str]]:
     """Table 3: rows whose labels were printed out of order, with the numbers a printed row holds
     beyond its own ``k`` cells. Row i's numbers are split into chunks of ``k`` when the rows between
     it and the next anchor in template order are exactly the rows whose labels occur elsewhere in the
     region, one chunk each, and every chunk's total holds — or, the rows' numbers printed column by
     column (pdftotext's plain order of a block of narrow cells), every row's total holds read
-    transposed (:func:`_transposed`). Changes ``per_row`` in place; returns the
+    transposed (:func:`_transposed`). When they are too few, the rows printed elsewhere between the
+    previous anchor and row i join them: pdftotext prints a block's numbers after the one label in
+    it that does not wrap, and the wrapped ones after the table body. The numbers printed before
+    the first anchor (``lead``, after the table's header) are the rows' printed elsewhere that come
+    before it in the template when they fit exactly the same way. Changes ``per_row`` in place; returns the
     new rows (their anchor is the out-of-order label) with a note for the finding. When a row still
     holds the numbers of several, the out-of-order rows left are returned too, without numbers and
     with an empty note: their cells are somewhere in that surplus, so they are unreadable."""
@@ -103,30 +108,73 @@ def displaced_rows(
     if not elsewhere:
         return []
     out: list[tuple[Anchor, list[NumToken], str]] = []
+    first = sorted((a for a in elsewhere.values() if anchors and a.order < anchors[0].order), key=lambda a: a.order)
+    if lead and first and len(lead) == k * len(first):
+        chunks = [list(lead[j : j + k]) for j in range(0, len(lead), k)]
+        if not all(_total_holds(c) for c in chunks):
+            chunks = _transposed(lead, k)[0] if len(first) > 1 else []
+        for row, chunk in zip(first, chunks, strict=False):
+            out.append((row, chunk, "printed after the table's header, before the first row's label (its label was "
+                                    "printed after the table body); its total holds"))
+            del elsewhere[row.key]
     for i, anchor in enumerate(anchors):
         toks = per_row[i]
         n = len(toks)
         if n <= k or n % k:
             continue
         upper = anchors[i + 1].order if i + 1 < len(anchors) else 10**9
+        lower = anchors[i - 1].order if i else -1
         between = sorted((a for a in elsewhere.values() if anchor.order < a.order < upper), key=lambda a: a.order)
-        if len(between) != n // k - 1:
-            continue
-        chunks = [toks[j : j + k] for j in range(0, n, k)]
-        how = "given to it in template order, its total holds"
-        if not all(_total_holds(c) for c in chunks):
-            chunks = [chunks[0], *_transposed(toks[k:], k)[0]]
-            if not chunks[1:]:
+        if len(between) == n // k - 1:
+            block = [anchor, *between]
+            chunks = [toks[j : j + k] for j in range(0, n, k)]
+            how = "given to it in template order, its total holds"
+            if not all(_total_holds(c) for c in chunks):
+                chunks = [chunks[0], *_transposed(toks[k:], k)[0]]
+                how = "the rows' numbers printed column by column and read transposed, every row's total holds"
+        else:
+            before = sorted((a for a in elsewhere.values() if lower < a.order < anchor.order), key=lambda a: a.order)
+            found = _block_around(anchor, before, between, toks, k)
+            if found is None:
                 continue
-            how = "the rows' numbers printed column by column and read transposed, every row's total holds"
-        per_row[i] = chunks[0]
-        for row, chunk in zip(between, chunks[1:], strict=True):
-            out.append((row, chunk, f"printed after the row {anchor.key!r} (its label was printed after the table body); {how}"))
+            block, chunks, how = found
+        if len(chunks) != len(block):
+            continue
+        for row, chunk in zip(block, chunks, strict=True):
+            if row is anchor:
+                per_row[i] = chunk
+                continue
+            out.append((row, chunk, f"printed with the row {anchor.key!r} (its label was printed after the table body); {how}"))
             del elsewhere[row.key]
     if any(len(toks) >= 2 * k for toks in per_row):
         # the numbers of the rows left are among a row's surplus, which could not be matched to them
         out.extend((row, [], "") for row in sorted(elsewhere.values(), key=lambda a: a.order))
     return out
+
+
+def _block_around(
+    anchor: Anchor, before: Sequence[Anchor], after: Sequence[Anchor], toks: Sequence[NumToken], k: int
+) -> tuple[list[Anchor], list[list[NumToken]], str] | None:
+    """The block of rows, consecutive in the template, whose numbers pdftotext printed after the one
+    label among them that does not wrap (``anchor``; the wrapped labels come after the table body):
+    some of the out-of-order rows just ``before`` it and some just ``after``, as many as ``toks``
+    holds rows. Read in template order when every chunk's total holds, else transposed (column by
+    column). Only when exactly one such block reads so; else none."""
+    m = len(toks) // k
+    readings = []
+    for b in range(min(len(before), m - 1) + 1):
+        a = m - 1 - b
+        if a > len(after):
+            continue
+        block = [*before[len(before) - b :], anchor, *after[:a]]
+        chunks = [list(toks[j : j + k]) for j in range(0, len(toks), k)]
+        how = "in template order with the rows around it, its total holds"
+        if not all(_total_holds(c) for c in chunks):
+            chunks = _transposed(toks, k)[0]
+            how = "the block's numbers printed column by column and read transposed, every row's total holds"
+        if len(chunks) == len(block):
+            readings.append((block, chunks, how))
+    return readings[0] if len(readings) == 1 else None
 
 
 def empty_after_surplus(per_row: Sequence[Sequence[NumToken]], placed: list[Placement], k: int) -> None:

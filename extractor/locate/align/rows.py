@@ -270,7 +270,8 @@ def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
         return False  # a few row words near digits (a file list, a news item) are not a table; a row
         # holding several rows' numbers (labels printed first, numbers after them) counts as so many
     found.t3_header_inside = _T3_HEADINGS.search(stream.labels, anchors[0].end, hi) is not None
-    elsewhere = displaced_rows(anchors, per_row, candidates, k, frozenset({"other"} if has_sub else ()))
+    lead = [n for n in numbers if n.label_pos <= anchors[0].start]
+    elsewhere = displaced_rows(anchors, per_row, candidates, k, frozenset({"other"} if has_sub else ()), lead)
     empty_after_surplus(per_row, placed, k)
     prev_end = lo
     for i, (anchor, toks) in enumerate(zip(anchors, per_row, strict=True)):
