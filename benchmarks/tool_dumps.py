@@ -12,7 +12,8 @@ row per ``<tr>`` (Tika-like); a markdown table per ``<table>`` as html-to-markdo
 (merged cells dropped, rows padded to the widest); ``pdftotext`` plain, ``-layout`` and ``-raw`` (when poppler is
 installed); pdfplumber's ``extract_text()`` plain and with ``layout=True``; pdfminer.six's
 ``extract_text()`` (its text boxes: a block's labels, then its numbers column by column); pypdfium2's
-``get_text_range()`` — and reads each dump
+``get_text_range()``; PyMuPDF's ``get_text()`` plain and sorted, pages joined with nothing between
+(where installed) — and reads each dump
 as a ``.txt``. Prints, per tool, figures exact, figures *wrong* (a value that is not the truth's)
 and documents fully right. None of these dumps is special-cased anywhere: they are layouts the
 extractor has to read by its general rules.
@@ -134,6 +135,14 @@ def pdf_dumps(path: Path) -> Iterator[tuple[str, str]]:
         yield "pypdfium2 get_text_range()", "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
     finally:
         doc.close()
+    try:
+        import pymupdf  # type: ignore[import-not-found]  # AGPL: measured where installed, never a dependency
+    except ImportError:
+        return
+    with pymupdf.open(str(path)) as mu:
+        # pages joined as people join them: nothing between (a page's last line runs into the next's first)
+        yield "PyMuPDF get_text()", "".join(page.get_text() for page in mu)
+        yield "PyMuPDF get_text(sort=True)", "".join(page.get_text(sort=True) for page in mu)
 
 
 Totals = dict[tuple[str, bool], list[int]]

@@ -165,6 +165,15 @@ def test_a_page_footer_after_a_gap_in_the_page_numbers_is_furniture() -> None:
     assert "58" in [t.digits for t in tokenize("规章 0 0 1\n- 2 -\n行政许可\n— 58 —\n").numbers]
 
 
+def test_a_page_number_run_into_the_next_page_s_first_words_is_furniture() -> None:
+    """Pages joined with nothing between (PyMuPDF's sorted page texts): ``- 3 -信息内容``,
+    ``- 4 -   2.没有现成信息…``; in sequence only, and only before words or a row's enumerator."""
+    text = "规章 0 0 1\n- 3 -信息内容 本年处理决定数量\n行政处罚 5\n- 4 -   2.没有现成信息需要另行制作 3 0 0 0 0 0 3\n"
+    assert [t.digits for t in tokenize(text).numbers] == ["0", "0", "1", "5", "3", "0", "0", "0", "0", "0", "3"]
+    assert "9" in [t.digits for t in tokenize("规章 0 0 1\n- 9 -信息内容\n").numbers]  # out of sequence: cells
+    assert "3" in [t.digits for t in tokenize("规章 0 0 1\n- 3 - 7 8\n").numbers]  # before numbers: cells
+
+
 T2_2019 = "二、主动公开政府信息情况\n第二十条第(一)项\n信息内容\n本年新制作数量\n"
 
 

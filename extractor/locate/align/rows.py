@@ -26,7 +26,7 @@ from extractor.locate.align.displaced import (
     orphans_to_empty_rows,
     rows_printed_after,
 )
-from extractor.locate.align.tokens import BLANK_CELL, NumToken, TokenStream, tokenize
+from extractor.locate.align.tokens import BLANK_CELL, GROUP_BEFORE, NumToken, TokenStream, tokenize
 from extractor.locate.align.wrapped import line_pieces_joined, piece_gap, wrapped_pieces_joined
 from extractor.locate.hits import Located, RowHit, t2_columns_in, t2_headings_misplaced
 from extractor.records.models import CellRef
@@ -228,9 +228,12 @@ def _glued_placeholder(
             if after_row and m.start() > 0:
                 break
             nxt = text[m.end() : m.end() + 1]
-            if (m.group(0) == "无" and nxt and nxt in "法正") or (m.group(0) == "空" and _WORD_GOES_ON.match(nxt)):
-                # "无正当理由", "无法提供": a label word, not a cell ("无无": two cells; "098无其他对外…":
-                # a 无 cell glued to the next row's label)
+            if (
+                (m.group(0) == "无" and ((nxt and nxt in "法正") or GROUP_BEFORE().search(text, 0, m.start())))
+                or (m.group(0) == "空" and _WORD_GOES_ON.match(nxt))
+            ):
+                # "无正当理由", "无法提供", "（四）无" (the rest after a page break): a label word, not a
+                # cell ("无无": two cells; "098无其他对外…": a 无 cell glued to the next row's label)
                 continue
             return _glued(m.group(0))
     return None

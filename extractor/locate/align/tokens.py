@@ -101,13 +101,16 @@ _NO_WORD = _lazy(r"法\s*提|正(?![、,，])")
 """After a 无: the rest of 无法提供 / 无正当理由 (a label; 正 may be followed by the row's numbers,
 printed inside the wrapped label), not a 无 cell before a wrapped label's next line (``… 1 无`` /
 ``法 案 卷``: 7.属于行政执法案卷)."""
-_GROUP_BEFORE = _lazy(r"[(（]\s*[一二三四五六七八九十]{1,2}\s*[)）][ \t]*$")
+GROUP_BEFORE = _lazy(r"[(（]\s*[一二三四五六七八九十]{1,2}\s*[)）][ \t]*$")
 """A group enumerator just before: a 无 after one opens the group's label, even when the rest of it
 was printed elsewhere (``（四）无`` … ``法提供``: pdfminer splits a label cell a page break cuts)."""
 _SPACED_BEFORE = _lazy(r"(?:^|[ \n])[\u4e00-\u9fff](?<![无空])[ ]+$")
 """A single CJK character between spaces just before: the placeholder word may be part of a spaced-out
 label — it is when label text (not a number) comes next, even on the next line (``申 请 人 无`` / ``正当``)."""
 _LABEL_NEXT = _lazy(r"\s*(?![增减]\s*\d)[\u4e00-\u9fff](?<![无空])")
+_PAGE_LEAD = _lazy(r"[ \t]*[-—–][ \t]*(\d{1,3})[ \t]*[-—–](?=[ \t]*(?:[\u4e00-\u9fff(（]|\d{1,2}[.、．][ \t]*[\u4e00-\u9fff]))")
+"""A page number glued before the next page's first words (``- 3 -信息内容``: pages joined without
+a line break, as PyMuPDF's sorted text of each page is)."""
 _PAGE_LINE = _lazy(
     r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|共\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页)\s*$"
 )
@@ -212,28 +215,37 @@ def _drop_page_furniture(text: str) -> str:
     A page number counts only in sequence (the first at most 5, each next one at most
     :data:`_PAGE_GAP` higher: a crawler may keep only some pages' footers): ``— 58 —`` alone in a
     short report is a table row of a dash, 58 and a dash, not a footer."""
-    page_line = _PAGE_LINE()
+    page_line, page_lead = _PAGE_LINE(), _PAGE_LEAD()
     lines = text.split("\n")
     stripped = [s.strip() for s in lines]
     counts = Counter(s for s in stripped if len(s) >= 8)
     page_lines: set[int] = set()
+    leads: dict[int, int] = {}
     last: int | None = None
     for i, line in enumerate(lines):
-        if (len(line) <= 24 or len(line.strip()) <= 24) and page_line.match(line):
-            numbers = [int(x) for x in re.findall(r"\d+", line)]
-            n = numbers[0] if numbers else 0
-            if len(numbers) == 2 and "/" in line and not 1 <= numbers[0] <= numbers[1]:
-                continue  # "0 / 299": a row's cells (0, a slash, 299), not page 0 of 299
-            if (last is None and 1 <= n <= 5) or (last is not None and 0 < n - last <= _PAGE_GAP):
+        whole = page_line.match(line) if len(line) <= 24 or len(line.strip()) <= 24 else None
+        hit = whole or page_lead.match(line)
+        if hit is None:
+            continue
+        numbers = [int(x) for x in re.findall(r"\d+", line if whole else hit.group(0))]
+        n = numbers[0] if numbers else 0
+        if len(numbers) == 2 and "/" in line and not 1 <= numbers[0] <= numbers[1]:
+            continue  # "0 / 299": a row's cells (0, a slash, 299), not page 0 of 299
+        if (last is None and 1 <= n <= 5) or (last is not None and 0 < n - last <= _PAGE_GAP):
+            if whole:
                 page_lines.add(i)
-                last = n
+            else:
+                leads[i] = hit.end()
+            last = n
     headers = {s for s, c in counts.items() if c >= 2 and ("报告" in s or "年度" in s)
                and not re.search(r"本年新收|上年结转|结转下年|总计|予以公开|办理结果", s)}
-    if not page_lines and not headers:
+    if not page_lines and not headers and not leads:
         return text  # nothing to blank out
     out = []
     for i, line in enumerate(lines):
         furniture = i in page_lines or stripped[i] in headers
+        if i in leads and not furniture:
+            line = " " * leads[i] + line[leads[i] :]
         out.append(" " * len(line) if furniture else line)
     return "\n".join(out)
 
@@ -264,7 +276,7 @@ def tokenize(
     t = _drop_page_furniture(text)
     year_across_lines = _YEAR_ACROSS_LINES()
     label_follows, spaced_before, label_next = _LABEL_FOLLOWS(), _SPACED_BEFORE(), _LABEL_NEXT()
-    group_before = _GROUP_BEFORE()
+    group_before = GROUP_BEFORE()
     one_digit_enumerator = _ONE_DIGIT_ENUMERATOR()
     numbers: list[NumToken] = []
     spans: list[tuple[int, int, str, str, str | None, str, int]] = []  # start, end, text, digits, unit, sign, digits_at
