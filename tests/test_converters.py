@@ -77,6 +77,37 @@ def test_generated_pages_through_markdownify_are_read_exactly() -> None:
     assert not misses
 
 
+@pytest.mark.parametrize(("dump", "seeds"), [("get_text", range(88, 96)), ("glued_mixed", range(330, 336))])
+def test_glued_dumps_that_print_nothing_for_blank_cells_give_no_wrong_value(dump: str, seeds: range) -> None:
+    """``get_text()`` with nothing between nodes: adjacent cells' digits run together and a blank
+    ``<td>`` prints nothing. A row too short for its cells (even unread: ``0—无-0``) shows the blanks
+    are gone, so no glued run is cut as if every cell printed (``071`` is not 0 / 7 / 1: it may be a
+    blank, 0 and 71), and a hyphen before digits stays a possible cell of its own (``-30``: a ``-``
+    and 30, or a blank and -30). Reports whose totals hold get no wrong value."""
+    bs4 = pytest.importorskip("bs4")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from gen import draw_variant, generate
+    from gen.layout_check import score
+    from gen.render_html import render_html
+    from gen.render_layouts import identities_hold, render_layout
+
+    from extractor import extract
+    from extractor.readers.decode import decode_bytes
+
+    wrong = []
+    for seed in seeds:
+        rep = generate(seed)
+        if dump == "get_text":
+            html, _ = decode_bytes(render_html(rep, draw_variant(seed)))
+            text = bs4.BeautifulSoup(html, "lxml").get_text()
+        else:
+            text = render_layout(dump, rep, draw_variant(seed), seed)
+        s = score(rep, extract(text.encode("utf-8"), name=f"gen{seed}.txt"))
+        if identities_hold(rep) and s.wrong:
+            wrong.append((seed, s.wrong[:3]))
+    assert not wrong
+
+
 BOXED = """\
 ┌──────────────┬────┬────┐
 │信息内容      │本年│总计│

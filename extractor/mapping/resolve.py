@@ -183,18 +183,21 @@ def solve_t3_text(
     hyp: Hypothesis,
     narrative: Callable[[str, tuple[int | float, ...]], float],
     loose_rows: bool = False,
+    unprinted_shown: bool = False,
 ) -> TableResult:
+    """Table 3's rows of running text under ``hyp``. ``unprinted_shown``: a row left unread holds
+    fewer digits and placeholders than cells, so the text prints nothing for some blank cells."""
     cols = Columns(7, max_digits=COUNT_DIGITS)
     anchors = anchors_of(rows, cols.k) if hyp == "dropped" else []  # laid out by position: where the columns are
     shapes: Shapes = {}  # rows printed alike (``0 0 0 0 0 00``) are searched once
     options: dict[str, Options] = {k: options_for(toks, cols, hyp, _row_holds, 7, shapes) for k, toks in rows.items()}
     blank_lines = _blank_lines(rows, cols, options) if hyp == "dropped" else None
-    hybrid = hyp == "glued" and any(o.how == "dropped" for o in options.values()) and (
+    hybrid = hyp == "glued" and (unprinted_shown or any(o.how == "dropped" for o in options.values())) and (
         _glue_proven(list(rows.values())) or any(len(t.digits) > COUNT_DIGITS and "." not in t.digits for ts in rows.values() for t in ts))
     if hybrid:
         # Digits proven glued (a leading-zero run, a run longer than any count) and a glued row too
-        # short for its cells: the text prints nothing for blank cells, and any row may hide blank
-        # cells between its glued digits.
+        # short for its cells (read or not): the text prints nothing for blank cells, and any row
+        # may hide blank cells between its glued digits.
         for k, toks in rows.items():
             mixed = glued_dropped(hyphen_cells(toks, cols), cols, _row_holds, 7) if toks else Options("none", [])
             if mixed.readings:

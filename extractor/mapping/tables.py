@@ -141,6 +141,7 @@ def map_table3(
     rows: dict[str, list[Figure]] = {}
     grid_keys: list[str] = []
     text_rows: dict[str, list[NumToken]] = {}
+    short_unread = False
     for key, hit in by_key.items():
         if hit.cells is not None and not _glued_cells(hit.cells, k):
             cells: list[PrintedCell | None] = list(hit.cells[:k]) + [None] * max(0, k - len(hit.cells))
@@ -150,12 +151,16 @@ def map_table3(
             if len(hit.cells) < k:
                 findings.append(_short_row(f"t3.{key}", hit, len(hit.cells), k))
             continue
+        from extractor.mapping.resolve import tokens_of
+
         if hit.unreadable:
             from extractor.mapping.resolve import unreadable_row
 
             rows[key] = unreadable_row(f"t3.{key}", T3_COLUMNS, hit, findings)
+            toks = tokens_of(hit)
+            # every digit and placeholder character a cell, and still too few: blank cells print nothing
+            short_unread = short_unread or 0 < sum(len(t.digits) or len(t.text) for t in toks) < k
             continue
-        from extractor.mapping.resolve import tokens_of
 
         text_rows[key] = tokens_of(hit)
         if hit.moved:
@@ -171,7 +176,7 @@ def map_table3(
         for t3_hyp in sorted(hypotheses([(t, k) for t in text_rows.values()]), key=lambda h: (h == "glued") != evidence):
             if results and results[0].cost == 0:
                 break  # costs are never negative and ties go to the first hypothesis: nothing can beat it
-            results.append(solve_t3_text(text_rows, fixed, detail, t3_hyp, said.t3_cost))
+            results.append(solve_t3_text(text_rows, fixed, detail, t3_hyp, said.t3_cost, unprinted_shown=short_unread))
         best = choose(results, evidence)
         if layout is not None and any(0 < len(t) < k for t in text_rows.values()):
             layout.hyp = best.hyp
@@ -593,9 +598,13 @@ def map_table2(
                 options.update({hit.key: Options("lined", [(placed, 0.0)]) for hit, cols, toks in text_hits
                                 if 0 < len(toks) < len(cols)
                                 and (placed := lined(toks, _t2_cols(hit.key, cols), sep=blank_lines)) is not None})
-            if unprinted:  # no identity: every cut with blank cells anywhere is kept, none ranked
-                options.update({hit.key: mixed for hit, cols, toks in text_hits
-                                if toks and (mixed := glued_dropped(toks, _t2_cols(hit.key, cols), _anything, len(cols))).readings})
+            if unprinted:  # no identity: every cut with blank cells anywhere is kept (and the plain ones), none ranked
+                for hit, cols, toks in text_hits:
+                    mixed = glued_dropped(toks, _t2_cols(hit.key, cols), _anything, len(cols)) if toks else None
+                    if mixed is not None and mixed.readings:
+                        seen = {tuple(c.flat for c in r) for r, _ in mixed.readings}
+                        plain = [(r, c) for r, c in options[hit.key].readings if tuple(x.flat for x in r) not in seen]
+                        options[hit.key] = Options(mixed.how, [*mixed.readings, *plain])
             kept: dict[str, list[Reading]] = {}
             cost = 0.0
             for hit, cols, _ in text_hits:
