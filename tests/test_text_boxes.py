@@ -8,6 +8,7 @@ pdfminer's dumps of the 淮安 PDFs; the generated layout ``text_boxes`` covers 
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_displaced import T2_HEAD, TITLE, _flat, _row
@@ -99,6 +100,21 @@ def test_numbers_printed_row_by_row_after_the_labels_are_not_transposed() -> Non
     flat, codes = _flat(text)
     assert all(flat.get(f"t3.{key}.total") is None for _, key in T3_ROWS)
     assert "cells.unreadable" in codes
+
+
+@pytest.mark.parametrize("total_first", [False, True])
+def test_a_misprinted_total_in_a_run_is_read_as_printed_and_reported(total_first: bool) -> None:
+    """One row's total misprinted (结转 1 with a total of 0, as in a real report): read transposed
+    every other row holds, so the run is read so, the misprint kept and reported by validation."""
+    rows = [_some_counts(i) for i in range(len(T3_ROWS))]
+    rows[-1] = [1, 0, 0, 0, 0, 0, 0]
+    rows[0] = _row([rows[0][0] + 1, *rows[0][1:6]])  # 一 + 二 = (七) + 四 still holds
+    r = extract((TITLE + _boxes(rows, cut=12, total_first=total_first)).encode("utf-8"), name="dump.txt")
+    assert r.report is not None
+    flat = r.report.flat()
+    for (_, key), row in zip(T3_ROWS, rows, strict=True):
+        assert [flat.get(f"t3.{key}.{c}") for c in ("natural_person", "total")] == [row[0], row[-1]], key
+    assert any(f.code.startswith("T3-2") and "结转" in f.message for f in r.findings)
 
 
 @settings(max_examples=25, deadline=None)

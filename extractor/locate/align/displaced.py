@@ -207,7 +207,8 @@ def _transposed(block: Sequence[NumToken], k: int, proven: bool = False) -> tupl
     one row's total is misprinted fails in one row) — or, every total holding, one has a count and
     two rows read row by row fail. One row may fail read transposed (a misprinted
     total, which validation then reports) when at least three more fail read row by row. Else none.
-    When another block of the table was ``proven`` to be printed so, the totals alone decide. A block
+    When another block of the table was ``proven`` to be printed so, the totals alone decide (fewer
+    failing read transposed than row by row). A block
     that reads the same both ways (all zeros) is read so. The second value says the total column was printed before the last column (:func:`_total_column`)."""
     m = len(block) // k
     if m < 2 or len(block) % k:
@@ -220,7 +221,7 @@ def _transposed(block: Sequence[NumToken], k: int, proven: bool = False) -> tupl
     if found is None:
         return [], False
     order, fail = found
-    if fail_by_rows <= fail or (fail and fail_by_rows < fail + 3):
+    if fail_by_rows <= fail or (fail and not proven and fail_by_rows < fail + 3):
         return [], False
     rows = [[columns[c][r] for c in order] for r in range(m)]
     counted = sum(1 for row in rows if row[-1].digits.strip("0"))
@@ -236,22 +237,24 @@ def _total_column(columns: Sequence[Sequence[NumToken]]) -> tuple[list[int], int
     when every row's total holds; else the one column that is every row's sum of the others,
     moved last, when every column printed after it is all zeros (pdfminer orders its text boxes by
     position *and size*, and prints a tall 总计 column before 其他: the zeros read the same in
-    whichever place they belong); else as printed when one row's total fails; else none."""
+    whichever place they belong); else either with one row's total failing (a misprint); else none."""
     k, m = len(columns), len(columns[0])
     natural = list(range(k))
 
     def fails(order: list[int]) -> int:
         return sum(1 for r in range(m) if not _total_holds([columns[c][r] for c in order]))
 
-    if not (n := fails(natural)):
-        return natural, 0
+    orders = [natural]
     for t in range(k - 1):
         after = [c for c in range(t + 1, k)]
         if all(not tok.sign and tok.digits.isdigit() and not tok.digits.strip("0") for c in after for tok in columns[c]):
-            order = [*natural[:t], *after, t]
-            if not fails(order):
-                return order, 0
-    return (natural, n) if n == 1 else None
+            orders.append([*natural[:t], *after, t])
+    failing = [fails(order) for order in orders]
+    for allowed in (0, 1):
+        for order, n in zip(orders, failing, strict=True):
+            if n == allowed:
+                return order, n
+    return None
 
 
 def column_major(
