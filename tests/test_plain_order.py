@@ -172,6 +172,8 @@ def test_a_page_number_run_into_the_next_page_s_first_words_is_furniture() -> No
     assert [t.digits for t in tokenize(text).numbers] == ["0", "0", "1", "5", "3", "0", "0", "0", "0", "0", "3"]
     assert "9" in [t.digits for t in tokenize("规章 0 0 1\n- 9 -信息内容\n").numbers]  # out of sequence: cells
     assert "3" in [t.digits for t in tokenize("规章 0 0 1\n- 3 - 7 8\n").numbers]  # before numbers: cells
+    # a wrapped label's row of cells that opens with a dash, a number and a dash, then a 无 cell
+    assert [t.text for t in tokenize("7．属于行政执\n— 1 — 无 / 2 3\n法案卷\n").numbers] == ["—", "1", "—", "无", "/", "2", "3"]
 
 
 T2_2019 = "二、主动公开政府信息情况\n第二十条第(一)项\n信息内容\n本年新制作数量\n"
