@@ -109,11 +109,12 @@ _SPACED_BEFORE = _lazy(r"(?:^|[ \n])[\u4e00-\u9fff](?<![无空])[ ]+$")
 label — it is when label text (not a number) comes next, even on the next line (``申 请 人 无`` / ``正当``)."""
 _LABEL_NEXT = _lazy(r"\s*(?![增减]\s*\d)[\u4e00-\u9fff](?<![无空])")
 _PAGE_LEAD = _lazy(
-    r"[ \t]*[-—–][ \t]*(\d{1,3})[ \t]*[-—–](?=[ \t]*(?:(?![无空增减])[\u4e00-\u9fff(（]|\d{1,2}[.、．][ \t]*[\u4e00-\u9fff]))"
+    r"[ \t]*[-—–][ \t]*(\d{1,3})[ \t]*[-—–](?=(?:[ \t]{2,})?(?:(?![无空增减])[\u4e00-\u9fff(（]|\d{1,2}[.、．][ \t]*[\u4e00-\u9fff]))"
 )
-"""A page number glued before the next page's first words (``- 3 -信息内容``: pages joined without
-a line break, as PyMuPDF's sorted text of each page is) — not before a 无 or 空 cell (``— 1 — 无 /
-2 3`` is a row's cells)."""
+"""A page number glued before the next page's first words (``- 3 -信息内容``, ``- 4 -   法提供``:
+pages joined without a line break, as PyMuPDF's sorted text of each page is) — right before them or
+apart by a layout's run of spaces, never before a 无 or 空 cell (``— 1 — 无 / 2 3`` is a row's
+cells)."""
 _PAGE_LINE = _lazy(
     r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|共\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页)\s*$"
 )
