@@ -275,3 +275,24 @@ def test_a_table2_that_prints_no_number_keeps_its_first_row() -> None:
     r = extract((TITLE + t2 + _t4("1 0 0 0 1 0 0 0 0 0 0 0 0 0 0")).encode("utf-8"), name="dump.txt")
     assert r.report is not None and r.report.table2 is not None
     assert r.report.table2.regulations is not None and r.report.table2.normative_docs is not None
+
+
+def test_row_labels_interleaved_with_their_group_labels_are_found() -> None:
+    """pdfplumber's ``extract_text()`` of a table whose label cells sit side by side, each wrapped
+    every two characters: a line holds a piece of each (``（三 1． 1 0 4 0 0 0 5`` / ``）不 属于`` /
+    ``予公 国家`` / ``开 秘密``), so 国家秘密, 予以公开 and 不掌握 are never printed whole."""
+    rows = {key: [i % 3, 0, i % 2, 0, 0, 0, i % 3 + i % 2] for i, key in enumerate(
+        ["granted", "partial", "withheld_state_secret", "unable_not_held", "rejected_duplicate"])}
+    line = lambda key: " ".join(map(str, rows[key]))  # noqa: E731
+    text = (
+        "三、收到和处理政府信息公开申请情况\n申请人情况\n自然人 法人或其他组织 总计\n"
+        "一、本年新收政府 3 0 1 0 0 0 4\n信息公开申请数量\n二、上年结转政府 0 0 0 0 0 0 0\n信息公开申请数量\n"
+        f"三、 （一）予以 {line('granted')}\n本年 公开\n度办 （二）部分 {line('partial')}\n理结 公开（区分\n"
+        f"（三 1． {line('withheld_state_secret')}\n）不 属于\n予公 国家\n开 秘密\n"
+        f"（四 1． {line('unable_not_held')}\n）无 本机\n法提 关不\n供 掌握\n"
+        f"2．重复申请 {line('rejected_duplicate')}\n"
+        "四、政府信息公开行政复议、行政诉讼情况\n"
+    )
+    flat, _ = _read(text)
+    for key, cells in rows.items():
+        assert [flat.get(f"t3.{key}.{c}") for c in ("natural_person", "research", "total")] == [cells[0], cells[2], cells[6]], key

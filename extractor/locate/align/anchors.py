@@ -15,6 +15,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extractor.template import T2_ITEMS, T3_ROWS
 
@@ -154,14 +155,37 @@ def extend_to_enumerators(anchors: list[Anchor], labels: str, lo: int) -> list[A
     return anchors
 
 
+_GAP = 2
+"""Label characters of a neighbouring column a core may be interleaved with between two of its own."""
+
+
+@lru_cache(maxsize=128)
+def _gapped(core: str) -> re.Pattern[str]:
+    return re.compile(f".{{0,{_GAP}}}?".join(re.escape(ch) for ch in core))
+
+
+def _interleaved(labels: str, lo: int, hi: int, cores: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Printings of a row's cores of three characters or more with up to :data:`_GAP` characters
+    between two of theirs: a text read line by line across a table whose label cells sit side by
+    side (三、本年度办理结果 / （三）不予公开 / 1.属于国家秘密, each wrapped every two characters) runs
+    the columns' pieces together — ``(三1.)不属于予公国家开秘密``, ``(一)予以本年公开``."""
+    out = []
+    for core in cores:
+        if len(core) >= 3:
+            out.extend((m.start(), m.end()) for m in _gapped(core).finditer(labels, lo, hi))
+    return out
+
+
 def t3_candidates(labels: str, lo: int, hi: int) -> list[Anchor]:
-    """Every printing of every table-3 row's label in the region (anchors or not)."""
+    """Every printing of every table-3 row's label in the region (anchors or not); a row printed
+    nowhere whole is looked for interleaved with its neighbouring column (:func:`_interleaved`)."""
     by_key = {r.key: r for r in T3_ROWS}
     found: list[Anchor] = []
     for order, key in enumerate(T3_PRINT_ORDER):
         if key == "other_other":
             continue
-        found.extend(_cluster(key, order, _occurrences(labels, lo, hi, by_key[key].cores)))
+        spans = _occurrences(labels, lo, hi, by_key[key].cores) or _interleaved(labels, lo, hi, by_key[key].cores)
+        found.extend(_cluster(key, order, spans))
     fee = [a for a in found if a.key == "other_no_fee"]
     for m in _OTHER_OTHER.finditer(labels, lo, hi):
         enumerated = labels[max(lo, m.start() - 2) : m.start()] in ("3.", "3)")
