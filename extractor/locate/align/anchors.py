@@ -169,7 +169,7 @@ def _interleaved(labels: str, lo: int, hi: int, cores: tuple[str, ...]) -> list[
     between two of theirs: a text read line by line across a table whose label cells sit side by
     side (三、本年度办理结果 / （三）不予公开 / 1.属于国家秘密, each wrapped every two characters) runs
     the columns' pieces together — ``(三1.)不属于予公国家开秘密``, ``(一)予以本年公开``."""
-    out = []
+    out: list[tuple[int, int]] = []
     for core in cores:
         if len(core) >= 3:
             out.extend((m.start(), m.end()) for m in _gapped(core).finditer(labels, lo, hi))
