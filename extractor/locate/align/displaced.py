@@ -93,13 +93,14 @@ def displaced_rows(
     region, one chunk each, and every chunk's total holds — or, the rows' numbers printed column by
     column (pdftotext's plain order of a block of narrow cells), every row's total holds read
     transposed (:func:`_transposed`). When they are too few, the rows printed elsewhere between the
-    previous anchor and row i join them: pdftotext prints a block's numbers after the one label in
-    it that does not wrap, and the wrapped ones after the table body. The numbers printed before
-    the first anchor (``lead``, after the table's header) are the rows' printed elsewhere that come
-    before it in the template when they fit exactly the same way. Changes ``per_row`` in place; returns the
-    new rows (their anchor is the out-of-order label) with a note for the finding. When a row still
-    holds the numbers of several, the out-of-order rows left are returned too, without numbers and
-    with an empty note: their cells are somewhere in that surplus, so they are unreadable."""
+    previous anchor and row i join them (:func:`_block_around`): pdftotext prints a block's numbers
+    after the one label in it that does not wrap, and the wrapped ones after the table body. The
+    numbers printed before the first anchor (``lead``, after the table's header) are the rows'
+    printed elsewhere that come before it in the template when they fit exactly the same way.
+    Changes ``per_row`` in place; returns the new rows (their anchor is the out-of-order label) with
+    a note for the finding. When a row still holds the numbers of several, the out-of-order rows
+    left are returned too, without numbers and with an empty note: their cells are somewhere in that
+    surplus, so they are unreadable."""
     chained = {a.key for a in anchors}
     elsewhere: dict[str, Anchor] = {}
     for c in candidates:
@@ -111,11 +112,13 @@ def displaced_rows(
     first = sorted((a for a in elsewhere.values() if anchors and a.order < anchors[0].order), key=lambda a: a.order)
     if lead and first and len(lead) == k * len(first):
         chunks = [list(lead[j : j + k]) for j in range(0, len(lead), k)]
+        how = "its total holds"
         if not all(_total_holds(c) for c in chunks):
             chunks = _transposed(lead, k)[0] if len(first) > 1 else []
+            how = "printed column by column and read transposed, every row's total holds"
         for row, chunk in zip(first, chunks, strict=False):
             out.append((row, chunk, "printed after the table's header, before the first row's label (its label was "
-                                    "printed after the table body); its total holds"))
+                                    f"printed after the table body); {how}"))
             del elsewhere[row.key]
     for i, anchor in enumerate(anchors):
         toks = per_row[i]
@@ -201,15 +204,15 @@ def empty_after_surplus(per_row: Sequence[Sequence[NumToken]], placed: list[Plac
 
 def _transposed(block: Sequence[NumToken], k: int, proven: bool = False) -> tuple[list[list[NumToken]], bool]:
     """``m`` rows of ``k`` numbers printed column by column (every row's first cell, then every
-    row's second …), as rows — when every row's total then holds, the block read row by row does
-    not, and three rows have a non-zero total, which must be at least half the rows unless three
-    rows read row by row fail (a block of zeros holds in any order; a block printed row by row whose
-    one row's total is misprinted fails in one row) — or, every total holding, one has a count and
-    two rows read row by row fail. One row may fail read transposed (a misprinted
-    total, which validation then reports) when at least three more fail read row by row. Else none.
-    When another block of the table was ``proven`` to be printed so, the totals alone decide (fewer
-    failing read transposed than row by row). A block
-    that reads the same both ways (all zeros) is read so. The second value says the total column was printed before the last column (:func:`_total_column`)."""
+    row's second …), as rows; the second value says the total column was printed before the last
+    (:func:`_total_column`). A block that reads the same both ways (zeros) is read so. Otherwise the
+    totals must prove the order: read transposed every row's total holds — or all but one (a
+    misprint, which validation then reports) when at least three more fail read row by row — and
+    more fail read row by row; and there are counts enough to tell, since a block of zeros holds in
+    any order and a block printed row by row with one misprinted total fails in one row: three
+    non-zero totals, at least half the rows or three rows failing row by row; or, every total
+    holding, one count and two rows failing row by row. When another block of the table was
+    ``proven`` to be printed so, fewer failing read transposed than row by row is enough. Else none."""
     m = len(block) // k
     if m < 2 or len(block) % k:
         return [], False
