@@ -103,3 +103,30 @@ def test_a_markdown_row_broken_by_a_line_break_in_a_cell_is_joined() -> None:
     assert r.report is not None and r.report.table4 is not None
     t4 = r.report.table4
     assert (t4.review.upheld.value, t4.review.total.value, t4.lit_after_review.total.value) == (1, 12, 22)
+
+
+def test_text_in_utf16_or_utf32_with_a_byte_order_mark_is_read() -> None:
+    """Word's "Unicode text" and Notepad's "Unicode": UTF-16 with a BOM, whose ASCII characters
+    carry NUL bytes — sniffed as text (or HTML), not refused as binary."""
+    import json
+    from pathlib import Path
+
+    import pytest
+
+    from extractor import extract
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    text = (corpus / "guantang-2024.txt").read_text(encoding="utf-8")
+    truth = json.loads((corpus / "guantang-2024.truth.json").read_text(encoding="utf-8"))["figures"]
+    for data in (text.encode("utf-16"), b"\xfe\xff" + text.encode("utf-16-be"), text.encode("utf-32")):
+        r = extract(data, name="seed.txt")
+        assert r.report is not None, r.error
+        flat = r.report.flat()
+        assert all(flat.get(k) == v for k, v in truth.items())
+    page = "<html><head><title>t</title></head><body><p>" + text.replace("\n", "</p><p>") + "</p></body></html>"
+    as_utf8 = extract(page.encode("utf-8"), name="seed").report
+    r = extract(page.encode("utf-16"), name="seed")
+    assert r.report is not None and as_utf8 is not None and r.report.flat() == as_utf8.flat()
+    assert r.report.flat().get("t3.new_received.total") == truth["t3.new_received.total"]
+    with pytest.raises(AssertionError):  # without a mark, NUL bytes stay binary: no guessing
+        assert extract(text.encode("utf-16-le"), name="seed.txt").report is not None

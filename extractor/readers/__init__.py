@@ -38,8 +38,19 @@ READERS: dict[str, str] = {
 }
 
 
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+              (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+"""Byte-order marks of the wide encodings (UTF-32 first: its LE mark begins with UTF-16's)."""
+
+
 def sniff(data: bytes, name: str = "") -> str:
-    """Name of the reader for these bytes (see :data:`READERS`)."""
+    """Name of the reader for these bytes (see :data:`READERS`). Text in UTF-16 or UTF-32 with a
+    byte-order mark (Word's "Unicode text", Notepad's "Unicode") is sniffed as its UTF-8 form would
+    be: its ASCII characters carry NUL bytes."""
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            head_text = data[len(bom) : len(bom) + 8192].decode(encoding, errors="ignore")
+            return sniff(head_text.encode("utf-8"), name)
     head = data[:2048]
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     low = stripped[:1024].lower()
