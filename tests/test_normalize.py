@@ -25,6 +25,9 @@ from extractor.text import CellState, fold, parse_cell
         ("-", CellState.HYPHEN, None, None),
         ("无", CellState.NONE_WORD, None, None),
         ("见附件", CellState.TEXT, None, None),
+        ("9116．36", CellState.NUMBER, 9116.36, None),  # a full-width decimal point
+        ("10，690", CellState.NUMBER, 10690, None),  # a full-width comma grouping thousands
+        ("1，2", CellState.TEXT, None, None),  # not a thousands group: two numbers, not one
     ],
 )
 def test_parse_cell_states(text: str, state: CellState, value: float | None, unit: str | None) -> None:

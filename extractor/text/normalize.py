@@ -199,12 +199,17 @@ def to_number(num: str, sign: str = "") -> int | float:
 
 @lru_cache(maxsize=16384)
 def parse_cell(text: str) -> ParsedValue:
-    """Parse a printed cell: ``'0'``, ``' 12 '``, ``'１２'``, ``'251000元'``, ``'-8'``, ``'/'``, ``''``."""
+    """Parse a printed cell: ``'0'``, ``' 12 '``, ``'１２'``, ``'251000元'``, ``'-8'``, ``'/'``, ``''``,
+    ``'9116．36'``."""
     t = text.translate(_FULLWIDTH_DIGITS).replace("\xa0", " ").replace("\u3000", " ").strip()
     state = _PLACEHOLDERS.get(t.replace(" ", ""))
     if state is not None:
         return ParsedValue(state, 0 if state is CellState.ZERO else None)
     m = _NUMBER.match(t.replace(" ", "") if len(t) < 40 else t)
+    if not m and ("．" in t or "，" in t) and len(t) < 40:
+        # full-width punctuation typed inside a number: ``9116．36``, ``10，690`` (a comma only
+        # where it groups thousands, as the pattern requires; ``1，2`` stays text)
+        m = _NUMBER.match(t.replace(" ", "").replace("．", ".").replace("，", ","))
     if not m:
         return ParsedValue(CellState.TEXT, None)
     sign = m.group("sign") or ""
