@@ -9,7 +9,8 @@ break, with a space and with nothing between nodes; lxml's ``text_content()``; m
 regular expression (character references such as ``&nbsp;`` left as they are, scripts and styles
 kept) with nothing or a line break in their place; a tab-separated
 row per ``<tr>`` (Tika-like); a markdown table per ``<table>`` as html-to-markdown converters make it
-(merged cells dropped, rows padded to the widest); ``pdftotext`` plain, ``-layout`` and ``-raw`` (when poppler is
+(merged cells dropped, rows padded to the widest); each table through ``pandas.read_html`` and
+``to_csv``; ``pdftotext`` plain, ``-layout`` and ``-raw`` (when poppler is
 installed); pdfplumber's ``extract_text()`` plain and with ``layout=True``; pdfminer.six's
 ``extract_text()`` (its text boxes: a block's labels, then its numbers column by column); pypdfium2's
 ``get_text_range()``; PyMuPDF's ``get_text()`` plain and sorted, pages joined with nothing between
@@ -72,8 +73,36 @@ def html_dumps(html: str) -> Iterator[tuple[str, str]]:
         elif not el.find_parent("table"):
             md.append(el.get_text(" ", strip=True))
     yield "markdown table (spans dropped)", "\n".join(md)
+    yield from pandas_dump(html)
     yield from converter_dumps(html)
     yield from browser_dumps(html)
+
+
+def pandas_dump(html: str) -> Iterator[tuple[str, str]]:
+    """A researcher's ``pandas.read_html`` of each table written out with ``DataFrame.to_csv``
+    (merged cells repeated, numbers maybe as floats, an index column and a header row of column
+    numbers), in the page's text where the table stood; pandas is a test dependency."""
+    import io
+
+    try:
+        import pandas as pd
+        from bs4 import BeautifulSoup
+    except ImportError:
+        return
+    soup = BeautifulSoup(html, "lxml")
+    for s in soup(["script", "style"]):
+        s.decompose()
+    for table in soup.find_all("table"):
+        if table.find("table") is not None:
+            continue  # a layout table around the report's tables: its inner tables are read
+        try:
+            frames = pd.read_html(io.StringIO(str(table)))
+        except (ValueError, IndexError):
+            continue
+        pre = soup.new_tag("pre")
+        pre.string = "\n" + "\n".join(df.to_csv() for df in frames) + "\n"
+        table.replace_with(pre)
+    yield "pandas read_html → to_csv", (soup.body or soup).get_text("\n")
 
 
 def converter_dumps(html: str) -> Iterator[tuple[str, str]]:

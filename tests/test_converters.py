@@ -77,6 +77,33 @@ def test_generated_pages_through_markdownify_are_read_exactly() -> None:
     assert not misses
 
 
+def test_generated_pages_through_pandas_read_html_and_to_csv_are_read_exactly() -> None:
+    """``pandas.read_html`` then ``DataFrame.to_csv``, a researcher's usual route: merged cells
+    repeated in every column they span, numbers maybe as floats (``461.0``), an index column and a
+    header row of column numbers. Read as comma-separated rows (``77,24,476`` is three cells, not 77
+    and 24,476) with the frame's numbering dropped: every figure exact, whatever the totals."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from gen import draw_variant, generate
+    from gen.layout_check import score
+    from gen.render_html import render_html
+
+    from benchmarks.tool_dumps import pandas_dump
+    from extractor import extract
+    from extractor.readers.decode import decode_bytes
+
+    pytest.importorskip("pandas")
+    misses = []
+    for seed in range(10):
+        rep = generate(seed)
+        html, _ = decode_bytes(render_html(rep, draw_variant(seed)))
+        (_, text), = pandas_dump(html)
+        s = score(rep, extract(text.encode("utf-8"), name=f"gen{seed}.txt"))
+        if s.wrong or s.right != s.total:
+            misses.append((seed, s.right, s.total, s.wrong[:3]))
+    assert not misses
+
+
 @pytest.mark.parametrize(("dump", "seeds"), [("get_text", range(88, 96)), ("glued_mixed", range(330, 336))])
 def test_glued_dumps_that_print_nothing_for_blank_cells_give_no_wrong_value(dump: str, seeds: range) -> None:
     """``get_text()`` with nothing between nodes: adjacent cells' digits run together and a blank

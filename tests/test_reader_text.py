@@ -130,3 +130,27 @@ def test_text_in_utf16_or_utf32_with_a_byte_order_mark_is_read() -> None:
     assert r.report.flat().get("t3.new_received.total") == truth["t3.new_received.total"]
     with pytest.raises(AssertionError):  # without a mark, NUL bytes stay binary: no guessing
         assert extract(text.encode("utf-16-le"), name="seed.txt").report is not None
+
+
+def test_comma_separated_rows_are_cells_where_the_text_is_csv() -> None:
+    """A table exported as CSV: ``77,24,476`` is three cells, not 77 and 24,476; a quoted cell keeps
+    its commas. Prose with a stray ASCII comma does not make a text CSV."""
+    rows = ["规章,77,24,476", '"（二）部分公开（区分处理的,只计这一情形）",8,1,0,0,0,0,9'] + [f"第{i}行,{i},0,{i}" for i in range(8)]
+    doc = read_text("标题行\n" + "\n".join(rows) + "\n")
+    grid = doc.tables[0].text_rows()
+    assert grid[0][:4] == ["规章", "77", "24", "476"] and not any(grid[0][4:])  # (rows padded to the widest)
+    assert grid[1][0] == "（二）部分公开（区分处理的,只计这一情形）" and grid[1][1:] == ["8", "1", "0", "0", "0", "0", "9"]
+    prose = read_text("本年度共受理申请12,345件。\n规章,77,24,476\n" + "说明文字。\n" * 3)
+    assert not prose.tables  # two comma lines are no CSV table
+    named = read_text("规章,77,24,476\n行政许可,5\n行政处罚,3\n", source="report.csv")
+    assert named.tables and named.tables[0].text_rows()[0][:4] == ["规章", "77", "24", "476"]
+
+
+def test_a_data_frames_index_column_and_column_numbers_are_dropped() -> None:
+    """``DataFrame.to_csv`` of a table read by ``pandas.read_html``: the first row numbers the
+    columns, the first column numbers the rows; neither is a cell of the report."""
+    lines = [",0,1,2,3", "0,信息内容,本年制发件数,本年废止件数,现行有效件数", "1,规章,0,0,0", "2,行政规范性文件,88,55,698"]
+    lines += [f"{i},第{i}行,{i},{i},{i}" for i in range(3, 10)]
+    grid = read_text("\n".join(lines) + "\n").tables[0].text_rows()
+    assert grid[0] == ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
+    assert grid[2] == ["行政规范性文件", "88", "55", "698"]

@@ -6,7 +6,7 @@ since text cannot express merges):
 - pipe rows as in the seed report: ``a | b | c |`` — ragged, a trailing ``|`` terminates the row,
   empty trailing cells are kept as blanks (the mapping trims them against the header);
 - markdown tables (``| a | b |`` with a ``|---|---|`` separator, which is dropped);
-- tab-separated rows.
+- tab-separated rows, and comma-separated rows in a text that is CSV (:func:`is_csv`).
 
 Everything else is a :class:`~extractor.document.Paragraph` per line. Crawler dumps often put a
 ``key: value`` header above the body (``标题:``, ``发布时间:``, ``原文链接:`` …, then a ``====
@@ -17,6 +17,7 @@ the locator's running-text path (:mod:`extractor.locate.align`).
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 
@@ -61,7 +62,42 @@ _META_KEYS = {
 }
 
 
-def _split_row(line: str) -> tuple[list[str], str] | None:
+def _csv_row(line: str) -> list[str] | None:
+    """The cells of a comma-separated row (RFC 4180 quoting), or ``None`` for a line without an
+    ASCII comma (Chinese prose writes ``，``)."""
+    if "," not in line:
+        return None
+    try:
+        return next(csv.reader([line]))
+    except (csv.Error, StopIteration):
+        return None
+
+
+_MIN_CSV_ROWS = 8
+
+
+def is_csv(lines: list[str], source: str = "") -> bool:
+    """Whether the text is comma-separated rows (a table exported as CSV: Excel, ``pandas.read_html``
+    then ``to_csv``, maybe amid the page's prose): most lines holding an ASCII comma split into cells
+    of which some is a number or empty — or a ``.csv`` name and a few such lines. Read otherwise, ``77,24,476`` is 77 and
+    24476 (a thousands separator), not three cells."""
+    rows = with_commas = 0
+    for line in lines[:5000]:
+        cells = _csv_row(line)
+        if cells is None:
+            continue
+        with_commas += 1
+        if len(cells) >= 2 and any(not c.strip() or _CSV_NUMBER.fullmatch(c.strip()) for c in cells):
+            rows += 1
+    if source.lower().endswith(".csv"):
+        return rows >= 3
+    return rows >= _MIN_CSV_ROWS and rows >= 0.8 * with_commas
+
+
+_CSV_NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+
+
+def _split_row(line: str, csv_rows: bool = False) -> tuple[list[str], str] | None:
     """Cells of a pipe or tab row and its kind (``open``: a pipe row opening and closing with ``|``;
     ``pipe``; ``tab``), or ``None`` when the line is not a table row.
 
@@ -73,6 +109,9 @@ def _split_row(line: str) -> tuple[list[str], str] | None:
     one line, its navigation bar's ``|`` and the tabs between blocks included): it is a paragraph,
     and the running-text reader finds the tables in it.
     """
+    if csv_rows and "|" not in line and "\t" not in line:
+        cells_csv = _csv_row(line)
+        return (cells_csv, "csv") if cells_csv is not None and len(cells_csv) >= 2 else None
     if "|" not in line and "\t" not in line:
         return None  # most lines: no cell separator at all
     if line.count("|") >= 2 or (line.count("|") == 1 and line.rstrip().endswith("|")):
@@ -111,6 +150,24 @@ def _lead_pipes(rows: list[tuple[int, list[str], str]]) -> None:
             del cells[0]
 
 
+def _frame_labels(rows: list[tuple[int, list[str], str]]) -> None:
+    """Drop what ``pandas.DataFrame.to_csv`` adds to a table read by ``pandas.read_html``: a first
+    row of column numbers (``,0,1,2,…``) and a first column of row numbers (``0``, ``1``, ``2``, …).
+    Read as cells they would be table 4's fifteen numbers or a row's applicant counts. Only in CSV
+    rows, and only when the numbering runs through the whole table. Changes ``rows`` in place."""
+    if not rows or any(kind != "csv" for _, _, kind in rows):
+        return
+    first = rows[0][1]
+    if len(first) >= 3 and not first[0].strip() and [c.strip() for c in first[1:]] == [str(i) for i in range(len(first) - 1)]:
+        del rows[0]
+    if len(rows) >= 2:
+        heads = [cells[0].strip() if cells else "" for _, cells, _ in rows]
+        start = heads[0]
+        if start in ("0", "1") and heads == [str(int(start) + i) for i in range(len(rows))]:
+            for _, cells, _ in rows:
+                del cells[0]
+
+
 def _continued_row(lines: list[str], i: int) -> tuple[str, int]:
     """A markdown row that opens with ``|`` but does not close on its line has a cell with a line
     break in it (``| 行政复议 | 行政诉`` / ``讼 |  | … |``, a converter that kept the ``<br>``): the
@@ -131,7 +188,7 @@ _MAX_CONTINUED = 4
 
 
 def _parse_lines(
-    lines: list[str], *, source: str, budget: Budget | None = None, paged: bool = False,
+    lines: list[str], *, source: str, budget: Budget | None = None, paged: bool = False, csv_rows: bool = False,
 ) -> tuple[list[Paragraph | Table], dict[str, str]]:
     blocks: list[Paragraph | Table] = []
     metadata: dict[str, str] = {}
@@ -154,6 +211,7 @@ def _parse_lines(
         if not rows:
             return
         _lead_pipes(rows)
+        _frame_labels(rows)
         cells: list[Cell] = []
         for r, (lineno, texts, _) in enumerate(rows):
             prov = Provenance(line=lineno)  # one per line: every cell of a text row sits on it
@@ -176,7 +234,7 @@ def _parse_lines(
             budget.tick("text lines")
             if len(line) > 100_000:  # refuse a line of a million cells before splitting it
                 budget.cells(max(line.count("|"), line.count("\t")) // 2, "text table row")
-        row = _split_row(line)
+        row = _split_row(line, csv_rows)
         if row is not None:
             if budget is not None:
                 budget.cells(len(row[0]), "text tables")
@@ -223,7 +281,8 @@ def read_text(
     if "]{" in text:  # after the grid tables' cells are joined: a span's attributes may wrap inside a cell
         joined, spans = unwrap_spans("\n".join(lines))
         lines = joined.split("\n") if spans else lines
-    blocks, metadata = _parse_lines(lines, source=source, budget=budget, paged="\f" in text)
+    csv_rows = "," in text and is_csv(lines, source)
+    blocks, metadata = _parse_lines(lines, source=source, budget=budget, paged="\f" in text, csv_rows=csv_rows)
     if embedded:
         blocks = merge(blocks, read_tables(embedded, source=source, settings=settings or Settings()))
     return Document(
