@@ -79,7 +79,8 @@ _MIN_CSV_ROWS = 8
 def is_csv(lines: list[str], source: str = "") -> bool:
     """Whether the text is comma-separated rows (a table exported as CSV: Excel, ``pandas.read_html``
     then ``to_csv``, maybe amid the page's prose): most lines holding an ASCII comma split into cells
-    of which some is a number or empty — or a ``.csv`` name and a few such lines. Read otherwise, ``77,24,476`` is 77 and
+    of which some is a number or empty, or into three short headings or more — or a ``.csv`` name
+    and a few such lines. Read otherwise, ``77,24,476`` is 77 and
     24476 (a thousands separator), not three cells."""
     rows = with_commas = 0
     for line in lines[:5000]:
@@ -87,8 +88,9 @@ def is_csv(lines: list[str], source: str = "") -> bool:
         if cells is None:
             continue
         with_commas += 1
-        if len(cells) >= 2 and any(not c.strip() or _CSV_NUMBER.fullmatch(c.strip()) for c in cells):
-            rows += 1
+        if len(cells) >= 2 and (any(not c.strip() or _CSV_NUMBER.fullmatch(c.strip()) for c in cells)
+                                or (len(cells) >= 3 and all(len(c) <= 40 for c in cells))):
+            rows += 1  # a row of values, or of headings
     if source.lower().endswith(".csv"):
         return rows >= 3
     return rows >= _MIN_CSV_ROWS and rows >= 0.8 * with_commas

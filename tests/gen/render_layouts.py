@@ -9,6 +9,8 @@ what a layout-independent reader must not depend on:
 ``cell_lines_crlf``       one cell per line, CRLF; brackets, enumerators and header words broken
                           onto lines of their own (``(`` / ``一`` / ``)`` / ``予以公开``)
 ``tab_rows``              a row per line, cells separated by tabs
+``csv_rows``              a row per line as a CSV record (Excel's export): quoted cells, numbers
+                          with thousands separators (``"1,234"``)
 ``space_rows``            a row per line, cells separated by runs of spaces
 ``pipe_rows``             seed-style ``a | b |`` rows
 ``wrapped``               pdftotext: labels wrapped at a few characters, each row's numbers on
@@ -181,6 +183,22 @@ def tab_rows(rep: GenReport, v: Variant, rng: random.Random) -> str:
     def row_lines(row: list[LCell]) -> list[str]:
         cells = [_value_or_label(rep, c, rng).replace("\n", "") for c in row]
         return ["\t".join(cells + [""] * max(0, 3 - len(cells)))]
+
+    return _join(_lines(rep, v, row_lines))
+
+
+def csv_rows(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    """Each table row as a CSV record (Excel's or ``to_csv``'s export), paragraphs as lines; some
+    numbers with thousands separators, quoted (``"1,234"``), some cells quoted anyway."""
+    import csv
+    import io
+
+    def row_lines(row: list[LCell]) -> list[str]:
+        cells = [_value_or_label(rep, c, rng).replace("\n", "") for c in row]
+        cells = [f"{int(c):,}" if c.isdigit() and len(c) > 3 and rng.random() < 0.5 else c for c in cells]
+        buf = io.StringIO()
+        csv.writer(buf, quoting=csv.QUOTE_ALL if rng.random() < 0.2 else csv.QUOTE_MINIMAL, lineterminator="").writerow(cells)
+        return [buf.getvalue()]
 
     return _join(_lines(rep, v, row_lines))
 
@@ -538,9 +556,11 @@ LAYOUTS: dict[str, Layout] = {
     "blank_lines": blank_lines,
     "by_position": by_position,
     "text_boxes": text_boxes,
+    "csv_rows": csv_rows,
 }
 LOSSLESS = frozenset(
-    {"cell_lines", "cell_lines_crlf", "tab_rows", "space_rows", "pipe_rows", "wrapped", "paged", "one_line", "tag_stripped"}
+    {"cell_lines", "cell_lines_crlf", "tab_rows", "space_rows", "pipe_rows", "wrapped", "paged", "one_line", "tag_stripped",
+     "csv_rows"}
 )
 MEASURED_ONLY = frozenset({"glued_mixed"})
 
