@@ -115,6 +115,7 @@ _PAGE_LEAD = _lazy(
 pages joined without a line break, as PyMuPDF's sorted text of each page is) — right before them or
 apart by a layout's run of spaces, never before a 无 or 空 cell (``— 1 — 无 / 2 3`` is a row's
 cells)."""
+_DASHES = frozenset("-—–")
 _PAGE_LINE = _lazy(
     r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|共\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页)\s*$"
 )
@@ -228,7 +229,7 @@ def _drop_page_furniture(text: str) -> str:
     last: int | None = None
     for i, line in enumerate(lines):
         whole = page_line.match(line) if len(line) <= 24 or len(line.strip()) <= 24 else None
-        hit = whole or page_lead.match(line)
+        hit = whole or (page_lead.match(line) if line.lstrip(" \t")[:1] in _DASHES else None)
         if hit is None:
             continue
         numbers = [int(x) for x in re.findall(r"\d+", line if whole else hit.group(0))]
