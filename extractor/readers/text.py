@@ -82,16 +82,25 @@ def is_csv(lines: list[str], source: str = "") -> bool:
     of which some is a number or empty, or into three short headings or more — or a ``.csv`` name
     and a few such lines. Read otherwise, ``77,24,476`` is 77 and
     24476 (a thousands separator), not three cells."""
-    rows = with_commas = 0
-    for line in lines[:5000]:
-        cells = _csv_row(line)
-        if cells is None:
-            continue
-        with_commas += 1
-        if len(cells) >= 2 and (any(not c.strip() or _CSV_NUMBER.fullmatch(c.strip()) for c in cells)
-                                or (len(cells) >= 3 and all(len(c) <= 40 for c in cells))):
-            rows += 1  # a row of values, or of headings
-    if source.lower().endswith(".csv"):
+    named = source.lower().endswith(".csv")
+    commas = [line for line in lines[:5000] if "," in line]
+    if len(commas) < (3 if named else _MIN_CSV_ROWS):
+        return False  # (most texts: no csv parsing at all)
+    rows = misses = 0
+    allowed = len(commas) // 5 if not named else len(commas)  # the text is CSV only if four in five lines are rows
+    try:
+        for cells in csv.reader(commas):  # one record per line: no line here ends inside quotes
+            if len(cells) >= 2 and (any(not c.strip() or _CSV_NUMBER.fullmatch(c.strip()) for c in cells)
+                                    or (len(cells) >= 3 and all(len(c) <= 40 for c in cells))):
+                rows += 1  # a row of values, or of headings
+            else:
+                misses += 1
+                if misses > allowed:
+                    return False  # (prose with commas: decided at its first lines)
+    except csv.Error:
+        return False
+    with_commas = len(commas)
+    if named:
         return rows >= 3
     return rows >= _MIN_CSV_ROWS and rows >= 0.8 * with_commas
 
