@@ -108,7 +108,8 @@ def pandas_dump(html: str) -> Iterator[tuple[str, str]]:
 def converter_dumps(html: str) -> Iterator[tuple[str, str]]:
     """HTML-to-markdown converters, where installed: markdownify (a merged cell printed as the cell
     and empty cells for its span; a test dependency) and html2text (rows without outer pipes, a
-    cell's line break kept; GPL, so only when the user has it)."""
+    cell's line break kept; GPL, so only when the user has it), and trafilatura's main-text
+    extraction with its tables, as text and as markdown (where installed)."""
     try:
         from markdownify import markdownify
     except ImportError:
@@ -118,10 +119,17 @@ def converter_dumps(html: str) -> Iterator[tuple[str, str]]:
     try:
         import html2text
     except ImportError:
+        pass
+    else:
+        conv = html2text.HTML2Text()
+        conv.body_width = 0
+        yield "html2text", conv.handle(html)
+    try:
+        import trafilatura  # a crawler's main-text extraction, tables kept: measured where installed
+    except ImportError:
         return
-    conv = html2text.HTML2Text()
-    conv.body_width = 0
-    yield "html2text", conv.handle(html)
+    for fmt in ("txt", "markdown"):
+        yield f"trafilatura ({fmt})", trafilatura.extract(html, output_format=fmt, include_tables=True) or ""
 
 
 def browser_dumps(html: str) -> Iterator[tuple[str, str]]:
