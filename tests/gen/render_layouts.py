@@ -31,7 +31,8 @@ what a layout-independent reader must not depend on:
 ``column_order``          pdftotext's default reading order, one cell per line: the one row
                           of a table-2 block prints its number before its label; runs of table-3 rows
                           whose labels wrap print their numbers right after the row above and
-                          their labels after the table body
+                          their labels after the table body; a block of rows prints its numbers
+                          column by column after the one label among them that does not wrap
 ``docx_text``             the report as a Word file, dumped by the usual python-docx script: a
                           paragraph per line, a table row per line with its cells' texts joined
                           by tabs — merged cells repeated in every column they span, and a cell's
@@ -339,16 +340,45 @@ def _only_row_of_block(rows: list[list[LCell]], i: int) -> bool:
     return header_above and (i + 1 == len(rows) or any(c.kind == "title" for c in rows[i + 1]))
 
 
+def _block_after_one_label(rows: list[list[LCell]], rng: random.Random) -> tuple[int, int, int] | None:
+    """Table 3 rows ``s … s+m-1`` (each a label cell and its values, no group label) whose numbers
+    pdftotext prints column by column after the label of row ``s+p``, the one that does not wrap."""
+    plain = [i for i, row in enumerate(rows) if sum(c.kind != "value" for c in row) == 1
+             and any(c.kind == "value" for c in row) and 3 < i < len(rows) - 3]
+    runs = [i for i in plain if all(j in plain for j in range(i, i + 2))]
+    if not runs or rng.random() < 0.5:
+        return None
+    s = rng.choice(runs)
+    m = 2
+    while m < 4 and s + m in plain:
+        m += 1
+    return s, m, rng.randrange(m)
+
+
 def column_order(rep: GenReport, v: Variant, rng: random.Random) -> str:
     rep = printable(rep, rng)
     out: list[str] = []
     for rows in _tables(rep, v, out):
         t3 = any(c.key and c.key.startswith("t3.") for row in rows for c in row)
         late: list[str] = []
+        block = _block_after_one_label(rows, rng) if t3 else None
         for i, row in enumerate(rows):
             labels = [x for c in row if c.kind != "value" for x in c.text.split("\n") if x.strip()]
             values = [_cell_text(rep, c, rng) for c in row if c.kind == "value"]
-            if t3 and values and i > 3 and i < len(rows) - 3 and rng.random() < 0.25:
+            if block is not None and block[0] <= i < block[0] + block[1]:
+                s, m, p = block
+                if i == s + p:  # the one label that does not wrap, then the block's numbers by column
+                    out.extend(labels)
+                    cols = [[_cell_text(rep, c, rng) for c in rows[r] if c.kind == "value"] for r in range(s, s + m)]
+                    out.extend(cols[r][c] for c in range(len(cols[0])) for r in range(m))
+                if i != s + p:
+                    late.extend(labels)
+                continue
+            after_block = block is not None and i == block[0] + block[1]
+            # (a row right after a block is not printed late: one label's numbers are then all in one
+            # order, row by row or column by column, never half of each — docs/aligner.md, "What it
+            # cannot do")
+            if t3 and values and i > 3 and i < len(rows) - 3 and not after_block and rng.random() < 0.25:
                 late.extend(labels)  # the label cell is read after the table body
                 out.extend(values)
             elif not t3 and len(values) == 1 and _only_row_of_block(rows, i) and rng.random() < 0.7:

@@ -110,15 +110,11 @@ def displaced_rows(
         return []
     out: list[tuple[Anchor, list[NumToken], str]] = []
     first = sorted((a for a in elsewhere.values() if anchors and a.order < anchors[0].order), key=lambda a: a.order)
-    if lead and first and len(lead) == k * len(first):
-        chunks = [list(lead[j : j + k]) for j in range(0, len(lead), k)]
-        how = "its total holds"
-        if not all(_total_holds(c) for c in chunks):
-            chunks = _transposed(lead, k)[0] if len(first) > 1 else []
-            how = "printed column by column and read transposed, every row's total holds"
-        for row, chunk in zip(first, chunks, strict=False):
+    dealt = _deal(lead, k) if lead and first and len(lead) == k * len(first) else None
+    if dealt is not None:
+        for row, chunk in zip(first, dealt[0], strict=True):
             out.append((row, chunk, "printed after the table's header, before the first row's label (its label was "
-                                    f"printed after the table body); {how}"))
+                                    f"printed after the table body); {dealt[1]}"))
             del elsewhere[row.key]
     for i, anchor in enumerate(anchors):
         toks = per_row[i]
@@ -129,12 +125,11 @@ def displaced_rows(
         lower = anchors[i - 1].order if i else -1
         between = sorted((a for a in elsewhere.values() if anchor.order < a.order < upper), key=lambda a: a.order)
         if len(between) == n // k - 1:
-            block = [anchor, *between]
-            chunks = [toks[j : j + k] for j in range(0, n, k)]
-            how = "given to it in template order, its total holds"
-            if not all(_total_holds(c) for c in chunks):
-                chunks = [chunks[0], *_transposed(toks[k:], k)[0]]
-                how = "the rows' numbers printed column by column and read transposed, every row's total holds"
+            block: list[Anchor] = [anchor, *between]
+            dealt = _deal(toks, k, own_first=True, mixtures=False)
+            if dealt is None:
+                continue
+            chunks, how = dealt
         else:
             before = sorted((a for a in elsewhere.values() if lower < a.order < anchor.order), key=lambda a: a.order)
             found = _block_around(anchor, before, between, toks, k)
@@ -169,15 +164,60 @@ def _block_around(
         a = m - 1 - b
         if a > len(after):
             continue
-        block = [*before[len(before) - b :], anchor, *after[:a]]
-        chunks = [list(toks[j : j + k]) for j in range(0, len(toks), k)]
-        how = "in template order with the rows around it, its total holds"
-        if not all(_total_holds(c) for c in chunks):
-            chunks = _transposed(toks, k)[0]
-            how = "the block's numbers printed column by column and read transposed, every row's total holds"
-        if len(chunks) == len(block):
-            readings.append((block, chunks, how))
+        dealt = _deal(toks, k)
+        if dealt is not None:
+            readings.append(([*before[len(before) - b :], anchor, *after[:a]], *dealt))
     return readings[0] if len(readings) == 1 else None
+
+
+def _deal(
+    toks: Sequence[NumToken], k: int, own_first: bool = False, mixtures: bool = True
+) -> tuple[list[list[NumToken]], str] | None:
+    """The rows of a block of ``len(toks) // k`` rows printed together, when exactly one way of
+    reading them holds every row's total: in template order; column by column (:func:`_transposed`,
+    with its demand for counts enough to tell); or, ``own_first``, the first row's own numbers and
+    then the others' column by column (pdftotext's plain order of a row and the rows below it).
+    Two readings that hold and disagree (placeholders and zeros hold in many orders) decide nothing,
+    nor does the whole block read column by column holding, whatever its counts. With ``mixtures``,
+    so does any mixture of the two orders that holds (some rows column by column,
+    the rest row by row): a block found around a label (:func:`_block_around`) has no printed row to
+    pin its order on, where a row's own numbers followed by the rows below it (the long-standing
+    rule) reads row by row as pdftotext prints most tables."""
+    n, m = len(toks), len(toks) // k
+    chunks = [list(toks[j : j + k]) for j in range(0, n, k)]
+    readings: list[tuple[list[list[NumToken]], str]] = []
+    if all(_total_holds(c) for c in chunks):
+        readings.append((chunks, "given to it in template order, its total holds"))
+    whole, _ = _transposed(toks, k)
+    if whole:
+        readings.append((whole, "the block's numbers printed column by column and read transposed, every row's total holds"))
+    if own_first and m > 2 and _total_holds(chunks[0]):
+        rest, _ = _transposed(toks[k:], k)
+        if rest:
+            readings.append(([chunks[0], *rest], "the row's own numbers first, then the others' column by column and "
+                                                 "read transposed, every row's total holds"))
+    if not readings:
+        return None
+    values = {_texts(rows) for rows, _ in readings}
+    if len(values) > 1:
+        return None
+    alternatives = [_raw_transposed(toks, k)]  # the whole block column by column, whatever its counts
+    for q in range(1, m if mixtures else 1):  # the first q rows row by row and the rest column by column, and back
+        alternatives += [[*chunks[:q], *_raw_transposed(toks[q * k :], k)], [*_raw_transposed(toks[: q * k], k), *chunks[q:]]]
+    for rows in alternatives:
+        if len(rows) == m and all(_total_holds(r) for r in rows) and _texts(rows) not in values:
+            return None
+    return readings[0]
+
+
+def _texts(rows: Sequence[Sequence[NumToken]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(t.text for t in row) for row in rows)
+
+
+def _raw_transposed(block: Sequence[NumToken], k: int) -> list[list[NumToken]]:
+    """``block`` read column by column as rows of ``k``, no questions asked."""
+    m = len(block) // k
+    return [[block[c * m + r] for c in range(k)] for r in range(m)] if m and not len(block) % k else []
 
 
 def empty_after_surplus(per_row: Sequence[Sequence[NumToken]], placed: list[Placement], k: int) -> None:
@@ -205,7 +245,7 @@ def empty_after_surplus(per_row: Sequence[Sequence[NumToken]], placed: list[Plac
 def _transposed(block: Sequence[NumToken], k: int, proven: bool = False) -> tuple[list[list[NumToken]], bool]:
     """``m`` rows of ``k`` numbers printed column by column (every row's first cell, then every
     row's second …), as rows; the second value says the total column was printed before the last
-    (:func:`_total_column`). A block that reads the same both ways (zeros) is read so. Otherwise the
+    (:func:`_total_column`). A block that reads the same both ways and holds (zeros) is read so. Otherwise the
     totals must prove the order: read transposed every row's total holds — or all but one (a
     misprint, which validation then reports) when at least three more fail read row by row — and
     more fail read row by row; and there are counts enough to tell, since a block of zeros holds in
@@ -217,9 +257,9 @@ def _transposed(block: Sequence[NumToken], k: int, proven: bool = False) -> tupl
     if m < 2 or len(block) % k:
         return [], False
     columns = [list(block[c * m : (c + 1) * m]) for c in range(k)]
-    if all(columns[c][r].text == block[r * k + c].text for r in range(m) for c in range(k)):
-        return [[columns[c][r] for c in range(k)] for r in range(m)], False  # both orders read the same
     fail_by_rows = sum(1 for r in range(m) if not _total_holds(block[r * k : (r + 1) * k]))
+    if not fail_by_rows and all(columns[c][r].text == block[r * k + c].text for r in range(m) for c in range(k)):
+        return [[columns[c][r] for c in range(k)] for r in range(m)], False  # both orders read the same, and hold
     found = _total_column(columns)
     if found is None:
         return [], False
