@@ -156,8 +156,8 @@ def _block_around(
     """The block of rows, consecutive in the template, whose numbers pdftotext printed after the one
     label among them that does not wrap (``anchor``; the wrapped labels come after the table body):
     some of the out-of-order rows just ``before`` it and some just ``after``, as many as ``toks``
-    holds rows. Read in template order when every chunk's total holds, else transposed (column by
-    column). Only when exactly one such block reads so; else none."""
+    holds rows, read by :func:`_deal` (one reading, in order or column by column, that alone holds
+    every total). Only when exactly one such block reads so; else none."""
     m = len(toks) // k
     readings = []
     for b in range(min(len(before), m - 1) + 1):
