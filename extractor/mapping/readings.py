@@ -86,6 +86,15 @@ class Options:
     """``exact``, ``joined``, ``glued``, ``dropped``, ``blank`` or ``none`` (nothing explains the row)."""
     readings: list[tuple[Reading, float]]
 
+    def plus(self, more: Options) -> Options:
+        """These readings and those of ``more`` that read other values (``how``: this one's, unless
+        it has none)."""
+        seen = {tuple(c.flat for c in r) for r, _ in self.readings}
+        extra = [(r, c) for r, c in more.readings if tuple(x.flat for x in r) not in seen]
+        if not extra:
+            return self
+        return Options(self.how if self.readings else more.how, [*self.readings, *extra])
+
 
 _PLACEHOLDER_STATE = {
     "/": CellState.SLASH,

@@ -126,11 +126,7 @@ def options_for(
         opts = dropped(per_digit(tokens), cols)
     alt = leading_hyphen_cell(tokens, cols)
     if alt is not None:  # "-30": a hyphen cell and 30, or a left-out cell and -30 — both are kept
-        more = row_options(alt, cols, hyp, holds, group, shapes)
-        seen = {tuple(c.flat for c in r) for r, _ in opts.readings}
-        extra = [(r, c) for r, c in more.readings if tuple(x.flat for x in r) not in seen]
-        if extra:
-            opts = Options(opts.how if opts.readings else more.how, [*opts.readings, *extra])
+        opts = opts.plus(row_options(alt, cols, hyp, holds, group, shapes))
     return opts
 
 

@@ -602,9 +602,7 @@ def map_table2(
                 for hit, cols, toks in text_hits:
                     mixed = glued_dropped(toks, _t2_cols(hit.key, cols), _anything, len(cols)) if toks else None
                     if mixed is not None and mixed.readings:
-                        seen = {tuple(c.flat for c in r) for r, _ in mixed.readings}
-                        plain = [(r, c) for r, c in options[hit.key].readings if tuple(x.flat for x in r) not in seen]
-                        options[hit.key] = Options(mixed.how, [*mixed.readings, *plain])
+                        options[hit.key] = mixed.plus(options[hit.key])
             kept: dict[str, list[Reading]] = {}
             cost = 0.0
             for hit, cols, _ in text_hits:

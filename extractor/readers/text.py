@@ -27,6 +27,7 @@ from extractor.readers.boxdraw import ASCII_RULE, has_box_table, unbox
 from extractor.readers.decode import decode
 from extractor.readers.embedded import find_tables, has_html_table, merge, read_tables
 from extractor.settings import Settings
+from extractor.text import CellState, parse_cell
 
 # possessive throughout: with ``\s*\|?\s*`` the two runs split a line of spaces between them in
 # every possible way (a line of 200,000 spaces: minutes)
@@ -90,7 +91,7 @@ def is_csv(lines: list[str], source: str = "") -> bool:
     allowed = len(commas) // 5 if not named else len(commas)  # the text is CSV only if four in five lines are rows
     try:
         for cells in csv.reader(commas):  # one record per line: no line here ends inside quotes
-            if len(cells) >= 2 and (any(not c.strip() or _CSV_NUMBER.fullmatch(c.strip()) for c in cells)
+            if len(cells) >= 2 and (any(parse_cell(c).state in _NUMBER_OR_EMPTY for c in cells)
                                     or (len(cells) >= 3 and all(len(c) <= 40 for c in cells))):
                 rows += 1  # a row of values, or of headings
             else:
@@ -99,13 +100,10 @@ def is_csv(lines: list[str], source: str = "") -> bool:
                     return False  # (prose with commas: decided at its first lines)
     except csv.Error:
         return False
-    with_commas = len(commas)
-    if named:
-        return rows >= 3
-    return rows >= _MIN_CSV_ROWS and rows >= 0.8 * with_commas
+    return rows >= 3 if named else rows >= _MIN_CSV_ROWS and rows >= 0.8 * len(commas)
 
 
-_CSV_NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+_NUMBER_OR_EMPTY = frozenset({CellState.NUMBER, CellState.ZERO, CellState.BLANK})
 
 
 def _split_row(line: str, csv_rows: bool = False) -> tuple[list[str], str] | None:

@@ -159,15 +159,14 @@ def _block_around(
     holds rows, read by :func:`_deal` (one reading, in order or column by column, that alone holds
     every total). Only when exactly one such block reads so; else none."""
     m = len(toks) // k
-    readings = []
-    for b in range(min(len(before), m - 1) + 1):
-        a = m - 1 - b
-        if a > len(after):
-            continue
-        dealt = _deal(toks, k)
-        if dealt is not None:
-            readings.append(([*before[len(before) - b :], anchor, *after[:a]], *dealt))
-    return readings[0] if len(readings) == 1 else None
+    windows = [b for b in range(min(len(before), m - 1) + 1) if m - 1 - b <= len(after)]
+    if len(windows) != 1:
+        return None
+    dealt = _deal(toks, k)
+    if dealt is None:
+        return None
+    b = windows[0]
+    return [*before[len(before) - b :], anchor, *after[: m - 1 - b]], *dealt
 
 
 def _deal(
@@ -354,8 +353,8 @@ def block_by_columns(
         toks = per_row[end]
         if (m >= 2 and all(widths[r] == w for r in range(j, end + 1)) and len(toks) == w * m
                 and not any(per_row[r] for r in range(j, end))):
-            for r in range(m):
-                per_row[j + r] = [toks[c * m + r] for c in range(w)]
+            for r, row in enumerate(_raw_transposed(toks, w)):
+                per_row[j + r] = row
                 placed[j + r] = Placement(
                     moved=f"the block's {m} labels were printed first and their numbers after them column by column, "
                           f"as table 3 shows the text does: read transposed"
