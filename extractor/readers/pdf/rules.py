@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 import statistics
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +13,7 @@ import pypdfium2.raw as pdfium_c
 
 from extractor.document import BBox
 from extractor.readers.pdf.chars import LoadedPage, apply_matrix, map_box, mat_mul, unchecked
-from extractor.readers.pdf.layout import EDGE_TOL, SNAP, Edge, Matrix
+from extractor.readers.pdf.layout import EDGE_TOL, SNAP, Char, Edge, Matrix
 
 
 def _edge(x0: float, top: float, x1: float, bottom: float) -> Edge:
@@ -126,6 +127,42 @@ def _subpath_edges(pts: list[tuple[float, float]], stroked: bool, filled: bool) 
     for (ax, ay), (bx, by) in itertools.pairwise(pts):
         if abs(ax - bx) < 0.5 or abs(ay - by) < 0.5:
             out.append(_edge(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
+    return out
+
+
+DECORATION_TOL = 1.0
+"""Points an underline may run past the characters it underlines (a cell's rule runs past its text
+by the cell's padding, at least a couple of points)."""
+
+
+def drop_text_decorations(edges: list[Edge], chars: list[Char]) -> list[Edge]:
+    """The edges without underlines and strike-throughs.
+
+    An underlined text (a link, a ``<u>`` run, Word's hyperlink style printed by LibreOffice) draws
+    one horizontal line per text line, often one piece per font run, right through the bottom of
+    its glyph boxes and no wider than the text; taken for rules, they cut a cell into one row per
+    text line (``5.要求行政机`` / ``关确认或重新`` …). A horizontal edge is a decoration when it
+    lies within the vertical extent of the characters above it (or at most 2 points under them) and
+    does not run more than :data:`DECORATION_TOL` past them at either end."""
+    if not chars or not any(e["orientation"] == "h" for e in edges):
+        return edges
+    by_bottom = sorted(chars, key=lambda c: c.bottom)
+    bottoms = [c.bottom for c in by_bottom]
+    tallest = max(c.bottom - c.top for c in by_bottom)
+    out: list[Edge] = []
+    for e in edges:
+        if e["orientation"] != "h":
+            out.append(e)
+            continue
+        y, x0, x1 = e["top"], e["x0"], e["x1"]
+        lo = hi = None
+        # characters whose box reaches down to the line, at most 2 points above it
+        for c in by_bottom[bisect_left(bottoms, y - 2.0):bisect_right(bottoms, y + tallest)]:
+            if c.top - 1.0 <= y and c.x1 > x0 and c.x0 < x1 and c.text.strip():
+                lo = c.x0 if lo is None or c.x0 < lo else lo
+                hi = c.x1 if hi is None or c.x1 > hi else hi
+        if lo is None or hi is None or x0 < lo - DECORATION_TOL or x1 > hi + DECORATION_TOL:
+            out.append(e)
     return out
 
 

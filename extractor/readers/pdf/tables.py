@@ -21,7 +21,7 @@ from extractor.readers.pdf.layout import (
     group_lines,
     join_cell_lines,
 )
-from extractor.readers.pdf.rules import close_open_tables
+from extractor.readers.pdf.rules import close_open_tables, drop_text_decorations
 
 
 def find_tables(page: LoadedPage, doc: Document, *, heading_before: bool = False) -> bool:
@@ -29,6 +29,7 @@ def find_tables(page: LoadedPage, doc: Document, *, heading_before: bool = False
     table is probably an image (a large image under a table heading): the caller may OCR it."""
     data = page.data
     edges, images = page.paths()
+    edges = drop_text_decorations(edges, data.chars)
     tables = tables_from_edges([*edges, *page.extra_edges], data, doc)
     if tables is None:
         return False
@@ -109,18 +110,16 @@ def _grid_table(cell_boxes: Sequence[BBox], data: PageData, spans_known: bool = 
     ys = cluster(v for b in cell_boxes for v in (b[1], b[3]))
     if len(xs) < 3 or len(ys) < 2:  # a single column is a framed paragraph, not a table
         return None
-    placed: list[tuple[int, int, int, int, BBox]] = []
-    grid: dict[tuple[int, int], int] = {}
+    ranges: list[_Range] = []
     for box in sorted(cell_boxes, key=lambda b: (round(b[1]), b[0])):
         r0, r1 = grid_index(ys, box[1]), grid_index(ys, box[3])
         c0, c1 = grid_index(xs, box[0]), grid_index(xs, box[2])
-        if r1 <= r0 or c1 <= c0:
-            continue
-        k = len(placed)
-        placed.append((r0, c0, r1 - r0, c1 - c0, box))
-        for r in range(r0, r1):
-            for c in range(c0, c1):
-                grid.setdefault((r, c), k)
+        if r1 > r0 and c1 > c0:
+            ranges.append((r0, r1, c0, c1, box))
+    placed, grid, overlapped = _place(ranges, xs, ys)
+    if overlapped:  # a cell found over others: they go first, it keeps what they leave
+        inner, outer = _split_containers(ranges)
+        placed, grid, _ = _place([*inner, *outer], xs, ys)
     texts: list[list[Char]] = [[] for _ in placed]
     tx0, ttop, tx1, tbottom = xs[0], ys[0], xs[-1], ys[-1]
     for ch in data.chars:
@@ -151,6 +150,85 @@ def _grid_table(cell_boxes: Sequence[BBox], data: PageData, spans_known: bool = 
         return None
     cells.sort(key=lambda c: (c.row, c.col))
     return Table(cells, Provenance(page=data.number, bbox=(tx0, ttop, tx1, tbottom)), spans_known=spans_known)
+
+
+_Range = tuple[int, int, int, int, BBox]
+"""A found cell's grid rows ``[r0, r1)`` and columns ``[c0, c1)``, and its box."""
+
+
+_Placed = tuple[int, int, int, int, BBox]
+"""A cell's first row, first column, row span, column span and box."""
+
+
+def _place(ranges: list[_Range], xs: list[float], ys: list[float]) -> tuple[list[_Placed], dict[tuple[int, int], int], bool]:
+    """Cells in order, each claiming its grid positions; a cell part of whose positions an earlier
+    one claimed keeps the rest, as rectangles (:func:`_free_rectangles`). Also whether that happened."""
+    placed: list[_Placed] = []
+    grid: dict[tuple[int, int], int] = {}
+    overlapped = False
+    for r0, r1, c0, c1, box in ranges:
+        parts = [(r0, r1, c0, c1, box)]
+        if any((r, c) in grid for r in range(r0, r1) for c in range(c0, c1)):
+            overlapped = True
+            parts = [(a, b, c, d, (xs[c], ys[a], xs[d], ys[b])) for a, b, c, d in _free_rectangles(grid, r0, r1, c0, c1)]
+        for rr0, rr1, cc0, cc1, part in parts:
+            k = len(placed)
+            placed.append((rr0, cc0, rr1 - rr0, cc1 - cc0, part))
+            for r in range(rr0, rr1):
+                for c in range(cc0, cc1):
+                    grid[(r, c)] = k
+    return placed, grid, overlapped
+
+
+def _split_containers(ranges: list[_Range]) -> tuple[list[_Range], list[_Range]]:
+    """The found cells that contain none of the others, and those that do.
+
+    pdfplumber's cell rule takes, from each corner, the smallest rectangle whose four corners are
+    joined by rules. Where a border is missing — LibreOffice prints no rule between a group label
+    spanning rows (（六）其他处理) and the label below it spanning two columns (（七）总计) — the
+    rectangle found from that corner runs on to the next rule and covers cells found from other
+    corners (the group's sub-row labels), so their text went to the big one and theirs stayed empty.
+    A region without a border between its parts is not one cell: the cells it holds are placed
+    first and it keeps what is left (:func:`_free_rectangles`)."""
+    inner: list[_Range] = []
+    outer: list[_Range] = []
+    for a in ranges:
+        if any(b is not a and a[0] <= b[0] and b[1] <= a[1] and a[2] <= b[2] and b[3] <= a[3]
+               and (b[0], b[1], b[2], b[3]) != (a[0], a[1], a[2], a[3]) for b in ranges):
+            outer.append(a)
+        else:
+            inner.append(a)
+    return inner, outer
+
+
+def _free_rectangles(grid: dict[tuple[int, int], int], r0: int, r1: int, c0: int, c1: int) -> list[tuple[int, int, int, int]]:
+    """The grid positions of ``[r0, r1) × [c0, c1)`` no other cell claims, as rectangles: each row's
+    runs of free columns, a run merged with the rows below that free exactly the same columns (an
+    L-shaped region is a cell spanning rows beside the smaller cells and one spanning columns under
+    them)."""
+    runs: list[list[tuple[int, int]]] = []
+    for r in range(r0, r1):
+        row: list[tuple[int, int]] = []
+        c = c0
+        while c < c1:
+            if (r, c) in grid:
+                c += 1
+                continue
+            start = c
+            while c < c1 and (r, c) not in grid:
+                c += 1
+            row.append((start, c))
+        runs.append(row)
+    out: list[tuple[int, int, int, int]] = []
+    open_: dict[tuple[int, int], int] = {}  # column run -> first row it was free in
+    for i, row in enumerate([*runs, []]):
+        r = r0 + i
+        for run in list(open_):
+            if run not in row:
+                out.append((open_.pop(run), r, run[0], run[1]))
+        for run in row:
+            open_.setdefault(run, r)
+    return sorted(out)
 
 
 def _text_strategy_tables(data: PageData) -> list[Table]:
