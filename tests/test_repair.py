@@ -108,3 +108,45 @@ def test_one_identity_is_not_enough_for_a_digit_change() -> None:
     findings: list[Any] = []
     out = repair(figs, {"t": 0.9, "a": 0.9, "b": 0.9}, eq, findings)
     assert out == figs and not findings
+
+
+@given(glyph=st.sampled_from(sorted("。oO○Ｏｏ°")), total=st.integers(0, 40))
+def test_a_lone_round_glyph_in_a_recognised_cell_is_zero_even_where_the_identity_fails(glyph: str, total: int) -> None:
+    """A scanned table's small 0 comes back as ``。`` or ``o`` (2023 洪泽, scanned: ten cells of
+    table 4). A whole row of them leaves no identity to evaluate, and the report's own printed
+    totals may not hold: the glyph's shape decides, the figure is inferred and a finding says why.
+    From a text layer the same cell stays text."""
+    eq = [Equation("T4-1", "g total", ("t",), ("a", "b"))]
+    figs = {"t": _fig("t", glyph), "a": _fig("a", str(total), total, CellState.NUMBER if total else CellState.ZERO),
+            "b": _fig("b", f" {glyph} ")}
+    findings: list[Any] = []
+    out = repair(figs, {"t": 0.6, "a": 0.99, "b": 0.7}, eq, findings)
+    assert out["t"].value == 0 and out["b"].value == 0 and out["t"].inferred and out["b"].state is CellState.ZERO
+    assert sorted(c for f in findings if f.code == "cell.corrected" for c in f.cells) == ["b", "t"]
+    assert repair(figs, {}, eq, []) ["t"].value is None  # a text layer's 。 is not read as a number
+
+
+@given(missing=st.integers(1, 9), other=st.integers(0, 50), side=st.sampled_from(["part", "total"]))
+def test_an_empty_recognised_cell_that_may_hold_the_missing_digit_gets_no_value(missing: int, other: int, side: str) -> None:
+    """2024 淮安 city, scanned: 复议后起诉 reads 12, (empty), 1, 6, total 20; the empty cell's "1"
+    was not recognised. It was taken for a blank (0): a wrong value. It is now left without one,
+    with a finding; an empty cell that could not hold the difference stays blank."""
+    eq = [Equation("T4-1", "g total", ("t",), ("a", "b", "c"))]
+    empty = _fig("a", "", None, CellState.BLANK)
+    if side == "part":
+        figs = {"t": _fig("t", str(other + missing), other + missing, CellState.NUMBER), "a": empty,
+                "b": _fig("b", str(other), other, CellState.NUMBER if other else CellState.ZERO), "c": _fig("c", "0", 0, CellState.ZERO)}
+        unknown = "a"
+    else:  # the total's cell is the empty one: the parts sum to a single digit
+        figs = {"t": _fig("t", "", None, CellState.BLANK), "a": _fig("a", str(missing), missing, CellState.NUMBER),
+                "b": _fig("b", "0", 0, CellState.ZERO), "c": _fig("c", "0", 0, CellState.ZERO)}
+        unknown = "t"
+    findings: list[Any] = []
+    out = repair(figs, {k: (0.0 if not f.raw else 0.99) for k, f in figs.items()}, eq, findings)
+    assert out[unknown].value is None and out[unknown].state is CellState.AMBIGUOUS
+    assert [f.cells for f in findings if f.code == "cell.unread"] == [[unknown]]
+    assert repair(figs, {}, eq, [])[unknown].state is CellState.BLANK  # from a text layer: blank as printed
+    # a difference of ten or more is no missing digit
+    big = {**figs, "t": _fig("t", str(other + 10 + missing), other + 10 + missing, CellState.NUMBER)} if side == "part" else None
+    if big is not None:
+        assert repair(big, {k: (0.0 if not f.raw else 0.99) for k, f in big.items()}, eq, [])["a"].state is CellState.BLANK

@@ -16,8 +16,17 @@ possible value:
   text layer is never changed this way: a born-digital report that does not add up is extracted
   as printed.
 
+Two habits of recognition are handled without an identity forcing them:
+
+* a recognised cell that is one round glyph (``。``, ``o``, ``O``, ``○``) is a 0: a small zero alone
+  in a narrow cell comes back that way, a whole row at a time, so that no identity can be
+  evaluated for any one of them (and a report's own totals may not hold);
+* an *empty* recognised cell is not known to be blank when an identity through it fails by a single
+  digit (1–9) that it alone could hold: a thin ``1`` is the glyph recognition misses most. It gets
+  no value (``ambiguous``) and a ``cell.unread`` warning, rather than a blank that would be a wrong 0.
+
 Every correction makes the figure ``inferred`` (its ``raw`` keeps what was read) and adds a
-``cell.corrected`` warning naming the identities that forced it.
+``cell.corrected`` warning naming the identities (or the glyph) that forced it.
 """
 
 from __future__ import annotations
@@ -77,12 +86,12 @@ def _corrected(f: Figure, value: int) -> Figure:
     return f.model_copy(update={"value": value, "state": state, "inferred": True})
 
 
-def _finding(f: Figure, value: int, eqs: Sequence[Equation]) -> Finding:
+def _finding(f: Figure, value: int, eqs: Sequence[Equation], why: str | None = None) -> Finding:
     names = ", ".join(f"{e.code} ({e.name})" for e in eqs)
     return Finding.make(
         code="cell.corrected",
         severity=Severity.WARNING,
-        message=f"{f.key}: read as {f.raw!r}, taken as {value}: the only value for which {names} hold(s)",
+        message=f"{f.key}: read as {f.raw!r}, taken as {value}: {why or f'the only value for which {names} hold(s)'}",
         expected=value,
         actual=f.value,
         cells=[f.key],
@@ -103,6 +112,12 @@ def repair(figs: dict[str, Figure], confidence: dict[str, float | None], equatio
     for eq in equations:
         for c in eq.cells():
             through.setdefault(c, []).append(eq)
+
+    # 0. a recognised cell that is one round glyph is a zero, whatever the identities say
+    for key, f in figs.items():
+        if f.state is CellState.TEXT and confidence.get(key) is not None and f.raw.strip() in ROUND_ZEROS:
+            findings.append(_finding(f, 0, (), why=f"the recognised glyph {f.raw.strip()!r} alone in a value cell is a zero's shape"))
+            out[key] = _corrected(f, 0)
     values = {k: _known(f) for k, f in out.items()}
 
     # 1. glyphs confused with digits: decided by every identity that can be evaluated
@@ -157,7 +172,37 @@ def repair(figs: dict[str, Figure], confidence: dict[str, float | None], equatio
         key, value, eqs = candidates[0]
         findings.append(_finding(out[key], value, eqs))
         out[key] = _corrected(out[key], value)
+        return out
+    # 3. an identity that fails by one digit's worth where an empty recognised cell could hold that
+    # digit: the cell is not known to be blank (a thin "1" is the glyph recognition misses most)
+    for eq in failing:
+        r = _residual(eq, values)
+        if r is None or r == 0:
+            continue
+        empty = [k for k in eq.cells() if (g := out.get(k)) is not None and g.state is CellState.BLANK
+                 and confidence.get(k) is not None and not g.inferred]
+        # the digit it would hold: what brings the identity to 0 (a cell added on the left lowers r)
+        if len(empty) == 1 and 1 <= (r if empty[0] in eq.minus else -r) <= 9:
+            key = empty[0]
+            findings.append(_unknown(out[key], eq))
+            out[key] = out[key].model_copy(update={"value": None, "state": CellState.AMBIGUOUS})
+            values[key] = None
     return out
+
+
+ROUND_ZEROS = frozenset("。oO○Ｏｏ°")
+"""Glyphs that text recognition reads for a lone small 0 (〇 is a zero as printed: see ``parse_cell``)."""
+
+
+def _unknown(f: Figure, eq: Equation) -> Finding:
+    return Finding.make(
+        code="cell.unread",
+        severity=Severity.WARNING,
+        message=f"{f.key}: recognised as empty, but {eq.code} ({eq.name}) fails by a single digit this cell "
+                "could hold (a glyph the recognition missed): left without a value",
+        cells=[f.key],
+        refs=[f.ref],
+    )
 
 
 def table3_equations(rows: Sequence[str], columns: Sequence[str], detail: Sequence[str],
