@@ -99,3 +99,17 @@ def test_no_grid_position_belongs_to_two_cells(specs: list[tuple[int, int, int, 
             for label in line.split():
                 r, col = int(label[0]), int(label[1])
                 assert x0 <= 50.0 * col + 8 <= x1 and top <= 40.0 * r + 9 <= bottom
+
+
+def test_ink_nobody_read_keeps_a_cell_from_being_blank_unless_the_cell_was_read() -> None:
+    """The OCR reader writes U+FFFD for ink in a table cell it could not read: alone in its cell,
+    the cell reads as text (a value cell, no value); beside read characters, it is dropped."""
+    from extractor.text import UNREAD, is_value_text
+
+    boxes = [(0.0, 0.0, 50.0, 40.0), (50.0, 0.0, 100.0, 40.0), (100.0, 0.0, 150.0, 40.0)]
+    chars = _line("甲", 5.0, 10.0, 12.0) + _line(UNREAD, 60.0, 10.0, 12.0) + _line("1", 105.0, 10.0, 12.0)
+    chars += _line(UNREAD, 125.0, 10.0, 12.0)
+    table = _grid_table(boxes, _page(chars))
+    assert table is not None
+    assert [c.text for c in table.cells] == ["甲", UNREAD, "1"]
+    assert is_value_text(UNREAD) and not is_value_text("甲" + UNREAD)

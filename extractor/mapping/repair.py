@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractor.records.models import Figure, Finding, Severity
-from extractor.text import CellState, misread_number
+from extractor.text import UNREAD, CellState, misread_number
 
 
 @dataclass(slots=True)
@@ -128,20 +128,69 @@ def repair(figs: dict[str, Figure], confidence: dict[str, float | None], equatio
             if f.state is not CellState.TEXT or values.get(key) is not None:
                 continue
             value = misread_number(f.raw)
+            unread = value is None and confidence.get(key) is not None and set(f.raw.strip()) == {UNREAD}
+            if unread:  # ink nobody could read: only the identities know the value
+                value = _solved(key, values, through.get(key, []))
             if value is None:
                 continue
             trial = {**values, key: float(value)}
             evaluable = [e for e in through.get(key, []) if _residual(e, trial) is not None]
-            if evaluable and all(_residual(e, trial) == 0 for e in evaluable):
+            if len(evaluable) >= (2 if unread else 1) and all(_residual(e, trial) == 0 for e in evaluable):
                 findings.append(_finding(f, value, evaluable))
                 out[key] = _corrected(f, value)
                 values[key] = float(value)
                 changed = True
 
-    # 2. one digit dropped, added or changed in a recognised cell: forced by two identities
-    failing = [e for e in equations if (r := _residual(e, values)) is not None and r != 0]
-    if not failing:
-        return out
+    # 1b. cells whose glyph was not read (U+FFFD), and recognised empty or placeholder cells where an
+    # identity fails (a digit missed or misread as a stroke): solved together, see _propagate
+    solved = _propagate(out, values, equations, through, confidence)
+    for key, value in solved.items():
+        findings.append(_finding(out[key], value, [e for e in through.get(key, []) if _residual(e, values) is not None]))
+        out[key] = _corrected(out[key], value)
+
+    # 2. one digit dropped, added or changed in a recognised cell: forced by two identities (one
+    # cell at a time, as long as exactly one cell can be corrected: two misread cells of a table
+    # are each forced once the other is set right, or not at all)
+    while True:
+        failing = [e for e in equations if (r := _residual(e, values)) is not None and r != 0]
+        if not failing:
+            return out
+        candidates = _digit_candidates(failing, out, values, through, confidence)
+        by_key = {k: {v for k2, v, _ in candidates if k2 == k} for k, _, _ in candidates}
+        # several cells at once only when each has one value and no identity runs through two of them
+        seen: set[str] = set()
+        apart = True
+        for _k, _v, eqs in candidates:
+            names = {f"{e.code}:{e.name}" for e in eqs}
+            apart = apart and not (names & seen)
+            seen |= names
+        if not candidates or any(len(v) != 1 for v in by_key.values()) or (len(by_key) > 1 and not apart):
+            break
+        for key, value, eqs in {k: (k, v, e) for k, v, e in candidates}.values():
+            findings.append(_finding(out[key], value, eqs))
+            out[key] = _corrected(out[key], value)
+            values[key] = float(value)
+    # 3. an identity that fails by one digit's worth where an empty recognised cell could hold that
+    # digit: the cell is not known to be blank (a thin "1" is the glyph recognition misses most)
+    for eq in failing:
+        r = _residual(eq, values)
+        if r is None or r == 0:
+            continue
+        empty = [k for k in eq.cells() if (g := out.get(k)) is not None and g.state in _MAY_HIDE_A_DIGIT
+                 and confidence.get(k) is not None and not g.inferred]
+        # the digit it would hold: what brings the identity to 0 (a cell added on the left lowers r)
+        if len(empty) == 1 and 1 <= (r if empty[0] in eq.minus else -r) <= 9:
+            key = empty[0]
+            findings.append(_unknown(out[key], eq))
+            out[key] = out[key].model_copy(update={"value": None, "state": CellState.AMBIGUOUS})
+            values[key] = None
+    return out
+
+
+def _digit_candidates(failing: list[Equation], out: dict[str, Figure], values: dict[str, float | None],
+                      through: dict[str, list[Equation]], confidence: dict[str, float | None]) -> list[tuple[str, int, list[Equation]]]:
+    """Recognised cells that one digit dropped, added or changed (or a digit missing from an empty
+    cell) would set right: every identity through the cell then holds, two of them failing before."""
     candidates: list[tuple[str, int, list[Equation]]] = []
     for key in {c for e in failing for c in e.cells()}:
         fig = out.get(key)
@@ -167,39 +216,83 @@ def repair(figs: dict[str, Figure], confidence: dict[str, float | None], equatio
             if len(was_failing) >= 2 and all(_residual(e, trial) == 0 for e in evaluable):
                 candidates.append((key, int(new), evaluable))
             break
-    unique = {(k, v) for k, v, _ in candidates}
-    if len(unique) == 1:
-        key, value, eqs = candidates[0]
-        findings.append(_finding(out[key], value, eqs))
-        out[key] = _corrected(out[key], value)
-        return out
-    # 3. an identity that fails by one digit's worth where an empty recognised cell could hold that
-    # digit: the cell is not known to be blank (a thin "1" is the glyph recognition misses most)
-    for eq in failing:
-        r = _residual(eq, values)
-        if r is None or r == 0:
+    return candidates
+
+
+def _propagate(out: dict[str, Figure], values: dict[str, float | None], equations: Sequence[Equation],
+               through: dict[str, list[Equation]], confidence: dict[str, float | None]) -> dict[str, int]:
+    """Values for the cells in doubt, when the identities leave exactly one: the cells whose ink
+    was not read (U+FFFD) and, in identities that fail, the recognised cells that may hide a digit
+    (empty, or a stroke read as a placeholder). An identity with one such cell left solves it
+    (a cell that may hide a digit takes 0 or one digit); when no identity has one left, every
+    identity through them must hold, each cell that changes checked by two of them at least.
+    Returns the changed cells (and updates ``values``); nothing when anything does not fit."""
+    failing = [e for e in equations if (r := _residual(e, values)) is not None and r != 0]
+    doubt = {k for k, f in out.items() if confidence.get(k) is not None and set(f.raw.strip()) == {UNREAD}}
+    hidden = {k for e in failing for k in e.cells() if (f := out.get(k)) is not None and confidence.get(k) is not None
+              and f.state in _MAY_HIDE_A_DIGIT and not f.inferred}
+    doubt |= hidden
+    if not doubt or len(doubt) > 12:
+        return {}
+    trial = {k: v for k, v in values.items() if k not in doubt}
+    assigned: dict[str, int] = {}
+    progress = True
+    while progress:
+        progress = False
+        for eq in equations:
+            left = [k for k in eq.cells() if k in doubt and k not in assigned]
+            if len(left) != 1:
+                continue
+            key = left[0]
+            r = _residual(eq, {**trial, key: 0.0})
+            if r is None:
+                continue
+            v = -r if key in eq.plus else r
+            if v < 0 or not float(v).is_integer() or (key in hidden and v > 9):
+                return {}
+            assigned[key] = int(v)
+            trial[key] = float(v)
+            progress = True
+    if set(assigned) != doubt:
+        return {}
+    touched = {id(e): e for k in doubt for e in through.get(k, [])}
+    if any(_residual(e, trial) not in (0, None) for e in touched.values()):
+        return {}
+    changed = {k: v for k, v in assigned.items() if k not in hidden or v != 0}
+    if any(sum(_residual(e, trial) is not None for e in through.get(k, [])) < 2 for k in changed):
+        return {}
+    for k, v in changed.items():
+        values[k] = float(v)
+    return changed
+
+
+def _solved(key: str, values: dict[str, float | None], eqs: Sequence[Equation]) -> int | None:
+    """The value of ``key`` that the first identity through it whose other cells are all known
+    makes hold, when it is a count (a whole number, not negative)."""
+    for eq in eqs:
+        r = _residual(eq, {**values, key: 0.0})
+        if r is None:
             continue
-        empty = [k for k in eq.cells() if (g := out.get(k)) is not None and g.state is CellState.BLANK
-                 and confidence.get(k) is not None and not g.inferred]
-        # the digit it would hold: what brings the identity to 0 (a cell added on the left lowers r)
-        if len(empty) == 1 and 1 <= (r if empty[0] in eq.minus else -r) <= 9:
-            key = empty[0]
-            findings.append(_unknown(out[key], eq))
-            out[key] = out[key].model_copy(update={"value": None, "state": CellState.AMBIGUOUS})
-            values[key] = None
-    return out
+        v = -r if key in eq.plus else r
+        return int(v) if v >= 0 and float(v).is_integer() else None
+    return None
 
 
 ROUND_ZEROS = frozenset("。oO○Ｏｏ°")
 """Glyphs that text recognition reads for a lone small 0 (〇 is a zero as printed: see ``parse_cell``)."""
 
 
+_MAY_HIDE_A_DIGIT = frozenset({CellState.BLANK, CellState.DASH, CellState.HYPHEN, CellState.SLASH})
+"""Recognised cells that may be a digit the recognition missed or misread: empty, or a stroke read
+as a placeholder (``一`` for a 1 on its side, ``/`` for a 7)."""
+
+
 def _unknown(f: Figure, eq: Equation) -> Finding:
     return Finding.make(
         code="cell.unread",
         severity=Severity.WARNING,
-        message=f"{f.key}: recognised as empty, but {eq.code} ({eq.name}) fails by a single digit this cell "
-                "could hold (a glyph the recognition missed): left without a value",
+        message=f"{f.key}: recognised as {f.raw!r} (empty or a placeholder), but {eq.code} ({eq.name}) fails by "
+                "a single digit this cell could hold (a glyph the recognition missed or misread): left without a value",
         cells=[f.key],
         refs=[f.ref],
     )

@@ -22,7 +22,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from extractor.mapping.readings import BLANK_GAP, CellReading, Num, Options, Reading
+from extractor.mapping.readings import CellReading, Num, Options, Reading
 from extractor.text import CellState
 
 Vec = tuple[Num, ...]
@@ -59,7 +59,7 @@ def row_sum_violation(reading: Reading, how: str) -> int:
     """T3-2 on one reading; a 总计 printed blank (not inferred) leaves the row unchecked."""
     total = reading[-1]
     parts, nonzero = _part_sum(reading[:-1])
-    if nonzero and ((how == "exact" and total.state is CellState.BLANK) or total is BLANK_GAP or total.state in _NOT_PRINTED):
+    if nonzero and ((how == "exact" and total.state is CellState.BLANK) or total.state in _NOT_PRINTED):
         return 0
     value = total.value
     return 0 if abs(parts - (0 if value is None else value)) < 1e-9 else 1

@@ -301,7 +301,10 @@ def _repair_t3(rows: dict[str, list[Figure]], by_key: dict[str, RowHit], detail:
         confidence.update(_confidence(hit.cells, [f"t3.{key}.{c}" for c in T3_COLUMNS]))
     if not may_repair(figs, confidence):
         return rows
-    blank = {k for k, row in rows.items() if row and row[-1].state is CellState.BLANK}
+    # a row that leaves its 总计 blank is not checked (T3-2) — unless the blank is a recognised cell,
+    # where an empty 总计 is more often a glyph the recognition missed than a total left out
+    blank = {k for k, row in rows.items() if row and row[-1].state is CellState.BLANK
+             and confidence.get(row[-1].key) is None}
     fixed = repair(figs, confidence, table3_equations(list(rows), T3_COLUMNS, detail, blank), findings)
     if fixed == figs:
         return rows

@@ -6,6 +6,7 @@ cells it is handed), so neither imports the other sideways for them.
 
 from extractor.text.normalize import (
     MAX_DIGITS,
+    UNREAD,
     CellState,
     ParsedValue,
     fold,
@@ -20,6 +21,7 @@ from extractor.text.normalize import (
 
 __all__ = [
     "MAX_DIGITS",
+    "UNREAD",
     "CellState",
     "ParsedValue",
     "fold",

@@ -238,10 +238,21 @@ def misread_number(text: str) -> int | None:
     return int(t)
 
 
+UNREAD = "\ufffd"
+"""The character for ink in a recognised table cell that could not be read (the OCR reader writes
+it): the cell is not blank, and reads as text unless the identities give its value."""
+
+
 def is_value_text(text: str) -> bool:
-    """True for text that belongs in a value cell (a number, a placeholder or nothing, or a
-    number with a glyph misread for a digit, which the mapping may correct)."""
-    return parse_cell(text).state is not CellState.TEXT or misread_number(text) is not None
+    """True for text that belongs in a value cell (a number, a placeholder or nothing, a number
+    with a glyph misread for a digit, which the mapping may correct, or a glyph nobody could read:
+    U+FFFD from the OCR reader)."""
+    return (parse_cell(text).state is not CellState.TEXT or misread_number(text) is not None
+            or (0 < len(text) <= 12 and UNREAD in text and not any(_is_cjk_char(c) for c in text)))
+
+
+def _is_cjk_char(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")

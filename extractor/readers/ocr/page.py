@@ -31,6 +31,7 @@ from extractor.readers.ocr import grid
 from extractor.readers.ocr.engine import OcrEngine, TextBox, get_engine
 from extractor.readers.pdf.layout import Char, Edge, PageData
 from extractor.settings import DEFAULT_SETTINGS
+from extractor.text import UNREAD
 
 if TYPE_CHECKING:
     from extractor.budget import Budget
@@ -113,8 +114,18 @@ def ocr_image(
     rules = [(e["x0"], e["top"], e["bottom"]) for e in edges if e["orientation"] == "v"]
     boxes = engine.read(clean, rules, deadline)
     check()
-    boxes += engine.recognize(clean, missed_glyphs(clean, boxes, rules), deadline)
-    boxes = [b for b in boxes if b.score >= MIN_SCORE]
+    blobs = missed_glyphs(clean, boxes, rules)
+    read = engine.recognize(clean, blobs, deadline)
+    good = [b for b in [*boxes, *read] if b.score >= MIN_SCORE and not _doubtful_stroke(b)]
+    # A table cell's glyph read with little confidence (a 5 as "S" at 0.4) or as nothing (a thin 1):
+    # the cell is not blank. It becomes U+FFFD, whose cell reads as text (no value, never a 0), in
+    # table cells only; a zero's shape read uncertainly (0, 。, o) stays what it was read as. Elsewhere
+    # they are dropped.
+    doubtful = [b if b.text.strip() in ZERO_SHAPES else TextBox(b.quad, UNREAD, b.score)
+                for b in [*boxes, *read] if b.score < MIN_SCORE or _doubtful_stroke(b)]
+    readq = {tuple(map(tuple, b.quad)) for b in read}
+    unread = [TextBox(q, UNREAD, 0.0) for q in blobs if tuple(map(tuple, q)) not in readq]
+    boxes = good + in_cells([*doubtful, *unread], good, rules)
     if abs(angle) < 0.05:  # no rules to measure the skew by: take it from the text lines, and turn the boxes
         text_angle = grid.quad_angle([b.quad for b in boxes])
         if abs(text_angle) >= 0.05:
@@ -168,6 +179,38 @@ def missed_glyphs(clean: np.ndarray, boxes: list[TextBox], rules: list[tuple[flo
         x0, y0, x1, y1 = x - 2, y - 3, x + w + 2, y + h + 3
         out.append(((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
     return out[:400]
+
+
+ZERO_SHAPES = frozenset({"0", "。", "o", "O", "○", "〇", "Ｏ", "ｏ"})
+"""Uncertain readings kept as read: a lone small 0 is what the recogniser reads least surely."""
+
+
+STROKES = frozenset("/／一-—–")
+"""A lone stroke: a placeholder, or a 1 or 7 read as one (``/`` for a thin 7, ``一`` for a 1)."""
+SURE_STROKE = 0.9
+
+
+def _doubtful_stroke(b: TextBox) -> bool:
+    """A lone stroke read with less than :data:`SURE_STROKE` confidence (see :data:`STROKES`)."""
+    return b.score < SURE_STROKE and b.text.strip() in STROKES
+
+
+def in_cells(boxes: list[TextBox], good: list[TextBox], rules: list[tuple[float, float, float]]) -> list[TextBox]:
+    """The boxes that lie between two vertical rules (in a table cell, not the margin) and that no
+    box in ``good`` covers."""
+    out = []
+    for b in boxes:
+        x0, x1 = min(p[0] for p in b.quad), max(p[0] for p in b.quad)
+        y0, y1 = min(p[1] for p in b.quad), max(p[1] for p in b.quad)
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        if any(min(p[0] for p in g.quad) <= cx <= max(p[0] for p in g.quad)
+               and min(p[1] for p in g.quad) <= cy <= max(p[1] for p in g.quad) for g in good):
+            continue
+        left = any(x <= x0 + 2 and top <= cy <= bottom for x, top, bottom in rules)
+        right = any(x >= x1 - 2 and top <= cy <= bottom for x, top, bottom in rules)
+        if left and right:
+            out.append(b)
+    return out
 
 
 def work_factor(h: int, w: int, max_pixels: int = DEFAULT_SETTINGS.ocr_max_pixels) -> float:

@@ -22,6 +22,7 @@ from extractor.readers.pdf.layout import (
     join_cell_lines,
 )
 from extractor.readers.pdf.rules import close_open_tables, drop_text_decorations
+from extractor.text import UNREAD
 
 
 def find_tables(page: LoadedPage, doc: Document, *, heading_before: bool = False) -> bool:
@@ -131,6 +132,8 @@ def _grid_table(cell_boxes: Sequence[BBox], data: PageData, spans_known: bool = 
     cells = []
     recognised = any(ch.score is not None for chars in texts for ch in chars)
     for (row, col, rs, cs, box), chars in zip(placed, texts, strict=True):
+        if any(c.text == UNREAD for c in chars) and any(c.text.strip() and c.text != UNREAD for c in chars):
+            chars = [c for c in chars if c.text != UNREAD]  # the cell was read: the other ink is no glyph of it
         raw = "\n".join(line.text for line in group_lines(chars))
         scores = [c.score for c in chars if c.score is not None]
         cells.append(
