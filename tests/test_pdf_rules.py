@@ -113,3 +113,23 @@ def test_ink_nobody_read_keeps_a_cell_from_being_blank_unless_the_cell_was_read(
     assert table is not None
     assert [c.text for c in table.cells] == ["甲", UNREAD, "1"]
     assert is_value_text(UNREAD) and not is_value_text("甲" + UNREAD)
+
+
+def test_a_bare_number_in_a_margin_is_a_page_number_only_when_it_counts_the_pages() -> None:
+    from extractor.readers.pdf.layout import Line
+    from extractor.readers.pdf.paragraphs import _numbering, _page_number
+
+    def page(n: int, *margin: str) -> PageData:
+        p = _page([])
+        p.number = n
+        p.margin_lines = [Line(_line(t, 300.0, 800.0, 10.0)) for t in margin]
+        return p
+
+    numbered = [page(1, "1"), page(2, "2"), page(3, "3"), page(4, "- 4 -")]
+    offsets = _numbering(numbered)
+    assert offsets == {0} and _page_number("3", 3, offsets) and _page_number("- 4 -", 4, offsets)
+    assert not _page_number("2", 3, offsets)  # a table row's 总计 at the top of page 3
+    lone = [page(1), page(2), page(3, "2"), page(4)]  # no page numbers; a row's last cell on a line of its own
+    assert not _page_number("2", 3, _numbering(lone))
+    assert _page_number("1", 1, _numbering([page(1, "1")]))
+    assert _numbering([page(1, "3"), page(2, "4")]) == {2}  # numbering that starts after a cover

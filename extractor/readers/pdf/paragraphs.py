@@ -37,9 +37,32 @@ def assign_lines(pages: list[PageData]) -> None:
     for p in pages:
         counts.update({_shape(line.text) for line in p.margin_lines})
     repeated = {k for k, n in counts.items() if n >= 2 and n >= len(pages) / 2}
+    numbering = _numbering(pages)
     for p in pages:
-        kept = [ln for ln in p.margin_lines if not PAGE_NUMBER.match(ln.text) and _shape(ln.text) not in repeated]
+        kept = [ln for ln in p.margin_lines if not _page_number(ln.text, p.number, numbering)
+                and (_shape(ln.text) not in repeated or ln.text.strip().isdigit())]
         p.body_lines = sorted(p.body_lines + kept, key=lambda ln: (ln.top, ln.x0))
+
+
+def _numbering(pages: list[PageData]) -> set[int]:
+    """Offsets (printed number − page number) of the bare numbers in the pages' margins that number
+    the pages: one shared by two pages at least (a cover or a preface may go unnumbered, so the
+    offset need not be 0); in a document of one or two pages, a lone number equal to its page's."""
+    offsets = Counter(int(t) - p.number for p in pages for ln in p.margin_lines if (t := ln.text.strip()).isdigit() and len(t) <= 4)
+    shared = {o for o, n in offsets.items() if n >= 2}
+    if shared:
+        return shared
+    return {0} & set(offsets) if len(pages) <= 2 else set()
+
+
+def _page_number(text: str, page: int, numbering: set[int]) -> bool:
+    """A page number: decorated (``- 3 -``, ``第3页``, ``3/10``), or a bare number that counts the
+    pages (see :func:`_numbering`). A bare number elsewhere in a margin is text: a table row's last
+    cell printed as a line of its own at the top of a page."""
+    t = text.strip()
+    if t.isdigit():
+        return len(t) <= 4 and int(t) - page in numbering
+    return bool(PAGE_NUMBER.match(text))
 
 
 def _shape(text: str) -> str:
