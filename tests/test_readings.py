@@ -461,3 +461,20 @@ def test_table3_gives_up_on_t31_when_the_top_rows_have_too_many_readings() -> No
     assert solve.MAX_T31_COMBOS < 60**4
     out = solve.solve_table3(rows, ["d0"])
     assert out.exact is False and out.kept["d0"] == [_reading((1,) * 7)]
+
+
+def test_a_total_placed_in_a_gap_does_not_escape_its_row_identity() -> None:
+    """A glued reading may put a blank cell where the text shows a space; put in the 总计's place,
+    it left the row unchecked, so with spaces around every run (a PDF's autospacing between CJK and
+    digits) a misprinted row let such readings win over the printed totals (2023 平潭自然资源 printed
+    to PDF: 4 wrong values). A 总计 printed as a placeholder, or blank in a row read exactly, still
+    leaves the row unchecked."""
+    from extractor.mapping.readings import BLANK_GAP, CellReading
+    from extractor.mapping.solve import row_sum_violation
+    from extractor.text import CellState
+
+    parts = tuple(CellReading(v, CellState.NUMBER if v else CellState.ZERO, str(v)) for v in (19, 0, 0, 0, 0, 0))
+    assert row_sum_violation((*parts, BLANK_GAP), "glued") == 1
+    assert row_sum_violation((*parts, CellReading(19, CellState.NUMBER, "19")), "glued") == 0
+    assert row_sum_violation((*parts, CellReading(None, CellState.SLASH, "/")), "glued") == 0
+    assert row_sum_violation((*parts, CellReading(None, CellState.BLANK, "")), "exact") == 0
