@@ -403,7 +403,7 @@ def _real_pages() -> list[Path]:
                   if p.with_name(p.name[: -len(".html")] + ".truth.json").exists())
 
 
-@pytest.mark.parametrize("program", ["libreoffice-pdf", "libreoffice-docx", "libreoffice-txt", "chromium-pdf"])
+@pytest.mark.parametrize("program", ["libreoffice-pdf", "libreoffice-docx", "libreoffice-txt", "libreoffice-docx-pdf", "chromium-pdf"])
 def test_real_pages_printed_or_saved_by_other_programs_are_read_exactly(program: str, tmp_path: Path) -> None:
     """The real HTML pages as people pass them on: printed to PDF by LibreOffice or Chromium, saved
     as Word or text by LibreOffice. LibreOffice's PDF of a page whose labels are underlined links
@@ -421,7 +421,7 @@ def test_real_pages_printed_or_saved_by_other_programs_are_read_exactly(program:
         pytest.skip("the real corpus (../shared/corpus) is not present")
     for p in pages:
         shutil.copy(p, tmp_path / p.name)
-    ext = program.split("-")[1]
+    ext = program.split("-")[-1]
     if program == "chromium-pdf":
         from browser import _run
 
@@ -432,10 +432,12 @@ def test_real_pages_printed_or_saved_by_other_programs_are_read_exactly(program:
         soffice = shutil.which("soffice") or shutil.which("libreoffice")
         if not soffice:
             pytest.skip("LibreOffice is not installed")
-        target = {"pdf": "pdf:writer_web_pdf_Export", "docx": "docx:MS Word 2007 XML", "txt": "txt:Text (encoded):UTF8"}[ext]
-        subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                        "--convert-to", target, "--outdir", str(tmp_path), *[str(tmp_path / p.name) for p in pages]],
-                       capture_output=True, check=False, timeout=600)
+        steps = [("docx:MS Word 2007 XML", ".html"), ("pdf", ".docx")] if program == "libreoffice-docx-pdf" else [
+            ({"pdf": "pdf:writer_web_pdf_Export", "docx": "docx:MS Word 2007 XML", "txt": "txt:Text (encoded):UTF8"}[ext], ".html")]
+        for target, suffix in steps:  # (Word's PDF of a wide table cuts it at the page's edge: 沭阳 loses its 总计 column)
+            subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                            "--convert-to", target, "--outdir", str(tmp_path), *[str(tmp_path / (p.stem + suffix)) for p in pages]],
+                           capture_output=True, check=False, timeout=600)
     misses = []
     for p in pages:
         out = tmp_path / f"{p.stem}.{ext}"
@@ -445,10 +447,11 @@ def test_real_pages_printed_or_saved_by_other_programs_are_read_exactly(program:
         figures = truth.get("figures", truth)
         result = extract(out.read_bytes(), name=out.name)
         flat = result.report.flat() if result.report else {}
-        bad = {k: (v, flat.get(k)) for k, v in figures.items() if flat.get(k) != v}
+        bad = {k: (v, flat.get(k)) for k, v in figures.items()
+               if flat.get(k) != v and (program != "libreoffice-docx-pdf" or flat.get(k) is not None)}
         if bad:
             misses.append((out.name, len(bad), sorted(bad.items())[:4]))
-    assert not misses
+    assert not misses  # (the Word-to-PDF step may cut a column: no value there, but no wrong one)
 
 
 def test_real_text_reports_printed_to_pdf_give_no_wrong_value(tmp_path: Path) -> None:

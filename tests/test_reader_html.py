@@ -632,3 +632,28 @@ def test_page_hint_words_are_all_cjk() -> None:
     words = ANY_HINT.pattern.split("|")
     assert len(words) > 10
     assert all(w and not any(ch.isascii() for ch in w) for w in words)
+
+
+def test_a_table_3_without_a_total_column_leaves_the_totals_without_value() -> None:
+    """LibreOffice's PDF of a Word report cut table 3 at the page's edge: no 总计 header, every row
+    one cell short. The missing cells were recorded as blank, so every total read 0 (three wrong
+    values on 2023 沭阳). A table whose header has no 总计 and whose rows print six cells prints no
+    totals: they are left without a value, with one finding; the six printed columns are read."""
+    from extractor import extract
+
+    rows = [("一、本年新收政府信息公开申请数量", [20, 3, 0, 0, 1, 2]), ("二、上年结转政府信息公开申请数量", [1, 0, 0, 0, 0, 0]),
+            ("（一）予以公开", [15, 2, 0, 0, 1, 1]), ("（二）部分公开", [6, 1, 0, 0, 0, 1]),
+            ("（七）总计", [21, 3, 0, 0, 1, 2]), ("四、结转下年度继续办理", [0, 0, 0, 0, 0, 0])]
+    body = "".join(f"<tr><td colspan='3'>{label}</td>" + "".join(f"<td>{v}</td>" for v in values) + "</tr>"
+                   for label, values in rows)
+    html = ("<html><body><h1>示例县2023年政府信息公开工作年度报告</h1><p>三、收到和处理政府信息公开申请情况</p><table>"
+            "<tr><td colspan='3' rowspan='3'>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>"
+            "<td colspan='6'>申请人情况</td></tr><tr><td rowspan='2'>自然人</td><td colspan='5'>法人或其他组织</td></tr>"
+            "<tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>"
+            f"{body}</table></body></html>")
+    result = extract(html.encode("utf-8"), name="cut.html")
+    assert result.report is not None
+    flat = result.report.flat()
+    assert flat["t3.new_received.natural_person"] == 20 and flat["t3.new_received.other_org"] == 2
+    assert all(flat.get(f"t3.{key}.total") is None for key in ("new_received", "granted", "results_total"))
+    assert [f.code for f in result.report.findings].count("cells.absent") == 1

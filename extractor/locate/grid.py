@@ -112,6 +112,14 @@ class _T3Columns:
                 self.width = max(self.width, c.col + c.col_span)
         self.complete = len(self.cols) == len(T3_COLUMNS) and len(set(self.cols.values())) == len(T3_COLUMNS)
 
+    def absent_total(self, printed: int) -> tuple[int, ...]:
+        """``(6,)`` when the table prints no 总计 column: its header names most applicant columns but
+        not 总计, and the row prints one value cell fewer than the template's seven."""
+        k = len(T3_COLUMNS)
+        if printed == k - 1 and "total" not in self.cols and len(self.cols) >= 4:
+            return (k - 1,)
+        return ()
+
 
 def _without_subtotal(values: list[Cell], header: _T3Columns, padded: bool = False) -> list[Cell]:
     k = len(T3_COLUMNS)
@@ -240,6 +248,7 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                         label=label_text,
                         cells=[PrintedCell(c.text, table_index, c) for c in cells],
                         run_ref=_ref(table_index, row[0]),
+                        absent=t3_header.absent_total(len(cells)),
                     )
                 )
                 continue

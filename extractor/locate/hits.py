@@ -70,6 +70,10 @@ class RowHit:
     """Table 2: column keys from the block's header row (in print order)."""
     block: str | None = None
     """Table 2: the 第二十条 item ``(一)``… the row sits under."""
+    absent: tuple[int, ...] = ()
+    """Grid rows: value columns the table does not print at all (its header has no 总计 and its rows
+    one cell fewer: a table cut at the page's edge when it was converted), left without a value
+    rather than read as blank."""
     moved: str | None = None
     """Running text: how numbers printed away from the row's label were given to it
     (:mod:`extractor.locate.align.displaced`); reported as a ``rows.displaced`` finding."""

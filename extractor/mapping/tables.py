@@ -146,9 +146,16 @@ def map_table3(
         if hit.cells is not None and not _glued_cells(hit.cells, k):
             cells: list[PrintedCell | None] = list(hit.cells[:k]) + [None] * max(0, k - len(hit.cells))
             figs = [_figure(name, c) for name, c in zip(_t3_keys(key), cells, strict=True)]
+            for i in hit.absent:
+                figs[i] = Figure.make(key=figs[i].key, value=None, state=CellState.AMBIGUOUS, raw="", ref=hit.run_ref)
+                if not any(f.code == "cells.absent" for f in findings):
+                    findings.append(_row_finding(
+                        "cells.absent", Severity.WARNING, f"t3.{key}", hit,
+                        "table 3 prints no 总计 column (its header has none and its rows one cell fewer, as when a "
+                        "converter cuts a wide table at the page's edge): the totals are left without a value, not blank"))
             rows[key] = figs
             grid_keys.append(key)
-            if len(hit.cells) < k:
+            if len(hit.cells) + len(hit.absent) < k:
                 findings.append(_short_row(f"t3.{key}", hit, len(hit.cells), k))
             continue
         from extractor.mapping.resolve import tokens_of
