@@ -143,16 +143,30 @@ _ENUMERATOR_REACH = 24
 def extend_to_enumerators(anchors: list[Anchor], labels: str, lo: int) -> list[Anchor]:
     """Start each row at its enumerator (``3.``, ``（二）``, ``四、``) when one stands shortly before
     its core: numbers printed between the first line of a wrapped label and the line holding the
-    core then fall inside the row, where they belong."""
+    core then fall inside the row, where they belong. The enumerator must be the row's own: the
+    ``8.`` of the row above, printed after the first line of that row's label (``属于行政查询`` /
+    ``8.`` / ``事项 0 0 …``), does not start 1.本机关不掌握相关政府信息 (its zeros would be taken)."""
     prev_end = lo
     for a in anchors:
+        own = _OWN_NUMERAL.get(a.key)
         best = None
         for m in _ENUMERATOR.finditer(labels, max(prev_end, a.start - _ENUMERATOR_REACH), a.start):
-            best = m
+            if own is None or _numeral(m.group()) == own:
+                best = m
         if best is not None:
             a.start = best.start()
         prev_end = a.end
     return anchors
+
+
+def _numeral(enumerator: str) -> str:
+    return "".join(ch for ch in enumerator if ch.isdigit() or ch in "一二三四五六七八九十")
+
+
+_OWN_NUMERAL: dict[str, str] = {
+    r.key: _numeral(m.group()) for r in T3_ROWS if (m := re.match(r"[（(]?[一二三四五六七八九十\d]+[）).、]", r.label))
+}
+"""The numeral of each table-3 row's enumerator in the template (``1.本机关不掌握…`` → ``1``)."""
 
 
 _GAP = 2
