@@ -494,3 +494,56 @@ def test_real_text_reports_printed_to_pdf_give_no_wrong_value(tmp_path: Path) ->
                 wrong.append((p.stem, key, value, flat.get(key)))
     assert not wrong
     assert right >= 0.98 * total
+
+
+@pytest.mark.parametrize("printer", ["chromium", "libreoffice"])
+def test_real_pages_printed_to_pdf_and_dumped_as_text_give_no_wrong_value(printer: str, tmp_path: Path) -> None:
+    """The real HTML pages printed to PDF, then turned into text by the usual PDF tools, read by the
+    text path. Wrapped label cells put enumerators on lines of their own (``8.`` read as the next
+    row's start), lone first cells above their labels, one row's numbers on both sides of the next
+    label: 52 wrong values over these dumps before, none now from pdftotext (plain and -raw),
+    pypdfium2, and pdfplumber on Chromium's PDFs. (pdftotext -layout, pdfminer and pdfplumber on
+    LibreOffice's PDFs still give a few: see docs/aligner.md.)"""
+    import json
+    import shutil
+    import subprocess
+
+    from benchmarks.tool_dumps import pdf_dumps
+    from extractor import extract
+
+    pages = _real_pages()
+    if not pages:
+        pytest.skip("the real corpus (../shared/corpus) is not present")
+    for p in pages:
+        shutil.copy(p, tmp_path / p.name)
+    if printer == "chromium":
+        from browser import _run
+
+        for p in pages:
+            _run(["--no-pdf-header-footer", f"--print-to-pdf={tmp_path / (p.stem + '.pdf')}", p.resolve().as_uri()], tmp_path, p.stem)
+    else:
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        if not soffice:
+            pytest.skip("LibreOffice is not installed")
+        subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to",
+                        "pdf:writer_web_pdf_Export", "--outdir", str(tmp_path), *[str(tmp_path / p.name) for p in pages]],
+                       capture_output=True, check=False, timeout=600)
+    checked = {"pdftotext", "pdftotext -raw", "pypdfium2 get_text_range()"}
+    if printer == "chromium":
+        # (pdfplumber on LibreOffice's PDF of 2020 平潭 prints each table-2 row's middle cell on the line
+        # above its label, and the row keeps its count: still two wrong values, see docs/aligner.md)
+        checked |= {"pdfplumber extract_text()", "pdfplumber layout=True"}
+    wrong = []
+    for p in pages:
+        pdf = tmp_path / f"{p.stem}.pdf"
+        if not pdf.exists():
+            pytest.skip(f"{printer} did not print {p.name}")
+        figures = json.loads(p.with_name(p.stem + ".truth.json").read_text(encoding="utf-8"))
+        figures = figures.get("figures", figures)
+        for tool, text in pdf_dumps(pdf):
+            if tool not in checked:
+                continue
+            flat = extract(text.encode("utf-8"), name=f"{p.stem}.txt").report
+            values = flat.flat() if flat else {}
+            wrong += [(p.stem, tool, k, v, values[k]) for k, v in figures.items() if values.get(k) is not None and values[k] != v]
+    assert not wrong

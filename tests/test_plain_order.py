@@ -368,3 +368,18 @@ def test_a_lone_number_above_a_table_2_label_is_that_rows_first_cell() -> None:
     joined = text.replace("其他对外管理服务事项 0 153", "其他对外管理服务事项 7 0 153")
     flat = extract(joined.encode("utf-8"), name="t2.txt").report.flat()  # type: ignore[union-attr]
     assert flat.get("t2.other_services.prior_year") == 7
+
+
+@pytest.mark.parametrize(("counts", "split"), [
+    ([7, 7, 1, 6, 7, 7, 7, 7], {2, 3}),  # one row's worth on both sides of a label
+    ([7, 7, 3, 3, 7, 7, 7, 7], set()),  # short, but not one row's worth together: blank cells left out
+    ([3, 4, 2, 5, 4, 3, 7, 6], set()),  # a table of short rows: blanks are left out everywhere
+])
+def test_neighbouring_short_rows_holding_one_row_between_them_are_left_unread(counts: list[int], split: set[int]) -> None:
+    from extractor.locate.align import tokenize
+    from extractor.locate.hits import RowHit
+    from extractor.mapping.tables import _split_between_rows
+
+    hits = {f"r{i}": RowHit(kind="t3", key=f"r{i}", tokens=tokenize(" ".join(["5"] * n)).numbers) for i, n in enumerate(counts)}
+    _split_between_rows(hits, 7)
+    assert {i for i, h in enumerate(hits.values()) if h.unreadable} == split

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from extractor.locate.hits import T2_UNRECORDED, UNLABELED, Located, PrintedCell, RowHit, cell_ref
@@ -142,6 +143,7 @@ def map_table3(
     grid_keys: list[str] = []
     text_rows: dict[str, list[NumToken]] = {}
     short_unread = False
+    _split_between_rows(by_key, k)
     for key, hit in by_key.items():
         if hit.cells is not None and not _glued_cells(hit.cells, k):
             cells: list[PrintedCell | None] = list(hit.cells[:k]) + [None] * max(0, k - len(hit.cells))
@@ -366,6 +368,26 @@ def _glued_cells(cells: Sequence[PrintedCell | None], k: int) -> bool:
 def _row_finding(code: str, severity: Severity, prefix: str, hit: RowHit, message: str) -> Finding:
     """A finding about one located row: its flat-key prefix and where it was printed."""
     return Finding.make(code=code, severity=severity, message=f"{prefix}: {message}", cells=[prefix], refs=[hit.run_ref])
+
+
+def _split_between_rows(by_key: dict[str, RowHit], k: int) -> None:
+    """Two neighbouring rows of running text, each short of numbers, that together hold exactly one
+    row's worth, in a table whose other rows print every cell: one row's numbers printed on both sides
+    of the next label (pdftotext's plain order: ``（一）予以公开`` / ``21`` / ``（二）部分公开（区分`` /
+    ``0 0 0 0 0 21`` …). Which numbers are whose cannot be told, and read as blank cells left out they
+    gave wrong values: both rows are left unread."""
+    rows = [h for h in by_key.values() if h.tokens is not None and h.cells is None and not h.unreadable]
+    if len(rows) < 5:
+        return
+    full = sum(1 for h in rows if len(h.tokens or ()) == k)
+    if full < 0.6 * len(rows):
+        return
+    for a, b in pairwise(rows):
+        na, nb = len(a.tokens or ()), len(b.tokens or ())
+        if 0 < na < k and 0 < nb < k and na + nb == k:
+            why = "its numbers and the next row's are printed on both sides of a label (one row's worth between them)"
+            a.unreadable = a.unreadable or why
+            b.unreadable = b.unreadable or why
 
 
 def _short_row(prefix: str, hit: RowHit, got: int, k: int) -> Finding:
