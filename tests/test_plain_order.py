@@ -349,27 +349,6 @@ def test_an_enumerator_printed_between_the_rows_of_two_labels_starts_only_its_ow
     assert {k: (v, flat.get(k)) for k, v in truth.items() if flat.get(k) != v} == {}
 
 
-def test_a_lone_number_above_a_table_2_label_is_that_rows_first_cell() -> None:
-    """pdfplumber's text of LibreOffice's PDF of 2019 平潭: the 其他对外管理服务事项 row's first cell
-    (10) stands on the line above its label, after the row above's numbers. It was read as the row
-    above's fourth number and joined to its last (181 and 10 as 18110), and the row lost its 10."""
-    from extractor import extract
-
-    text = "\n".join([
-        "示例区2019年政府信息公开工作年度报告", "二、主动公开政府信息情况", "第二十条第（一）项",
-        "信息内容 本年新制作数量 本年新公开数量 对外公开总数量", "规章 0 0 0", "规范性文件 89 89 89",
-        "第二十条第（五）项", "信息内容 上一年项目数量 本年增/减 处理决定数量", "行政许可 396 0 181", "10",
-        "其他对外管理服务事项 0 153", "第二十条第（六）项", "信息内容 上一年项目数量 本年增/减 处理决定数量",
-        "行政处罚 2648 0 430", "行政强制 12 0 25", "三、收到和处理政府信息公开申请情况"])
-    flat = extract(text.encode("utf-8"), name="t2.txt").report.flat()  # type: ignore[union-attr]
-    assert (flat["t2.licensing.prior_year"], flat["t2.licensing.change"], flat["t2.licensing.decisions"]) == (396, 0, 181)
-    assert (flat["t2.other_services.prior_year"], flat["t2.other_services.change"], flat["t2.other_services.decisions"]) == (10, 0, 153)
-    # a number split over lines stays joined when the next row is complete
-    joined = text.replace("其他对外管理服务事项 0 153", "其他对外管理服务事项 7 0 153")
-    flat = extract(joined.encode("utf-8"), name="t2.txt").report.flat()  # type: ignore[union-attr]
-    assert flat.get("t2.other_services.prior_year") == 7
-
-
 @pytest.mark.parametrize(("counts", "split"), [
     ([7, 7, 1, 6, 7, 7, 7, 7], {2, 3}),  # one row's worth on both sides of a label
     ([7, 7, 3, 3, 7, 7, 7, 7], set()),  # short, but not one row's worth together: blank cells left out

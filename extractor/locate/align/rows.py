@@ -314,26 +314,6 @@ _LABEL_APART = (
 )
 
 
-def _first_cells_above_labels(per_row: list[list[NumToken]], widths: list[int], text: str) -> None:
-    """A row one number too many whose last number stands on a line of its own right before the next
-    row's label, and that next row one number short: the number is the next row's first cell,
-    printed on the line above its label (a page dump centres a wrapped label's numbers:
-    ``行政许可 396 0 181`` / ``10`` / ``其他对外管理服务事项 0 153``). Read with the row above, it
-    was joined to 181 as 18110. Table 2 has no identity to tell the two apart; the row short of one
-    number does."""
-    for i in range(len(per_row) - 1):
-        row, nxt = per_row[i], per_row[i + 1]
-        if len(row) != widths[i] + 1 or len(nxt) != widths[i + 1] - 1 or len(row) < 2:
-            continue
-        last = row[-1]
-        if last.sep != "line" or last.line is None:
-            continue
-        after = text[last.end : text.find("\n", last.end) if "\n" in text[last.end :] else len(text)]
-        if after.strip():  # the number shares its line with something: not a lone first cell
-            continue
-        per_row[i], per_row[i + 1] = row[:-1], [last, *nxt]
-
-
 def _table2(
     stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool = True, gap: int | None = None, by_columns: bool = False
 ) -> None:
@@ -375,7 +355,6 @@ def _table2(
     per_row, placed = _hits(stream, anchors, numbers, widths, shifts=shifts, groups=block_of, block_at=block_at, piece_gap=gap)
     if by_columns:
         block_by_columns(per_row, placed, widths, block_of)
-    _first_cells_above_labels(per_row, widths, stream.text)
     last_with_numbers = max((i for i, toks in enumerate(per_row) if toks), default=-1)
     for i, (anchor, toks, cols, block_name) in enumerate(zip(anchors, per_row, cols_of, block_of, strict=True)):
         nxt = anchors[i + 1].start if i + 1 < len(anchors) else hi
