@@ -403,6 +403,33 @@ def _real_pages() -> list[Path]:
                   if p.with_name(p.name[: -len(".html")] + ".truth.json").exists())
 
 
+def _soffice(tmp_path: Path, target: str, files: list[Path]) -> None:
+    """LibreOffice's ``--convert-to target`` of ``files`` into ``tmp_path`` (a profile of its own);
+    skips the test when LibreOffice is not installed."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice is not installed")
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", target,
+                    "--outdir", str(tmp_path), *[str(f) for f in files]], capture_output=True, check=False, timeout=600)
+
+
+def _chromium_pdfs(tmp_path: Path, pages: list[Path]) -> None:
+    from browser import _run
+
+    for p in pages:
+        _run(["--no-pdf-header-footer", f"--print-to-pdf={tmp_path / (p.stem + '.pdf')}", p.resolve().as_uri()], tmp_path, p.stem)
+
+
+def _truth(path: Path) -> dict[str, object]:
+    import json
+
+    figures = json.loads(path.with_name(path.stem + ".truth.json").read_text(encoding="utf-8"))
+    return dict(figures.get("figures", figures))
+
+
 @pytest.mark.parametrize("program", ["libreoffice-pdf", "libreoffice-docx", "libreoffice-txt", "libreoffice-docx-pdf", "chromium-pdf"])
 def test_real_pages_printed_or_saved_by_other_programs_are_read_exactly(program: str, tmp_path: Path) -> None:
     """The real HTML pages as people pass them on: printed to PDF by LibreOffice or Chromium, saved
@@ -410,9 +437,7 @@ def test_real_pages_printed_or_saved_by_other_programs_are_read_exactly(program:
     draws a line under each text line (taken for rules, they cut a label cell into one row per
     line), and leaves out the rule between （六）其他处理 and （七）总计 (the cell finder found one
     rectangle over both and the sub-row labels): every figure exact now, none before on two pages."""
-    import json
     import shutil
-    import subprocess
 
     from extractor import extract
 
@@ -423,28 +448,18 @@ def test_real_pages_printed_or_saved_by_other_programs_are_read_exactly(program:
         shutil.copy(p, tmp_path / p.name)
     ext = program.split("-")[-1]
     if program == "chromium-pdf":
-        from browser import _run
-
-        for p in pages:
-            _run(["--no-pdf-header-footer", f"--print-to-pdf={tmp_path / (p.stem + '.pdf')}", p.resolve().as_uri()],
-                 tmp_path, p.stem)
+        _chromium_pdfs(tmp_path, pages)
     else:
-        soffice = shutil.which("soffice") or shutil.which("libreoffice")
-        if not soffice:
-            pytest.skip("LibreOffice is not installed")
         steps = [("docx:MS Word 2007 XML", ".html"), ("pdf", ".docx")] if program == "libreoffice-docx-pdf" else [
             ({"pdf": "pdf:writer_web_pdf_Export", "docx": "docx:MS Word 2007 XML", "txt": "txt:Text (encoded):UTF8"}[ext], ".html")]
         for target, suffix in steps:  # (Word's PDF of a wide table cuts it at the page's edge: 沭阳 loses its 总计 column)
-            subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                            "--convert-to", target, "--outdir", str(tmp_path), *[str(tmp_path / (p.stem + suffix)) for p in pages]],
-                           capture_output=True, check=False, timeout=600)
+            _soffice(tmp_path, target, [tmp_path / (p.stem + suffix) for p in pages])
     misses = []
     for p in pages:
         out = tmp_path / f"{p.stem}.{ext}"
         if not out.exists():
             pytest.skip(f"{program} did not convert {p.name}")
-        truth = json.loads(p.with_name(p.stem + ".truth.json").read_text(encoding="utf-8"))
-        figures = truth.get("figures", truth)
+        figures = _truth(p)
         result = extract(out.read_bytes(), name=out.name)
         flat = result.report.flat() if result.report else {}
         bad = {k: (v, flat.get(k)) for k, v in figures.items()
@@ -458,9 +473,7 @@ def test_real_text_reports_printed_to_pdf_give_no_wrong_value(tmp_path: Path) ->
     """The real text reports printed to PDF by LibreOffice (what someone does with a .txt they were
     sent) and read back by the PDF reader. A table row's last number printed as a line of its own at
     the top of a page was taken for a page number and dropped (2022 三明: the row's 总计 read 0)."""
-    import json
     import shutil
-    import subprocess
 
     from extractor import extract
 
@@ -469,22 +482,16 @@ def test_real_text_reports_printed_to_pdf_give_no_wrong_value(tmp_path: Path) ->
                      if p.with_name(p.stem + ".truth.json").exists())
     if not reports:
         pytest.skip("the real corpus (../shared/corpus) is not present")
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        pytest.skip("LibreOffice is not installed")
     for p in reports:
         shutil.copy(p, tmp_path / p.name)
-    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), *[str(tmp_path / p.name) for p in reports]],
-                   capture_output=True, check=False, timeout=600)
+    _soffice(tmp_path, "pdf", [tmp_path / p.name for p in reports])
     right = total = 0
     wrong = []
     for p in reports:
         out = tmp_path / f"{p.stem}.pdf"
         if not out.exists():
             pytest.skip(f"LibreOffice did not convert {p.name}")
-        figures = json.loads(p.with_name(p.stem + ".truth.json").read_text(encoding="utf-8"))
-        figures = figures.get("figures", figures)
+        figures = _truth(p)
         result = extract(out.read_bytes(), name=out.name)
         flat = result.report.flat() if result.report else {}
         for key, value in figures.items():
@@ -504,9 +511,7 @@ def test_real_pages_printed_to_pdf_and_dumped_as_text_give_no_wrong_value(printe
     label: 52 wrong values over these dumps before, none now from pdftotext (plain and -raw),
     pypdfium2, and pdfplumber on Chromium's PDFs. (pdftotext -layout, pdfminer and pdfplumber on
     LibreOffice's PDFs still give a few: see docs/aligner.md.)"""
-    import json
     import shutil
-    import subprocess
 
     from benchmarks.tool_dumps import pdf_dumps
     from extractor import extract
@@ -517,17 +522,9 @@ def test_real_pages_printed_to_pdf_and_dumped_as_text_give_no_wrong_value(printe
     for p in pages:
         shutil.copy(p, tmp_path / p.name)
     if printer == "chromium":
-        from browser import _run
-
-        for p in pages:
-            _run(["--no-pdf-header-footer", f"--print-to-pdf={tmp_path / (p.stem + '.pdf')}", p.resolve().as_uri()], tmp_path, p.stem)
+        _chromium_pdfs(tmp_path, pages)
     else:
-        soffice = shutil.which("soffice") or shutil.which("libreoffice")
-        if not soffice:
-            pytest.skip("LibreOffice is not installed")
-        subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to",
-                        "pdf:writer_web_pdf_Export", "--outdir", str(tmp_path), *[str(tmp_path / p.name) for p in pages]],
-                       capture_output=True, check=False, timeout=600)
+        _soffice(tmp_path, "pdf:writer_web_pdf_Export", [tmp_path / p.name for p in pages])
     checked = {"pdftotext", "pdftotext -raw", "pypdfium2 get_text_range()"}
     if printer == "chromium":
         # (pdfplumber on LibreOffice's PDF of 2020 平潭 prints each table-2 row's middle cell on the line
@@ -538,8 +535,7 @@ def test_real_pages_printed_to_pdf_and_dumped_as_text_give_no_wrong_value(printe
         pdf = tmp_path / f"{p.stem}.pdf"
         if not pdf.exists():
             pytest.skip(f"{printer} did not print {p.name}")
-        figures = json.loads(p.with_name(p.stem + ".truth.json").read_text(encoding="utf-8"))
-        figures = figures.get("figures", figures)
+        figures = _truth(p)
         for tool, text in pdf_dumps(pdf):
             if tool not in checked:
                 continue

@@ -310,10 +310,12 @@ def _repair_t3(rows: dict[str, list[Figure]], by_key: dict[str, RowHit], detail:
         confidence.update(_confidence(hit.cells, [f"t3.{key}.{c}" for c in T3_COLUMNS]))
     if not may_repair(figs, confidence):
         return rows
-    # a row that leaves its 总计 blank is not checked (T3-2) — unless the blank is a recognised cell,
-    # where an empty 总计 is more often a glyph the recognition missed than a total left out
-    blank = {k for k, row in rows.items() if row and row[-1].state is CellState.BLANK
-             and confidence.get(row[-1].key) is None}
+    # a row that leaves its 总计 blank is not checked (T3-2) — unless it is the table's only one and a
+    # recognised cell: one empty 总计 among printed ones is more often a glyph the recognition missed
+    # than a total left out (a table that leaves several blank does so on purpose)
+    blank = {k for k, row in rows.items() if row and row[-1].state is CellState.BLANK}
+    if len(blank) == 1 and confidence.get(rows[next(iter(blank))][-1].key) is not None:
+        blank = set()
     fixed = repair(figs, confidence, table3_equations(list(rows), T3_COLUMNS, detail, blank), findings)
     if fixed == figs:
         return rows

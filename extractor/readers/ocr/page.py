@@ -116,13 +116,13 @@ def ocr_image(
     check()
     blobs = missed_glyphs(clean, boxes, rules)
     read = engine.recognize(clean, blobs, deadline)
-    good = [b for b in [*boxes, *read] if b.score >= MIN_SCORE and not _doubtful_stroke(b)]
+    good = [b for b in [*boxes, *read] if b.score >= MIN_SCORE]
     # A table cell's glyph read with little confidence (a 5 as "S" at 0.4) or as nothing (a thin 1):
     # the cell is not blank. It becomes U+FFFD, whose cell reads as text (no value, never a 0), in
     # table cells only; a zero's shape read uncertainly (0, 。, o) stays what it was read as. Elsewhere
     # they are dropped.
     doubtful = [b if b.text.strip() in ZERO_SHAPES else TextBox(b.quad, UNREAD, b.score)
-                for b in [*boxes, *read] if b.score < MIN_SCORE or _doubtful_stroke(b)]
+                for b in [*boxes, *read] if b.score < MIN_SCORE]
     readq = {tuple(map(tuple, b.quad)) for b in read}
     unread = [TextBox(q, UNREAD, 0.0) for q in blobs if tuple(map(tuple, q)) not in readq]
     boxes = good + in_cells([*doubtful, *unread], good, rules)
@@ -183,16 +183,6 @@ def missed_glyphs(clean: np.ndarray, boxes: list[TextBox], rules: list[tuple[flo
 
 ZERO_SHAPES = frozenset({"0", "。", "o", "O", "○", "〇", "Ｏ", "ｏ"})
 """Uncertain readings kept as read: a lone small 0 is what the recogniser reads least surely."""
-
-
-STROKES = frozenset("/／一-—–")
-"""A lone stroke: a placeholder, or a 1 or 7 read as one (``/`` for a thin 7, ``一`` for a 1)."""
-SURE_STROKE = 0.9
-
-
-def _doubtful_stroke(b: TextBox) -> bool:
-    """A lone stroke read with less than :data:`SURE_STROKE` confidence (see :data:`STROKES`)."""
-    return b.score < SURE_STROKE and b.text.strip() in STROKES
 
 
 def in_cells(boxes: list[TextBox], good: list[TextBox], rules: list[tuple[float, float, float]]) -> list[TextBox]:
