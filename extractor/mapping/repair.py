@@ -25,6 +25,11 @@ Two habits of recognition are handled without an identity forcing them:
   digit (1–9) that it alone could hold: a thin ``1`` is the glyph recognition misses most. It gets
   no value (``ambiguous``) and a ``cell.unread`` warning, rather than a blank that would be a wrong 0.
 
+Cells whose ink the OCR reader could not read (U+FFFD, :data:`extractor.text.UNREAD`) and recognised
+empty or placeholder cells in a failing identity are solved together where the identities leave one
+answer, each changed cell checked by two of them (:func:`_propagate`); otherwise they stay without
+a value.
+
 Every correction makes the figure ``inferred`` (its ``raw`` keeps what was read) and adds a
 ``cell.corrected`` warning naming the identities (or the glyph) that forced it.
 """
