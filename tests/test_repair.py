@@ -196,3 +196,22 @@ def test_solved_cells_always_satisfy_every_identity_through_them(other: int, dig
         for e in eqs:
             assert sum(vals[c] or 0 for c in e.plus) == sum(vals[c] or 0 for c in e.minus)
     assert (vals["a"], vals["b"]) in ((other, digit), (None, None), (None, 0))
+
+
+def test_a_misread_digit_beside_unread_ink_is_corrected_and_the_ink_solved() -> None:
+    """A scanned row read ``8 0 � 1 0 0 8`` (generated report at 100 dpi): the 1 is a misread 0
+    and the � an unread 0. With the � taken for 0, the 1 is the only cell one digit can set right
+    (its row and its column fail); then the row gives the � its 0, and its column confirms it."""
+    row = ("a", "b", "c", "d")
+    eqs = [Equation("T3-2", "row total", ("t",), row), Equation("T3-3", "c column", ("ct",), ("c", "c2")),
+           Equation("T3-3", "d column", ("dt",), ("d", "d2"))]
+    figs = {"t": _fig("t", "8", 8, CellState.NUMBER), "a": _fig("a", "8", 8, CellState.NUMBER),
+            "b": _fig("b", "0", 0, CellState.ZERO), "c": _fig("c", "\ufffd"), "d": _fig("d", "1", 1, CellState.NUMBER),
+            "ct": _fig("ct", "2", 2, CellState.NUMBER), "c2": _fig("c2", "2", 2, CellState.NUMBER),
+            "dt": _fig("dt", "5", 5, CellState.NUMBER), "d2": _fig("d2", "5", 5, CellState.NUMBER)}
+    out = repair(figs, {k: 0.9 for k in figs}, eqs, [])
+    assert (out["c"].value, out["d"].value) == (0, 0) and out["c"].inferred and out["d"].inferred
+    # if the column does not confirm the unread cell, neither is changed
+    figs["c2"] = _fig("c2", "1", 1, CellState.NUMBER)
+    out = repair(figs, {k: 0.9 for k in figs}, eqs, [])
+    assert out["d"].value == 1 and out["c"].value is None

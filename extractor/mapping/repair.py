@@ -175,6 +175,16 @@ def repair(figs: dict[str, Figure], confidence: dict[str, float | None], equatio
             findings.append(_finding(out[key], value, eqs))
             out[key] = _corrected(out[key], value)
             values[key] = float(value)
+    # 2b. unread ink next to a misread digit: with the unread cells taken for 0, exactly one digit
+    # correction, after which the identities give every unread cell its value (8 0 � 1 0 0 8: the
+    # 1 is a misread 0, and the � a 0 only once it is)
+    fixed = _through_unread(out, values, equations, through, confidence)
+    for key, value, eqs in fixed:
+        findings.append(_finding(out[key], value, eqs))
+        out[key] = _corrected(out[key], value)
+        values[key] = float(value)
+    if fixed:
+        failing = [e for e in equations if (r := _residual(e, values)) is not None and r != 0]
     # 3. an identity that fails by one digit's worth where an empty recognised cell could hold that
     # digit: the cell is not known to be blank (a thin "1" is the glyph recognition misses most)
     for eq in failing:
@@ -222,6 +232,30 @@ def _digit_candidates(failing: list[Equation], out: dict[str, Figure], values: d
                 candidates.append((key, int(new), evaluable))
             break
     return candidates
+
+
+def _through_unread(out: dict[str, Figure], values: dict[str, float | None], equations: Sequence[Equation],
+                    through: dict[str, list[Equation]], confidence: dict[str, float | None]) -> list[tuple[str, int, list[Equation]]]:
+    """A digit correction found with the unread cells (U+FFFD) taken for 0, kept only when it is the
+    only one and the identities then give every unread cell a value (:func:`_propagate`, which checks
+    each by two identities). Returns the corrections, the digit's first; nothing otherwise."""
+    unread = [k for k, f in out.items() if values.get(k) is None and confidence.get(k) is not None
+              and set(f.raw.strip()) == {UNREAD}]
+    if not unread:
+        return []
+    optimistic = {**values, **{k: 0.0 for k in unread}}
+    failing = [e for e in equations if (r := _residual(e, optimistic)) is not None and r != 0]
+    candidates = _digit_candidates(failing, out, optimistic, through, confidence)
+    if len({(k, v) for k, v, _ in candidates}) != 1:
+        return []
+    key, value, eqs = candidates[0]
+    trial_out = {**out, key: _corrected(out[key], value)}
+    trial_values = {**values, key: float(value)}
+    solved = _propagate(trial_out, trial_values, equations, through, confidence)
+    if not set(unread) <= set(solved):
+        return []
+    return [(key, value, eqs), *((k, v, [e for e in through.get(k, []) if _residual(e, trial_values) is not None])
+                                 for k, v in solved.items())]
 
 
 def _propagate(out: dict[str, Figure], values: dict[str, float | None], equations: Sequence[Equation],
