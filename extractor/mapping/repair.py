@@ -40,7 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractor.records.models import Figure, Finding, Severity
-from extractor.text import UNREAD, CellState, misread_number
+from extractor.text import UNREAD, ZERO_SHAPES, CellState, misread_number
 
 
 @dataclass(slots=True)
@@ -120,7 +120,7 @@ def repair(figs: dict[str, Figure], confidence: dict[str, float | None], equatio
 
     # 0. a recognised cell that is one round glyph is a zero, whatever the identities say
     for key, f in figs.items():
-        if f.state is CellState.TEXT and confidence.get(key) is not None and f.raw.strip() in ROUND_ZEROS:
+        if f.state is CellState.TEXT and confidence.get(key) is not None and f.raw.strip() in ZERO_SHAPES:
             findings.append(_finding(f, 0, (), why=f"the recognised glyph {f.raw.strip()!r} alone in a value cell is a zero's shape"))
             out[key] = _corrected(f, 0)
     values = {k: _known(f) for k, f in out.items()}
@@ -315,10 +315,6 @@ def _solved(key: str, values: dict[str, float | None], eqs: Sequence[Equation]) 
         v = -r if key in eq.plus else r
         return int(v) if v >= 0 and float(v).is_integer() else None
     return None
-
-
-ROUND_ZEROS = frozenset("。oO○Ｏｏ°")
-"""Glyphs that text recognition reads for a lone small 0 (〇 is a zero as printed: see ``parse_cell``)."""
 
 
 _MAY_HIDE_A_DIGIT = frozenset({CellState.BLANK, CellState.DASH, CellState.HYPHEN, CellState.SLASH})

@@ -7,6 +7,7 @@ cells it is handed), so neither imports the other sideways for them.
 from extractor.text.normalize import (
     MAX_DIGITS,
     UNREAD,
+    ZERO_SHAPES,
     CellState,
     ParsedValue,
     fold,
@@ -22,6 +23,7 @@ from extractor.text.normalize import (
 __all__ = [
     "MAX_DIGITS",
     "UNREAD",
+    "ZERO_SHAPES",
     "CellState",
     "ParsedValue",
     "fold",

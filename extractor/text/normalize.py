@@ -238,6 +238,9 @@ def misread_number(text: str) -> int | None:
     return int(t)
 
 
+ZERO_SHAPES = frozenset("0。oO○〇Ｏｏ°")
+"""What text recognition reads for a lone small 0 (the OCR reader keeps them even when unsure; a
+recognised cell holding one alone is a 0)."""
 UNREAD = "\ufffd"
 """The character for ink in a recognised table cell that could not be read (the OCR reader writes
 it): the cell is not blank, and reads as text unless the identities give its value."""

@@ -31,7 +31,7 @@ from extractor.readers.ocr import grid
 from extractor.readers.ocr.engine import OcrEngine, TextBox, get_engine
 from extractor.readers.pdf.layout import Char, Edge, PageData
 from extractor.settings import DEFAULT_SETTINGS
-from extractor.text import UNREAD
+from extractor.text import UNREAD, ZERO_SHAPES
 
 if TYPE_CHECKING:
     from extractor.budget import Budget
@@ -179,10 +179,6 @@ def missed_glyphs(clean: np.ndarray, boxes: list[TextBox], rules: list[tuple[flo
         x0, y0, x1, y1 = x - 2, y - 3, x + w + 2, y + h + 3
         out.append(((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
     return out[:400]
-
-
-ZERO_SHAPES = frozenset({"0", "。", "o", "O", "○", "〇", "Ｏ", "ｏ"})
-"""Uncertain readings kept as read: a lone small 0 is what the recogniser reads least surely."""
 
 
 def in_cells(boxes: list[TextBox], good: list[TextBox], rules: list[tuple[float, float, float]]) -> list[TextBox]:
