@@ -423,6 +423,17 @@ def _chromium_pdfs(tmp_path: Path, pages: list[Path]) -> None:
         _run(["--no-pdf-header-footer", f"--print-to-pdf={tmp_path / (p.stem + '.pdf')}", p.resolve().as_uri()], tmp_path, p.stem)
 
 
+def _read(out: Path, page: Path, what: str) -> tuple[dict[str, object], dict[str, object]]:
+    """The truth of ``page`` and the flat figures read from its converted form ``out`` (skips the
+    test when the converter made nothing)."""
+    from extractor import extract
+
+    if not out.exists():
+        pytest.skip(f"{what} did not convert {page.name}")
+    result = extract(out.read_bytes(), name=out.name)
+    return _truth(page), dict(result.report.flat() if result.report else {})
+
+
 def _truth(path: Path) -> dict[str, object]:
     import json
 
@@ -439,7 +450,6 @@ def test_real_pages_printed_or_saved_by_other_programs_are_read_exactly(program:
     rectangle over both and the sub-row labels): every figure exact now, none before on two pages."""
     import shutil
 
-    from extractor import extract
 
     pages = _real_pages()
     if not pages:
@@ -456,16 +466,11 @@ def test_real_pages_printed_or_saved_by_other_programs_are_read_exactly(program:
             _soffice(tmp_path, target, [tmp_path / (p.stem + suffix) for p in pages])
     misses = []
     for p in pages:
-        out = tmp_path / f"{p.stem}.{ext}"
-        if not out.exists():
-            pytest.skip(f"{program} did not convert {p.name}")
-        figures = _truth(p)
-        result = extract(out.read_bytes(), name=out.name)
-        flat = result.report.flat() if result.report else {}
+        figures, flat = _read(tmp_path / f"{p.stem}.{ext}", p, program)
         bad = {k: (v, flat.get(k)) for k, v in figures.items()
                if flat.get(k) != v and (program != "libreoffice-docx-pdf" or flat.get(k) is not None)}
         if bad:
-            misses.append((out.name, len(bad), sorted(bad.items())[:4]))
+            misses.append((f"{p.stem}.{ext}", len(bad), sorted(bad.items())[:4]))
     assert not misses  # (the Word-to-PDF step may cut a column: no value there, but no wrong one)
 
 
@@ -475,7 +480,6 @@ def test_real_text_reports_printed_to_pdf_give_no_wrong_value(tmp_path: Path) ->
     the top of a page was taken for a page number and dropped (2022 三明: the row's 总计 read 0)."""
     import shutil
 
-    from extractor import extract
 
     shared = Path(__file__).resolve().parents[2] / "shared" / "corpus"
     reports = sorted(p for d in ("real", "real-layouts") for p in (shared / d).glob("*.txt")
@@ -488,12 +492,7 @@ def test_real_text_reports_printed_to_pdf_give_no_wrong_value(tmp_path: Path) ->
     right = total = 0
     wrong = []
     for p in reports:
-        out = tmp_path / f"{p.stem}.pdf"
-        if not out.exists():
-            pytest.skip(f"LibreOffice did not convert {p.name}")
-        figures = _truth(p)
-        result = extract(out.read_bytes(), name=out.name)
-        flat = result.report.flat() if result.report else {}
+        figures, flat = _read(tmp_path / f"{p.stem}.pdf", p, "LibreOffice")
         for key, value in figures.items():
             total += 1
             right += flat.get(key) == value
