@@ -136,3 +136,13 @@ def test_table_rows_place_each_cell_once_in_its_row(specs: list[tuple[int, int, 
     for r, row in enumerate(rows):
         assert all(c.row == r for c in row)
         assert [c.col for c in row] == sorted(c.col for c in row)
+
+
+def test_tab_separated_table_4_whose_every_cell_is_blank() -> None:
+    """Found by test_tab_separated_text (seed 449): a table 4 that prints fifteen empty cells under
+    its column headings was skipped as an empty header row, so table 4 was reported missing."""
+    rep = generate(449, template="hybrid", breaks=(), zero_style=None, blank_totals=False)
+    v = Variant(seed=0, brackets="full", quotes="curly", enum=".", header_split="none", spaced=False, typo=False,
+                wrap_long_labels=False, t2_one_table=False, note=False, html_flavour="clean", encoding="utf-8",
+                blank_markup="", md_style="ragged", docx_runs=False, pdf_via="html", pdf_big=False)
+    _round_trip(rep, render_tab(rep, v).encode("gb18030"), "gen.txt")

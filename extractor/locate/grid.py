@@ -173,6 +173,7 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
     t2_cols: tuple[str, ...] = ()
     table_index = -1
     t4_pending: list[PrintedCell] = []
+    t4_columns_seen = False  # table 4's column headings (结果维持 … 尚未审结) have been read
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             mode = _paragraph_mode(block.text, mode)
@@ -208,6 +209,7 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                 continue
             if ("行政复议" in joined and "行政诉讼" in joined) or ("结果维持" in joined and "尚未审结" in joined):
                 mode = "t4"
+                t4_columns_seen = t4_columns_seen or ("结果维持" in joined and "尚未审结" in joined)
                 continue
             if mode == "t3" and not labels and not t3_header.complete:
                 t3_header.learn(row)
@@ -274,8 +276,9 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                 and all(is_value_text(c.text) for c in values)
                 and (not labels or any(c.text.strip() for c in values))  # "行政诉讼 | | |" is a header
             ):
-                if not any(c.text.strip() for c in values):
+                if not any(c.text.strip() for c in values) and not (t4_columns_seen and len(values) == 15):
                     continue  # a row of empty cells: markdown's header row of a table without <th>
+                # (fifteen empty cells under the column headings: the data row, every cell blank)
                 # The data row: one row of 15, or pieces of it when a report prints 行政复议 and
                 # 行政诉讼 as separate tables (5 + 10); a short label such as 件数 may precede it.
                 t4_pending.extend(PrintedCell(c.text, table_index, c) for c in _trim(values, 15))
