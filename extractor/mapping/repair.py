@@ -133,7 +133,7 @@ def repair(figs: dict[str, Figure], confidence: dict[str, float | None], equatio
             if f.state is not CellState.TEXT or values.get(key) is not None:
                 continue
             value = misread_number(f.raw)
-            unread = value is None and confidence.get(key) is not None and set(f.raw.strip()) == {UNREAD}
+            unread = value is None and _unread(f, confidence.get(key))
             if unread:  # ink nobody could read: only the identities know the value
                 value = _solved(key, values, through.get(key, []))
             if value is None:
@@ -234,13 +234,17 @@ def _digit_candidates(failing: list[Equation], out: dict[str, Figure], values: d
     return candidates
 
 
+def _unread(f: Figure, confidence: float | None) -> bool:
+    """A recognised cell holding nothing but ink the OCR reader could not read (U+FFFD)."""
+    return confidence is not None and set(f.raw.strip()) == {UNREAD}
+
+
 def _through_unread(out: dict[str, Figure], values: dict[str, float | None], equations: Sequence[Equation],
                     through: dict[str, list[Equation]], confidence: dict[str, float | None]) -> list[tuple[str, int, list[Equation]]]:
     """A digit correction found with the unread cells (U+FFFD) taken for 0, kept only when it is the
     only one and the identities then give every unread cell a value (:func:`_propagate`, which checks
     each by two identities). Returns the corrections, the digit's first; nothing otherwise."""
-    unread = [k for k, f in out.items() if values.get(k) is None and confidence.get(k) is not None
-              and set(f.raw.strip()) == {UNREAD}]
+    unread = [k for k, f in out.items() if values.get(k) is None and _unread(f, confidence.get(k))]
     if not unread:
         return []
     optimistic = {**values, **{k: 0.0 for k in unread}}
@@ -267,7 +271,7 @@ def _propagate(out: dict[str, Figure], values: dict[str, float | None], equation
     identity through them must hold, each cell that changes checked by two of them at least.
     Returns the changed cells (and updates ``values``); nothing when anything does not fit."""
     failing = [e for e in equations if (r := _residual(e, values)) is not None and r != 0]
-    doubt = {k for k, f in out.items() if confidence.get(k) is not None and set(f.raw.strip()) == {UNREAD}}
+    doubt = {k for k, f in out.items() if _unread(f, confidence.get(k))}
     hidden = {k for e in failing for k in e.cells() if (f := out.get(k)) is not None and confidence.get(k) is not None
               and f.state in _MAY_HIDE_A_DIGIT and not f.inferred}
     doubt |= hidden

@@ -251,11 +251,7 @@ def is_value_text(text: str) -> bool:
     with a glyph misread for a digit, which the mapping may correct, or a glyph nobody could read:
     U+FFFD from the OCR reader)."""
     return (parse_cell(text).state is not CellState.TEXT or misread_number(text) is not None
-            or (0 < len(text) <= 12 and UNREAD in text and not any(_is_cjk_char(c) for c in text)))
-
-
-def _is_cjk_char(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff"
+            or (0 < len(text) <= 12 and UNREAD in text and not has_cjk(text)))
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")

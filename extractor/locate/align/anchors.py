@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractor.template import T2_ITEMS, T3_ROWS
+from extractor.text import fold
 
 T3_PRINT_ORDER: tuple[str, ...] = (
     *(r.key for r in T3_ROWS if r.key not in ("other", "results_total", "carried_forward") and not r.key.startswith("other_")),
@@ -163,9 +164,7 @@ def _numeral(enumerator: str) -> str:
     return "".join(ch for ch in enumerator if ch.isdigit() or ch in "一二三四五六七八九十")
 
 
-_OWN_NUMERAL: dict[str, str] = {
-    r.key: _numeral(m.group()) for r in T3_ROWS if (m := re.match(r"[（(]?[一二三四五六七八九十\d]+[）).、]", r.label))
-}
+_OWN_NUMERAL: dict[str, str] = {r.key: _numeral(m.group()) for r in T3_ROWS if (m := _ENUMERATOR.match(fold(r.label)))}
 """The numeral of each table-3 row's enumerator in the template (``1.本机关不掌握…`` → ``1``)."""
 
 
