@@ -362,3 +362,73 @@ def test_neighbouring_short_rows_holding_one_row_between_them_are_left_unread(co
     hits = {f"r{i}": RowHit(kind="t3", key=f"r{i}", tokens=tokenize(" ".join(["5"] * n)).numbers) for i, n in enumerate(counts)}
     _split_between_rows(hits, 7)
     assert {i for i, h in enumerate(hits.values()) if h.unreadable} == split
+
+
+def _layout_group_label_beside_second_row(seed: int) -> tuple[str, dict[str, object]]:
+    """Table 3 as ``pdftotext -layout`` prints Chromium's PDF of a page whose group label cell
+    (（四）无法提供, （五）不予处理) is centred beside its rows: the group's numeral shares a line with
+    the *second* row's first label line, so the first row's numbers come after it —
+    ``1.本机关不掌握`` / ``相关政府信息`` / ``（四）2.没有现成信息`` / ``37 0 … 37`` / ``需要另行制作 0 0 …`` —
+    and a row's label head stands before the group numeral and its enumerator, its numbers split
+    around them: ``要求提供公开 0 0`` / ``（五）3.出版物 0 0 0 0 0``."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from gen.model import generate
+
+    from extractor.template import T3_COLUMNS, T3_ROWS
+
+    rep = generate(seed, template="2021", breaks=(), blank_totals=False, zero_style="zero")
+    figs = dict(rep.truth()["figures"])
+    lines = ["三、收到和处理政府信息公开申请情况", "申请人情况  自然人  法人或其他组织  总计",
+             "商业企业 科研机构 社会公益组织 法律服务机构 其他"]
+
+    def nums(key: str, cols: tuple[str, ...] = T3_COLUMNS) -> str:
+        return "   ".join(str(figs[f"t3.{key}.{c}"]) for c in cols)
+
+    for r in T3_ROWS:
+        if r.key == "other" or f"t3.{r.key}.total" not in figs:
+            continue
+        if r.key == "unable_not_held":
+            lines += ["     1.本机关不掌握", "     相关政府信息", "（ 四 ）2.没有现成信息", f"              {nums(r.key)}", ""]
+        elif r.key == "unable_needs_creation":
+            lines += [f"无 法 提需要另行制作 {nums(r.key)}"]
+        elif r.key == "rejected_publication":
+            lines += [f"        要求提供公开{nums(r.key, T3_COLUMNS[:2])}", f"（ 五 ）3.出版物     {nums(r.key, T3_COLUMNS[2:])}"]
+        else:
+            lines += [f"     {r.label}      {nums(r.key)}", ""]
+    lines.append("四、政府信息公开行政复议、行政诉讼情况")
+    return "\n".join(lines), {k: v for k, v in figs.items() if k.startswith("t3.")}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_row_printed_inside_the_next_row_s_label_and_a_label_head_before_its_enumerator(seed: int) -> None:
+    """Chromium's PDF of 2022 平潭 through ``pdftotext -layout``: 1.本机关不掌握's 37 was given to
+    2.没有现成信息 and every row down to 3.要求提供公开出版物 took the numbers of the row above (4 wrong
+    values). A whole-row run inside a label may go back to the row before when that row would stay
+    empty (``assign.assign_rows``' ``backs``), and 要求提供公开 before ``（五）3.出版物`` starts that
+    row (``anchors._head_before``)."""
+    text, truth = _layout_group_label_beside_second_row(seed)
+    result = extract(("示例县2023年政府信息公开工作年度报告\n" + text).encode("utf-8"), name="layout.txt")
+    assert result.report is not None
+    flat = result.report.flat()
+    assert {k: (v, flat.get(k)) for k, v in truth.items() if flat.get(k) != v} == {}
+
+
+def test_a_whole_row_inside_a_label_goes_back_only_to_a_row_left_short() -> None:
+    from extractor.locate.align.assign import assign_rows
+
+    # zones: row 0 prints nothing; row 1 holds its own run and, first, one more inside its label
+    zones = [1] * 6
+    assert assign_rows(zones, [3, 3], [1] * 6, [False] * 6, [True] * 3 + [False] * 3) == [0, 0, 0, 1, 1, 1]
+    # without the permission the run stays where it was printed
+    assert assign_rows(zones, [3, 3], [1] * 6, [False] * 6, [False] * 6) == [1] * 6
+    # row 0 holds its own run: a move back would only swap which row holds too many
+    zones = [0, 0, 0, 1, 1, 1, 1, 1, 1]
+    assert assign_rows(zones, [3, 3], [1] * 9, [False] * 9, [False] * 3 + [True] * 3 + [False] * 3) == zones
+    # a run moves whole or not at all: its first number (two digits) would let both rows be read as
+    # digits run together (a row that left blanks out, one of 2 generated PDFs through pdftotext -layout)
+    zones = [0] * 5 + [1] * 7
+    digits = [1] * 5 + [2] + [1] * 5 + [2]
+    assert assign_rows(zones, [7, 7], digits, [False] * 12, [False] * 5 + [True] * 7) == zones

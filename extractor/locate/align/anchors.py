@@ -156,8 +156,41 @@ def extend_to_enumerators(anchors: list[Anchor], labels: str, lo: int) -> list[A
                 best = m
         if best is not None:
             a.start = best.start()
+        a.start = _head_before(a, labels, prev_end)
         prev_end = a.end
     return anchors
+
+
+_GROUP_TAIL = re.compile(r"(?:\([一二三四五六七八九十]\)|[一二三四五六七八九十]\.)$")
+_MIN_HEAD = 3
+
+
+def _head_before(a: Anchor, labels: str, prev_end: int) -> int:
+    """Where the row begins when the first words of its label stand before its enumerator:
+    ``pdftotext -layout`` prints ``要求提供公开 0 0`` / ``（五）3.出版物 0 0 0 0 0`` — the group label
+    ``（五）`` and the row's enumerator on the label's second line, with the row's numbers split
+    between the two lines. The text just before the anchor (a group label left aside) that ends
+    with the part of the template label preceding what the anchor printed (three characters or
+    more) is the row's."""
+    body = _BODY.get(a.key)
+    if not body:
+        return a.start
+    m = _ENUMERATOR.match(labels, a.start)
+    q = m.end() if m else a.start
+    i = body.find(labels[q : q + 2]) if q + 2 <= a.end else -1
+    if i < _MIN_HEAD:
+        return a.start
+    before = labels[prev_end : a.start]
+    g = _GROUP_TAIL.search(before)
+    head = before[: g.start()] if g else before
+    for n in range(i, _MIN_HEAD - 1, -1):
+        if head.endswith(body[i - n : i]):
+            return prev_end + len(head) - n
+    return a.start
+
+
+_BODY: dict[str, str] = {r.key: _ENUMERATOR.sub("", fold(r.label), count=1) for r in T3_ROWS}
+"""Each table-3 row's folded template label without its enumerator (``要求提供公开出版物``)."""
 
 
 def _numeral(enumerator: str) -> str:

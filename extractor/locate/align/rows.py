@@ -126,7 +126,9 @@ def _hits(
     # the row has cells, side by side. A dump of one cell per line, or one that leaves out blank
     # cells, never has its rows cut and moved.
     opens = [False] * len(numbers)
+    backs = [False] * len(numbers)
     if shifts:
+        _runs_back_into(stream, anchors, numbers, zones, k_of, groups, backs)
         for j, n in enumerate(numbers):
             width = k_of[zones[j] + 1] if zones[j] + 1 < len(k_of) else 0
             if n.sep == "space" or width < 1:
@@ -137,10 +139,10 @@ def _hits(
             while run < len(numbers) and numbers[run].sep == "space":
                 run += 1
             opens[j] = run - j == width and _ends_line(stream.text, numbers[run - 1].end)
-    if any(opens):
+    if any(opens) or any(backs):
         # a hyphen glued before digits may be a cell of its own (``-00``: see readings.hyphen_cells)
         digits = [max(1, len(n.digits.replace(".", "")) + (n.text[:1] == "-")) for n in numbers]
-        rows = assign_rows(zones, k_of, digits, opens)
+        rows = assign_rows(zones, k_of, digits, opens, backs)
     else:
         rows = list(zones)  # no number may leave its natural row (see assign_rows)
     out: list[list[NumToken]] = [[] for _ in anchors]
@@ -153,6 +155,42 @@ def _hits(
     kept = [_without_spare_blanks(_until_prose(stream, toks), k, holds) for toks, k in zip(out, k_of, strict=True)]
     placements = orphans_to_empty_rows(kept, [toks[len(k) :] for toks, k in zip(out, kept, strict=True)], k_of, groups)
     return kept, placements
+
+
+def _runs_back_into(
+    stream: TokenStream, anchors: Sequence[Anchor], numbers: Sequence[NumToken], zones: Sequence[int],
+    k_of: Sequence[int], groups: Sequence[object] | None, backs: list[bool],
+) -> None:
+    """Mark in ``backs`` the numbers of each whole-row run printed *inside* a row's label (the label
+    goes on after it) that may be the previous row's cells (see :mod:`.assign`): a run of exactly
+    as many numbers as that row has cells, side by side on a line of their own, in the same
+    第二十条 block."""
+    j = 0
+    while j < len(numbers):
+        run = j + 1
+        while run < len(numbers) and numbers[run].sep == "space":
+            run += 1
+        z = zones[j]
+        if (
+            z >= 1
+            and numbers[j].sep != "space"
+            and numbers[run - 1].label_pos < anchors[z].end
+            and run - j == k_of[z - 1]
+            and (groups is None or groups[z - 1] == groups[z])
+            and _starts_line(stream.text, numbers[j].start)
+            and _ends_line(stream.text, numbers[run - 1].end)
+        ):
+            for i in range(j, run):
+                backs[i] = True
+        j = run
+
+
+def _starts_line(text: str, start: int) -> bool:
+    """Nothing but spaces before ``start`` on its line."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t\u3000\xa0\r":
+        i -= 1
+    return i < 0 or text[i] == "\n"
 
 
 def _without_spare_blanks(toks: list[NumToken], k: int, holds: Identity | None = None) -> list[NumToken]:
