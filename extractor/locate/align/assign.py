@@ -68,7 +68,7 @@ def assign_rows(
         bp: dict[State, State] = {}
         d = min(digits[j], cap)
         # a run moved back moves whole: once one of its numbers went back, the rest follow it
-        whole = bool(backs) and j > 0 and backs[j] and backs[j - 1] and zones[j - 1] == zones[j]
+        whole = backs is not None and j > 0 and backs[j] and backs[j - 1] and zones[j - 1] == zones[j]
         for (row, count, dig), cost in states.items():
             for shift in (-1, 0, 1):
                 target = zones[j] + shift
