@@ -432,3 +432,28 @@ def test_a_whole_row_inside_a_label_goes_back_only_to_a_row_left_short() -> None
     zones = [0] * 5 + [1] * 7
     digits = [1] * 5 + [2] + [1] * 5 + [2]
     assert assign_rows(zones, [7, 7], digits, [False] * 12, [False] * 5 + [True] * 7) == zones
+
+
+T2_2019_ROWS = ("二、主动公开政府信息情况\n第二十条第（一）项\n信息内容 本年新制作数量 本年新公开数量 对外公开总数量\n规章 0 0 0\n"
+           "规范性文件 8 8 30\n第二十条第（五）项\n信息内容 上一年项目数量 本年增/减 处理决定数量\n{licensing}\n"
+           "第二十条第（六）项\n信息内容 上一年项目数量 本年增/减 处理决定数量\n行政处罚 26 0 43\n行政强制 12 0 2\n"
+           "第二十条第（八）项\n信息内容 上一年项目数量 本年增/减\n行政事业性收费 3 0\n")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 999), min_size=6, max_size=6))
+def test_a_number_alone_between_a_full_row_and_a_row_short_by_one_belongs_to_neither_for_sure(v: list[int]) -> None:
+    """pdfplumber's text of LibreOffice's PDF of 2019 平潭 prints 其他对外管理服务事项's first cell on a
+    line of its own above its label: ``行政许可 396 0 181`` / ``10`` / ``其他对外管理服务事项 0 153``.
+    Read as 181 broken over lines (18110) it gave two wrong values; a number split over lines in a
+    text that leaves blank cells out looks the same. Both rows are left without values."""
+    rows = f"行政许可 {v[0]} {v[1]} {v[2]}\n{v[3]}\n其他对外管理服务事项 {v[4]} {v[5]}"
+    flat, codes = _read(T2_2019_ROWS.format(licensing=rows) + T4_HEAD + "行政诉讼\n" + AFTER)
+    keys = [f"t2.{item}.{c}" for item in ("licensing", "other_services") for c in ("prior_year", "change", "decisions")]
+    assert [flat.get(k) for k in keys] == [None] * 6
+    assert flat.get("t2.punishment.prior_year") == 26
+    assert "cells.unreadable" in codes
+    # the same number on the next row's line is read
+    flat, _ = _read(T2_2019_ROWS.format(licensing=f"行政许可 {v[0]} {v[1]} {v[2]}\n其他对外管理服务事项 {v[3]} {v[4]} {v[5]}")
+                    + T4_HEAD + "行政诉讼\n" + AFTER)
+    assert [flat.get(k) for k in keys] == [v[0], v[1], v[2], v[3], v[4], v[5]]

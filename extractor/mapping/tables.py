@@ -665,15 +665,28 @@ def _surplus_beside_empty(
     the rows left to read."""
     over = {hit.key for hit, cols, toks in text_hits if len(toks) > len(cols)}
     empty = {hit.key for hit, _, toks in text_hits if not toks}
-    if not over or not empty:
+    why: dict[str, str] = {}
+    if over and empty:
+        why = {key: _SURPLUS for key in over} | {key: _EMPTY for key in empty}
+    for (a, cols_a, toks_a), (b, cols_b, toks_b) in pairwise(text_hits):
+        surplus = len(toks_a) - len(cols_a)
+        if surplus > 0 and 0 < len(toks_b) == len(cols_b) - surplus and toks_a[-surplus].sep == "line":
+            why.setdefault(a.key, _SURPLUS_NEXT)
+            why.setdefault(b.key, _SHORT_AFTER)
+    if not why:
         return text_hits
     from extractor.mapping.resolve import unreadable_row
 
     for hit, cols, _ in text_hits:
-        if hit.key in over or hit.key in empty:
-            why = replace(hit, unreadable=_SURPLUS if hit.key in over else _EMPTY)
-            _put_row(table, hit, cols, unreadable_row(f"t2.{hit.key}", cols, why, findings))
-    return [x for x in text_hits if x[0].key not in over | empty]
+        if hit.key in why:
+            _put_row(table, hit, cols, unreadable_row(f"t2.{hit.key}", cols, replace(hit, unreadable=why[hit.key]), findings))
+    return [x for x in text_hits if x[0].key not in why]
+
+
+_SURPLUS_NEXT = ("the row holds more numbers than cells, the last on a line of their own, and the next row is short by as many: "
+                 "they may be pieces of a number broken over lines or the next row's cells printed above its label")
+_SHORT_AFTER = ("the row holds fewer numbers than cells after a row holding as many too many on a line of their own: "
+                "its cells may be among them")
 
 
 def _put_row(table: Table2, hit: RowHit, cols: Sequence[str], figs: Sequence[Figure]) -> None:
