@@ -457,3 +457,21 @@ def test_a_number_alone_between_a_full_row_and_a_row_short_by_one_belongs_to_nei
     flat, _ = _read(T2_2019_ROWS.format(licensing=f"行政许可 {v[0]} {v[1]} {v[2]}\n其他对外管理服务事项 {v[3]} {v[4]} {v[5]}")
                     + T4_HEAD + "行政诉讼\n" + AFTER)
     assert [flat.get(k) for k in keys] == [v[0], v[1], v[2], v[3], v[4], v[5]]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(0, 99), min_size=6, max_size=6))
+def test_table2_labels_printed_before_their_block_headers_are_not_read(v: list[int]) -> None:
+    """pdfminer's text of LibreOffice's PDF of 2024 莆田水利 prints the labels 行政许可, 行政处罚,
+    行政强制 under 第二十条第（一）项, then 第二十条第（五）项 and 行政许可's number, then （六） and its
+    two: the aligner gave 行政强制 行政许可's 29. A row printed under another block's header while
+    its own block's header stands elsewhere holds no known cells."""
+    text = ("二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\n本年制发件数\n本年废止件数\n现行有效件数\n"
+            f"规范性文件\n{v[0]}\n{v[1]}\n{v[2]}\n信息内容\n行政许可\n信息内容\n行政处罚\n行政强制\n"
+            f"第二十条第（五）项\n本年处理决定数量\n{v[3]}\n第二十条第（六）项\n本年处理决定数量\n{v[4]}\n{v[5]}\n"
+            "第二十条第（八）项\n信息内容\n本年收费金额（单位：万元）\n行政事业性收费\n3.5\n")
+    flat, codes = _read(text + T4_HEAD + "行政诉讼\n" + AFTER)
+    assert [flat.get(f"t2.normative_docs.{c}") for c in ("issued", "repealed", "in_force")] == v[:3]
+    assert [flat.get(f"t2.{k}.decisions") for k in ("licensing", "punishment", "coercion")] == [None] * 3
+    assert flat.get("t2.fees.amount") == 3.5
+    assert "cells.unreadable" in codes

@@ -33,6 +33,7 @@ from extractor.records.models import CellRef
 from extractor.template import (
     T2_COLUMNS_2019,
     T2_COLUMNS_2021,
+    T2_ITEM_BY_KEY,
     T3_COLUMNS,
     T4_COLUMNS,
     T4_GROUPS,
@@ -394,7 +395,11 @@ def _table2(
     if by_columns:
         block_by_columns(per_row, placed, widths, block_of)
     last_with_numbers = max((i for i, toks in enumerate(per_row) if toks), default=-1)
+    printed_blocks = {b[2] for b in blocks}
     for i, (anchor, toks, cols, block_name) in enumerate(zip(anchors, per_row, cols_of, block_of, strict=True)):
+        own = T2_ITEM_BY_KEY[anchor.key].block
+        if block_name is not None and block_name != own and own in printed_blocks and placed[i].unreadable is None:
+            placed[i].unreadable = _UNDER_ANOTHER_BLOCK.format(own=own, block=block_name)
         nxt = anchors[i + 1].start if i + 1 < len(anchors) else hi
         near_before = i > 0 and anchor.start - anchors[i - 1].end <= _BLANK_ROW_REACH
         near_after = i == 0 and i + 1 < len(anchors) and anchors[1].start - anchor.end <= _BLANK_ROW_REACH
@@ -417,6 +422,11 @@ def _table2(
         )
 
 
+_UNDER_ANOTHER_BLOCK = (
+    "the row's label is printed under 第二十条第{block}项 while its own block's header, 第二十条第{own}项, stands "
+    "elsewhere (a text layer that prints a run of labels before their headers and numbers): which numbers are its "
+    "cells is not known"
+)
 _BLANK_ROW_REACH = 40
 """Label characters after the previous item within which an item printing no numbers is an
 all-blank row of the table (a dump that leaves out blank cells prints only its label)."""
