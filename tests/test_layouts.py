@@ -89,6 +89,31 @@ def test_dropped_cells_decide_totals_and_zero_rows() -> None:
     assert any(f.code == "cells.undecided" for f in report.findings)
 
 
+T4_DROPPED_HEAD = ["四、政府信息公开行政复议、行政诉讼情况", "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉",
+                   *(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3)]
+T4_KEYS = [f"t4.{g}.{c}" for g in ("review", "lit_direct", "lit_after_review")
+           for c in ("upheld", "corrected", "other", "pending", "total")]
+
+
+def test_table4_of_a_dump_that_leaves_blank_cells_out_is_read_group_by_group() -> None:
+    """Nine numbers for fifteen cells (``2 5 6 0 13 7 1 8 1``) have tens of thousands of placements
+    (a repeated value may also be merged); table 4 was left without any value. Enumerated group by
+    group, keeping only groups whose 总计 holds, the first group is decided whole (2 + 5 + 6 + 0 =
+    13 is the only way) and the other two groups' totals (8 and 1), though not which results hold
+    their parts."""
+    lines = _dropped_report("") + T4_DROPPED_HEAD + ["2", "5", "6", "0", "13", "7", "1", "8", "1"]
+    flat = extract("\n".join([*lines, "五、存在的主要问题及改进情况", "无。"]).encode(), name="dropped.txt").raise_for_error().flat()
+    assert [flat.get(k) for k in T4_KEYS] == [2, 5, 6, 0, 13, None, None, None, None, 8, None, None, None, None, 1]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_table4_of_a_dump_that_leaves_blank_cells_out_is_never_read_wrong(seed: int) -> None:
+    rep = generate(seed, breaks=(), blank_totals=False)
+    flat = extract(render_layout("dropped", rep, draw_variant(seed), seed).encode(), name="x.txt").raise_for_error().flat()
+    truth = rep.truth()["figures"]
+    assert {k: (truth[k], flat[k]) for k in T4_KEYS if k in truth and flat.get(k) is not None and flat[k] != truth[k]} == {}
+
+
 def _dropped_report(prose: str) -> list[str]:
     lines = ["某某局2024年政府信息公开工作年度报告", prose, "三、收到和处理政府信息公开申请情况", "申请人情况", "自然人",
              "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]

@@ -581,13 +581,19 @@ def _digit_per_cell(tokens: Sequence[NumToken], cols: Columns) -> Options:
 _DIGIT_VALUE = {str(d): d for d in range(10)}
 
 
-def dropped(tokens: Sequence[NumToken], cols: Columns, shapes: Shapes | None = None) -> Options:
+def dropped(
+    tokens: Sequence[NumToken], cols: Columns, shapes: Shapes | None = None, holds: GroupCheck | None = None, group: int = 0,
+) -> Options:
     """Printed values in order, each filling one or more cells; the other cells blank.
 
     Enumerated as distinct *cell vectors*: a printed 0 and a blank read alike, so they are one
     reading (state ``zero`` when the row printed a 0); a non-zero cell keeps the token it came from.
     A lone ``0`` is one reading however many cells it may stand for. With ``shapes`` (see
     :data:`Shapes`) rows printing the same values share the enumeration.
+
+    With ``holds`` over runs of ``group`` cells shorter than the row (table 4's three groups of
+    five, each with its 总计), only readings in which every group holds are enumerated, pruned group
+    by group: nine numbers of fifteen cells have tens of thousands of placements, a few of which hold.
     """
     n, k = len(tokens), cols.k
     if n == 0 or n > k:
@@ -597,6 +603,10 @@ def dropped(tokens: Sequence[NumToken], cols: Columns, shapes: Shapes | None = N
     base = [token_cell(t) for t in tokens]
     printed_zero = any(c.value == 0 for c in base)
     zero_cell = CellReading(0, CellState.ZERO, "0", None, None, True) if printed_zero else BLANK
+    # One cell object per token (index -1, the last entry, is the blank-or-zero cell).
+    cell_of = [_new_cell(b.value, b.state, b.raw, b.offset, b.line, n < k) for b in base] + [zero_cell]
+    pick = cell_of.__getitem__
+    pruned = holds is not None and 0 < group < k and k % group == 0
     Key = tuple[int, ...]  # per cell: -1 blank-or-zero, else the token index
 
     end: set[Key] = {()}
@@ -621,9 +631,12 @@ def dropped(tokens: Sequence[NumToken], cols: Columns, shapes: Shapes | None = N
                 out.add((mark, *rest))
                 if len(out) > MAX_READINGS:
                     raise _TooMany
+        if pruned and not c % group:
+            assert holds is not None
+            out = {key for key in out if holds(tuple(map(pick, key[:group])))}
         return out  # cached and only read: no frozen copy (a copy hashes every suffix again)
 
-    shape: tuple[object, ...] = ("dropped", cols, tuple((t.text, t.digits, t.sign, t.unit) for t in tokens))
+    shape: tuple[object, ...] = ("dropped", cols, tuple((t.text, t.digits, t.sign, t.unit) for t in tokens), pruned)
     known = shapes.get(shape) if shapes is not None else None
     ordered: list[Key] | None
     if known is not None:
@@ -637,9 +650,6 @@ def dropped(tokens: Sequence[NumToken], cols: Columns, shapes: Shapes | None = N
             shapes[shape] = ordered if ordered is not None else _TOO_MANY
     if ordered is None or ordered is _TOO_MANY:
         return Options("none", [])
-    # One cell object per token (index -1, the last entry, is the blank-or-zero cell).
-    cell_of = [_new_cell(b.value, b.state, b.raw, b.offset, b.line, n < k) for b in base] + [zero_cell]
-    pick = cell_of.__getitem__
     out: list[tuple[Reading, float]] = [(tuple(map(pick, vec)), 0.0) for vec in ordered]
     return Options("dropped" if out else "none", out)
 
@@ -735,4 +745,6 @@ def row_options(
             return ex
     if n > k:
         return joined(tokens, cols, holds, group)
-    return glued(tokens, cols, holds, group, shapes) if hypothesis == "glued" else dropped(tokens, cols, shapes)
+    if hypothesis == "glued":
+        return glued(tokens, cols, holds, group, shapes)
+    return dropped(tokens, cols, shapes, holds, group)
