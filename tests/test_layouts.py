@@ -6,6 +6,7 @@ broken over lines) must never give a wrong value, and must mark every cell they 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,22 @@ def test_real_reports_figures_in_every_layout(name: str) -> None:
             continue
         rep = from_truth(Path(truth))
         _check(rep, name, 7)
+
+
+_THOUSANDS = re.compile(r"(?<![\d.,#])(\d{1,3})(\d{3})(?![\d.])(?!\s*年)")
+
+
+@pytest.mark.parametrize("name", ["cell_lines", "cell_lines_crlf", "space_rows", "tab_rows", "wrapped", "paged"])
+@pytest.mark.parametrize("seed", [2, 7, 9, 17, 22])
+def test_numbers_printed_with_thousands_separators(seed: int, name: str) -> None:
+    """``16,414`` one cell per line: the lines holding a comma were taken for a CSV table (most of
+    them split into cells of which some is a number) and every such number was cut in two — 16 and
+    414 — giving wrong values (up to 49 of a report's figures). A line whose every comma groups a
+    number's thousands is no CSV row."""
+    rep = generate(seed)
+    text = _THOUSANDS.sub(lambda m: f"{m.group(1)},{m.group(2)}", render_layout(name, rep, draw_variant(seed), seed))
+    assert re.search(r"\d,\d{3}", text)
+    s = score(rep, extract(text.encode("utf-8"), name=f"{name}.txt"))
+    assert not s.wrong, s.wrong[:5]
+    if identities_hold(rep):
+        assert s.right == s.total

@@ -84,7 +84,7 @@ def is_csv(lines: list[str], source: str = "") -> bool:
     and a few such lines. Read otherwise, ``77,24,476`` is 77 and
     24476 (a thousands separator), not three cells."""
     named = source.lower().endswith(".csv")
-    commas = [line for line in lines[:5000] if "," in line]
+    commas = [line for line in lines[:5000] if "," in line and (named or _NOT_GROUPING.search(line))]
     if len(commas) < (3 if named else _MIN_CSV_ROWS):
         return False  # (most texts: no csv parsing at all)
     rows = misses = 0
@@ -104,6 +104,11 @@ def is_csv(lines: list[str], source: str = "") -> bool:
 
 
 _NUMBER_OR_EMPTY = frozenset({CellState.NUMBER, CellState.ZERO, CellState.BLANK})
+_NOT_GROUPING = re.compile(r"(?<!\d),|,(?!\d{3}(?!\d))")
+"""A comma that groups no number's thousands. A line whose every comma does (``16,414``, ``行政许可
+1,141 0 1,141``, ``采购 5,419,886元``) is a line of a text, not a CSV row: a table printed with
+thousands separators one cell or one row per line would otherwise be taken for CSV and every such
+number cut in two. (Each comma is looked at once: no pattern over the whole line.)"""
 
 
 def _split_row(line: str, csv_rows: bool = False) -> tuple[list[str], str] | None:
