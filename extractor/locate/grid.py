@@ -31,6 +31,7 @@ from extractor.locate.hits import (
     t2_block_in,
     t2_columns_in,
 )
+from extractor.records.models import CellRef
 from extractor.template import T3_COLUMN_LABELS, T3_COLUMNS
 from extractor.text import fold, has_cjk, is_value_text
 
@@ -59,6 +60,47 @@ def _split_row(cells: list[Cell]) -> tuple[list[Cell], list[Cell]]:
         if _is_label_text(c.text):
             last = i
     return cells[: last + 1], cells[last + 1 :]
+
+
+_TAIL_NUMBER = re.compile(r"(?<![\d.])(\d+)\s*$")
+
+
+def _value_in_label(labels: list[Cell], values: list[Cell], k: int | None, spans_known: bool) -> list[Cell]:
+    """A row of a text grid one value cell short whose label cell ends with a number: the row's
+    first cell, run into its label by the converter (pymupdf4llm's markdown: ``|1.属于国家秘密0|0|…``
+    or ``|2.其他法律行政<br>法规禁止公开<br>0|0|…``, six cells for seven columns). No template label
+    ends with a digit. Read left-aligned, every cell took its left neighbour's value."""
+    if spans_known or k is None or len(values) != k - 1 or not labels:
+        return values
+    last = labels[-1]
+    m = _TAIL_NUMBER.search(last.raw_text)
+    if m is None or not has_cjk(last.raw_text[: m.start()]):
+        return values
+    return [Cell(last.row, last.col, m.group(1), m.group(1), 1, 1, last.provenance), *values]
+
+
+def _overflows(values: list[Cell], k: int) -> bool:
+    """More printed cells than the block has columns, copies of a merged cell (the same text in
+    neighbouring cells) counted once."""
+    printed = [c.text.strip() for c in values if c.text.strip()]
+    distinct = [t for i, t in enumerate(printed) if i == 0 or t != printed[i - 1]]
+    return len(distinct) > k
+
+
+_OVERFLOW = ("the row prints more cells than its block has columns in a text table (spans unknown): a number may "
+             "have been cut over two cells (pymupdf4llm: ``|135|75394432.5|2元|``), so no cell is known to be whole")
+
+
+def _short_text_row(key: str, label: str, cells: list[Cell], ref: CellRef) -> RowHit:
+    """A table-3 row of a text grid (pipe, tab or CSV rows: spans unknown) printing fewer cells
+    than columns. Which columns its cells are is not printed — the converter may have left out
+    trailing blanks, or whole empty columns (pymupdf4llm drops them from a table's second page:
+    ``|（七）总计||26|26|``) — so the row is read like running text whose blank cells were left
+    out: its numbers placed by the identities, never left-aligned by guess."""
+    from extractor.locate.align.tokens import tokenize
+
+    text = " ".join(c.text.strip() for c in cells if c.text.strip())
+    return RowHit(kind="t3", key=key, label=label, run=text, tokens=tokenize(text).numbers, run_ref=ref)
 
 
 def _trim(values: list[Cell], k: int, padded: bool = False) -> list[Cell]:
@@ -242,7 +284,11 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                 if small and block.spans_known and t3_header.complete:
                     grid = grid or block.grid()
                     by_header = _row_values_by_header(row, grid[r], t3_header)
+                values = _value_in_label(labels, values, len(T3_COLUMNS), block.spans_known)
                 cells = by_header if by_header is not None else _without_subtotal(values, t3_header, padded)
+                if not block.spans_known and 0 < len(cells) < len(T3_COLUMNS) - len(t3_header.absent_total(len(cells))):
+                    found.t3.append(_short_text_row(spec.key, label_text, cells, _ref(table_index, row[0])))
+                    continue
                 found.t3.append(
                     RowHit(
                         kind="t3",
@@ -257,6 +303,15 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
             if mode == "t2" and labels:
                 item = match_t2_item(label_text)
                 if item is not None:
+                    values = _value_in_label(labels, values, len(t2_cols) if t2_cols else None, block.spans_known)
+                    if not block.spans_known and t2_cols and _overflows(values, len(t2_cols)):
+                        from extractor.locate.align.tokens import tokenize
+
+                        text = " ".join(c.text.strip() for c in values if c.text.strip())
+                        found.t2.append(RowHit(kind="t2", key=item.key, label=label_text, run=text, tokens=tokenize(text).numbers,
+                                               unreadable=_OVERFLOW, run_ref=_ref(table_index, row[0]), columns=t2_cols,
+                                               block=t2_block or item.block))
+                        continue
                     found.t2.append(
                         RowHit(
                             kind="t2",

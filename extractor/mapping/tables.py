@@ -587,6 +587,12 @@ def map_table2(
             present = [c for c in hit.cells if c is not None]
             while len(present) > len(cols) and not present[-1].text.strip():
                 present.pop()
+            if len(cols) == 1 and len(present) > 1 and sum(1 for c in present if c.text.strip()) == 1:
+                # a one-column block's merged cell padded in a grid that lost its spans (pymupdf4llm's
+                # markdown: ``|行政许可||550||`` under ``|信息内容|本|年处理决定数量||``): the printed cell
+                # is the row's. (With more columns a blank cell may be a column's: ``行政事业性收费 | | 172 | 172``
+                # is a blank 上一年项目数量 and a 本年增/减 spanning two grid columns.)
+                present = [c for c in present if c.text.strip()]
             for col, cell in zip(cols, present, strict=False):
                 if not col.startswith(T2_UNRECORDED):
                     setattr(row, col, _figure(f"t2.{hit.key}.{col}", cell))
@@ -717,6 +723,11 @@ def _t2_columns(hit: RowHit, defaults: dict[str, tuple[str, ...]]) -> tuple[str,
     if expected and len(cols) == len(expected) and hit.cells is None and _wrapped_headings(cols, expected):
         # Headings wrapped over lines in a text dump (本年新 本年新 对外公开总数量 / 制作数量 公开数量)
         # read out of order: the named ones are the template's, the others like its other columns.
+        return expected
+    if expected and 0 < len(cols) < len(expected) and hit.cells is None and _printed(hit) == len(expected):
+        # Running text whose block header names fewer columns than the template while the row prints
+        # as many numbers as the template has cells: the header's words came apart (PyMuPDF's blocks:
+        # 本年制发件 / 现行有效件 / 信息内容 / 本年废止件数 / 数 / 数), not its columns
         return expected
     if cols and expected and all(c in expected or c in ("amount", "decisions") or c.startswith(T2_UNRECORDED) for c in cols):
         return cols

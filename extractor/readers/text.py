@@ -147,6 +147,7 @@ def _split_row(line: str, csv_rows: bool = False) -> tuple[list[str], str] | Non
     return cells, kind
 
 
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _MAX_CELL = 200
 """Characters beyond which a cell is prose: the longest cell of the template (a table-3 row label)
 has 35, a filled-in cell of an 其他需要报告的事项 table rarely 150."""
@@ -230,6 +231,8 @@ def _parse_lines(
         for r, (lineno, texts, _) in enumerate(rows):
             prov = Provenance(line=lineno)  # one per line: every cell of a text row sits on it
             for c, text in enumerate(texts):
+                if "<" in text:  # a line break inside a markdown cell (markdownify, pymupdf4llm)
+                    text = _BR.sub("\n", text)
                 cells.append(Cell(row=r, col=c, text=" ".join(text.split()), raw_text=text, provenance=prov))
         blocks.append(Table(cells=cells, provenance=Provenance(line=rows[0][0]), spans_known=False))
         rows.clear()

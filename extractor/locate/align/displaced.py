@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractor.locate.align.anchors import Anchor
-from extractor.locate.align.tokens import NumToken
+from extractor.locate.align.tokens import BLANK_CELL, NumToken
 
 
 @dataclass(slots=True)
@@ -217,6 +217,36 @@ def _raw_transposed(block: Sequence[NumToken], k: int) -> list[list[NumToken]]:
     """``block`` read column by column as rows of ``k``, no questions asked."""
     m = len(block) // k
     return [[block[c * m + r] for c in range(k)] for r in range(m)] if m and not len(block) % k else []
+
+
+def runs_before_labels(per_row: list[list[NumToken]], placed: list[Placement], k: int) -> None:
+    """Table 3 in a text that prints some rows' numbers *before* their labels (PyMuPDF's text blocks
+    sorted by position: a row's numbers sit higher than its wrapped label's first line): row ``s``
+    then holds its own ``k`` numbers and the next row's, the rows after it each the following row's,
+    and row ``e`` none. When every row from ``s + 1`` to ``e - 1`` holds exactly ``k`` numbers, the
+    one way to give each of rows ``s`` … ``e`` one run in print order moves every run after ``s``'s
+    first down by one row; each run's total must hold. Changes ``per_row`` and ``placed`` in place."""
+    n = len(per_row)
+    for s in range(n):
+        if len(per_row[s]) != 2 * k or placed[s].unreadable is not None:
+            continue
+        e = s + 1
+        while e < n and len(per_row[e]) == k and placed[e].unreadable is None and placed[e].moved is None:
+            e += 1
+        if e >= n or not _empty(per_row[e]) or placed[e].moved is not None or placed[e].unreadable is not None:
+            continue
+        runs = [per_row[s][:k], per_row[s][k:], *per_row[s + 1 : e]]
+        if not all(_total_holds(run) for run in runs):
+            continue
+        for i, run in enumerate(runs):
+            per_row[s + i] = run
+            if i:
+                placed[s + i] = Placement(moved="the rows' numbers are printed before their labels (each run after the row "
+                                                "above's label): every run moved down one row, so that each row holds one")
+
+
+def _empty(toks: Sequence[NumToken]) -> bool:
+    return all(t.text == BLANK_CELL for t in toks)
 
 
 def empty_after_surplus(per_row: Sequence[Sequence[NumToken]], placed: list[Placement], k: int) -> None:

@@ -25,6 +25,7 @@ from extractor.locate.align.displaced import (
     empty_after_surplus,
     orphans_to_empty_rows,
     rows_printed_after,
+    runs_before_labels,
 )
 from extractor.locate.align.tokens import BLANK_CELL, GROUP_BEFORE, NumToken, TokenStream, tokenize
 from extractor.locate.align.wrapped import line_pieces_joined, piece_gap, wrapped_pieces_joined
@@ -314,6 +315,7 @@ def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
     found.t3_header_inside = _T3_HEADINGS.search(stream.labels, anchors[0].end, hi) is not None
     lead = [n for n in numbers if n.label_pos <= anchors[0].start]
     elsewhere = displaced_rows(anchors, per_row, candidates, k, frozenset({"other"} if has_sub else ()), lead)
+    runs_before_labels(per_row, placed, k)
     empty_after_surplus(per_row, placed, k)
     prev_end = lo
     for i, (anchor, toks) in enumerate(zip(anchors, per_row, strict=True)):
