@@ -130,6 +130,13 @@ def converter_dumps(html: str) -> Iterator[tuple[str, str]]:
         return
     for fmt in ("txt", "markdown"):
         yield f"trafilatura ({fmt})", trafilatura.extract(html, output_format=fmt, include_tables=True) or ""
+    try:  # HTML-to-text renderers that lay tables out with spaces, where installed
+        import html_text  # type: ignore[import-not-found]
+        import inscriptis  # type: ignore[import-not-found]
+    except ImportError:
+        return
+    yield "inscriptis get_text()", inscriptis.get_text(html)
+    yield "html-text extract_text()", html_text.extract_text(html)
 
 
 def browser_dumps(html: str) -> Iterator[tuple[str, str]]:
@@ -180,6 +187,13 @@ def pdf_dumps(path: Path) -> Iterator[tuple[str, str]]:
         # pages joined as people join them: nothing between (a page's last line runs into the next's first)
         yield "PyMuPDF get_text()", "".join(page.get_text() for page in mu)
         yield "PyMuPDF get_text(sort=True)", "".join(page.get_text(sort=True) for page in mu)
+        # the text blocks in reading position, one per paragraph (what RAG pipelines chunk)
+        yield "PyMuPDF blocks (sort=True)", "\n".join(b[4] for page in mu for b in page.get_text("blocks", sort=True))
+    try:
+        import pymupdf4llm  # type: ignore[import-not-found]  # markdown for LLM pipelines: tables as pipe rows
+    except ImportError:
+        return
+    yield "pymupdf4llm to_markdown()", pymupdf4llm.to_markdown(str(path), show_progress=False, use_ocr=False)
 
 
 Totals = dict[tuple[str, bool], list[int]]
