@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from extractor.budget import Budget
 from extractor.document import Cell, Document, Paragraph, Table
@@ -25,6 +26,7 @@ from extractor.locate.hits import (
     Located,
     PrintedCell,
     RowHit,
+    TableKind,
     cell_ref,
     match_t2_item,
     match_t3_row,
@@ -91,16 +93,18 @@ _OVERFLOW = ("the row prints more cells than its block has columns in a text tab
              "have been cut over two cells (pymupdf4llm: ``|135|75394432.5|2元|``), so no cell is known to be whole")
 
 
-def _short_text_row(key: str, label: str, cells: list[Cell], ref: CellRef) -> RowHit:
-    """A table-3 row of a text grid (pipe, tab or CSV rows: spans unknown) printing fewer cells
-    than columns. Which columns its cells are is not printed — the converter may have left out
+def _as_text_row(kind: TableKind, key: str, label: str, cells: list[Cell], ref: CellRef, **more: Any) -> RowHit:
+    """A row of a text grid (pipe, tab or CSV rows: spans unknown) whose cells do not show its
+    columns, read like running text: its printed cells as numbers, blank ones left out.
+
+    A table-3 row printing fewer cells than columns is read so: the converter may have left out
     trailing blanks, or whole empty columns (pymupdf4llm drops them from a table's second page:
-    ``|（七）总计||26|26|``) — so the row is read like running text whose blank cells were left
-    out: its numbers placed by the identities, never left-aligned by guess."""
-    from extractor.locate.align.tokens import tokenize
+    ``|（七）总计||26|26|``), so its numbers are placed by the identities, never left-aligned by
+    guess. A table-2 row printing too many is read so with ``unreadable`` set (:data:`_OVERFLOW`)."""
+    from extractor.locate.align.tokens import tokenize  # (the aligner is loaded only when a grid needs it)
 
     text = " ".join(c.text.strip() for c in cells if c.text.strip())
-    return RowHit(kind="t3", key=key, label=label, run=text, tokens=tokenize(text).numbers, run_ref=ref)
+    return RowHit(kind=kind, key=key, label=label, run=text, tokens=tokenize(text).numbers, run_ref=ref, **more)
 
 
 def _trim(values: list[Cell], k: int, padded: bool = False) -> list[Cell]:
@@ -287,7 +291,7 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                 values = _value_in_label(labels, values, len(T3_COLUMNS), block.spans_known)
                 cells = by_header if by_header is not None else _without_subtotal(values, t3_header, padded)
                 if not block.spans_known and 0 < len(cells) < len(T3_COLUMNS) - len(t3_header.absent_total(len(cells))):
-                    found.t3.append(_short_text_row(spec.key, label_text, cells, _ref(table_index, row[0])))
+                    found.t3.append(_as_text_row("t3", spec.key, label_text, cells, _ref(table_index, row[0])))
                     continue
                 found.t3.append(
                     RowHit(
@@ -305,12 +309,8 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                 if item is not None:
                     values = _value_in_label(labels, values, len(t2_cols) if t2_cols else None, block.spans_known)
                     if not block.spans_known and t2_cols and _overflows(values, len(t2_cols)):
-                        from extractor.locate.align.tokens import tokenize
-
-                        text = " ".join(c.text.strip() for c in values if c.text.strip())
-                        found.t2.append(RowHit(kind="t2", key=item.key, label=label_text, run=text, tokens=tokenize(text).numbers,
-                                               unreadable=_OVERFLOW, run_ref=_ref(table_index, row[0]), columns=t2_cols,
-                                               block=t2_block or item.block))
+                        found.t2.append(_as_text_row("t2", item.key, label_text, values, _ref(table_index, row[0]),
+                                                     unreadable=_OVERFLOW, columns=t2_cols, block=t2_block or item.block))
                         continue
                     found.t2.append(
                         RowHit(
