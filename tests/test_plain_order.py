@@ -475,3 +475,24 @@ def test_table2_labels_printed_before_their_block_headers_are_not_read(v: list[i
     assert [flat.get(f"t2.{k}.decisions") for k in ("licensing", "punishment", "coercion")] == [None] * 3
     assert flat.get("t2.fees.amount") == 3.5
     assert "cells.unreadable" in codes
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(0, 999), min_size=8, max_size=8))
+def test_table2_printed_one_row_up_reads_each_number_in_its_own_block(v: list[int]) -> None:
+    """camelot's lattice over LibreOffice's PDF of 2022 平潭, written out as CSV (quoted headings over
+    two lines, so the text is no CSV table): each block's first row's numbers stand in its column
+    headings and every row holds the next row's. A number printed after a 第二十条 block's header
+    was read as a cell of the row above it (行政许可 took 行政处罚's 2113; 规章 took 行政规范性文件's);
+    it is a cell of its own block, placed before its row's label where the rows then fit."""
+    text = ("二、主动公开政府信息情况\n,,,\n第二十条第（一）项,,,\n"
+            f'信息内容,"本年制发件数\n{v[0]}","本年废止件数\n{v[1]}","现行有效件数\n{v[2]}"\n'
+            f"规章,{v[3]},{v[4]},{v[5]}\n行政规范性文件,,,\n第二十条第（五）项,,,\n"
+            f'信息内容,"本年处理决定数量\n{v[6]}",,\n行政许可,,,\n第二十条第（六）项,,,\n'
+            f'信息内容,"本年处理决定数量\n{v[7]}",,\n行政处罚,0,,\n行政强制,,,\n')
+    flat, _ = _read(text + T4_HEAD + "行政诉讼\n" + AFTER)
+    expected = {"t2.regulations.issued": v[0], "t2.regulations.repealed": v[1], "t2.regulations.in_force": v[2],
+                "t2.normative_docs.issued": v[3], "t2.normative_docs.repealed": v[4], "t2.normative_docs.in_force": v[5],
+                "t2.licensing.decisions": v[6], "t2.punishment.decisions": v[7], "t2.coercion.decisions": 0}
+    assert {k: flat.get(k) for k in expected if flat.get(k) is not None and flat.get(k) != expected[k]} == {}
+    assert flat.get("t2.licensing.decisions") == v[6] and flat.get("t2.punishment.decisions") == v[7]

@@ -37,7 +37,8 @@ class Placement:
 
 
 def orphans_to_empty_rows(
-    kept: list[list[NumToken]], cut: Sequence[Sequence[NumToken]], widths: Sequence[int], groups: Sequence[object] | None = None
+    kept: list[list[NumToken]], cut: Sequence[Sequence[NumToken]], widths: Sequence[int], groups: Sequence[object] | None = None,
+    lead: Sequence[NumToken] = (),
 ) -> list[Placement]:
     """Rows that print their numbers *before* their labels, after a block header.
 
@@ -47,11 +48,14 @@ def orphans_to_empty_rows(
     numbers and row i holds none, and the counts fit exactly when every row takes the numbers
     printed before its label (the cut ones for row j, row j's for row j+1, …), the rows are read
     so; when they do not fit, row i is left unreadable instead of blank. ``groups`` (table 2: the
-    第二十条 block of each row) keeps a shift inside one block. Changes ``kept`` in place."""
+    第二十条 block of each row) keeps a shift inside one block. ``lead``: numbers printed after the
+    first block's header and before the table's first label, taken so for row 0 (camelot prints a
+    block's first row's numbers in its column headings: ``本年制发件数`` / ``0``). Changes ``kept`` in
+    place."""
     n = len(kept)
     out = [Placement() for _ in kept]
-    for j in range(1, n):
-        orphans = list(cut[j - 1])
+    for j in range(0 if lead else 1, n):
+        orphans = list(lead) if j == 0 else list(cut[j - 1])
         if not orphans:
             continue
         i = j

@@ -155,7 +155,21 @@ def _hits(
     if piece_gap is not None:
         out = [line_pieces_joined(toks, piece_gap) for toks in out]
     kept = [_without_spare_blanks(_until_prose(stream, toks), k, holds) for toks, k in zip(out, k_of, strict=True)]
-    placements = orphans_to_empty_rows(kept, [toks[len(k) :] for toks, k in zip(out, kept, strict=True)], k_of, groups)
+    cut = [toks[len(k) :] for toks, k in zip(out, kept, strict=True)]
+    lead: list[NumToken] = []
+    if block_at is not None:
+        # Table 2: a number printed after the next 第二十条 block's header is never a cell of a row
+        # above it (camelot prints each row's numbers one row up, a block's first row's in its column
+        # headings): it is cut from the row, as numbers after prose are, and so are those after the
+        # first block's header and before the first label.
+        for r in range(len(kept)):
+            at = block_at[r + 1] if r + 1 < len(block_at) else None
+            if at is not None and any(t.label_pos > at for t in kept[r]):
+                cut[r] = [t for t in kept[r] if t.label_pos > at] + list(cut[r])
+                kept[r] = [t for t in kept[r] if t.label_pos <= at]
+        if block_at[0] is not None:
+            lead = [n for n, r in zip(numbers, rows, strict=True) if r < 0 and n.label_pos > block_at[0]]
+    placements = orphans_to_empty_rows(kept, cut, k_of, groups, lead)
     return kept, placements
 
 

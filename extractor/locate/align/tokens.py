@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
 
-from extractor.text import MAX_DIGITS, fold_text
+from extractor.text import MAX_DIGITS, fold_text, has_cjk
 from extractor.text.normalize import ONE_TO_ONE as _ONE_TO_ONE
 
 Sep = Literal["start", "space", "line", "label"]
@@ -214,6 +214,26 @@ MAX_NUMBERS = 100_000
 _PAGE_GAP = 8
 
 
+def _comma_rows_apart(text: str) -> str:
+    """Commas that separate a row's cells, blanked (same length: offsets survive). A line of a label
+    and then two or more comma-separated numbers (``行政处罚,2648,-18,538``: a CSV table the text
+    reader could not take for one, its quoted headings running over lines) separates cells with
+    its commas; read as a thousands separator, ``-18,538`` was one number. Other commas are left:
+    ``16,414`` alone, ``共1,234件`` in prose."""
+    out = []
+    for line in text.split("\n"):
+        if "," in line:
+            label, *fields = line.split(",")
+            if (len(fields) >= 2 and has_cjk(label) and not any(ch.isdigit() for ch in label)
+                    and all(not f.strip() or _CSV_NUMBER.fullmatch(f.strip()) for f in fields)):
+                line = line.replace(",", " ")
+        out.append(line)
+    return "\n".join(out)
+
+
+_CSV_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+
+
 def _drop_page_furniture(text: str) -> str:
     """Blank out page numbers and running page headers (same length, offsets survive).
 
@@ -279,6 +299,8 @@ def tokenize(
         if a in text:
             text = text.replace(a, b)
     t = _drop_page_furniture(text)
+    if "," in t:
+        t = _comma_rows_apart(t)
     year_across_lines = _YEAR_ACROSS_LINES()
     label_follows, spaced_before, label_next = _LABEL_FOLLOWS(), _SPACED_BEFORE(), _LABEL_NEXT()
     group_before = GROUP_BEFORE()
