@@ -299,22 +299,28 @@ def test_row_labels_interleaved_with_their_group_labels_are_found() -> None:
         assert [flat.get(f"t3.{key}.{c}") for c in ("natural_person", "research", "total")] == [cells[0], cells[2], cells[6]], key
 
 
-def _layout_wrapped_with_enumerators_apart(seed: int) -> tuple[str, dict[str, object]]:
-    """Table 3 as ``pdftotext -layout`` prints a page whose label cells wrap: each label's first six
-    characters, its enumerator on a line of its own, the rest of the label with the row's numbers."""
-    import re
+def _generated_t3(seed: int) -> tuple[dict[str, object], list[str]]:
+    """A generated 2021 report's figures (every cell printed, zeros as 0) and table 3's heading lines."""
     import sys
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from gen.model import generate
 
-    from extractor.template import T3_COLUMNS, T3_ROWS
-
     rep = generate(seed, template="2021", breaks=(), blank_totals=False, zero_style="zero")
-    figs = dict(rep.truth()["figures"])
     lines = ["三、收到和处理政府信息公开申请情况", "申请人情况  自然人  法人或其他组织  总计",
              "商业企业 科研机构 社会公益组织 法律服务机构 其他"]
+    return dict(rep.truth()["figures"]), lines
+
+
+def _layout_wrapped_with_enumerators_apart(seed: int) -> tuple[str, dict[str, object]]:
+    """Table 3 as ``pdftotext -layout`` prints a page whose label cells wrap: each label's first six
+    characters, its enumerator on a line of its own, the rest of the label with the row's numbers."""
+    import re
+
+    from extractor.template import T3_COLUMNS, T3_ROWS
+
+    figs, lines = _generated_t3(seed)
     group = None
     for r in T3_ROWS:
         if r.key == "other" or f"t3.{r.key}.total" not in figs:
@@ -371,18 +377,9 @@ def _layout_group_label_beside_second_row(seed: int) -> tuple[str, dict[str, obj
     ``1.本机关不掌握`` / ``相关政府信息`` / ``（四）2.没有现成信息`` / ``37 0 … 37`` / ``需要另行制作 0 0 …`` —
     and a row's label head stands before the group numeral and its enumerator, its numbers split
     around them: ``要求提供公开 0 0`` / ``（五）3.出版物 0 0 0 0 0``."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from gen.model import generate
-
     from extractor.template import T3_COLUMNS, T3_ROWS
 
-    rep = generate(seed, template="2021", breaks=(), blank_totals=False, zero_style="zero")
-    figs = dict(rep.truth()["figures"])
-    lines = ["三、收到和处理政府信息公开申请情况", "申请人情况  自然人  法人或其他组织  总计",
-             "商业企业 科研机构 社会公益组织 法律服务机构 其他"]
+    figs, lines = _generated_t3(seed)
 
     def nums(key: str, cols: tuple[str, ...] = T3_COLUMNS) -> str:
         return "   ".join(str(figs[f"t3.{key}.{c}"]) for c in cols)
