@@ -103,3 +103,21 @@ def test_running_text_whose_block_header_came_apart_keeps_the_template_columns()
     flat = _read(text + T4)
     assert flat.get("t2.normative_docs.repealed") != 8018
     assert [flat.get(f"t2.normative_docs.{c}") for c in ("issued", "repealed", "in_force")] in ([8, 0, 18], [None] * 3)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(0, 99), min_size=6, max_size=6))
+def test_a_label_row_with_empty_cells_takes_the_value_row_below_it(v: list[int]) -> None:
+    """camelot's stream mode written out as CSV gives a wrapped label and its numbers a line each:
+    ``,（二）部分公开（区分处理的，只计这一情,,,,,,,`` then ``,,447,7,0,0,0,0,454``. Read as printed,
+    the label row was all blank (zeros where the report printed 447). A label row of a text grid
+    whose value cells are all empty takes the unlabelled value row right below it."""
+    head = ",申请人情况,自然人,商业企业,科研机构,社会公益组织,法律服务机构,其他,总计\n"
+    lines = []
+    for r in ROWS:
+        values = [0] * 6 if r.key not in ("granted", "results_total", "new_received") else v
+        row = ",".join(str(x) for x in _row(values))
+        lines += [f",{r.label},,,,,,,", f",,{row}"]
+    flat = _read("三、收到和处理政府信息公开申请情况\n" + head + "\n".join(lines) + "\n" + T4)
+    assert [flat.get(f"t3.granted.{c}") for c in T3_COLUMNS] == _row(v)
+    assert [flat.get(f"t3.partial.{c}") for c in T3_COLUMNS] == [0] * 7

@@ -81,6 +81,20 @@ def _value_in_label(labels: list[Cell], values: list[Cell], k: int | None, spans
     return [Cell(last.row, last.col, m.group(1), m.group(1), 1, 1, last.provenance), *values]
 
 
+def _values_below(values: list[Cell], rows: list[list[Cell]], r: int) -> list[Cell] | None:
+    """The value cells of the row below a label row of a text grid whose own value cells are all
+    empty, when that row prints values and no label: a converter that gives a wrapped label and its
+    numbers a line each (camelot's stream mode: ``,（二）部分公开（区分处理的，只计这一情,,,,,,,`` then
+    ``,,447,7,0,0,0,0,454``). Read as printed, the label row was all blank."""
+    if not values or any(v.text.strip() for v in values) or r + 1 >= len(rows):
+        return None
+    below = rows[r + 1]
+    if _split_row(below)[0] or not any(c.text.strip() for c in below):
+        return None
+    start = values[0].col
+    return [c for c in below if c.col >= start]
+
+
 def _overflows(values: list[Cell], k: int) -> bool:
     """More printed cells than the block has columns, copies of a merged cell (the same text in
     neighbouring cells) counted once."""
@@ -230,7 +244,11 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
         small: bool | None = None  # the table's grid is small enough to expand (computed once)
         in_other_group = False
         padded = not block.spans_known and _padded(block.rows(), len(T3_COLUMNS))
-        for r, row in enumerate(block.rows()):
+        rows = list(block.rows())
+        taken = -1  # a row read as the values of the label row above it
+        for r, row in enumerate(rows):
+            if r == taken:
+                continue
             if budget is not None:
                 budget.tick("locating table rows")
             if not row:
@@ -288,6 +306,8 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                 if small and block.spans_known and t3_header.complete:
                     grid = grid or block.grid()
                     by_header = _row_values_by_header(row, grid[r], t3_header)
+                if not block.spans_known and (below := _values_below(values, rows, r)) is not None:
+                    values, taken = below, r + 1
                 values = _value_in_label(labels, values, len(T3_COLUMNS), block.spans_known)
                 cells = by_header if by_header is not None else _without_subtotal(values, t3_header, padded)
                 if not block.spans_known and 0 < len(cells) < len(T3_COLUMNS) - len(t3_header.absent_total(len(cells))):
@@ -307,6 +327,8 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
             if mode == "t2" and labels:
                 item = match_t2_item(label_text)
                 if item is not None:
+                    if not block.spans_known and (below := _values_below(values, rows, r)) is not None:
+                        values, taken = below, r + 1
                     values = _value_in_label(labels, values, len(t2_cols) if t2_cols else None, block.spans_known)
                     if not block.spans_known and t2_cols and _overflows(values, len(t2_cols)):
                         found.t2.append(_as_text_row("t2", item.key, label_text, values, _ref(table_index, row[0]),
