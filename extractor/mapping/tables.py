@@ -667,8 +667,10 @@ def _surplus_beside_empty(
 ) -> list[tuple[RowHit, tuple[str, ...], list[NumToken]]]:
     """A row holding more numbers than cells while another prints none: the surplus is as likely
     the empty row's numbers (a text layer that prints a block's labels first and its numbers after
-    them: pdfminer's text boxes) as a number broken over lines, so neither row is read. Returns
-    the rows left to read."""
+    them: pdfminer's text boxes) as a number broken over lines, so neither row is read. So for a row
+    whose surplus stands on a line of its own above a next row short by as many (pdfplumber prints a
+    row's first cell above its label: ``行政许可 396 0 181`` / ``10`` / ``其他对外管理服务事项 0 153``).
+    Returns the rows left to read."""
     over = {hit.key for hit, cols, toks in text_hits if len(toks) > len(cols)}
     empty = {hit.key for hit, _, toks in text_hits if not toks}
     why: dict[str, str] = {}

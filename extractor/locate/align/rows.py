@@ -27,7 +27,7 @@ from extractor.locate.align.displaced import (
     rows_printed_after,
     runs_before_labels,
 )
-from extractor.locate.align.tokens import BLANK_CELL, GROUP_BEFORE, NumToken, TokenStream, tokenize
+from extractor.locate.align.tokens import BLANK_CELL, GROUP_BEFORE, NumToken, TokenStream, opens_line, tokenize
 from extractor.locate.align.wrapped import line_pieces_joined, piece_gap, wrapped_pieces_joined
 from extractor.locate.hits import Located, RowHit, t2_columns_in, t2_headings_misplaced
 from extractor.records.models import CellRef
@@ -137,9 +137,7 @@ def _hits(
                 continue
             if block_at is not None and zones[j] >= 0 and (at := block_at[zones[j] + 1]) is not None and n.label_pos <= at:
                 continue  # never across the next 第二十条 block's header: it stands between number and row
-            run = j + 1
-            while run < len(numbers) and numbers[run].sep == "space":
-                run += 1
+            run = _run_end(numbers, j)
             opens[j] = run - j == width and _ends_line(stream.text, numbers[run - 1].end)
     if any(opens) or any(backs):
         # a hyphen glued before digits may be a cell of its own (``-00``: see readings.hyphen_cells)
@@ -183,9 +181,7 @@ def _runs_back_into(
     第二十条 block."""
     j = 0
     while j < len(numbers):
-        run = j + 1
-        while run < len(numbers) and numbers[run].sep == "space":
-            run += 1
+        run = _run_end(numbers, j)
         z = zones[j]
         if (
             z >= 1
@@ -193,7 +189,7 @@ def _runs_back_into(
             and numbers[run - 1].label_pos < anchors[z].end
             and run - j == k_of[z - 1]
             and (groups is None or groups[z - 1] == groups[z])
-            and _starts_line(stream.text, numbers[j].start)
+            and opens_line(stream.text, numbers[j].start)
             and _ends_line(stream.text, numbers[run - 1].end)
         ):
             for i in range(j, run):
@@ -201,12 +197,12 @@ def _runs_back_into(
         j = run
 
 
-def _starts_line(text: str, start: int) -> bool:
-    """Nothing but spaces before ``start`` on its line."""
-    i = start - 1
-    while i >= 0 and text[i] in " \t\u3000\xa0\r":
-        i -= 1
-    return i < 0 or text[i] == "\n"
+def _run_end(numbers: Sequence[NumToken], j: int) -> int:
+    """The index after the run of numbers side by side on one line that starts at ``j``."""
+    run = j + 1
+    while run < len(numbers) and numbers[run].sep == "space":
+        run += 1
+    return run
 
 
 def _without_spare_blanks(toks: list[NumToken], k: int, holds: Identity | None = None) -> list[NumToken]:

@@ -220,15 +220,16 @@ def _comma_rows_apart(text: str) -> str:
     reader could not take for one, its quoted headings running over lines) separates cells with
     its commas; read as a thousands separator, ``-18,538`` was one number. Other commas are left:
     ``16,414`` alone, ``共1,234件`` in prose."""
-    out = []
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    changed = False
+    for i, line in enumerate(lines):
         if "," in line:
             label, *fields = line.split(",")
             if (len(fields) >= 2 and has_cjk(label) and not any(ch.isdigit() for ch in label)
                     and all(not f.strip() or _CSV_NUMBER.fullmatch(f.strip()) for f in fields)):
-                line = line.replace(",", " ")
-        out.append(line)
-    return "\n".join(out)
+                lines[i] = line.replace(",", " ")
+                changed = True
+    return "\n".join(lines) if changed else text
 
 
 _CSV_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
@@ -275,7 +276,7 @@ def _drop_page_furniture(text: str) -> str:
     return "\n".join(out)
 
 
-def _opens_line(t: str, start: int) -> bool:
+def opens_line(t: str, start: int) -> bool:
     """Nothing but spaces before ``start`` on its line."""
     i = t.rfind("\n", 0, start) + 1
     return not t[i:start].strip()
@@ -326,7 +327,7 @@ def tokenize(
                 continue  # "（三 1．" / "）不": across a line break
             across = enumerator_g is not None and t[e : e + 8].lstrip(" ")[:1] == "\n"
             if enumerator_g is not None and num.isdigit() and num != "0" and (
-                    not across or (len(num) == 1 and _opens_line(t, s))):  # also after a sign: "5-0052、没有…"
+                    not across or (len(num) == 1 and opens_line(t, s))):  # also after a sign: "5-0052、没有…"
                 if len(num) == 1:
                     continue  # "1.属于…": the digit enumerates the next row's label
                 # "00000002.其他法律…": a glued run ends with the next label's enumerator (on its line;
