@@ -179,3 +179,14 @@ def test_numbers_printed_with_thousands_separators(seed: int, name: str) -> None
     assert not s.wrong, s.wrong[:5]
     if identities_hold(rep):
         assert s.right == s.total
+
+
+def test_a_table3_row_that_prints_its_group_label_is_read_outside_its_group() -> None:
+    """Word's text export of generated report 557 (hypothesis found it): the wrapped 三、本年度办理结果
+    cell breaks every row onto a line of its own, each row a table by itself, so no row knew it was
+    inside （六）其他处理 and ``（六）其他处理 | 3．其他 | — | 5 | …`` was read as the group's own row:
+    3.其他 had no value and no finding. The group label in the row itself places the sub-row."""
+    rep = generate(557)
+    s = score(rep, extract(render_layout("docx_text", rep, draw_variant(557), 557).encode("utf-8"), name="docx_text.txt"))
+    assert not s.unflagged and not s.wrong
+    assert s.right == s.total

@@ -105,7 +105,8 @@ def match_t3_row(label: str, *, in_other_group: bool = False) -> RowSpec | None:
     """The table-3 row whose core occurs last in ``label`` (the label closest to the numbers).
 
     ``（六）其他处理1.申请人无正当理由逾期不补正…`` holds the group label and the sub-row label;
-    the sub-row wins. A bare ``其他``/``3.其他`` is the third （六） sub-row only inside that group.
+    the sub-row wins. A bare ``其他``/``3.其他`` is the third （六） sub-row only inside that group, or
+    after the group's own label in the same row.
     """
     f = fold(label)
     if not f:
@@ -121,8 +122,9 @@ def match_t3_row(label: str, *, in_other_group: bool = False) -> RowSpec | None:
                     best = (end, len(core), spec)
     if best is not None:
         spec = best[2]
-        if spec.key == "other" and in_other_group and f.endswith("其他") and not f.endswith("其他处理"):
-            return _OTHER_OTHER
+        if spec.key == "other" and f.endswith("其他") and not f.endswith("其他处理") and (in_other_group or "其他处理" in f):
+            return _OTHER_OTHER  # inside the group, or printed after its label (``（六）其他处理3．其他``: a row
+            # that is a table of its own, as a Word text dump whose wrapped group cell breaks the rows)
         return spec
     stripped = _ENUM_PREFIX.sub("", f)
     if stripped in ("其他", "其它") and (in_other_group or f.startswith("3.")):
