@@ -35,6 +35,14 @@ def test_truncated_organ_is_completed_from_the_body() -> None:
     assert complete_organ("淮安市人民政府", "whatever") == "淮安市人民政府"
 
 
+def test_a_title_naming_only_a_place_is_its_governments_report_when_the_body_says_so() -> None:
+    body = "2022年，三明市人民政府坚持以习近平新时代中国特色社会主义思想为指导"
+    assert complete_organ("三明市", body) == "三明市人民政府"
+    assert complete_organ("某某县城关镇", "城关镇人民政府办公室负责") == "某某县城关镇"  # not the title's place
+    assert complete_organ("平潭综合实验区", "平潭综合实验区管委会办公室") == "平潭综合实验区"  # no 人民政府
+    assert complete_organ("三明市财政局", "三明市人民政府") == "三明市财政局"  # a department stays itself
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

@@ -40,6 +40,8 @@ _PERIOD = re.compile(r"统计(?:期限|时限|周期|区间|时间)[^。]{0,16}?
 _ORGAN_SUFFIX = re.compile(
     r"(人民政府|政府办公室|政府办公厅|办公室|办公厅|委员会|管理委员会|管委会|[局厅委办院会署所处站队]|中心|街道办事处|街道|乡|镇|区|县|市|集团)$"
 )
+_PLACE = re.compile(r"(?:省|自治区|市|县|区|旗|乡|镇)$")
+"""A title organ that is a place's name only (a city's, a county's, a township's)."""
 _ISO_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_DATE = re.compile(r"([二〇○零一二三四五六七八九O]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
@@ -96,8 +98,15 @@ def _clean_organ(s: str) -> str:
 
 
 def complete_organ(organ: str | None, body: str) -> str | None:
-    """Extend a truncated title organ with the body's fuller name (``贯塘`` + ``乡人民政府``)."""
-    if not organ or _ORGAN_SUFFIX.search(organ):
+    """Extend a truncated title organ with the body's fuller name (``贯塘`` + ``乡人民政府``).
+
+    A title that names only a place (``三明市2022年政府信息公开工作年度报告``) is that place's
+    government's report: the organ is ``三明市人民政府`` when the body names it so."""
+    if not organ:
+        return organ
+    if _PLACE.search(organ) and organ + "人民政府" in body:
+        return organ + "人民政府"
+    if _ORGAN_SUFFIX.search(organ):
         return organ
     tail = organ[-2:]
     best: str | None = None
