@@ -28,8 +28,11 @@ _RECEIVED = re.compile(
 )
 _ALL_NATURAL = re.compile(r"(?=[申均全都皆])(?:申请人|申请)?(?:均|全部|都|皆)(?:为|是|系|来自)(?:自然人|(?:社会|公民)个人|个人(?=申请|提出|提交))")
 """``申请人均为自然人``; also said ``均系社会个人`` / ``均为公民个人`` / ``均为个人申请`` (never ``个人隐私``)."""
-_NATURAL_COUNT = re.compile(r"自然人(?:提出|提交|的)?(?:依申请|申请)[^。；，,\d]{0,4}?(\d{1,15})(?!\d)\s*[件个条份]")
-"""``其中自然人申请9件``: the applications natural persons made (row 一's 自然人 cell)."""
+_NATURAL_COUNT = re.compile(
+    r"自然人(?:(?:提出|提交|的)?[^。；，,、\d法]{0,10}?申请[^。；，,\d]{0,4}?|(?:提出|申请)?)(\d{1,15})(?!\d)\s*[件个条份]"
+)
+"""``其中自然人申请9件`` / ``收到自然人政府信息公开申请9条`` / ``其中自然人9件``: the applications natural
+persons made (row 一's 自然人 cell); never ``自然人、法人或其他组织申请9件``, which counts both."""
 
 
 @dataclass(slots=True)
@@ -51,6 +54,19 @@ class Statements:
         if self.all_natural and any(vec[1:-1]):
             cost += 1
         return cost
+
+    def says(self) -> str:
+        """What the prose states about table 3, in words (empty when it states nothing)."""
+        parts = [f"收到申请{n}件" for n in sorted(self.received)]
+        parts += [f"自然人申请{n}件" for n in sorted(self.natural)]
+        if self.all_natural and not self.natural:
+            parts.append("申请人均为自然人")
+        return "、".join(parts)
+
+
+def no_prose(key: str, vec: Sequence[int | float]) -> float:
+    """A table-3 ranking that ignores the prose (to tell what the identities alone decide)."""
+    return 0.0
 
 
 @lru_cache(maxsize=4)

@@ -280,8 +280,10 @@ def choose(results: list[TableResult], evidence: bool) -> TableResult:
 # Figures and findings
 
 
-def figures_for(prefix: str, cols: Sequence[str], hit: RowHit, opts: Options, kept: list[Reading], findings: list[Finding]) -> list[Figure]:
-    """Figures of one row from its kept readings, and the finding that says how they were read."""
+def figures_for(prefix: str, cols: Sequence[str], hit: RowHit, opts: Options, kept: list[Reading], findings: list[Finding],
+                prose: str | None = None) -> list[Figure]:
+    """Figures of one row from its kept readings, and the finding that says how they were read
+    (``prose``: what the report's text states, when that, not the identities, chose among the readings)."""
     k = len(cols)
     cells: list[Decided | None] = decide(kept, k) if kept else [None] * k
     out: list[Figure] = []
@@ -309,6 +311,12 @@ def figures_for(prefix: str, cols: Sequence[str], hit: RowHit, opts: Options, ke
         findings.append(_finding(code, Severity.WARNING, prefix, hit,
                                  f"{why} ({hit.run!r}); {len(kept)} readings are equally good, so "
                                  f"{', '.join(undecided)} {'is' if len(undecided) == 1 else 'are'} left without a value"))
+    elif prose:
+        why = ("digits run together" if opts.how == "glued" else
+               "blank cells left out and repeated values merged" if opts.how == "dropped" else "numbers split over lines")
+        findings.append(_finding("cells.narrative", Severity.INFO, prefix, hit,
+                                 f"{why} ({hit.run!r}); the identities leave several readings and the report's text "
+                                 f"({prose}) decides between them"))
     elif opts.how == "glued" and any(c is not None and c.inferred for c in cells):
         values = " / ".join(_fmt(c.value) for c in cells if c is not None)
         by = "the identities" if len(opts.readings) > 1 else "the rule that no cell prints a leading zero"

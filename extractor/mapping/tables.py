@@ -16,7 +16,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from extractor.locate.hits import T2_UNRECORDED, UNLABELED, Located, PrintedCell, RowHit, cell_ref
-from extractor.mapping.narrative import Statements, statements
+from extractor.mapping.narrative import Statements, no_prose, statements
 from extractor.mapping.repair import may_repair, repair, table3_equations, table4_equations
 from extractor.records.models import (
     Figure,
@@ -194,10 +194,12 @@ def map_table3(
             layout.blank_lines = best.blank_lines
             layout.broken_seps = frozenset(sep for key, toks in text_rows.items() if best.options[key].how == "joined"
                                            for sep in _join_seps(toks, best.solved.kept.get(key, [])))
+        prose = _prose_decided(best, said, text_rows, fixed, detail, short_unread)
         for key in text_rows:
             opts = best.options[key]
             kept = best.solved.kept.get(key, [])
-            rows[key] = figures_for(f"t3.{key}", T3_COLUMNS, by_key[key], opts, kept, findings)
+            rows[key] = figures_for(f"t3.{key}", T3_COLUMNS, by_key[key], opts, kept, findings,
+                                    prose=said.says() if key in prose else None)
         empty = [key for key, t in text_rows.items() if not t]
         # Rows holding more numbers than cells, which no reading explains, hold other rows' cells when
         # there are two of them, or one holds two rows' worth, or one holds two numbers too many and a
@@ -370,6 +372,28 @@ def _glued_cells(cells: Sequence[PrintedCell | None], k: int) -> bool:
 def _row_finding(code: str, severity: Severity, prefix: str, hit: RowHit, message: str) -> Finding:
     """A finding about one located row: its flat-key prefix and where it was printed."""
     return Finding.make(code=code, severity=severity, message=f"{prefix}: {message}", cells=[prefix], refs=[hit.run_ref])
+
+
+def _prose_decided(best: TableResult, said: Statements, text_rows: dict[str, list[NumToken]], fixed: dict[str, Reading],
+                   detail: Sequence[str], short_unread: bool) -> set[str]:
+    """Rows whose cells the prose decided: solved again without it, they are left with several readings
+    (or other values). Solved only when the prose states something about table 3."""
+    if not said.says():
+        return set()
+    from extractor.mapping.resolve import solve_t3_text
+    from extractor.mapping.solve import decide, flat
+
+    if all(len({said.t3_cost(key, flat(r)) for r, _ in best.options[key].readings}) <= 1 for key in text_rows):
+        return set()  # the prose ranks no row's readings apart: it decided nothing
+
+    plain = solve_t3_text(text_rows, fixed, detail, best.hyp, no_prose, unprinted_shown=short_unread)
+    k = len(T3_COLUMNS)
+    out: set[str] = set()
+    for key in text_rows:
+        kept, alone = best.solved.kept.get(key, []), plain.solved.kept.get(key, [])
+        if kept and alone and decide(kept, k) != decide(alone, k):
+            out.add(key)
+    return out
 
 
 def _split_between_rows(by_key: dict[str, RowHit], k: int) -> None:
