@@ -152,7 +152,8 @@ def test_prose_natural_person_count_decides_dropped_cells() -> None:
 
 
 @pytest.mark.parametrize("prose", ["2024年，我局收到自然人政府信息公开申请9条，予以公开7条，无法提供2条。",
-                                   "共收到申请9件，其中自然人9件。", "自然人提出的政府信息公开申请\n9\n件。"])
+                                   "共收到申请9件，其中自然人9件。", "自然人提出的政府信息公开申请\n9\n件。",
+                                   "本年度收到公民申请9件。"])
 def test_prose_that_counts_natural_persons_applications_in_other_words_decides_dropped_cells(prose: str) -> None:
     """莆田 ``8 0 8`` rows with ``2022年，我局收到自然人政府信息公开申请8条``: the count sits after the
     words of the application, not after 申请 right behind 自然人. The rows the prose decided say so."""
@@ -164,9 +165,9 @@ def test_prose_that_counts_natural_persons_applications_in_other_words_decides_d
     assert told == ["t3.granted", "t3.new_received", "t3.results_total", "t3.unable_not_held"]
 
 
-def test_prose_counting_natural_persons_and_organisations_together_decides_nothing() -> None:
-    prose = "（二）依申请公开情况\n共收到自然人、法人或其他组织申请9件。"
-    flat = extract("\n".join(_dropped_report(prose)).encode(), name="dropped.txt").raise_for_error().flat()
+@pytest.mark.parametrize("prose", ["共收到自然人、法人或其他组织申请9件。", "收到公民、法人或者其他组织政府信息公开申请9件。"])
+def test_prose_counting_natural_persons_and_organisations_together_decides_nothing(prose: str) -> None:
+    flat = extract("\n".join(_dropped_report("（二）依申请公开情况\n" + prose)).encode(), name="dropped.txt").raise_for_error().flat()
     assert "t3.new_received.natural_person" not in flat and flat["t3.new_received.total"] == 9
 
 
