@@ -55,6 +55,14 @@ def test_statistical_period(sentence: str) -> None:
     assert confirm_year(sentence) in (2019, 2022, 2024)
 
 
+def test_a_whole_year_named_in_the_opening_is_the_period_without_the_word_统计() -> None:
+    """三明: ``内容涵盖三明市人民政府2022年1月1日至12月31日期间的政府信息公开工作情况``."""
+    assert confirm_year("现公布年度报告。内容涵盖三明市人民政府2022年1月1日至12月31日期间的政府信息公开工作情况") == 2022
+    assert confirm_year("报告期为2021年1月1日至2021年12月31日。") == 2021
+    assert confirm_year("自2021年1月1日至2022年12月31日") is None  # two years: not one calendar year
+    assert confirm_year("正文" * 1600 + "2021年1月1日至12月31日") is None  # far from the opening: not the period
+
+
 def test_dates() -> None:
     assert parse_date("发布时间: 2020-01-20 15:22") == date(2020, 1, 20)
     assert parse_date("二○一二年二月二十日") == date(2012, 2, 20)
@@ -279,6 +287,7 @@ def test_statistical_period_over_several_years_is_the_year_it_ends() -> None:
     gave a meta.year_mismatch against the title's 2008."""
     assert confirm_year("本报告中所列数据的统计期限自2003年1月1日起至2008年12月31日止。") == 2008
     assert confirm_year("统计期限自2023年1月1日起至12月31日止") == 2023
+    assert confirm_year("本报告中所列数据的统计期限为2019年9月1日至2019年12月31日。") == 2019  # an organ set up in September
 
 
 @settings(max_examples=300, deadline=None)

@@ -36,7 +36,9 @@ _WS_RUN = re.compile(r"\s+")
 _TITLE_WINDOW = 20_000
 """Characters of the head searched for the title (after collapsing whitespace)."""
 _NOT_A_TITLE = re.compile(r"关于|印发|通知|有关事项|编制|要点|落实")
-_PERIOD = re.compile(r"统计(?:期限|时限|周期|区间|时间)[^。]{0,16}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_PERIOD = re.compile(r"统计(?:期限|时限|周期|区间|时间)[^。]{0,16}?((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+"""The statistical period's start; usually 1月1日, later for an organ set up during the year
+(``统计期限为2019年9月1日至2019年12月31日``)."""
 _ORGAN_SUFFIX = re.compile(
     r"(人民政府|政府办公室|政府办公厅|办公室|办公厅|委员会|管理委员会|管委会|[局厅委办院会署所处站队]|中心|街道办事处|街道|乡|镇|区|县|市|集团)$"
 )
@@ -118,6 +120,10 @@ def complete_organ(organ: str | None, body: str) -> str | None:
     return best or organ
 
 
+_YEAR_SPAN = re.compile(r"((?:19|20)\d{2})年1月1日起?(?:至|到|-|—|～|~)(?:\1年)?12月31日")
+"""A whole calendar year, in one year (``2022年1月1日至12月31日``, ``2022年1月1日至2022年12月31日``)."""
+_OPENING = 3000
+"""Characters of the report's start (whitespace removed) where a year span with no 统计 word is its period."""
 _PERIOD_END = re.compile(r"\s*(?:起)?\s*(?:至|到|-|—|～|~)\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
 
 
@@ -127,7 +133,9 @@ def confirm_year(text: str) -> int | None:
     flat = _squash(text[:20000])
     m = _PERIOD.search(flat)
     if not m:
-        return None
+        # no 统计 word: a whole year named in the opening (内容涵盖…2022年1月1日至12月31日期间的…)
+        span = _YEAR_SPAN.search(flat, 0, _OPENING)
+        return int(span.group(1)) if span else None
     end = _PERIOD_END.match(flat, m.end())
     return int(end.group(1)) if end and int(end.group(1)) > int(m.group(1)) else int(m.group(1))
 
