@@ -103,6 +103,10 @@ def _overflows(values: list[Cell], k: int) -> bool:
     return len(distinct) > k
 
 
+def _printed_cells(values: list[Cell]) -> int:
+    return sum(1 for c in values if c.text.strip())
+
+
 _OVERFLOW = ("the row prints more cells than its block has columns in a text table (spans unknown): a number may "
              "have been cut over two cells (pymupdf4llm: ``|135|75394432.5|2元|``), so no cell is known to be whole")
 
@@ -114,7 +118,10 @@ def _as_text_row(kind: TableKind, key: str, label: str, cells: list[Cell], ref: 
     A table-3 row printing fewer cells than columns is read so: the converter may have left out
     trailing blanks, or whole empty columns (pymupdf4llm drops them from a table's second page:
     ``|（七）总计||26|26|``), so its numbers are placed by the identities, never left-aligned by
-    guess. A table-2 row printing too many is read so with ``unreadable`` set (:data:`_OVERFLOW`)."""
+    guess. So is a table-2 row printing fewer cells than its block's header names columns (a PDF's
+    converter printed ``| 规章 | 22 | 235 |`` under ``本年制发件数 | 本年废止件数 | 现行有效件数``, the
+    废止 cell, which held a note, printed apart): which column is empty is not known. A table-2 row
+    printing too many is read so with ``unreadable`` set (:data:`_OVERFLOW`)."""
     from extractor.locate.align.tokens import tokenize  # (the aligner is loaded only when a grid needs it)
 
     text = " ".join(c.text.strip() for c in cells if c.text.strip())
@@ -324,6 +331,21 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                     )
                 )
                 continue
+            if (spec is None and mode == "t3" and labels and len(values) >= len(T3_COLUMNS) - 1
+                    and all(is_value_text(c.text) for c in values) and any(c.text.strip() for c in values)):
+                # A full value row whose label names no template row: a piece of a wrapped label (a
+                # PDF's converter printed ``行政机关不再处理其政府信息公`` of (六)1's two-line label, the
+                # rest apart). Like a row that lost its label, it is assigned in template order.
+                found.t3.append(
+                    RowHit(
+                        kind="t3",
+                        key=UNLABELED,
+                        label=label_text,
+                        cells=[PrintedCell(c.text, table_index, c) for c in _trim(values, len(T3_COLUMNS))],
+                        run_ref=_ref(table_index, row[0]),
+                    )
+                )
+                continue
             if mode == "t2" and labels:
                 item = match_t2_item(label_text)
                 if item is not None:
@@ -333,6 +355,10 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                     if not block.spans_known and t2_cols and _overflows(values, len(t2_cols)):
                         found.t2.append(_as_text_row("t2", item.key, label_text, values, _ref(table_index, row[0]),
                                                      unreadable=_OVERFLOW, columns=t2_cols, block=t2_block or item.block))
+                        continue
+                    if not block.spans_known and t2_cols and len(values) < len(t2_cols) and _printed_cells(values):
+                        found.t2.append(_as_text_row("t2", item.key, label_text, values, _ref(table_index, row[0]),
+                                                     columns=t2_cols, block=t2_block or item.block))
                         continue
                     found.t2.append(
                         RowHit(

@@ -29,7 +29,7 @@ from extractor.template import SECTION_CORES
 # start position rescan (the title search took ~60 s on 100,000 spaces), bounded repeats only.
 _TITLE = regex.compile(
     r"(?P<pre>[^\s，。；:：、《》“”\"（）()]{0,40}?) ?(?P<year>(?:19|20)\d{2}) ?年 ?度? ?(?P<post>[^\s，。；、《》]{0,40}?)"
-    r"(?:政府)?(?:信息公开|政务公开|政务信息公开)(?:工作)? ?(?:年 ?度 ?)?(?:报 ?告|年 ?报)"
+    r"(?:政府)?(?:信息公开|政务公开|政务信息公开) ?(?:工作)? ?(?:年 ?度 ?)?(?:报 ?告|年 ?报)"
 )
 """Matched on text whose whitespace runs are collapsed to one space (:func:`_one_space`)."""
 _WS_RUN = re.compile(r"\s+")
@@ -70,7 +70,8 @@ def find_title(text_head: str, page_title: str | None, budget: Budget | None = N
             pre = _clean_organ(m.group("pre"))
             post = _clean_organ(m.group("post"))
             organ = pre or post or None
-            return TitleInfo(title=_squash(m.group(0)), organ_in_title=organ, organ=organ, year=int(m.group("year")))
+            title = m.group(0) if pre else candidate[m.start("year") : m.end()]
+            return TitleInfo(title=_squash(title), organ_in_title=organ, organ=organ, year=int(m.group("year")))
     return TitleInfo()
 
 
@@ -95,7 +96,7 @@ def _search(pattern: regex.Pattern[str], text: str, pos: int, budget: Budget | N
 
 def _clean_organ(s: str) -> str:
     s = _squash(s)
-    s = re.sub(r"^(关于|印发|标题[:：]?|当前位置[:：]?.*?)", "", s)
+    s = re.sub(r"^(关于|印发|标题[:：]?|正文[:：]?|当前位置[:：]?.*?)", "", s)
     return s.strip("《》“”\"'()（）[]【】·-—_|")
 
 

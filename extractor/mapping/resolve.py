@@ -373,8 +373,10 @@ def t2_cost(item: str, cols: Sequence[str], hyp: Hypothesis, prose: str, soft: C
         if stated is None:
             stated = numbers_after(item, prose)
         vals = flat(reading)
-        hits = sum(1 for c in reading if c.inferred and isinstance(c.value, int) and c.value >= 10 and c.value in stated)
-        hits += sum(1 for c in reading if c.inferred and isinstance(c.value, float) and c.value in stated)
+        # each stated number once: a reading that repeats it (a merged repeat, ``22 235`` read as
+        # 22 / 22 / 235) is not better supported than one that places it once
+        hits = len({c.value for c in reading if c.inferred and c.value in stated
+                    and (isinstance(c.value, float) or (isinstance(c.value, int) and c.value >= 10))})
         return 10.0 * soft(tuple(cols), vals) - hits
 
     return cost
