@@ -97,3 +97,17 @@ def test_a_title_after_a_converters_正文_line_wrapped_after_信息公开() -> 
     values = {r.key: [0] * 7 for r in ROWS}
     meta = extract(_report(T2_PLAIN, values, set(), {}), name="dump.md").raise_for_error().meta
     assert (meta.organ, meta.report_year, meta.year_confirmed) == ("某某市人民政府办公厅", 2025, True)
+
+
+def test_a_row_without_a_label_printed_out_of_the_templates_order_is_not_placed() -> None:
+    """One row without a label and one template row without a value row, but the row is printed after
+    （七）总计 while the missing row is （二）部分公开: the counts agree, the order does not — no guess."""
+    values = {r.key: [0] * 7 for r in ROWS}
+    values["partial"] = [1, 0, 0, 0, 0, 0, 1]
+    text = _report(T2_PLAIN, values, set(), {}).decode()
+    partial = "| " + " | ".join([ROWS[3].label, "1", "0", "0", "0", "0", "0", "1"]) + " |\n"
+    assert partial in text
+    text = text.replace(partial, "").replace("| 四、结转下年度继续办理 |", "| 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n| 四、结转下年度继续办理 |")
+    report = extract(text.encode(), name="dump.md").raise_for_error()
+    assert report.flat().get("t3.partial.total") is None
+    assert any(f.code == "rows.unlabeled" for f in report.findings)

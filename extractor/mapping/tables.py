@@ -335,7 +335,7 @@ def _assign_unlabeled(unlabeled: list[RowHit], by_key: dict[str, RowHit], has_su
         return
     order = T3_ROWS_2021 if has_sub or "other" not in by_key else T3_ROWS_2019
     missing = [k for k in order if k not in by_key]
-    if len(missing) != len(unlabeled):
+    if len(missing) != len(unlabeled) or not _in_order(missing, unlabeled, by_key, order):
         findings.append(
             Finding.make(
                 code="rows.unlabeled",
@@ -358,6 +358,26 @@ def _assign_unlabeled(unlabeled: list[RowHit], by_key: dict[str, RowHit], has_su
             refs=[h.run_ref for h in unlabeled],
         )
     )
+
+
+def _at(hit: RowHit) -> tuple[int, int, int, int]:
+    r = hit.run_ref
+    return (r.table if r.table is not None else -1, r.row or 0, r.line or 0, r.offset or 0)
+
+
+def _in_order(missing: list[str], unlabeled: list[RowHit], by_key: dict[str, RowHit], order: Sequence[str]) -> bool:
+    """Whether each unlabeled row, given to the missing row of its rank, is printed between the
+    labelled rows around that row in the template (the first labelled row before it, the first after
+    it): the converter kept the table's order. When the refs cannot tell (no table or line), yes."""
+    labelled = {k: _at(h) for k, h in by_key.items() if k in order}
+    for key, hit in zip(missing, unlabeled, strict=True):
+        i = order.index(key)
+        before = [labelled[k] for k in order[:i] if k in labelled]
+        after = [labelled[k] for k in order[i + 1:] if k in labelled]
+        at = _at(hit)
+        if (before and not before[-1] < at) or (after and not at < after[0]):
+            return False
+    return True
 
 
 def _glued_cells(cells: Sequence[PrintedCell | None], k: int) -> bool:
