@@ -103,8 +103,24 @@ def _overflows(values: list[Cell], k: int) -> bool:
     return len(distinct) > k
 
 
+def _other_then_more(label: str) -> bool:
+    """The group label （六）其他处理 followed by words (four or more, after its last mention: a merged
+    cell repeats it): a piece of one of its sub-rows' labels (``（六）其他处理 | 补正、行政机关不再处理其
+    政府信息公开申请``), not the 2019 template's row."""
+    tail = label[label.rfind("其他处理") + len("其他处理"):]
+    return len(_WORD_CHARS.findall(tail)) >= 4
+
+
+_WORD_CHARS = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _printed_cells(values: list[Cell]) -> int:
     return sum(1 for c in values if c.text.strip())
+
+
+_SHORT_T2 = ("the row prints fewer cells than its block's header names columns in a text table (spans unknown): a cell "
+             "may have been printed apart (a PDF's markdown: ``| 规章 | 22 | 235 |`` under three columns, the 废止 cell "
+             "with its note above the table), so which column each printed cell belongs to is not known")
 
 
 _OVERFLOW = ("the row prints more cells than its block has columns in a text table (spans unknown): a number may "
@@ -118,10 +134,9 @@ def _as_text_row(kind: TableKind, key: str, label: str, cells: list[Cell], ref: 
     A table-3 row printing fewer cells than columns is read so: the converter may have left out
     trailing blanks, or whole empty columns (pymupdf4llm drops them from a table's second page:
     ``|（七）总计||26|26|``), so its numbers are placed by the identities, never left-aligned by
-    guess. So is a table-2 row printing fewer cells than its block's header names columns (a PDF's
-    converter printed ``| 规章 | 22 | 235 |`` under ``本年制发件数 | 本年废止件数 | 现行有效件数``, the
-    废止 cell, which held a note, printed apart): which column is empty is not known. A table-2 row
-    printing too many is read so with ``unreadable`` set (:data:`_OVERFLOW`)."""
+    guess. A table-2 row printing too many cells (:data:`_OVERFLOW`) or too few (:data:`_SHORT_T2`:
+    a cell may have been printed apart, so no placement of the others is known) is read so with
+    ``unreadable`` set."""
     from extractor.locate.align.tokens import tokenize  # (the aligner is loaded only when a grid needs it)
 
     text = " ".join(c.text.strip() for c in cells if c.text.strip())
@@ -301,6 +316,8 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                 t3_header.learn(row)
                 continue
             spec = match_t3_row(label_text, in_other_group=in_other_group) if labels and values else None
+            if spec is not None and spec.key == "other" and _other_then_more(fold(label_text)):
+                spec = None  # （六）其他处理 beside a piece of a sub-row's wrapped label: a row without its label
             if spec is not None and (mode == "t3" or spec.key in ("new_received", "carried_over")):
                 mode = "t3"
                 if "其他处理" in fold(label_text) or spec.key.startswith("other_"):
@@ -358,7 +375,7 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                         continue
                     if not block.spans_known and t2_cols and len(values) < len(t2_cols) and _printed_cells(values):
                         found.t2.append(_as_text_row("t2", item.key, label_text, values, _ref(table_index, row[0]),
-                                                     columns=t2_cols, block=t2_block or item.block))
+                                                     unreadable=_SHORT_T2, columns=t2_cols, block=t2_block or item.block))
                         continue
                     found.t2.append(
                         RowHit(

@@ -133,7 +133,7 @@ def map_table3(
         if h.key != UNLABELED:
             by_key.setdefault(h.key, h)
     has_sub = any(k.startswith("other_") for k in by_key)
-    _assign_unlabeled([h for h in hits if h.key == UNLABELED], by_key, has_sub, findings)
+    _assign_unlabeled([h for h in hits if h.key == UNLABELED], by_key, has_sub, findings, year)
     template: Template = "2021" if has_sub else "2019" if "other" in by_key else ("2021" if (year or 2021) >= 2021 else "2019")
     if has_sub:
         by_key.pop("other", None)
@@ -324,7 +324,8 @@ def _repair_t3(rows: dict[str, list[Figure]], by_key: dict[str, RowHit], detail:
     return {k: [fixed[f.key] for f in row] for k, row in rows.items()}
 
 
-def _assign_unlabeled(unlabeled: list[RowHit], by_key: dict[str, RowHit], has_sub: bool, findings: list[Finding]) -> None:
+def _assign_unlabeled(unlabeled: list[RowHit], by_key: dict[str, RowHit], has_sub: bool, findings: list[Finding],
+                      year: int | None = None) -> None:
     """Give value rows that lost their labels to the template rows still missing, in order.
 
     Converters that scramble a table keep the order of its rows; when exactly as many unlabeled
@@ -333,17 +334,24 @@ def _assign_unlabeled(unlabeled: list[RowHit], by_key: dict[str, RowHit], has_su
     """
     if not unlabeled:
         return
-    order = T3_ROWS_2021 if has_sub or "other" not in by_key else T3_ROWS_2019
+    # the template: its (六) rows if any is labelled, else whichever the rows fit (the year's first)
+    orders = ([T3_ROWS_2021] if has_sub else [T3_ROWS_2019] if "other" in by_key
+              else [T3_ROWS_2021, T3_ROWS_2019] if (year or 2021) >= 2021 else [T3_ROWS_2019, T3_ROWS_2021])
+    fits = [o for o in orders if _fits(o, unlabeled, by_key)]
+    order = fits[0] if fits else orders[0]
     missing = [k for k in order if k not in by_key]
-    if len(missing) != len(unlabeled) or not _in_order(missing, unlabeled, by_key, order):
+    if not fits:
         findings.append(
             Finding.make(
                 code="rows.unlabeled",
                 severity=Severity.WARNING,
                 message=f"table 3: {len(unlabeled)} value rows print no label but {len(missing)} template rows are missing; not assigned",
+                cells=[f"t3.{k}" for k in missing],
                 refs=[h.run_ref for h in unlabeled],
             )
         )
+        for key in missing:  # a value row may be theirs: their cells are unknown, not absent
+            by_key[key] = RowHit(kind="t3", key=key, run="", unreadable=_UNPLACED, run_ref=unlabeled[0].run_ref)
         return
     for key, hit in zip(missing, unlabeled, strict=True):
         hit.key = key
@@ -360,9 +368,17 @@ def _assign_unlabeled(unlabeled: list[RowHit], by_key: dict[str, RowHit], has_su
     )
 
 
+_UNPLACED = "the row prints no label of its own, and the value rows printed without labels could not be placed in template order"
+
+
 def _at(hit: RowHit) -> tuple[int, int, int, int]:
     r = hit.run_ref
     return (r.table if r.table is not None else -1, r.row or 0, r.line or 0, r.offset or 0)
+
+
+def _fits(order: Sequence[str], unlabeled: list[RowHit], by_key: dict[str, RowHit]) -> bool:
+    missing = [k for k in order if k not in by_key]
+    return len(missing) == len(unlabeled) and _in_order(missing, unlabeled, by_key, order)
 
 
 def _in_order(missing: list[str], unlabeled: list[RowHit], by_key: dict[str, RowHit], order: Sequence[str]) -> bool:

@@ -48,6 +48,9 @@ what a layout-independent reader must not depend on:
 ``by_position``           ``pdftotext -layout``: a row per line, each number under its column and
                           a blank cell printed as spaces; wrapped labels, a page break with columns
                           elsewhere, long numbers wrapped in their narrow cells
+``md_scrambled``          a PDF converted to markdown: ``|`` rows; some table-3 rows' labels printed
+                          apart (a row of values alone) or cut to a piece naming no row; some table-2
+                          rows short of a middle cell printed apart
 ``text_boxes``            pdfminer's ``extract_text()``: a text box per cell or per run of a
                           column's cells, boxes apart by an empty line; a table-2 block's labels,
                           then its numbers column by column; table 3 likewise per page (a page
@@ -566,6 +569,59 @@ def text_boxes(rep: GenReport, v: Variant, rng: random.Random) -> str:
     return "\n\n".join(x for x in out if x.strip()) + "\n"
 
 
+def _unmatched_piece(label: str) -> str | None:
+    """A piece of a table-3 label that names no template row (what a converter leaves in the row
+    when the rest of a wrapped label is printed apart): its longest such tail or head."""
+    from extractor.locate.hits import match_t3_row
+
+    flat = label.replace("\n", "")
+    for n in range(len(flat) - 1, 3, -1):
+        for piece in (flat[-n:], flat[:n]):
+            if match_t3_row(piece) is None and not re.search(r"其他|其它", piece):
+                return piece
+    return None
+
+
+def md_scrambled(rep: GenReport, v: Variant, rng: random.Random) -> str:
+    """A PDF's tables converted to markdown (the 上海 reports in the LLM peer's fixtures): a row per
+    line, ``|``-separated origin cells; some table-3 rows print their label apart, as text above a
+    row of values alone (a new markdown table starts after it), or keep only a piece of a wrapped
+    label that names no template row; some table-2 rows print a middle cell apart, above the row,
+    which is then short of its block's columns (only where another cell still prints something: a
+    short row of blank cells reads exactly like a ragged row of blank cells in ``pipe_rows``)."""
+    lines: list[str] = []
+
+    def table_row(cells: list[str]) -> None:
+        if not lines or not lines[-1].startswith("|"):
+            lines.append("| " + " | ".join(cells) + " |")
+            lines.append("|" + "---|" * len(cells))
+        else:
+            lines.append("| " + " | ".join(cells) + " |")
+
+    for b in _blocks(rep, v):
+        if isinstance(b, Para):
+            lines += ["", b.text, ""]
+            continue
+        for row in _rows(b):
+            labels = [c.text.replace("\n", "") for c in row if c.kind != "value"]
+            values = [_cell_text(rep, c, rng, signs=False) for c in row if c.kind == "value"]
+            keys = [c.key for c in row if c.kind == "value" and c.key]
+            t3 = bool(keys) and all(k.startswith("t3.") for k in keys)
+            t2 = bool(keys) and all(k.startswith("t2.") for k in keys) and len(values) == 3
+            roll = rng.random()
+            if t3 and roll < 0.12:
+                lines += ["", *labels, ""]  # the label printed as text; the values a table of their own
+                table_row(values)
+            elif t3 and roll < 0.2 and labels and (piece := _unmatched_piece(labels[-1])) is not None:
+                table_row([*labels[:-1], piece, *values])
+            elif t2 and roll < 0.3 and values[1].strip() and (values[0].strip() or values[2].strip()):
+                lines += ["", values[1], ""]  # a cell holding a note, printed apart
+                table_row([*labels, values[0], values[2]])
+            else:
+                table_row([*labels, *values])
+    return _join(lines)
+
+
 LAYOUTS: dict[str, Layout] = {
     "cell_lines": cell_lines,
     "cell_lines_crlf": cell_lines_crlf,
@@ -587,6 +643,7 @@ LAYOUTS: dict[str, Layout] = {
     "by_position": by_position,
     "text_boxes": text_boxes,
     "csv_rows": csv_rows,
+    "md_scrambled": md_scrambled,
 }
 LOSSLESS = frozenset(
     {"cell_lines", "cell_lines_crlf", "tab_rows", "space_rows", "pipe_rows", "wrapped", "paged", "one_line", "tag_stripped",
