@@ -13,7 +13,7 @@ from gen.render_layouts import render_layout
 
 from extractor import extract
 from extractor.batch import run_batch
-from extractor.mapping.crossyear import ITEM_ORDER, settle_reports
+from extractor.mapping.crossyear import ITEM_ORDER, T2Row, dropped_rows, settle_pair, settle_reports
 
 ITEMS = ("licensing", "other_services", "punishment", "coercion", "fees")
 
@@ -55,6 +55,29 @@ def test_glued_runs_settled_by_the_neighbouring_year_never_wrongly(seed: int) ->
     if right_a + right_b > before:
         assert found and all(f.code == "crossyear.settled" for f in found)
         assert any(f.code == "crossyear.settled" for f in ra.findings + rb.findings)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_runs_of_a_dump_that_leaves_blank_cells_out_are_settled_as_such_never_wrongly(seed: int) -> None:
+    """A 莆田-style dump (blank cells left out, repeats merged) leaves a table-2 row undecided
+    (``cells.undecided``); its readings for settling are that dump's, not glued digits'."""
+    a, b = _pair(seed)
+    ra = extract(render_layout("dropped", a, draw_variant(seed), seed).encode(), name="a.txt").raise_for_error()
+    rb = extract(render_layout("dropped", b, draw_variant(seed + 1), seed + 1).encode(), name="b.txt").raise_for_error()
+    settle_reports(ra, rb)
+    assert _right_wrong(a, ra)[1] == _right_wrong(b, rb)[1] == 0
+
+
+def test_a_merged_repeat_is_settled_by_continuity_and_never_cut_like_glued_digits() -> None:
+    """``2 40`` for 本年制发 / 本年废止 / 现行有效 in a dump that merges repeats: 2, 2, 40 is the one reading
+    that continues last year's 40 in force; read as glued digits (2 / 4 / 0) nothing would chain."""
+    cols = ("issued", "repealed", "in_force")
+    last = T2Row("normative_docs", cols, {"issued": 1, "repealed": 0, "in_force": 40})
+    undecided = {"issued": None, "repealed": None, "in_force": None}
+    assert settle_pair(last, T2Row("normative_docs", cols, dict(undecided), "2 40", dropped=True))[1] == {
+        "issued": 2, "repealed": 2, "in_force": 40}
+    assert settle_pair(last, T2Row("normative_docs", cols, dict(undecided), "2 40"))[1] == {}
+    assert dropped_rows([("cells.undecided", ["t2.normative_docs"]), ("split.ambiguous", ["t2.fees"])]) == {"t2.normative_docs"}
 
 
 def test_batch_settles_across_years(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from extractor.mapping.crossyear import T2Row, common_items, settle_pair
+from extractor.mapping.crossyear import T2Row, common_items, dropped_rows, settle_pair
 from extractor.template import T2_COLUMNS_2019, T2_COLUMNS_2021
 from extractor.writers.base import as_columns, row_count
 from extractor.writers.schema import exact_number
@@ -42,11 +42,11 @@ def _figures(rec: Record) -> list[dict[str, Any]]:
     return [f for f in figs if str(f["key"]).startswith("t2.")]
 
 
-RowKey = tuple[str, tuple[str, ...], tuple[tuple[str, object], ...], "str | None"]
+RowKey = tuple[str, tuple[str, ...], tuple[tuple[str, object], ...], "str | None", bool]
 
 
 def _key(row: T2Row) -> RowKey:
-    return row.item, row.columns, tuple(row.values.items()), row.run
+    return row.item, row.columns, tuple(row.values.items()), row.run, row.dropped
 
 
 @dataclass(slots=True)
@@ -67,7 +67,16 @@ class _Row(T2Row):
         return got
 
 
+def _finding_codes(rec: Record) -> list[tuple[str, list[str]]]:
+    """``(code, cells)`` of the record's findings (rows or packed columns)."""
+    found = rec.get("findings") or []
+    if isinstance(found, dict):
+        return list(zip(found.get("code") or [], found.get("cells") or [], strict=False))
+    return [(f["code"], f.get("cells") or []) for f in found]
+
+
 def _t2_rows(rec: Record, memo: dict[RowKey, list[dict[str, int | float]]] | None = None) -> dict[str, T2Row]:
+    undecided = dropped_rows(_finding_codes(rec))
     by_item: dict[str, dict[str, Any]] = {}
     for f in _figures(rec):
         key = str(f["key"])
@@ -92,7 +101,8 @@ def _t2_rows(rec: Record, memo: dict[RowKey, list[dict[str, int | float]]] | Non
             continue  # columns of no known layout
         run = next(iter(runs)) if len(runs) == 1 else None
         values = {c: values[c] for c in order}
-        out[item] = T2Row(item, order, values, run) if memo is None else _Row(item, order, values, run, memo)
+        drop = f"t2.{item}" in undecided
+        out[item] = T2Row(item, order, values, run, drop) if memo is None else _Row(item, order, values, run, drop, memo)
     return out
 
 

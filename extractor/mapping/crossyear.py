@@ -17,11 +17,11 @@ Python API (:func:`settle_reports`, on :class:`~extractor.records.models.Report`
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from extractor.locate.align.tokens import tokenize
-from extractor.mapping.readings import Columns, glued
+from extractor.mapping.readings import Columns, dropped, glued
 from extractor.records.models import Figure, Finding, Report, Severity
 from extractor.template import T2_COLUMNS_2019, T2_COLUMNS_2021, T2_DECIMAL_COLUMNS, T2_SIGNED_COLUMNS
 from extractor.text import CellState
@@ -40,6 +40,9 @@ class T2Row:
     columns: tuple[str, ...]
     values: dict[str, Num | None]
     run: str | None = None
+    dropped: bool = False
+    """The run is of a dump that leaves blank cells out and merges repeats (``cells.undecided``), not
+    of digits run together: its readings place whole numbers (``0 10`` is never 0 / 1 / 0)."""
 
     def candidates(self) -> list[Row]:
         """Every complete row consistent with the decided cells (one row when all are decided)."""
@@ -53,7 +56,8 @@ class T2Row:
             signed=frozenset(i for i, c in enumerate(self.columns) if c in T2_SIGNED_COLUMNS),
         )
         out: list[Row] = []
-        for reading, _ in glued(tokenize(self.run).numbers, cols).readings:
+        tokens = tokenize(self.run).numbers
+        for reading, _ in (dropped(tokens, cols) if self.dropped else glued(tokens, cols)).readings:
             row = {c: cell.flat for c, cell in zip(self.columns, reading, strict=True)}
             if all(v is None or row[c] == v for c, v in self.values.items()):
                 out.append(row)
@@ -102,6 +106,7 @@ def t2_rows(report: Report) -> dict[str, T2Row]:
     if t2 is None:
         return {}
     layout = T2_COLUMNS_2019 if t2.template == "2019" else T2_COLUMNS_2021
+    undecided = dropped_rows((f.code, f.cells) for f in report.findings)
     out: dict[str, T2Row] = {}
     for item, cols in layout.items():
         row = getattr(t2, item, None)
@@ -112,8 +117,14 @@ def t2_rows(report: Report) -> dict[str, T2Row]:
             continue
         values = {c: (f.flat_value if f is not None else None) for c, f in figs.items()}
         runs = {f.raw for f in figs.values() if f is not None and f.state is CellState.AMBIGUOUS and f.raw}
-        out[item] = T2Row(item, cols, values, next(iter(runs)) if len(runs) == 1 else None)
+        out[item] = T2Row(item, cols, values, next(iter(runs)) if len(runs) == 1 else None, f"t2.{item}" in undecided)
     return out
+
+
+def dropped_rows(findings: Iterable[tuple[str, Sequence[str]]]) -> set[str]:
+    """Rows (``t2.<item>``) whose ambiguity comes from a dump that leaves blank cells out
+    (``cells.undecided``), from ``(code, cells)`` of a report's findings."""
+    return {c for code, cells in findings if code == "cells.undecided" for c in cells}
 
 
 def settle_reports(earlier: Report, later: Report) -> list[Finding]:
