@@ -11,7 +11,7 @@
     │   ├── EncryptedDocument     encrypted       password-protected PDF/Office file
     │   ├── CorruptDocument       corrupt         truncated or malformed PDF/DOCX
     │   ├── NeedsOCR              needs_ocr       a PDF with no text layer
-    │   ├── ConverterMissing      converter_missing   .doc/.wps and no antiword/catdoc/LibreOffice
+    │   ├── ConverterMissing      converter_missing   .rtf, or a Word 6/95 .doc, and no converter installed
     │   ├── ReadTimeout           timeout         a reader exceeded its time budget
     │   ├── OutOfMemory           out_of_memory   reading needed more memory than the cap (--memory-mb)
     │   └── ReaderCrashed         worker_crashed  the process reading the document died (a signal)

@@ -1,5 +1,6 @@
 """DOC/WPS/RTF reader: each converter on the rendered .doc fixture, type detection from the bytes,
-missing converters, time limits and broken input. Converter tests skip where the tool is absent."""
+missing converters, time limits and broken input. Converter tests skip where the tool is absent;
+the built-in .doc reader has its own tests (test_reader_msdoc.py)."""
 
 from __future__ import annotations
 
@@ -72,11 +73,20 @@ def test_doc_via_catdoc(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_no_converter_says_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """With no tool on the PATH a Word 97-2003 .doc is read by the built-in reader; RTF, and a
+    Word 6/95 .doc the built-in reader declines, still say what to install."""
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(ConverterMissing, match="apt-get install"):
-        read(DOC)
+    doc = read(DOC)
+    assert doc.warnings[0] == "converted_with: native"
+    assert document_figures(doc, FIGURES) == FIGURES
     with pytest.raises(ConverterMissing, match="libreoffice"):
         doc_reader.read_rtf(RTF, source="r.rtf", settings=Settings())
+    word6 = bytearray(DOC)
+    fib = DOC.find(b"\xec\xa5\x01\x01")  # wIdent, nFib 0x0101
+    word6[fib + 2 : fib + 4] = (104).to_bytes(2, "little")  # Word 95's nFib
+    word6[fib + 0x20 : fib + 0x22] = (0).to_bytes(2, "little")  # and no Word 97 FIB after FibBase
+    with pytest.raises(ConverterMissing, match=r"Word 6/95.*apt-get install"):
+        read(bytes(word6))
 
 
 @needs_soffice

@@ -1,4 +1,4 @@
-"""Legacy Word (.doc, .wps) and RTF through external converters.
+"""Legacy Word (.doc, .wps) and RTF: a built-in reader and external converters.
 
 The real type comes from the bytes: an OLE2 compound file is a Word 97-2003/WPS document (or an
 encrypted Office file), ``{\\rtf`` is RTF, anything else is handed to the reader
@@ -7,16 +7,19 @@ encrypted Office file), ``{\\rtf`` is RTF, anything else is handed to the reader
 Converters, in order (:data:`DOC_CONVERTERS`, :data:`RTF_CONVERTERS`):
 
 * ``soffice`` (LibreOffice headless) converts to DOCX, which the DOCX reader reads with every
-  merged cell known. It comes first because it is the only one that keeps table merges; antiword
-  loses whole table rows on documents with vertically merged cells.
+  merged cell known. It comes first where it is installed: it renders every Word variant.
+* ``native`` (:mod:`extractor.readers.msdoc`) reads the Word 97-2003 binary format itself, merged
+  cells included. It needs no tool, so it is always tried; it declines Word 6/95 and older files,
+  and a file it cannot parse goes on to the next converter.
 * ``antiword`` prints tables as ``|``-delimited rows: parsed into :class:`Table` blocks with
-  ``spans_known=False``.
+  ``spans_known=False`` (it loses whole table rows on documents with vertically merged cells).
 * ``catdoc`` prints cells separated by tabs: parsed the same way.
 * RTF only: ``unrtf --html``, read by the HTML reader.
 
 Each runs in its own temporary directory (LibreOffice also with a throwaway user profile) under a
-time limit of ``settings.converter_timeout_s``. With none installed, :class:`ConverterMissing` says
-what to install.
+time limit of ``settings.converter_timeout_s``. :class:`ConverterMissing` says what to install: for
+RTF when no converter is installed, for a .doc when the built-in reader declined it (Word 6/95)
+and no converter is installed.
 """
 
 from __future__ import annotations
@@ -43,12 +46,19 @@ ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui (best: keeps merged cells) or apt-get install antiword catdoc"
 RTF_INSTALL_HINT = "apt-get install libreoffice-writer-nogui (or apt-get install unrtf)"
 
-DOC_CONVERTERS = ("soffice", "antiword", "catdoc")
+DOC_CONVERTERS = ("soffice", "native", "antiword", "catdoc")
 RTF_CONVERTERS = ("soffice", "unrtf")
+BUILT_IN = frozenset({"native"})
+"""Steps that are part of this package: always available, never looked up on the PATH."""
 
 
 class _Failed(Exception):
-    """A converter ran but produced nothing usable: try the next one."""
+    """A converter ran but produced nothing usable: try the next one. ``unsupported``: the
+    built-in reader declined a file variant it does not read (not a sign the file is broken)."""
+
+    def __init__(self, message: str, *, unsupported: bool = False) -> None:
+        super().__init__(message)
+        self.unsupported = unsupported
 
 
 def read(data: bytes, *, source: str = "<memory>", settings: Settings = DEFAULT_SETTINGS) -> Document:
@@ -69,6 +79,7 @@ def read(data: bytes, *, source: str = "<memory>", settings: Settings = DEFAULT_
     _check_ole2(data, source)
     steps: dict[str, Callable[[bytes, str, Settings], Document]] = {
         "soffice": lambda d, s, st: _via_soffice(d, s, st, ".doc"),
+        "native": _via_native,
         "antiword": _via_antiword,
         "catdoc": _via_catdoc,
     }
@@ -117,13 +128,15 @@ def _first_working(
     what: str,
 ) -> Document:
     tried: list[str] = []
+    declined = True  # every step that ran was the built-in reader declining an unsupported variant
     for name in order:
-        if _which(name) is None:
+        if name not in BUILT_IN and _which(name) is None:
             continue
         try:
             doc = steps[name](data, source, settings)
         except _Failed as exc:
             tried.append(f"{name}: {exc}")
+            declined = declined and name in BUILT_IN and exc.unsupported
             continue
         doc.source = source
         doc.sha256 = hashlib.sha256(data).hexdigest()
@@ -131,6 +144,8 @@ def _first_working(
         return doc
     if not tried:
         raise ConverterMissing(f"no converter installed for {what}: {hint}", source=source)
+    if declined:
+        raise ConverterMissing(f"{what} the built-in reader does not read ({'; '.join(tried)}): {hint}", source=source)
     raise CorruptDocument(f"{what} could not be converted ({'; '.join(tried)})", source=source)
 
 
@@ -183,6 +198,15 @@ def _via_soffice(data: bytes, source: str, settings: Settings, suffix: str) -> D
             raise _Failed(f"converted DOCX unreadable: {exc}") from exc
     doc.reader = "doc"
     return doc
+
+
+def _via_native(data: bytes, source: str, settings: Settings) -> Document:
+    from extractor.readers import msdoc
+
+    try:
+        return msdoc.read(data, source=source, settings=settings)
+    except msdoc.NativeDocError as exc:
+        raise _Failed(str(exc), unsupported=isinstance(exc, msdoc.UnsupportedDoc)) from exc
 
 
 def _via_antiword(data: bytes, source: str, settings: Settings) -> Document:

@@ -21,6 +21,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
+from typing import Literal
 
 from lxml import etree
 
@@ -182,7 +183,9 @@ def _main_part(zf: zipfile.ZipFile, source: str) -> str:
 # body
 
 
-def _join_lines(lines: list[str]) -> str:
+def join_lines(lines: list[str]) -> str:
+    """A paragraph's or cell's lines as one text: each line's whitespace collapsed, lines joined
+    with nothing between them (Chinese wraps without spaces) except between two ASCII letters."""
     out = ""
     for part in lines:
         part = " ".join(part.split())
@@ -192,6 +195,14 @@ def _join_lines(lines: list[str]) -> str:
             out += " "
         out += part
     return out
+
+
+def paragraph_kind(text: str, *, styled: bool) -> Literal["paragraph", "heading"]:
+    """``heading`` for a paragraph in a heading style (or with an outline level), or one that
+    reads as a section heading (一、… or （一）…, short, no full stop inside)."""
+    if styled or (_SECTION_HEADING.match(text) and len(text) <= 30 and "。" not in text[:-1]):
+        return "heading"
+    return "paragraph"
 
 
 class _Walker:
@@ -230,16 +241,15 @@ class _Walker:
     def paragraph(self, p: etree._Element, path: str) -> None:
         self.n_paragraphs += 1
         lines = _paragraph_lines(p, self.pending)
-        text = _join_lines(lines)
+        text = join_lines(lines)
         if text:
             style = p.find(f"{_w('pPr')}/{_w('pStyle')}")
             outline = p.find(f"{_w('pPr')}/{_w('outlineLvl')}")
-            heading = (style is not None and bool(_HEADING_STYLE.match(style.get(_w("val"), "")))) or (
+            styled = (style is not None and bool(_HEADING_STYLE.match(style.get(_w("val"), "")))) or (
                 outline is not None
             )
-            heading = heading or (bool(_SECTION_HEADING.match(text)) and len(text) <= 30 and "。" not in text[:-1])
             prov = Provenance(path=f"{path}p[{self.n_paragraphs}]")
-            self.blocks.append(Paragraph(text, prov, kind="heading" if heading else "paragraph"))
+            self.blocks.append(Paragraph(text, prov, kind=paragraph_kind(text, styled=styled)))
         self.flush_pending(path)
 
     def table(self, tbl: etree._Element, path: str) -> None:
@@ -355,7 +365,7 @@ def _table_cells(
             cell = Cell(
                 row=r,
                 col=col,
-                text=_join_lines(raw.split("\n")),
+                text=join_lines(raw.split("\n")),
                 raw_text=raw,
                 col_span=span,
                 provenance=Provenance(path=f"{tpath}/tr[{r + 1}]/tc[{k}]"),
@@ -373,7 +383,7 @@ def _table_cells(
 def _append_text(cell: Cell, raw: str) -> None:
     if raw:
         cell.raw_text = f"{cell.raw_text}\n{raw}" if cell.raw_text else raw
-        cell.text = _join_lines(cell.raw_text.split("\n"))
+        cell.text = join_lines(cell.raw_text.split("\n"))
 
 
-__all__ = ["MAX_PART_BYTES", "read"]
+__all__ = ["MAX_PART_BYTES", "join_lines", "paragraph_kind", "read"]
