@@ -288,6 +288,9 @@ def _alone_on_line(t: str, start: int) -> bool:
     return not any(ch.isdigit() for ch in t[line_start:start])
 
 
+_NON_SPACE = re.compile(r"\S")
+
+
 def tokenize(
     text: str, *, line_starts: list[int] | None = None, line_numbers: list[int | None] | None = None,
     line_columns: list[int | None] | None = None, line_pages: list[int | None] | None = None,
@@ -388,6 +391,16 @@ def tokenize(
     # printed text or a line end: no run to count)
     with_lines = bool(line_starts and line_numbers)
     starts_of, lines_of, columns_of, pages_of = line_starts or [], line_numbers or [], line_columns or [], line_pages or []
+    printed_at: dict[int, int] = {}
+
+    def first_printed(idx: int) -> int:
+        """Where text line ``idx``'s first non-space character is (once per line: slicing from the
+        line's start to each token was quadratic on a line of 100,000 numbers)."""
+        got = printed_at.get(idx)
+        if got is None:
+            m = _NON_SPACE.search(t, starts_of[idx])
+            got = printed_at[idx] = m.start() if m else size
+        return got
     for n_span, (s, e, txt, digits, unit, sign, digits_at) in enumerate(spans):
         between = betweens[n_span]
         folded = folds[n_span]
@@ -412,7 +425,7 @@ def tokenize(
             if column is not None:
                 x = column + s - starts_of[idx]
                 page = pages_of[idx] if idx < len(pages_of) else None
-            if line is not None and idx > 0 and not t[starts_of[idx] : s].strip():
+            if line is not None and idx > 0 and first_printed(idx) >= s:
                 before = lines_of[idx - 1]  # the source line of the text line before (empty lines are not in the text)
                 gap = max(0, line - before - 1) if before is not None else 0
         numbers.append(NumToken(
