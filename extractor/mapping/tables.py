@@ -419,7 +419,9 @@ def _prose_decided(best: TableResult, said: Statements, text_rows: dict[str, lis
     from extractor.mapping.resolve import solve_t3_text
     from extractor.mapping.solve import decide, flat
 
-    if all(len({said.t3_cost(key, flat(r)) for r, _ in best.options[key].readings}) <= 1 for key in text_rows):
+    # only 申请人均为自然人 speaks of every row; the counts speak of row 一
+    ranked = list(text_rows) if said.all_natural else [k for k in text_rows if k == "new_received"]
+    if all(len({said.t3_cost(key, flat(r)) for r, _ in best.options[key].readings}) <= 1 for key in ranked):
         return set()  # the prose ranks no row's readings apart: it decided nothing
 
     plain = solve_t3_text(text_rows, fixed, detail, best.hyp, no_prose, unprinted_shown=short_unread)
