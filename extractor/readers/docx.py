@@ -352,14 +352,14 @@ def _table_cells(
                 left = cells[-1]
                 if left.row == r and left.col + left.col_span == col:
                     left.col_span += span
-                    _append_text(left, raw)
+                    append_text(left, raw)
                     col += span
                     continue
             restart = vmerge is not None and vmerge.get(_w("val"), "continue") == "restart"
             if vmerge is not None and not restart and col in open_cells:
                 above = open_cells[col]
                 above.row_span = r - above.row + 1
-                _append_text(above, raw)
+                append_text(above, raw)
                 col += span
                 continue
             cell = Cell(
@@ -380,10 +380,11 @@ def _table_cells(
     return cells
 
 
-def _append_text(cell: Cell, raw: str) -> None:
+def append_text(cell: Cell, raw: str) -> None:
+    """Add a merged cell's continuation (a vertically merged cell's next row) to its text."""
     if raw:
         cell.raw_text = f"{cell.raw_text}\n{raw}" if cell.raw_text else raw
         cell.text = join_lines(cell.raw_text.split("\n"))
 
 
-__all__ = ["MAX_PART_BYTES", "join_lines", "paragraph_kind", "read"]
+__all__ = ["MAX_PART_BYTES", "append_text", "join_lines", "paragraph_kind", "read"]

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from extractor.budget import Budget
 from extractor.document import Cell, Document, Paragraph, Provenance, Table
 from extractor.errors import ReadError
-from extractor.readers.docx import join_lines, paragraph_kind
+from extractor.readers.docx import append_text, join_lines, paragraph_kind
 from extractor.readers.msdoc_format import NativeDocError, RawParagraph, RowDef, UnsupportedDoc, read_paragraphs
 from extractor.settings import DEFAULT_SETTINGS, Settings
 
@@ -310,7 +310,7 @@ def _grid_cells(rows: list[_Row], path: str) -> list[Cell] | None:
             if s.vert in (1, 2) and col in open_cells:
                 above = open_cells[col]
                 above.row_span = r - above.row + 1
-                _append_text(above, _cell_raw(s.lines))
+                append_text(above, _cell_raw(s.lines))
                 continue
             cell = _new_cell(r, col, s.lines, s.line, f"{path}/tr[{r + 1}]/tc[{s.index + 1}]", span)
             cells.append(cell)
@@ -320,12 +320,6 @@ def _grid_cells(rows: list[_Row], path: str) -> list[Cell] | None:
                 open_cells[col] = cell
     cells.sort(key=lambda c: (c.row, c.col))
     return cells
-
-
-def _append_text(cell: Cell, raw: str) -> None:
-    if raw:
-        cell.raw_text = f"{cell.raw_text}\n{raw}" if cell.raw_text else raw
-        cell.text = join_lines(cell.raw_text.split("\n"))
 
 
 __all__ = ["EDGE_TOLERANCE", "MEDIA_TYPE", "NativeDocError", "UnsupportedDoc", "build_blocks", "read"]
