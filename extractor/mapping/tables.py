@@ -384,7 +384,7 @@ def _fits(order: Sequence[str], unlabeled: list[RowHit], by_key: dict[str, RowHi
 def _in_order(missing: list[str], unlabeled: list[RowHit], by_key: dict[str, RowHit], order: Sequence[str]) -> bool:
     """Whether each unlabeled row, given to the missing row of its rank, is printed between the
     labelled rows around that row in the template (the first labelled row before it, the first after
-    it): the converter kept the table's order. When the refs cannot tell (no table or line), yes."""
+    it): the converter kept the table's order. Positions are the grid refs (table, then row)."""
     labelled = {k: _at(h) for k, h in by_key.items() if k in order}
     for key, hit in zip(missing, unlabeled, strict=True):
         i = order.index(key)
