@@ -176,16 +176,13 @@ def _choose(grid: Located, flat: Located, flattened: Located | None = None) -> L
             other = f if use is g else g
             taken = {h.key for h in use}
             use = use + [h for h in other if h.key not in taken]
-        if flattened is not None and not any(_no_label(h) for h in use):
+        if flattened is not None and not any(h.key == UNLABELED for h in use):
             # rows neither the grid nor the prose found, or found without values (a grid's value
             # rows printed without labels are assigned by template order instead: rows.by_order)
             found = {h.key: h for h in getattr(flattened, kind)}
             merged = [found[h.key] if h.key in found and found[h.key].tokens and not _prints_values(h) else h for h in use]
             merged += [h for key, h in found.items() if key not in {x.key for x in use}]
             if any(a is not b for a, b in zip(merged, use, strict=False)) or len(merged) > len(use):
-                # a grid row whose label is a piece of a wrapped label: the flattened text joins the
-                # label's lines and reads that row itself
-                merged = [h for h in merged if h.key != UNLABELED]
                 src = src if use else "flattened"
                 use = merged
                 if kind == "t2":
@@ -213,16 +210,11 @@ taken to be partly missed by the grid and the prose."""
 def _incomplete(located: Located) -> bool:
     for kind, keys in _EVERY_TEMPLATE.items():
         hits = getattr(located, kind)
-        if any(_no_label(h) for h in hits):
+        if any(h.key == UNLABELED for h in hits):
             continue  # rows printed without labels are assigned by template order (rows.by_order) instead
         if not keys <= {h.key for h in hits} or (kind == "t3" and not all(_prints_values(h) for h in hits)):
             return True
     return False
-
-
-def _no_label(hit: RowHit) -> bool:
-    """A value row printed without any label (not one whose label is a piece naming no row)."""
-    return hit.key == UNLABELED and not hit.label
 
 
 def _prints_values(hit: RowHit) -> bool:
