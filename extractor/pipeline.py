@@ -35,7 +35,7 @@ from extractor.locate.meta import (
     find_sections,
     find_title,
 )
-from extractor.mapping.tables import map_tables
+from extractor.mapping.tables import map_tables, unlabeled_fit
 from extractor.readers import read_bytes
 from extractor.records.models import Finding, Metadata, OcrInfo, Report, Section, Severity, TableTemplates, Template
 from extractor.settings import DEFAULT_SETTINGS, Settings
@@ -176,13 +176,16 @@ def _choose(grid: Located, flat: Located, flattened: Located | None = None) -> L
             other = f if use is g else g
             taken = {h.key for h in use}
             use = use + [h for h in other if h.key not in taken]
-        if flattened is not None and not any(h.key == UNLABELED for h in use):
+        if flattened is not None and not (kind == "t3" and _by_order(use)):
             # rows neither the grid nor the prose found, or found without values (a grid's value
             # rows printed without labels are assigned by template order instead: rows.by_order)
             found = {h.key: h for h in getattr(flattened, kind)}
             merged = [found[h.key] if h.key in found and found[h.key].tokens and not _prints_values(h) else h for h in use]
             merged += [h for key, h in found.items() if key not in {x.key for x in use}]
             if any(a is not b for a, b in zip(merged, use, strict=False)) or len(merged) > len(use):
+                # value rows that could not be placed by order (a piece of a wrapped label and its
+                # values): the flattened text joins the label's lines and reads such rows itself
+                merged = [h for h in merged if h.key != UNLABELED]
                 src = src if use else "flattened"
                 use = merged
                 if kind == "t2":
@@ -210,11 +213,20 @@ taken to be partly missed by the grid and the prose."""
 def _incomplete(located: Located) -> bool:
     for kind, keys in _EVERY_TEMPLATE.items():
         hits = getattr(located, kind)
-        if any(h.key == UNLABELED for h in hits):
+        if kind == "t3" and _by_order(hits):
             continue  # rows printed without labels are assigned by template order (rows.by_order) instead
         if not keys <= {h.key for h in hits} or (kind == "t3" and not all(_prints_values(h) for h in hits)):
             return True
     return False
+
+
+def _by_order(hits: Sequence[RowHit]) -> bool:
+    """Table-3 rows the grid found without labels are left to the template's order (rows.by_order),
+    never to the flattened text: rows printed with no label at all (a PDF's markdown prints the
+    label apart), or rows whose label is a piece naming no row when they fit the missing rows. A
+    piece that does not fit is the rest of a label wrapped inside a cell (python-docx's tab rows
+    ``申请数量\t5\t1…``): the flattened text joins the label's lines and reads that row."""
+    return any(h.key == UNLABELED and not h.label for h in hits) or unlabeled_fit(hits)
 
 
 def _prints_values(hit: RowHit) -> bool:

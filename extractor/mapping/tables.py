@@ -368,6 +368,20 @@ def _assign_unlabeled(unlabeled: list[RowHit], by_key: dict[str, RowHit], has_su
     )
 
 
+def unlabeled_fit(hits: Sequence[RowHit], year: int | None = None) -> bool:
+    """Whether table 3's value rows printed without labels (or with a piece of a label naming no
+    row) can be placed in template order: as many as the template rows missing, each printed
+    between the labelled rows around the row it would fill (:func:`_assign_unlabeled`)."""
+    unlabeled = [h for h in hits if h.key == UNLABELED]
+    by_key: dict[str, RowHit] = {}
+    for h in hits:
+        if h.key != UNLABELED:
+            by_key.setdefault(h.key, h)
+    has_sub = any(k.startswith("other_") for k in by_key)
+    orders = ([T3_ROWS_2021] if has_sub else [T3_ROWS_2019] if "other" in by_key else [T3_ROWS_2021, T3_ROWS_2019])
+    return bool(unlabeled) and any(_fits(o, unlabeled, by_key) for o in orders)
+
+
 _UNPLACED = "the row prints no label of its own, and the value rows printed without labels could not be placed in template order"
 
 
