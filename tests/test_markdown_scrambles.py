@@ -111,3 +111,27 @@ def test_a_row_without_a_label_printed_out_of_the_templates_order_is_not_placed(
     report = extract(text.encode(), name="dump.md").raise_for_error()
     assert report.flat().get("t3.partial.total") is None
     assert any(f.code == "rows.unlabeled" for f in report.findings)
+
+
+def test_table3_as_one_small_markdown_table_per_group_with_placeholder_headers() -> None:
+    """A converter (the 沭阳县人民政府 2025 fixture of the LLM peer) printing table 3 as one markdown table
+    per group, each headed ``| 类别 | 数据1 | … | 数据6 | 总计 |``, the applicant headings as tables of
+    ``-`` cells, and the last rows under a header of wrong words (``| 项目 | 本年新收件数 | 上年结转件数 |
+    …``): every row is read by its label, in the order printed."""
+    values = {r.key: [*(v := [(i * 7 + j * 3) % 5 for j in range(6)]), sum(v)] for i, r in enumerate(ROWS)}
+    head = "| 类别 | 数据1 | 数据2 | 数据3 | 数据4 | 数据5 | 数据6 | 总计 |\n|---|---|---|---|---|---|---|---|\n"
+    wrong = "| 项目 | 本年新收件数 | 上年结转件数 | 予以公开 | 部分公开 | 不予公开 | 结转下年度 | 总计 |\n|---|---|---|---|---|---|---|---|\n"
+    parts = ["三、收到和处理政府信息公开申请情况\n\n(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)\n",
+             "### 申请人情况 (自然人)\n| (数据项目) | 数量 |\n|---|---|\n| - | - |\n",
+             "### 申请人情况 (法人或其他组织)\n| 商业企业 | 科研机构 | 社会公益 | 法律服务机构 | 其他 |\n|---|---|---|---|---|\n| - | - | - | - | - |\n"]
+    for i, r in enumerate(ROWS):
+        if i % 4 == 0:
+            parts.append(f"\n### {r.label}\n" + (wrong if r.key == "other_no_fee" else head))
+        parts.append(_md_row(r.label.replace(".", ". "), values[r.key]) + "\n")
+    text = TITLE + T2_PLAIN + "".join(parts) + "\n" + T4
+    report = extract(text.encode(), name="dump.md").raise_for_error()
+    flat = report.flat()
+    wrong_cells = {f"t3.{k}.{c}": (v, flat.get(f"t3.{k}.{c}")) for k, vs in values.items()
+                   for c, v in zip(T3_COLUMNS, vs, strict=True) if flat.get(f"t3.{k}.{c}") != v}
+    assert wrong_cells == {}
+    assert not [f for f in report.findings if f.code.startswith(("rows.", "cells."))]  # (the values hold no identity)
