@@ -114,8 +114,11 @@ def _other_then_more(label: str) -> bool:
 _WORD_CHARS = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _printed_cells(values: list[Cell]) -> int:
-    return sum(1 for c in values if c.text.strip())
+def _unlabeled_row(values: list[Cell], table_index: int, first: Cell, label: str = "") -> RowHit:
+    """A table-3 value row without a label of its own (``label``: a piece of one naming no row),
+    left to the template's order (rows.by_order)."""
+    cells = [PrintedCell(c.text, table_index, c) for c in _trim(values, len(T3_COLUMNS))]
+    return RowHit(kind="t3", key=UNLABELED, label=label, cells=cells, run_ref=_ref(table_index, first))
 
 
 _SHORT_T2 = ("the row prints fewer cells than its block's header names columns in a text table (spans unknown): a cell "
@@ -302,14 +305,7 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
             if mode == "t3" and not labels and len(values) >= len(T3_COLUMNS) - 1 and all(is_value_text(c.text) for c in values):
                 # A value row that lost its label (PDF-to-markdown conversions): the mapping
                 # assigns such rows to the template rows left unlabeled, in template order.
-                found.t3.append(
-                    RowHit(
-                        kind="t3",
-                        key=UNLABELED,
-                        cells=[PrintedCell(c.text, table_index, c) for c in _trim(values, len(T3_COLUMNS))],
-                        run_ref=_ref(table_index, row[0]),
-                    )
-                )
+                found.t3.append(_unlabeled_row(values, table_index, row[0]))
                 continue
             # (fold maps character by character: a cell that folds to one of the words puts it in ``joined``)
             if mode == "t3" and _APPLICANT_WORD.search(joined) and any(fold(c.text) in _APPLICANT_HEADS for c in row):
@@ -353,15 +349,7 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                 # A full value row whose label names no template row: a piece of a wrapped label (a
                 # PDF's converter printed ``行政机关不再处理其政府信息公`` of (六)1's two-line label, the
                 # rest apart). Like a row that lost its label, it is assigned in template order.
-                found.t3.append(
-                    RowHit(
-                        kind="t3",
-                        key=UNLABELED,
-                        label=label_text,
-                        cells=[PrintedCell(c.text, table_index, c) for c in _trim(values, len(T3_COLUMNS))],
-                        run_ref=_ref(table_index, row[0]),
-                    )
-                )
+                found.t3.append(_unlabeled_row(values, table_index, row[0], label_text))
                 continue
             if mode == "t2" and labels:
                 item = match_t2_item(label_text)
@@ -369,13 +357,13 @@ def locate_grid_rows(doc: Document, budget: Budget | None = None) -> Located:
                     if not block.spans_known and (below := _values_below(values, rows, r)) is not None:
                         values, taken = below, r + 1
                     values = _value_in_label(labels, values, len(t2_cols) if t2_cols else None, block.spans_known)
-                    if not block.spans_known and t2_cols and _overflows(values, len(t2_cols)):
+                    why = None
+                    if not block.spans_known and t2_cols:
+                        why = (_OVERFLOW if _overflows(values, len(t2_cols)) else
+                               _SHORT_T2 if len(values) < len(t2_cols) and any(c.text.strip() for c in values) else None)
+                    if why is not None:
                         found.t2.append(_as_text_row("t2", item.key, label_text, values, _ref(table_index, row[0]),
-                                                     unreadable=_OVERFLOW, columns=t2_cols, block=t2_block or item.block))
-                        continue
-                    if not block.spans_known and t2_cols and len(values) < len(t2_cols) and _printed_cells(values):
-                        found.t2.append(_as_text_row("t2", item.key, label_text, values, _ref(table_index, row[0]),
-                                                     unreadable=_SHORT_T2, columns=t2_cols, block=t2_block or item.block))
+                                                     unreadable=why, columns=t2_cols, block=t2_block or item.block))
                         continue
                     found.t2.append(
                         RowHit(

@@ -128,10 +128,7 @@ def map_table3(
     (:attr:`Located.t3_header_inside`)."""
     if not hits:
         return None
-    by_key: dict[str, RowHit] = {}
-    for h in hits:
-        if h.key != UNLABELED:
-            by_key.setdefault(h.key, h)
+    by_key = _labelled(hits)
     has_sub = any(k.startswith("other_") for k in by_key)
     _assign_unlabeled([h for h in hits if h.key == UNLABELED], by_key, has_sub, findings, year)
     template: Template = "2021" if has_sub else "2019" if "other" in by_key else ("2021" if (year or 2021) >= 2021 else "2019")
@@ -334,9 +331,7 @@ def _assign_unlabeled(unlabeled: list[RowHit], by_key: dict[str, RowHit], has_su
     """
     if not unlabeled:
         return
-    # the template: its (六) rows if any is labelled, else whichever the rows fit (the year's first)
-    orders = ([T3_ROWS_2021] if has_sub else [T3_ROWS_2019] if "other" in by_key
-              else [T3_ROWS_2021, T3_ROWS_2019] if (year or 2021) >= 2021 else [T3_ROWS_2019, T3_ROWS_2021])
+    orders = _orders(by_key, has_sub, year)
     fits = [o for o in orders if _fits(o, unlabeled, by_key)]
     order = fits[0] if fits else orders[0]
     missing = [k for k in order if k not in by_key]
@@ -373,13 +368,30 @@ def unlabeled_fit(hits: Sequence[RowHit], year: int | None = None) -> bool:
     row) can be placed in template order: as many as the template rows missing, each printed
     between the labelled rows around the row it would fill (:func:`_assign_unlabeled`)."""
     unlabeled = [h for h in hits if h.key == UNLABELED]
+    if not unlabeled:
+        return False
+    by_key = _labelled(hits)
+    orders = _orders(by_key, any(k.startswith("other_") for k in by_key), year)
+    return any(_fits(o, unlabeled, by_key) for o in orders)
+
+
+def _labelled(hits: Sequence[RowHit]) -> dict[str, RowHit]:
+    """Table 3's labelled rows by key (the first of a key)."""
     by_key: dict[str, RowHit] = {}
     for h in hits:
         if h.key != UNLABELED:
             by_key.setdefault(h.key, h)
-    has_sub = any(k.startswith("other_") for k in by_key)
-    orders = ([T3_ROWS_2021] if has_sub else [T3_ROWS_2019] if "other" in by_key else [T3_ROWS_2021, T3_ROWS_2019])
-    return bool(unlabeled) and any(_fits(o, unlabeled, by_key) for o in orders)
+    return by_key
+
+
+def _orders(by_key: dict[str, RowHit], has_sub: bool, year: int | None) -> list[tuple[str, ...]]:
+    """The template orders rows without labels may be placed in: the one whose (六) rows are labelled,
+    else both, the report year's first."""
+    if has_sub:
+        return [T3_ROWS_2021]
+    if "other" in by_key:
+        return [T3_ROWS_2019]
+    return [T3_ROWS_2021, T3_ROWS_2019] if (year or 2021) >= 2021 else [T3_ROWS_2019, T3_ROWS_2021]
 
 
 _UNPLACED = "the row prints no label of its own, and the value rows printed without labels could not be placed in template order"
