@@ -304,3 +304,42 @@ def test_late_rows_with_counts_are_read_transposed() -> None:
         assert [flat.get(f"t3.{key}.{c}") for c in ("natural_person", "commercial", "social_org", "total")] == \
             [row[0], row[1], row[3], row[-1]], key
     assert "rows.displaced" in codes
+
+
+def test_a_row_with_column_headings_printed_among_its_numbers_is_not_read_in_print_order() -> None:
+    """pdftotext of a page whose header row wraps into the first row prints the row's numbers out of
+    column order with the last headings among them (``0 0 71 3 0 其他 0 总计 74``): the numbers add
+    up in any order, so reading them as printed gave 71 to 科研机构 and 0 to 自然人. Printed in order
+    with no heading among them, the same row is read."""
+    detail = {key: _row([1, 0, 0, 0, 0, 0]) for _, key in T3_ROWS[2:]}
+    n = len(detail)
+    rows = {"new_received": [0, 0, n, 0, 0, 0, n], **detail, "results_total": _row([n, 0, 0, 0, 0, 0])}
+    text = _cells_lines(rows)
+    scrambled = text.replace(f"一、本年新收政府信息公开申请数量\n0\n0\n{n}\n0\n0\n0\n{n}\n",
+                             f"一、本年新收政府信息公开申请数量\n0\n0\n{n}\n0\n0\n其他\n0\n总计\n{n}\n")
+    assert scrambled != text
+    flat, codes = _flat(T2_HEAD + "规章 0 0 1\n" + scrambled)
+    assert flat.get("t3.new_received.research") is None and flat.get("t3.new_received.natural_person") is None
+    assert "cells.unreadable" in codes and flat.get("t3.granted.total") == 1
+    flat, _ = _flat(T2_HEAD + "规章 0 0 1\n" + text)
+    assert flat.get("t3.new_received.research") == n
+    # a wrapped label's words between a row's numbers are no heading: （二）'s label holds 其他
+    wrapped = text.replace("（二）部分公开（区分处理的，只计这一情形，不计其他情形）\n1\n",
+                           "（二）部分公开（区分处理的，只计这一\n1\n情形，不计其他情形）\n")
+    assert wrapped != text
+    flat, _ = _flat(T2_HEAD + "规章 0 0 1\n" + wrapped)
+    assert flat.get("t3.partial.natural_person") == 1 and flat.get("t3.partial.total") == 1
+
+
+def test_numbers_between_the_results_group_heading_and_its_first_label_are_that_rows() -> None:
+    """pdftotext of a page whose 三、本年度办理结果 cell wraps prints （一）予以公开's numbers between the
+    heading's first line and its label, right after 二's numbers; a dump that leaves out blank
+    cells (``0`` / ``0`` / ``26`` / ``26``) then read 二's 总计 as 26."""
+    out = ["三、收到和处理政府信息公开申请情况", "申请人情况", "自然人", "总计",
+           "一、本年新收政府信息公开申请数量", "26", "26", "二、上年结转政府信息公开申请数量", "0", "0",
+           "三、本年", "26", "26", "度办理结", "（一）予以公开", "果"]
+    out += [x for label, _ in T3_ROWS[3:] for x in (label, "0", "0")]
+    out += ["（七）总计", "26", "26", "四、结转下年度继续办理", "0", "0", "四、政府信息公开行政复议、行政诉讼情况"]
+    flat, codes = _flat(T2_HEAD + "规章 0 0 1\n" + "\n".join(out) + "\n")
+    assert flat.get("t3.carried_over.total") == 0 and flat.get("t3.granted.total") == 26
+    assert "rows.displaced" in codes

@@ -25,6 +25,7 @@ from extractor.locate.align.displaced import (
     empty_after_surplus,
     orphans_to_empty_rows,
     rows_printed_after,
+    runs_after_group_heading,
     runs_before_labels,
 )
 from extractor.locate.align.tokens import BLANK_CELL, GROUP_BEFORE, NumToken, TokenStream, opens_line, tokenize
@@ -56,6 +57,8 @@ _T4_HEADER_CHARS = " 行政复议诉讼结果维持纠正其他尚未审结总�
 """Characters of the header's words: a word split over lines (尚未审 / 结) leaves some behind."""
 _T3_HEADINGS = re.compile(r"自然人|商业企业|科研机构|社会公益|法律服务")
 """Table 3's applicant headings (never part of a row label)."""
+_T3_COLUMN_HEADING = re.compile(r"(?:自然人|法人或其他组织|商业企业|科研机构|社会公益组织|法律服务机构|其他|总计)")
+"""A table-3 column heading, as the whole text between two numbers of one row."""
 _MIN_T3_ROWS = 5
 _MAX_REGION_NUMBERS = {"t2": 300, "t3": 1000}
 """Numbers read per table region: a table 3 prints 175 cells; a region of thousands is not a table."""
@@ -297,6 +300,23 @@ def _glued(ch: str) -> str:
     return f"{ch!r} is printed among the row's numbers without spaces around it"
 
 
+def _heading_among(stream: TokenStream, toks: Sequence[NumToken]) -> str | None:
+    """A table-3 column heading printed by itself between two of the row's numbers (``0`` / ``0`` /
+    ``71 3`` / ``0`` / ``其他`` / ``0`` / ``总计`` / ``74``: pdftotext of a page whose header row wraps into
+    the first row): the text layer read the row out of column order, so which cell each number
+    fills is not known, though they add up. (A word of a wrapped label between a row's numbers,
+    ``不计其他情形``, is not a heading by itself.)"""
+    for a, b in pairwise(toks):
+        between = _NOT_HEADING_CHARS.sub("", stream.labels[a.label_pos : b.label_pos])
+        if between and _T3_COLUMN_HEADING.fullmatch(between):
+            return (f"the column heading {between!r} is printed among the row's numbers (a text layer read the table "
+                    "out of column order): which cell each number fills is not known")
+    return None
+
+
+_NOT_HEADING_CHARS = re.compile(r"[\s()\[\]:.,;/\-\"'|\x0c]")
+
+
 def _rows_share_lines(stream: TokenStream, lo: int, hi: int) -> bool:
     """Whether the table prints a row's numbers side by side on one line (most numbers follow
     another on the same line). Only such layouts (PDF text layers) move numbers between rows; a
@@ -325,6 +345,7 @@ def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
     found.t3_header_inside = _T3_HEADINGS.search(stream.labels, anchors[0].end, hi) is not None
     lead = [n for n in numbers if n.label_pos <= anchors[0].start]
     elsewhere = displaced_rows(anchors, per_row, candidates, k, frozenset({"other"} if has_sub else ()), lead)
+    runs_after_group_heading(stream.labels, anchors, per_row, placed)
     runs_before_labels(per_row, placed, k)
     empty_after_surplus(per_row, placed, k)
     prev_end = lo
@@ -338,7 +359,8 @@ def _table3(stream: TokenStream, lo: int, hi: int, found: Located, shifts: bool 
                 tokens=toks,
                 run=" ".join(t.text for t in toks),
                 run_ref=_ref(stream, toks, anchor.start),
-                unreadable=placed[i].unreadable or _glued_placeholder(stream, anchor, toks, nxt, placed[i].moved),
+                unreadable=(placed[i].unreadable or _glued_placeholder(stream, anchor, toks, nxt, placed[i].moved)
+                            or _heading_among(stream, toks)),
                 moved=placed[i].moved,
             )
         )
