@@ -25,6 +25,14 @@ from extractor.locate.meta import complete_organ, confirm_year, find_published, 
         # a converter's 正文 line before the title, and the title wrapped after 信息公开
         ("正文\n2025 年上海市人民政府办公厅政府信息公开\n工作年度报告\n本年度报告根据", "上海市人民政府办公厅", 2025),
         ("平潭综合实验区自然资源与生态环境局2021年度政府信息公开工作报告", "平潭综合实验区自然资源与生态环境局", 2021),
+        # the report sent or published under a cover letter: the organ before 关于, not the body's
+        # "现公布苏平片区管理局2020年信息公开工作年度报告"
+        ("平潭综合实验区苏平片区管理局关于报送2020年度政府信息公开工作年度报告的函区办公室：根据《条例》要求，"
+         "现公布苏平片区管理局2020年信息公开工作年度报告", "平潭综合实验区苏平片区管理局", 2020),
+        ("某某市人民政府办公室关于印发2020年政府信息公开工作年度报告的通知", "某某市人民政府办公室", 2020),
+        # a notice about compiling reports cites one; the report's own title follows
+        ("某某市政府办公室关于编制公布2021年政府信息公开工作年度报告有关事项的通知\n某某县2021年政府信息公开工作年度报告",
+         "某某县", 2021),
     ],
 )
 def test_title_forms(head: str, organ: str, year: int) -> None:

@@ -143,6 +143,23 @@ def test_comma_separated_rows_are_cells_where_the_text_is_csv() -> None:
     assert named.tables and named.tables[0].text_rows()[0][:4] == ["规章", "77", "24", "476"]
 
 
+def test_prose_written_with_ascii_commas_is_no_csv() -> None:
+    """A crawler's dump of a page written with ASCII punctuation, broken at each number, leaves
+    lines opening with the comma after one (``,本机关…``) and clauses parted by commas: an empty cell
+    and short "headings" on every line. Taken for CSV, 60 such lines became tables and （二）部分公开's
+    label with them, so 一's row took the next row's 0 (予以公开 read 110, not 11). No row holds a
+    number: it is prose."""
+    clauses = ["加强信息共享", "拓展公开领域", "增强解读实效", "完善工作机制"]
+    lines = [",".join(["", *clauses[: 1 + i % 4]]) + "。" for i in range(12)]
+    lines += ["(二)部分公开(区分处理的,只计这一情形,不计其他情形)", "0", "(一)加强组织领导,完善工作机制"]
+    doc = read_text("\n".join(lines) + "\n")
+    assert not doc.tables
+    assert any(p.text.startswith("(二)部分公开") for p in doc.paragraphs)
+    # the same lines beside rows that hold numbers are still a CSV text
+    numbered = read_text("\n".join(lines[:6] + [f"第{i}行,{i},0,{i}" for i in range(24)]) + "\n")
+    assert numbered.tables
+
+
 def test_a_data_frames_index_column_and_column_numbers_are_dropped() -> None:
     """``DataFrame.to_csv`` of a table read by ``pandas.read_html``: the first row numbers the
     columns, the first column numbers the rows; neither is a cell of the report."""

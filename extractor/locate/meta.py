@@ -36,6 +36,10 @@ _WS_RUN = re.compile(r"\s+")
 _TITLE_WINDOW = 20_000
 """Characters of the head searched for the title (after collapsing whitespace)."""
 _NOT_A_TITLE = re.compile(r"关于|印发|通知|有关事项|编制|要点|落实")
+_CITED = re.compile(r"有关事项|编制|要点|落实")
+_COVER = re.compile(r"^(?P<organ>[^关]{2,30}?)关于(?:报送|上报|公布|发布|印发)")
+"""The organ before a cover letter's 关于 that sends or publishes its own report (``…管理局关于报送2020年度
+政府信息公开工作年度报告的函``), not a notice about compiling reports (``关于编制公布…有关事项的通知``)."""
 _PERIOD = re.compile(r"统计(?:期限|时限|周期|区间|时间)[^。]{0,16}?((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 """The statistical period's start; usually 1月1日, later for an organ set up during the year
 (``统计期限为2019年9月1日至2019年12月31日``)."""
@@ -65,6 +69,11 @@ def find_title(text_head: str, page_title: str | None, budget: Budget | None = N
         for m in _finditer(_TITLE, candidate, budget, "title search"):
             # "关于编制公布2021年政府信息公开工作年度报告有关事项的通知" cites a report; it is not a title.
             context = m.group("pre") + candidate[m.end() : m.end() + 6]
+            cover = _COVER.match(_squash(m.group("pre")))
+            if cover is not None and not _CITED.search(_COVER.sub("", context)):
+                # "X关于报送2020年度政府信息公开工作年度报告的函": X's own report, sent under a cover letter
+                organ = _clean_organ(cover.group("organ"))
+                return TitleInfo(title=_squash(m.group(0)), organ_in_title=organ, organ=organ, year=int(m.group("year")))
             if _NOT_A_TITLE.search(context):
                 continue
             pre = _clean_organ(m.group("pre"))

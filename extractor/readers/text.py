@@ -87,23 +87,30 @@ def is_csv(lines: list[str], source: str = "") -> bool:
     commas = [line for line in lines[:5000] if "," in line and (named or _NOT_GROUPING.search(line))]
     if len(commas) < (3 if named else _MIN_CSV_ROWS):
         return False  # (most texts: no csv parsing at all)
-    rows = misses = 0
+    rows = misses = numbered = 0
     allowed = len(commas) // 5 if not named else len(commas)  # the text is CSV only if four in five lines are rows
     try:
         for cells in csv.reader(commas):  # one record per line: no line here ends inside quotes
-            if len(cells) >= 2 and (any(parse_cell(c).state in _NUMBER_OR_EMPTY for c in cells)
-                                    or (len(cells) >= 3 and all(len(c) <= 40 for c in cells))):
+            states = [parse_cell(c).state for c in cells] if len(cells) >= 2 else []
+            if states and (any(st in _NUMBER_OR_EMPTY for st in states) or (len(cells) >= 3 and all(len(c) <= 40 for c in cells))):
                 rows += 1  # a row of values, or of headings
+                numbered += any(st in _NUMBER for st in states)
             else:
                 misses += 1
                 if misses > allowed:
                     return False  # (prose with commas: decided at its first lines)
     except csv.Error:
         return False
-    return rows >= 3 if named else rows >= _MIN_CSV_ROWS and rows >= 0.8 * len(commas)
+    # Some rows must hold a number: prose written with ASCII commas (a dump that breaks its lines at
+    # each number leaves lines that open with the comma after one: ``,本机关…``) splits into an empty
+    # cell and short clauses, which look like blank cells and headings.
+    if named:
+        return rows >= 3 and numbered >= 1
+    return rows >= _MIN_CSV_ROWS and rows >= 0.8 * len(commas) and numbered >= _MIN_CSV_ROWS // 2
 
 
 _NUMBER_OR_EMPTY = frozenset({CellState.NUMBER, CellState.ZERO, CellState.BLANK})
+_NUMBER = frozenset({CellState.NUMBER, CellState.ZERO})
 _NOT_GROUPING = re.compile(r"(?<!\d),|,(?!\d{3}(?!\d))")
 """A comma that groups no number's thousands. A line whose every comma does (``16,414``, ``行政许可
 1,141 0 1,141``, ``采购 5,419,886元``) is a line of a text, not a CSV row: a table printed with
