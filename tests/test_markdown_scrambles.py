@@ -135,3 +135,38 @@ def test_table3_as_one_small_markdown_table_per_group_with_placeholder_headers()
                    for c, v in zip(T3_COLUMNS, vs, strict=True) if flat.get(f"t3.{k}.{c}") != v}
     assert wrong_cells == {}
     assert not [f for f in report.findings if f.code.startswith(("rows.", "cells."))]  # (the values hold no identity)
+
+
+def _gfm(md: str) -> bytes:
+    """``md`` as pandoc -t gfm leaves a saved page: the page's layout kept as ``<div>`` lines around
+    it, every table cell's text in a ``<span>`` whose style holds digits (仿宋_GB2312, 12pt)."""
+    def cell(text: str) -> str:
+        text = text.strip()
+        return f' <span style="FONT-FAMILY: 仿宋_GB2312; FONT-SIZE: 12pt">{text}</span> ' if text and set(text) != {"-"} else f" {text} "
+
+    lines = []
+    for line in md.split("\n"):
+        if line.startswith("|") and line.endswith("|"):
+            line = "|" + "|".join(cell(c) for c in line[1:-1].split("|")) + "|"
+        lines.append(line)
+    page = [f'<div class="row col-{i}">' for i in range(30)] + ["</div>"] * 30
+    return ("\n".join(page[:30]) + "\n" + "\n".join(lines) + "\n" + "\n".join(page[30:]) + "\n").encode("utf-8")
+
+
+def test_pandoc_gfm_of_a_saved_page_is_markdown_and_its_cells_lose_their_spans() -> None:
+    """pandoc -t gfm keeps a page's every ``<div>``, so most lines hold a tag and the file was read as
+    HTML: its pipe tables became one paragraph and table 4 was lost. And a cell's ``<span
+    style="FONT-FAMILY: 仿宋_GB2312">0</span>`` is markup around the cell's text, whose style's digits
+    are no cell."""
+    values = {r.key: [1, 0, 0, 0, 0, 0, 1] if r.key in ("new_received", "granted", "results_total") else [0] * 7 for r in ROWS}
+    md = _report(T2_PLAIN, values, set(), {}).decode("utf-8")
+    r = extract(_gfm(md), name="page.md")
+    assert r.report is not None and r.report.meta.reader == "text"
+    flat = r.report.flat()
+    assert flat.get("t4.review.total") == 0 and flat.get("t4.lit_after_review.total") == 0
+    assert flat.get("t3.granted.total") == 1 and flat.get("t2.regulations.in_force") == 40
+    from extractor.readers import sniff
+
+    assert sniff(_gfm(md)) == "text"
+    plain_page = "\n".join(f"<div>{line}</div>" for line in md.split("\n") if not line.startswith("|")).encode("utf-8")
+    assert sniff(plain_page) == "html"  # tags on every line and no markdown table: a page

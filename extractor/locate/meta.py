@@ -72,8 +72,8 @@ def find_title(text_head: str, page_title: str | None, budget: Budget | None = N
             cover = _COVER.match(_squash(m.group("pre")))
             if cover is not None and not _CITED.search(_COVER.sub("", context)):
                 # "X关于报送2020年度政府信息公开工作年度报告的函": X's own report, sent under a cover letter
-                organ = _clean_organ(cover.group("organ"))
-                return TitleInfo(title=_squash(m.group(0)), organ_in_title=organ, organ=organ, year=int(m.group("year")))
+                sender = _clean_organ(cover.group("organ"))
+                return TitleInfo(title=_squash(m.group(0)), organ_in_title=sender, organ=sender, year=int(m.group("year")))
             if _NOT_A_TITLE.search(context):
                 continue
             pre = _clean_organ(m.group("pre"))

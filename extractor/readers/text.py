@@ -155,6 +155,8 @@ def _split_row(line: str, csv_rows: bool = False) -> tuple[list[str], str] | Non
 
 
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_INLINE_TAG = re.compile(r"</?(?:span|font|strong|b|i|u|em|p|div|a|sup|sub|o:p)(?:\s[^<>]*)?/?>", re.IGNORECASE)
+"""Inline HTML elements kept inside a markdown table cell: markup, not text."""
 _MAX_CELL = 200
 """Characters beyond which a cell is prose: the longest cell of the template (a table-3 row label)
 has 35, a filled-in cell of an 其他需要报告的事项 table rarely 150."""
@@ -238,8 +240,10 @@ def _parse_lines(
         for r, (lineno, texts, _) in enumerate(rows):
             prov = Provenance(line=lineno)  # one per line: every cell of a text row sits on it
             for c, text in enumerate(texts):
-                if "<" in text:  # a line break inside a markdown cell (markdownify, pymupdf4llm)
-                    text = _BR.sub("\n", text)
+                if "<" in text:  # a line break inside a markdown cell (markdownify, pymupdf4llm), and inline
+                    # HTML a converter kept (pandoc -t gfm: <span style="FONT-FAMILY: 仿宋_GB2312">0</span>, whose
+                    # style holds digits)
+                    text = _INLINE_TAG.sub("", _BR.sub("\n", text))
                 cells.append(Cell(row=r, col=c, text=" ".join(text.split()), raw_text=text, provenance=prov))
         blocks.append(Table(cells=cells, provenance=Provenance(line=rows[0][0]), spans_known=False))
         rows.clear()
