@@ -343,3 +343,45 @@ def test_numbers_between_the_results_group_heading_and_its_first_label_are_that_
     flat, codes = _flat(T2_HEAD + "规章 0 0 1\n" + "\n".join(out) + "\n")
     assert flat.get("t3.carried_over.total") == 0 and flat.get("t3.granted.total") == 26
     assert "rows.displaced" in codes
+
+
+def _cut_rows(rows: dict[str, list[int]], m: int) -> str:
+    """Table 3 as a browser's PDF of a page narrower than the table prints it, dumped a row per line:
+    each row's first ``m`` cells only."""
+    out = ["三、收到和处理政府信息公开申请情况", "申请人情况"]
+    labels = dict((key, label) for label, key in T3_ROWS) | {"results_total": "（七）总计", "carried_forward": "四、结转下年度继续办理"}
+    out += [f"{labels[key]} " + " ".join(map(str, cells[:m])) for key, cells in rows.items()]
+    return "\n".join(out) + "\n"
+
+
+def test_a_table_cut_at_the_pages_edge_is_not_a_dump_without_blank_cells() -> None:
+    """Every row prints its first four cells (``5 0 0 0``: 自然人 … 社会公益组织, the rest beyond the
+    page's edge). Read as a dump that leaves out blank cells, 5 was a cell and the last 0 the total —
+    a total that fails in every reading — and 0 0 0 0 rows were all zeros though three of their cells
+    were never printed. Table 4, cut the same way, prints 12 of its 15 numbers."""
+    detail = {key: _row([0, 0, 0, 0, 0, 0]) for _, key in T3_ROWS[2:]}
+    detail["granted"] = _row([4, 0, 0, 0, 0, 0])
+    rows = {"new_received": _row([4, 0, 0, 0, 0, 0]), "carried_over": _row([0] * 6), **detail,
+            "results_total": _row([4, 0, 0, 0, 0, 0]), "carried_forward": _row([0] * 6)}
+    t4 = "四、政府信息公开行政复议、行政诉讼情况\n行政复议 行政诉讼\n" + " ".join(["0", "1", "0", "0", "1"] + ["0"] * 7) + "\n五、存在的主要问题\n"
+    flat, codes = _flat(T2_HEAD + "规章 0 0 1\n" + _cut_rows(rows, 4) + t4)
+    assert all(flat.get(f"t3.{key}.total") is None for key in rows)
+    assert flat.get("t3.carried_over.natural_person") is None  # 0 0 0 0 is not "all zero": three cells unprinted
+    assert flat.get("t4.review.total") is None and "cells.unreadable" in codes
+    # the whole table printed: every row read
+    flat, _ = _flat(T2_HEAD + "规章 0 0 1\n" + _cut_rows(rows, 7) + t4.replace(" 0 0 0 0 0 0 0\n", " 0 0 0 0 0 0 0 0 0 0\n"))
+    assert flat.get("t3.granted.total") == 4 and flat.get("t3.new_received.natural_person") == 4
+
+
+def test_a_misprinted_total_in_a_dump_without_blank_cells_does_not_make_the_table_cut() -> None:
+    """A dump that leaves out blank cells prints rows of many lengths (``5 0 5``, ``0``); a total the
+    organ misprinted there (``5 0 6``) fails in every reading, but only rows all as long as each other
+    tell of a cut table: the other rows are read as the dump prints them."""
+    lines = ["三、收到和处理政府信息公开申请情况", "申请人情况", "一、本年新收政府信息公开申请数量", "5", "0", "6",
+             "二、上年结转政府信息公开申请数量", "0", "（一）予以公开", "5", "0", "5"]
+    lines += [x for label, _ in T3_ROWS[3:] for x in (label, "0")]
+    lines += ["（七）总计", "5", "0", "5", "四、结转下年度继续办理", "0", "四、政府信息公开行政复议、行政诉讼情况"]
+    flat, codes = _flat(T2_HEAD + "规章 0 0 1\n" + "\n".join(lines) + "\n")
+    assert flat.get("t3.granted.total") == 5 and flat.get("t3.results_total.total") == 5
+    assert flat.get("t3.carried_over.total") == 0 and flat.get("t3.partial.natural_person") == 0
+    assert "cells.undecided" in codes  # (5 0 6: no reading holds, so nothing of it is placed)

@@ -104,6 +104,9 @@ class TextLayout:
     blanks_unprinted: bool = False
     """Digits run together and blank cells print nothing (:attr:`TableResult.blanks_unprinted`): a
     glued row of any table may hide blank cells between its digits."""
+    cut: bool = False
+    """Table 3 was cut at the page's edge (:func:`_cut_table`): a row of table 4 printing fewer numbers
+    than cells lost its last ones the same way, it did not leave blank cells out."""
     broken_seps: frozenset[str] = frozenset()
     """The separators (``line``, ``space``) across which table 3 joined a row's numbers, its identity
     confirming it: the text breaks numbers there (``6`` / ``05``, digits in two ``<span>`` elements).
@@ -111,6 +114,10 @@ class TextLayout:
     such a separator can be either: ``8`` / ``60`` / ``5`` is 8, 60, 5 or a blank, 8, 605."""
 
 
+_T4_CUT = (
+    "the row prints fewer numbers than cells, and table 3 shows the text's tables cut at the page's edge: its last "
+    "cells were not printed, they were not left blank"
+)
 _OUT_OF_ORDER = (
     "the row prints fewer or more numbers than cells, and table 3 shows the text printing numbers away from their "
     "labels (rows holding other rows' numbers): its cells were printed elsewhere, not left blank or split over lines"
@@ -192,9 +199,17 @@ def map_table3(
             layout.broken_seps = frozenset(sep for key, toks in text_rows.items() if best.options[key].how == "joined"
                                            for sep in _join_seps(toks, best.solved.kept.get(key, [])))
         prose = _prose_decided(best, said, text_rows, fixed, detail, short_unread)
+        unread = _cut_table(text_rows, best, k)  # rows left without values here (said once, not again below)
+        if layout is not None:
+            layout.cut = bool(unread)
         for key in text_rows:
             opts = best.options[key]
             kept = best.solved.kept.get(key, [])
+            if key in unread:
+                from extractor.mapping.resolve import unreadable_row
+
+                rows[key] = unreadable_row(f"t3.{key}", T3_COLUMNS, replace(by_key[key], unreadable=_CUT_TABLE), findings)
+                continue
             rows[key] = figures_for(f"t3.{key}", T3_COLUMNS, by_key[key], opts, kept, findings,
                                     prose=said.says() if key in prose else None)
         empty = [key for key, t in text_rows.items() if not t]
@@ -211,10 +226,12 @@ def map_table3(
         scrambled = scrambled or overflow
         # rows printing fewer numbers than cells, filled in by the layout hypothesis (blank cells left
         # out, or digits run together): doubtful when the table is scrambled or fails widely
-        short = [key for key, t in text_rows.items() if 0 < len(t) < k]
+        short = [key for key, t in text_rows.items() if 0 < len(t) < k and key not in unread]
         collapsed = short if scrambled or best.hyp == "dropped" else []
-        if scrambled:  # a row whose own total fails is more likely cut from other rows' numbers than misprinted
-            collapsed += [key for key in text_rows if key not in collapsed and _row_total_fails(rows[key])]
+        if scrambled:  # a row whose own total fails is more likely cut from other rows' numbers than misprinted,
+            # and one read by joining numbers over lines holds other rows' numbers, not a broken number
+            collapsed += [key for key in text_rows if key not in collapsed and key not in unread
+                          and (_row_total_fails(rows[key]) or best.options[key].how == "joined")]
         _unconfirmed_blanks(rows, empty, collapsed, by_key, detail, findings, scrambled)
     rows = _repair_t3(rows, by_key, detail, findings)
     return Table3.make(
@@ -261,6 +278,37 @@ _UNCONFIRMED_FILL = (
     "several columns as read or its headings are printed among its rows: where the numbers belong is not known "
     "(a text layer read out of order), so none is placed"
 )
+
+
+_CUT_TABLE = (
+    "every row of table 3 prints the same number of numbers, fewer than its cells, and some row's total holds in no "
+    "way of filling in blank cells: the table was cut at the page's edge (its last columns not printed), not dumped "
+    "without its blank cells, so which cells the numbers are is not known"
+)
+
+
+def _cut_table(text_rows: dict[str, list[NumToken]], best: TableResult, k: int) -> set[str]:
+    """Table 3's rows read from running text when the table was cut at the page's edge (a browser's
+    PDF of a page narrower than the table prints its first columns only, every row as many): every
+    row prints the same count ``m`` of numbers, ``2 ≤ m < k``, and some row's total holds in no
+    reading of the dropped-cells rule (``5 0 0 0`` read as 5, …, 总计 0). A dump that leaves out blank
+    cells prints rows of many lengths, and a misprinted total there is the organ's: only the uniform
+    count together with a failing row tells the two apart. Returns the rows to leave unread."""
+    counts = {len(t) for t in text_rows.values() if t}
+    if len(counts) != 1 or not 2 <= (m := counts.pop()) < k or len(text_rows) < _MIN_CUT_ROWS:
+        return set()
+    failing = any(best.options[key].how == "dropped" and (kept := best.solved.kept.get(key)) and not any(_reading_holds(r) for r in kept)
+                  for key, t in text_rows.items() if t)
+    return {key for key, t in text_rows.items() if len(t) == m} if failing else set()
+
+
+_MIN_CUT_ROWS = 5
+
+
+def _reading_holds(reading: Reading) -> bool:
+    """Whether a row's reading keeps its own total (blank cells counting 0; no total: nothing to fail)."""
+    total = reading[-1].value
+    return total is None or total_holds([c.value or 0 for c in reading[:-1]] + [total])
 
 
 def _row_total_fails(figs: list[Figure]) -> bool:
@@ -493,7 +541,7 @@ def _short_row(prefix: str, hit: RowHit, got: int, k: int) -> Finding:
 
 def map_table4(
     hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | None = None, out_of_order: bool = False, blanks_unprinted: bool = False,
-    blank_lines: int | None = None,
+    blank_lines: int | None = None, cut: bool = False,
 ) -> Table4 | None:
     """Table 4; ``hyp`` and ``out_of_order`` as table 3 found the running text (:class:`TextLayout`)."""
     if not hits:
@@ -506,10 +554,10 @@ def map_table4(
         figs = [_figure(k, c) for k, c in zip(keys, cells, strict=True)]
         if len(hit.cells) < 15:
             findings.append(_short_row("t4", hit, len(hit.cells), 15))
-    elif hit.unreadable or (out_of_order and hit.cells is None and _printed(hit) != len(keys)):
+    elif hit.unreadable or ((out_of_order or cut) and hit.cells is None and _printed(hit) != len(keys)):
         from extractor.mapping.resolve import unreadable_row
 
-        hit = hit if hit.unreadable else replace(hit, unreadable=_OUT_OF_ORDER)
+        hit = hit if hit.unreadable else replace(hit, unreadable=_OUT_OF_ORDER if out_of_order else _T4_CUT)
         figs = _keyed(unreadable_row("t4", [k.removeprefix("t4.") for k in keys], hit, findings), keys)
     else:
         from extractor.mapping.resolve import choose, figures_for, glued_evidence, hypotheses, solve_t4_text, tokens_of
@@ -870,5 +918,6 @@ def map_tables(located: Located, year: int | None, prose: str) -> MappingResult:
     out.table2 = map_table2(located.t2, t2_tpl, prose, out.findings, layout.hyp, layout.out_of_order, located.t2_headings_misplaced,
                             layout.broken_seps if layout.hyp != "glued" else frozenset(), layout.blanks_unprinted,
                             layout.blank_lines)
-    out.table4 = map_table4(located.t4, out.findings, layout.hyp, layout.out_of_order, layout.blanks_unprinted, layout.blank_lines)
+    out.table4 = map_table4(located.t4, out.findings, layout.hyp, layout.out_of_order, layout.blanks_unprinted, layout.blank_lines,
+                            layout.cut)
     return out

@@ -436,19 +436,19 @@ def runs_after_group_heading(
     (pdftotext of a page whose group cell wraps: ``二、上年结转…数量`` / ``0`` / ``0`` / ``三、本年`` /
     ``26`` / ``26`` / ``度办理结`` / ``（一）予以公开``). The numbers after the heading's start are not the
     row above's cells: a dump that leaves out blank cells would read ``0 0 26 26`` as one row. When
-    the row the heading opens prints no number after its label, they are its cells; otherwise the
-    row above keeps only those before the heading and the rest are left to no row. Changes
-    ``per_row`` and ``placed`` in place."""
+    the row the heading opens prints no number after its label, they are its cells; otherwise
+    nothing is moved (the row above then holds too many numbers, which tells the mapping that the
+    text is out of order). Changes ``per_row`` and ``placed`` in place."""
     for i in range(len(anchors) - 1):
         opener = _GROUP_OPENERS.get(anchors[i + 1].key)
         toks = per_row[i]
         if opener is None or len(toks) < 2 or placed[i].moved is not None:
             continue
+        if per_row[i + 1] or placed[i + 1].moved is not None or placed[i + 1].unreadable is not None:
+            continue
         cut = next((j for j in range(1, len(toks)) if opener.search(labels, toks[j - 1].label_pos, toks[j].label_pos)), None)
         if cut is None:
             continue
-        per_row[i], rest = toks[:cut], toks[cut:]
-        if not per_row[i + 1] and placed[i + 1].moved is None and placed[i + 1].unreadable is None:
-            per_row[i + 1] = rest
-            placed[i + 1] = Placement(moved="the row's numbers are printed after its group's heading and before its own "
-                                            "label (the group cell wrapped): given to it, not to the row above")
+        per_row[i], per_row[i + 1] = toks[:cut], toks[cut:]
+        placed[i + 1] = Placement(moved="the row's numbers are printed after its group's heading and before its own "
+                                        "label (the group cell wrapped): given to it, not to the row above")
