@@ -35,7 +35,8 @@ from extractor.locate.meta import (
     find_sections,
     find_title,
 )
-from extractor.mapping.tables import map_tables, unlabeled_fit
+from extractor.mapping.tables import map_tables
+from extractor.mapping.unlabeled import unlabeled_fit
 from extractor.readers import read_bytes
 from extractor.records.models import Finding, Metadata, OcrInfo, Report, Section, Severity, TableTemplates, Template
 from extractor.settings import DEFAULT_SETTINGS, Settings

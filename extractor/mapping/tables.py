@@ -16,8 +16,10 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from extractor.locate.hits import T2_UNRECORDED, UNLABELED, Located, PrintedCell, RowHit, cell_ref
+from extractor.mapping.doubt import CUT_TABLE, cut_table, row_total_fails, unconfirmed_blanks
 from extractor.mapping.narrative import Statements, no_prose, statements
 from extractor.mapping.repair import may_repair, repair, table3_equations, table4_equations
+from extractor.mapping.unlabeled import assign_unlabeled, labelled
 from extractor.records.models import (
     Figure,
     Finding,
@@ -39,12 +41,9 @@ from extractor.template import (
     T3_COLUMNS,
     T3_DETAIL_2019,
     T3_DETAIL_2021,
-    T3_ROWS_2019,
-    T3_ROWS_2021,
     T4_COLUMNS,
     T4_GROUPS,
     t4_some_order_holds,
-    total_holds,
 )
 from extractor.text import CellState, parse_cell
 
@@ -135,9 +134,9 @@ def map_table3(
     (:attr:`Located.t3_header_inside`)."""
     if not hits:
         return None
-    by_key = _labelled(hits)
+    by_key = labelled(hits)
     has_sub = any(k.startswith("other_") for k in by_key)
-    _assign_unlabeled([h for h in hits if h.key == UNLABELED], by_key, has_sub, findings, year)
+    assign_unlabeled([h for h in hits if h.key == UNLABELED], by_key, has_sub, findings, year)
     template: Template = "2021" if has_sub else "2019" if "other" in by_key else ("2021" if (year or 2021) >= 2021 else "2019")
     if has_sub:
         by_key.pop("other", None)
@@ -199,7 +198,7 @@ def map_table3(
             layout.broken_seps = frozenset(sep for key, toks in text_rows.items() if best.options[key].how == "joined"
                                            for sep in _join_seps(toks, best.solved.kept.get(key, [])))
         prose = _prose_decided(best, said, text_rows, fixed, detail, short_unread)
-        unread = _cut_table(text_rows, best, k)  # rows left without values here (said once, not again below)
+        unread = cut_table(text_rows, best, k)  # rows left without values here (said once, not again below)
         if layout is not None:
             layout.cut = bool(unread)
         for key in text_rows:
@@ -208,7 +207,7 @@ def map_table3(
             if key in unread:
                 from extractor.mapping.resolve import unreadable_row
 
-                rows[key] = unreadable_row(f"t3.{key}", T3_COLUMNS, replace(by_key[key], unreadable=_CUT_TABLE), findings)
+                rows[key] = unreadable_row(f"t3.{key}", T3_COLUMNS, replace(by_key[key], unreadable=CUT_TABLE), findings)
                 continue
             rows[key] = figures_for(f"t3.{key}", T3_COLUMNS, by_key[key], opts, kept, findings,
                                     prose=said.says() if key in prose else None)
@@ -219,7 +218,7 @@ def map_table3(
         # the headings are among the rows. (One row with one number too many may hold a number split
         # over lines whose join its misprinted total cannot confirm, or a stray page number.)
         over = [len(t) for key, t in text_rows.items() if len(t) > k and not best.solved.kept.get(key)]
-        failing = any(len(t) == k and _row_total_fails(rows[key]) for key, t in text_rows.items())
+        failing = any(len(t) == k and row_total_fails(rows[key]) for key, t in text_rows.items())
         overflow = bool(over) and (len(over) >= 2 or max(over) >= 2 * k or (max(over) > k + 1 and failing))
         if layout is not None:
             layout.out_of_order = overflow
@@ -231,112 +230,14 @@ def map_table3(
         if scrambled:  # a row whose own total fails is more likely cut from other rows' numbers than misprinted,
             # and one read by joining numbers over lines holds other rows' numbers, not a broken number
             collapsed += [key for key in text_rows if key not in collapsed and key not in unread
-                          and (_row_total_fails(rows[key]) or best.options[key].how == "joined")]
-        _unconfirmed_blanks(rows, empty, collapsed, by_key, detail, findings, scrambled)
+                          and (row_total_fails(rows[key]) or best.options[key].how == "joined")]
+        unconfirmed_blanks(rows, empty, collapsed, by_key, detail, findings, scrambled)
     rows = _repair_t3(rows, by_key, detail, findings)
     return Table3.make(
         template=template,
         label_rows={key: by_key[key].label.strip() for key in rows},
         **{key: Table3Row.make(**dict(zip(T3_COLUMNS, figs, strict=True))) for key, figs in rows.items()},
     )
-
-
-_UNCONFIRMED_BLANK = (
-    "the row's label is followed by no number, and the table's identities (T3-1, T3-3) fail as read or cannot be checked: "
-    "its cells may have been printed elsewhere (a text layer read out of order), so it is not taken as blank"
-)
-
-
-def _unconfirmed_blanks(
-    rows: dict[str, list[Figure]], empty: list[str], collapsed: list[str], by_key: dict[str, RowHit], detail: Sequence[str],
-    findings: list[Finding], scrambled: bool = False,
-) -> None:
-    """Running text: a row that prints no numbers reads as all blank, and one printing fewer numbers
-    than cells is filled in as a dump that leaves out blank cells and merges repeated values would
-    print it — true of such a dump, false where a text layer printed the row's numbers away from
-    its label. The table's identities decide: the blanks stand only where some column can be
-    checked and none fails; the filled-in rows unless the identities fail widely
-    (:data:`_SCRAMBLED_CHECKS`: one misprinted total fails a check or two, a scrambled table most),
-    or the table is ``scrambled`` (its headings printed among its rows) and not confirmed."""
-    if not empty and not collapsed:
-        return
-    checked, failed = _t3_checks(rows, detail)
-    confirmed = checked and not failed
-    doubt = (empty if not confirmed else []) + (collapsed if failed >= _SCRAMBLED_CHECKS or (scrambled and not confirmed) else [])
-    if not doubt:
-        return
-    from extractor.mapping.resolve import unreadable_row
-
-    for key in doubt:
-        why = _UNCONFIRMED_BLANK if key in empty else _UNCONFIRMED_FILL
-        rows[key] = unreadable_row(f"t3.{key}", T3_COLUMNS, replace(by_key[key], unreadable=why), findings)
-
-
-_SCRAMBLED_CHECKS = 3
-_UNCONFIRMED_FILL = (
-    "the row prints fewer numbers than cells (or its own total fails), and the table's identities (T3-1, T3-3) fail in "
-    "several columns as read or its headings are printed among its rows: where the numbers belong is not known "
-    "(a text layer read out of order), so none is placed"
-)
-
-
-_CUT_TABLE = (
-    "every row of table 3 prints the same number of numbers, fewer than its cells, and some row's total holds in no "
-    "way of filling in blank cells: the table was cut at the page's edge (its last columns not printed), not dumped "
-    "without its blank cells, so which cells the numbers are is not known"
-)
-
-
-def _cut_table(text_rows: dict[str, list[NumToken]], best: TableResult, k: int) -> set[str]:
-    """Table 3's rows read from running text when the table was cut at the page's edge (a browser's
-    PDF of a page narrower than the table prints its first columns only, every row as many): every
-    row prints the same count ``m`` of numbers, ``2 ≤ m < k``, and some row's total holds in no
-    reading of the dropped-cells rule (``5 0 0 0`` read as 5, …, 总计 0). A dump that leaves out blank
-    cells prints rows of many lengths, and a misprinted total there is the organ's: only the uniform
-    count together with a failing row tells the two apart. Returns the rows to leave unread."""
-    counts = {len(t) for t in text_rows.values() if t}
-    if len(counts) != 1 or not 2 <= (m := counts.pop()) < k or len(text_rows) < _MIN_CUT_ROWS:
-        return set()
-    failing = any(best.options[key].how == "dropped" and (kept := best.solved.kept.get(key)) and not any(_reading_holds(r) for r in kept)
-                  for key, t in text_rows.items() if t)
-    return {key for key, t in text_rows.items() if len(t) == m} if failing else set()
-
-
-_MIN_CUT_ROWS = 5
-
-
-def _reading_holds(reading: Reading) -> bool:
-    """Whether a row's reading keeps its own total (blank cells counting 0; no total: nothing to fail)."""
-    total = reading[-1].value
-    return total is None or total_holds([c.value or 0 for c in reading[:-1]] + [total])
-
-
-def _row_total_fails(figs: list[Figure]) -> bool:
-    values = [f.value for f in figs]
-    return None not in values and not total_holds(values)  # type: ignore[arg-type]
-
-
-def _t3_checks(rows: dict[str, list[Figure]], detail: Sequence[str]) -> tuple[int, int]:
-    """How many T3-1 (一 + 二 = (七) + 四) and T3-3 ((七) = Σ detail rows) column checks have every
-    cell they need, and how many of them fail."""
-    def col(key: str, c: int) -> float | None:
-        figs = rows.get(key)
-        if figs is None:
-            return None
-        f = figs[c]
-        return 0 if f.value is None and f.state is CellState.BLANK else f.value
-
-    checked = failed = 0
-    for c in range(len(T3_COLUMNS)):
-        top = [col(k, c) for k in ("new_received", "carried_over", "results_total", "carried_forward")]
-        if None not in top:
-            checked += 1
-            failed += abs(top[0] + top[1] - top[2] - top[3]) > 1e-9  # type: ignore[operator]
-        parts = [col(k, c) for k in detail if k in rows]
-        if top[2] is not None and parts and None not in parts:
-            checked += 1
-            failed += abs(sum(parts) - top[2]) > 1e-9  # type: ignore[arg-type]
-    return checked, failed
 
 
 def _confidence(cells: Sequence[PrintedCell | None] | None, keys: Sequence[str]) -> dict[str, float | None]:
@@ -367,107 +268,6 @@ def _repair_t3(rows: dict[str, list[Figure]], by_key: dict[str, RowHit], detail:
     if fixed == figs:
         return rows
     return {k: [fixed[f.key] for f in row] for k, row in rows.items()}
-
-
-def _assign_unlabeled(unlabeled: list[RowHit], by_key: dict[str, RowHit], has_sub: bool, findings: list[Finding],
-                      year: int | None = None) -> None:
-    """Give value rows that lost their labels to the template rows still missing, in order.
-
-    Converters that scramble a table keep the order of its rows; when exactly as many unlabeled
-    rows remain as template rows lack a value row, the i-th unlabeled row is the i-th missing row.
-    Otherwise nothing is assigned (it would be a guess) and the rows are reported.
-    """
-    if not unlabeled:
-        return
-    orders = _orders(by_key, has_sub, year)
-    fits = [o for o in orders if _fits(o, unlabeled, by_key)]
-    order = fits[0] if fits else orders[0]
-    missing = [k for k in order if k not in by_key]
-    if not fits:
-        findings.append(
-            Finding.make(
-                code="rows.unlabeled",
-                severity=Severity.WARNING,
-                message=f"table 3: {len(unlabeled)} value rows print no label but {len(missing)} template rows are missing; not assigned",
-                cells=[f"t3.{k}" for k in missing],
-                refs=[h.run_ref for h in unlabeled],
-            )
-        )
-        for key in missing:  # a value row may be theirs: their cells are unknown, not absent
-            by_key[key] = RowHit(kind="t3", key=key, run="", unreadable=_UNPLACED, run_ref=unlabeled[0].run_ref)
-        return
-    for key, hit in zip(missing, unlabeled, strict=True):
-        hit.key = key
-        hit.label = ""
-        by_key[key] = hit
-    findings.append(
-        Finding.make(
-            code="rows.by_order",
-            severity=Severity.INFO,
-            message=f"table 3: {len(unlabeled)} value rows printed without labels were assigned in template order to {', '.join(missing)}",
-            cells=[f"t3.{k}" for k in missing],
-            refs=[h.run_ref for h in unlabeled],
-        )
-    )
-
-
-def unlabeled_fit(hits: Sequence[RowHit], year: int | None = None) -> bool:
-    """Whether table 3's value rows printed without labels (or with a piece of a label naming no
-    row) can be placed in template order: as many as the template rows missing, each printed
-    between the labelled rows around the row it would fill (:func:`_assign_unlabeled`)."""
-    unlabeled = [h for h in hits if h.key == UNLABELED]
-    if not unlabeled:
-        return False
-    by_key = _labelled(hits)
-    orders = _orders(by_key, any(k.startswith("other_") for k in by_key), year)
-    return any(_fits(o, unlabeled, by_key) for o in orders)
-
-
-def _labelled(hits: Sequence[RowHit]) -> dict[str, RowHit]:
-    """Table 3's labelled rows by key (the first of a key)."""
-    by_key: dict[str, RowHit] = {}
-    for h in hits:
-        if h.key != UNLABELED:
-            by_key.setdefault(h.key, h)
-    return by_key
-
-
-def _orders(by_key: dict[str, RowHit], has_sub: bool, year: int | None) -> list[tuple[str, ...]]:
-    """The template orders rows without labels may be placed in: the one whose (六) rows are labelled,
-    else both, the report year's first."""
-    if has_sub:
-        return [T3_ROWS_2021]
-    if "other" in by_key:
-        return [T3_ROWS_2019]
-    return [T3_ROWS_2021, T3_ROWS_2019] if (year or 2021) >= 2021 else [T3_ROWS_2019, T3_ROWS_2021]
-
-
-_UNPLACED = "the row prints no label of its own, and the value rows printed without labels could not be placed in template order"
-
-
-def _at(hit: RowHit) -> tuple[int, int, int, int]:
-    r = hit.run_ref
-    return (r.table if r.table is not None else -1, r.row or 0, r.line or 0, r.offset or 0)
-
-
-def _fits(order: Sequence[str], unlabeled: list[RowHit], by_key: dict[str, RowHit]) -> bool:
-    missing = [k for k in order if k not in by_key]
-    return len(missing) == len(unlabeled) and _in_order(missing, unlabeled, by_key, order)
-
-
-def _in_order(missing: list[str], unlabeled: list[RowHit], by_key: dict[str, RowHit], order: Sequence[str]) -> bool:
-    """Whether each unlabeled row, given to the missing row of its rank, is printed between the
-    labelled rows around that row in the template (the first labelled row before it, the first after
-    it): the converter kept the table's order. Positions are the grid refs (table, then row)."""
-    labelled = {k: _at(h) for k, h in by_key.items() if k in order}
-    for key, hit in zip(missing, unlabeled, strict=True):
-        i = order.index(key)
-        before = [labelled[k] for k in order[:i] if k in labelled]
-        after = [labelled[k] for k in order[i + 1:] if k in labelled]
-        at = _at(hit)
-        if (before and not before[-1] < at) or (after and not at < after[0]):
-            return False
-    return True
 
 
 def _glued_cells(cells: Sequence[PrintedCell | None], k: int) -> bool:
@@ -609,7 +409,7 @@ def _unconfirmed_t4_groups(figs: list[Figure], hit: RowHit, findings: list[Findi
     shifted = False
     for g_i, g in enumerate(T4_GROUPS):
         group = figs[g_i * 5 : g_i * 5 + 5]
-        fails = _row_total_fails(group)
+        fails = row_total_fails(group)
         shifted = shifted or (fails and leaves_blanks_out)
         if shifted or (fails and t4_some_order_holds([f.value or 0 for f in group])):
             why = _T4_SHIFTED if shifted else _T4_GROUP_FAILS
