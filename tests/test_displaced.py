@@ -385,3 +385,19 @@ def test_a_misprinted_total_in_a_dump_without_blank_cells_does_not_make_the_tabl
     assert flat.get("t3.granted.total") == 5 and flat.get("t3.results_total.total") == 5
     assert flat.get("t3.carried_over.total") == 0 and flat.get("t3.partial.natural_person") == 0
     assert "cells.undecided" in codes  # (5 0 6: no reading holds, so nothing of it is placed)
+
+
+def test_two_rows_cells_interleaved_leave_both_rows_unread() -> None:
+    """pdftotext's plain order of a landscape page: （一）予以公开 prints ``21 0`` and （二）部分公开 the
+    rest of both rows, interleaved (``8 1 0 0 0 0 21 0 0 0 0 9``). Five numbers too many say the text
+    is out of order; then ``21 0`` — whose total would be 0 in every filling-in of blank cells — is
+    not a dump's row that left blank cells out, and 予以公开 read 总计 0 (truth 21)."""
+    lines = ["三、收到和处理政府信息公开申请情况", "申请人情况", "一、本年新收政府信息公开申请数量", "29", "0", "0", "0", "0", "0", "29",
+             "二、上年结转政府信息公开申请数量", "0", "0", "0", "0", "0", "0", "0",
+             "三、本年度办理结果", "（一）予以公开", "21 0", "（二）部分公开（区分处理的，只计这一", "8 1", "0", "0", "0", "0", "21",
+             "0", "0", "0", "0", "9", "情形，不计其他情形）"]
+    lines += [x for label, _ in T3_ROWS[4:] for x in (label, *["0"] * 7)]
+    lines += ["（七）总计", "29", "0", "0", "0", "0", "0", "29", "四、结转下年度继续办理", *["0"] * 7, "四、政府信息公开行政复议、行政诉讼情况"]
+    flat, codes = _flat(T2_HEAD + "规章 0 0 1\n" + "\n".join(lines) + "\n")
+    assert flat.get("t3.granted.total") is None and flat.get("t3.partial.total") is None
+    assert flat.get("t3.new_received.total") == 29 and "cells.unreadable" in codes

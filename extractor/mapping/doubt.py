@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from extractor.mapping.readings import Reading
     from extractor.mapping.resolve import TableResult
 
-__all__ = ["CUT_TABLE", "cut_table", "row_total_fails", "unconfirmed_blanks"]
+__all__ = ["CUT_TABLE", "FILLED_FAILS", "cut_table", "filled_failing", "row_total_fails", "unconfirmed_blanks"]
 
 
 _UNCONFIRMED_BLANK = (
@@ -82,9 +82,22 @@ def cut_table(text_rows: dict[str, list[NumToken]], best: TableResult, k: int) -
     counts = {len(t) for t in text_rows.values() if t}
     if len(counts) != 1 or not 2 <= (m := counts.pop()) < k or len(text_rows) < _MIN_CUT_ROWS:
         return set()
-    failing = any(best.options[key].how == "dropped" and (kept := best.solved.kept.get(key)) and not any(_reading_holds(r) for r in kept)
-                  for key, t in text_rows.items() if t)
-    return {key for key, t in text_rows.items() if len(t) == m} if failing else set()
+    return {key for key, t in text_rows.items() if len(t) == m} if filled_failing(text_rows, best, k) else set()
+
+
+def filled_failing(text_rows: dict[str, list[NumToken]], best: TableResult, k: int) -> set[str]:
+    """Rows printing fewer numbers than cells, filled in by the dropped-cells rule, whose own total
+    holds in none of the readings kept (``21 0``: 21 placed, 总计 0 in every reading). What the
+    readings agree on then says nothing."""
+    return {key for key, t in text_rows.items()
+            if 0 < len(t) < k and best.options[key].how == "dropped" and (kept := best.solved.kept.get(key))
+            and not any(_reading_holds(r) for r in kept)}
+
+
+FILLED_FAILS = (
+    "the row prints fewer numbers than cells, no way of filling in the blank cells a dump leaves out makes its own total "
+    "hold, and table 3 shows the text printed out of order: its numbers are other rows' cells, not the row's"
+)
 
 
 _MIN_CUT_ROWS = 5

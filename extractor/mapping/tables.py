@@ -16,7 +16,14 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from extractor.locate.hits import T2_UNRECORDED, UNLABELED, Located, PrintedCell, RowHit, cell_ref
-from extractor.mapping.doubt import CUT_TABLE, cut_table, row_total_fails, unconfirmed_blanks
+from extractor.mapping.doubt import (
+    CUT_TABLE,
+    FILLED_FAILS,
+    cut_table,
+    filled_failing,
+    row_total_fails,
+    unconfirmed_blanks,
+)
 from extractor.mapping.narrative import Statements, no_prose, statements
 from extractor.mapping.repair import may_repair, repair, table3_equations, table4_equations
 from extractor.mapping.unlabeled import assign_unlabeled, labelled
@@ -213,13 +220,14 @@ def map_table3(
                                     prose=said.says() if key in prose else None)
         empty = [key for key, t in text_rows.items() if not t]
         # Rows holding more numbers than cells, which no reading explains, hold other rows' cells when
-        # there are two of them, or one holds two rows' worth, or one holds two numbers too many and a
-        # full row's own total fails: the text layer printed numbers away from their labels, as when
+        # there are two of them, or one holds two rows' worth or three numbers too many, or two too many
+        # while a full row's own total fails: the text layer printed numbers away from their labels, as when
         # the headings are among the rows. (One row with one number too many may hold a number split
         # over lines whose join its misprinted total cannot confirm, or a stray page number.)
         over = [len(t) for key, t in text_rows.items() if len(t) > k and not best.solved.kept.get(key)]
         failing = any(len(t) == k and row_total_fails(rows[key]) for key, t in text_rows.items())
-        overflow = bool(over) and (len(over) >= 2 or max(over) >= 2 * k or (max(over) > k + 1 and failing))
+        overflow = bool(over) and (len(over) >= 2 or max(over) >= 2 * k or (max(over) > k + 1 and failing)
+                                   or (max(over) >= k + _MANY_TOO_MANY and best.hyp == "dropped"))
         if layout is not None:
             layout.out_of_order = overflow
         scrambled = scrambled or overflow
@@ -231,6 +239,13 @@ def map_table3(
             # and one read by joining numbers over lines holds other rows' numbers, not a broken number
             collapsed += [key for key in text_rows if key not in collapsed and key not in unread
                           and (row_total_fails(rows[key]) or best.options[key].how == "joined")]
+        if scrambled:  # a filled-in row whose total fails in every reading holds other rows' numbers
+            from extractor.mapping.resolve import unreadable_row
+
+            for key in sorted(filled_failing(text_rows, best, k) - unread, key=list(text_rows).index):
+                rows[key] = unreadable_row(f"t3.{key}", T3_COLUMNS, replace(by_key[key], unreadable=FILLED_FAILS), findings)
+                unread.add(key)
+            collapsed = [key for key in collapsed if key not in unread]
         unconfirmed_blanks(rows, empty, collapsed, by_key, detail, findings, scrambled)
     rows = _repair_t3(rows, by_key, detail, findings)
     return Table3.make(
@@ -393,6 +408,12 @@ _T4_GROUP_FAILS = (
     "another order of the same five numbers: a text layer printed a cell out of its place (pdftotext prints a "
     "wrapped heading's cell after its neighbours), so which cell holds which number is not known and none is placed"
 )
+
+
+_MANY_TOO_MANY = 3
+"""Numbers beyond a row's cells that, in a text leaving blank cells out (which breaks no number),
+no stray page number explains: the row holds another row's (``8 1 0 0 0 0 21 0 0 0 0 9``: two rows'
+cells interleaved). Where the text breaks numbers over lines, a row holds a piece per break."""
 
 
 def _unconfirmed_t4_groups(figs: list[Figure], hit: RowHit, findings: list[Finding], leaves_blanks_out: bool = False) -> list[Figure]:
