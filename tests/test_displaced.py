@@ -357,17 +357,26 @@ def _cut_rows(rows: dict[str, list[int]], m: int) -> str:
 def test_a_table_cut_at_the_pages_edge_is_not_a_dump_without_blank_cells() -> None:
     """Every row prints its first four cells (``5 0 0 0``: 自然人 … 社会公益组织, the rest beyond the
     page's edge). Read as a dump that leaves out blank cells, 5 was a cell and the last 0 the total —
-    a total that fails in every reading — and 0 0 0 0 rows were all zeros though three of their cells
-    were never printed. Table 4, cut the same way, prints 12 of its 15 numbers."""
+    a total that fails in every reading. The rows' repeated zeros (``0 0 0 0``) show the text merges
+    nothing: the four numbers are the first four columns, the other three are left without a value.
+    Table 4, cut the same way, prints its first 12 of 15 numbers."""
     detail = {key: _row([0, 0, 0, 0, 0, 0]) for _, key in T3_ROWS[2:]}
     detail["granted"] = _row([4, 0, 0, 0, 0, 0])
     rows = {"new_received": _row([4, 0, 0, 0, 0, 0]), "carried_over": _row([0] * 6), **detail,
             "results_total": _row([4, 0, 0, 0, 0, 0]), "carried_forward": _row([0] * 6)}
     t4 = "四、政府信息公开行政复议、行政诉讼情况\n行政复议 行政诉讼\n" + " ".join(["0", "1", "0", "0", "1"] + ["0"] * 7) + "\n五、存在的主要问题\n"
     flat, codes = _flat(T2_HEAD + "规章 0 0 1\n" + _cut_rows(rows, 4) + t4)
-    assert all(flat.get(f"t3.{key}.total") is None for key in rows)
-    assert flat.get("t3.carried_over.natural_person") is None  # 0 0 0 0 is not "all zero": three cells unprinted
-    assert flat.get("t4.review.total") is None and "cells.unreadable" in codes
+    assert all(flat.get(f"t3.{key}.total") is None and flat.get(f"t3.{key}.legal_service") is None for key in rows)
+    assert [flat.get(f"t3.granted.{c}") for c in ("natural_person", "commercial", "research", "social_org")] == [4, 0, 0, 0]
+    assert flat.get("t3.carried_over.natural_person") == 0
+    assert flat.get("t4.review.total") == 1 and flat.get("t4.lit_after_review.corrected") == 0
+    assert flat.get("t4.lit_after_review.other") is None and "cells.absent" in codes
+    # no repeated value side by side: the text may merge them, so nothing tells which cells were printed
+    varied = {key: [i + 1, i + 2, i + 3, i + 4, 0, 0, 4 * i + 10] for i, key in enumerate(rows)}
+    varied["granted"] = [4, 1, 3, 0, 0, 0, 1]  # (a total that fails in every filling-in)
+    flat, codes = _flat(T2_HEAD + "规章 0 0 1\n" + _cut_rows(varied, 4))
+    assert all(flat.get(f"t3.{key}.{c}") is None for key in rows for c in ("natural_person", "total"))
+    assert "cells.unreadable" in codes
     # the whole table printed: every row read
     flat, _ = _flat(T2_HEAD + "规章 0 0 1\n" + _cut_rows(rows, 7) + t4.replace(" 0 0 0 0 0 0 0\n", " 0 0 0 0 0 0 0 0 0 0\n"))
     assert flat.get("t3.granted.total") == 4 and flat.get("t3.new_received.natural_person") == 4

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from extractor.locate.hits import RowHit
-from extractor.records.models import Figure, Finding
+from extractor.records.models import CellRef, Figure, Finding, Severity
 from extractor.template import T3_COLUMNS, total_holds
 from extractor.text import CellState
 
@@ -23,7 +24,10 @@ if TYPE_CHECKING:
     from extractor.mapping.readings import Reading
     from extractor.mapping.resolve import TableResult
 
-__all__ = ["CUT_TABLE", "FILLED_FAILS", "cut_table", "filled_failing", "row_total_fails", "unconfirmed_blanks"]
+__all__ = [
+    "CUT_TABLE", "FILLED_FAILS", "cut_finding", "cut_table", "filled_failing", "first_columns", "repeats_printed",
+    "row_total_fails", "unconfirmed_blanks",
+]
 
 
 _UNCONFIRMED_BLANK = (
@@ -85,12 +89,45 @@ def cut_table(text_rows: dict[str, list[NumToken]], best: TableResult, k: int) -
     return {key for key, t in text_rows.items() if len(t) == m} if filled_failing(text_rows, best, k) else set()
 
 
+def repeats_printed(rows: Sequence[Sequence[NumToken]]) -> bool:
+    """Some row prints the same number twice side by side (``0 0 0 0``): the text does not merge
+    repeated values, so it is no dump that leaves cells out — a cut table's printed cells are then
+    its first columns, in order."""
+    return any(a.text == b.text for toks in rows for a, b in pairwise(toks))
+
+
+def first_columns(prefix: str, cols: Sequence[str], toks: Sequence[NumToken]) -> list[Figure]:
+    """A row of a table cut at the page's edge: its printed numbers fill its first columns in order
+    (a browser clips the table's right side), the columns beyond are left without a value."""
+    from extractor.mapping.readings import token_cell
+
+    out: list[Figure] = []
+    for i, col in enumerate(cols):
+        key = f"{prefix}.{col}"
+        if i < len(toks):
+            c = token_cell(toks[i])
+            out.append(Figure.in_text(key, c.value, c.state, c.raw, None, True, c.offset, c.line))
+        else:
+            out.append(Figure.make(key=key, value=None, state=CellState.AMBIGUOUS, raw="", ref=CellRef.in_text(None, None),
+                                   inferred=True))
+    return out
+
+
+def cut_finding(table: str, keys: Sequence[str], printed: int, cells: int) -> Finding:
+    return Finding.make(
+        code="cells.absent", severity=Severity.WARNING,
+        message=(f"{table} was cut at the page's edge: every row prints its first {printed} of {cells} cells, and no "
+                 "filling-in of blank cells makes every row's total hold; the printed numbers are read as the first "
+                 "columns, the others are left without a value, not blank"),
+        cells=list(keys))
+
+
 def filled_failing(text_rows: dict[str, list[NumToken]], best: TableResult, k: int) -> set[str]:
-    """Rows printing fewer numbers than cells, filled in by the dropped-cells rule, whose own total
-    holds in none of the readings kept (``21 0``: 21 placed, 总计 0 in every reading). What the
-    readings agree on then says nothing."""
+    """Rows printing fewer numbers than cells, filled in by the dropped-cells rule (or split as
+    digits run together), whose own total holds in none of the readings kept (``21 0``: 21 placed,
+    总计 0 in every reading). What the readings agree on then says nothing."""
     return {key for key, t in text_rows.items()
-            if 0 < len(t) < k and best.options[key].how == "dropped" and (kept := best.solved.kept.get(key))
+            if 0 < len(t) < k and best.options[key].how in ("dropped", "glued") and (kept := best.solved.kept.get(key))
             and not any(_reading_holds(r) for r in kept)}
 
 

@@ -13,14 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from extractor.locate.hits import T2_UNRECORDED, UNLABELED, Located, PrintedCell, RowHit, cell_ref
 from extractor.mapping.doubt import (
     CUT_TABLE,
     FILLED_FAILS,
+    cut_finding,
     cut_table,
     filled_failing,
+    first_columns,
+    repeats_printed,
     row_total_fails,
     unconfirmed_blanks,
 )
@@ -110,9 +113,11 @@ class TextLayout:
     blanks_unprinted: bool = False
     """Digits run together and blank cells print nothing (:attr:`TableResult.blanks_unprinted`): a
     glued row of any table may hide blank cells between its digits."""
-    cut: bool = False
-    """Table 3 was cut at the page's edge (:func:`_cut_table`): a row of table 4 printing fewer numbers
-    than cells lost its last ones the same way, it did not leave blank cells out."""
+    cut: Literal["read", "unread"] | None = None
+    """Table 3 was cut at the page's edge (:func:`~extractor.mapping.doubt.cut_table`): a row of table 4
+    printing fewer numbers than cells lost its last ones the same way, it did not leave blank cells
+    out — its printed numbers are its first cells (``read``: the text was shown not to merge repeated
+    values), or not known (``unread``)."""
     broken_seps: frozenset[str] = frozenset()
     """The separators (``line``, ``space``) across which table 3 joined a row's numbers, its identity
     confirming it: the text breaks numbers there (``6`` / ``05``, digits in two ``<span>`` elements).
@@ -206,15 +211,20 @@ def map_table3(
                                            for sep in _join_seps(toks, best.solved.kept.get(key, [])))
         prose = _prose_decided(best, said, text_rows, fixed, detail, short_unread)
         unread = cut_table(text_rows, best, k)  # rows left without values here (said once, not again below)
+        cut_read = bool(unread) and repeats_printed(list(text_rows.values()))
         if layout is not None:
-            layout.cut = bool(unread)
+            layout.cut = "read" if cut_read else "unread" if unread else None
+        if cut_read:
+            findings.append(cut_finding("table 3", [f"t3.{key}" for key in text_rows if key in unread],
+                                        len(text_rows[next(iter(unread))]), k))
         for key in text_rows:
             opts = best.options[key]
             kept = best.solved.kept.get(key, [])
             if key in unread:
                 from extractor.mapping.resolve import unreadable_row
 
-                rows[key] = unreadable_row(f"t3.{key}", T3_COLUMNS, replace(by_key[key], unreadable=CUT_TABLE), findings)
+                rows[key] = (first_columns(f"t3.{key}", T3_COLUMNS, text_rows[key]) if cut_read else
+                             unreadable_row(f"t3.{key}", T3_COLUMNS, replace(by_key[key], unreadable=CUT_TABLE), findings))
                 continue
             rows[key] = figures_for(f"t3.{key}", T3_COLUMNS, by_key[key], opts, kept, findings,
                                     prose=said.says() if key in prose else None)
@@ -356,7 +366,7 @@ def _short_row(prefix: str, hit: RowHit, got: int, k: int) -> Finding:
 
 def map_table4(
     hits: list[RowHit], findings: list[Finding], hyp: Hypothesis | None = None, out_of_order: bool = False, blanks_unprinted: bool = False,
-    blank_lines: int | None = None, cut: bool = False,
+    blank_lines: int | None = None, cut: Literal["read", "unread"] | None = None,
 ) -> Table4 | None:
     """Table 4; ``hyp`` and ``out_of_order`` as table 3 found the running text (:class:`TextLayout`)."""
     if not hits:
@@ -369,6 +379,9 @@ def map_table4(
         figs = [_figure(k, c) for k, c in zip(keys, cells, strict=True)]
         if len(hit.cells) < 15:
             findings.append(_short_row("t4", hit, len(hit.cells), 15))
+    elif cut == "read" and not hit.unreadable and hit.cells is None and 0 < len(toks := _tokens(hit)) < len(keys):
+        figs = _keyed(first_columns("t4", [k.removeprefix("t4.") for k in keys], toks), keys)
+        findings.append(cut_finding("table 4", keys[len(toks):], len(toks), len(keys)))
     elif hit.unreadable or ((out_of_order or cut) and hit.cells is None and _printed(hit) != len(keys)):
         from extractor.mapping.resolve import unreadable_row
 
@@ -493,10 +506,14 @@ def _no_rank(_key: str, _reading: Reading) -> float:
     return 0.0
 
 
-def _printed(hit: RowHit) -> int:
+def _tokens(hit: RowHit) -> list[NumToken]:
     from extractor.mapping.resolve import tokens_of
 
-    return len(tokens_of(hit))
+    return tokens_of(hit)
+
+
+def _printed(hit: RowHit) -> int:
+    return len(_tokens(hit))
 
 
 def t2_template(located: Located, year: int | None) -> Template:
