@@ -245,17 +245,18 @@ def map_table3(
         # out, or digits run together): doubtful when the table is scrambled or fails widely
         short = [key for key, t in text_rows.items() if 0 < len(t) < k and key not in unread]
         collapsed = short if scrambled or best.hyp == "dropped" else []
-        if scrambled:  # a row whose own total fails is more likely cut from other rows' numbers than misprinted,
-            # and one read by joining numbers over lines holds other rows' numbers, not a broken number
-            collapsed += [key for key in text_rows if key not in collapsed and key not in unread
-                          and (row_total_fails(rows[key]) or best.options[key].how == "joined")]
-        if scrambled:  # a filled-in row whose total fails in every reading holds other rows' numbers
+        if scrambled:
+            # a filled-in row whose total fails in every reading holds other rows' numbers; so, more
+            # likely than a misprint, does a row whose own total fails, and one read by joining numbers
+            # over lines holds other rows' numbers rather than a broken number
             from extractor.mapping.resolve import unreadable_row
 
             for key in sorted(filled_failing(text_rows, best, k) - unread, key=list(text_rows).index):
                 rows[key] = unreadable_row(f"t3.{key}", T3_COLUMNS, replace(by_key[key], unreadable=FILLED_FAILS), findings)
                 unread.add(key)
             collapsed = [key for key in collapsed if key not in unread]
+            collapsed += [key for key in text_rows if key not in collapsed and key not in unread
+                          and (row_total_fails(rows[key]) or best.options[key].how == "joined")]
         unconfirmed_blanks(rows, empty, collapsed, by_key, detail, findings, scrambled)
     rows = _repair_t3(rows, by_key, detail, findings)
     return Table3.make(
