@@ -410,3 +410,24 @@ def test_two_rows_cells_interleaved_leave_both_rows_unread() -> None:
     flat, codes = _flat(T2_HEAD + "规章 0 0 1\n" + "\n".join(lines) + "\n")
     assert flat.get("t3.granted.total") is None and flat.get("t3.partial.total") is None
     assert flat.get("t3.new_received.total") == 29 and "cells.unreadable" in codes
+
+
+def test_rows_printed_elsewhere_do_not_join_a_block_when_the_row_above_holds_their_numbers() -> None:
+    """pdftotext's plain order of a 2019 table 3 at 125 %: （六）其他处理's label printed early, its
+    numbers after 5.要求…'s own (14 numbers there), and 四's numbers after （七）总计's own, before 四's
+    label. （六） was dealt the first chunk after （七）'s label — 其他处理 20, （七）总计 all 0 — because the
+    row above's surplus was not looked at."""
+    lines = ["三、收到和处理政府信息公开申请情况", "申请人情况", "一、本年新收政府信息公开申请数量", "20", "0", "0", "0", "0", "1", "21",
+             "二、上年结转政府信息公开申请数量", *["0"] * 7, "三、本年度办理结果", "（一）予以公开", "16", "0", "0", "0", "0", "1", "17"]
+    rows_2019 = [(label, key) for label, key in T3_ROWS[3:]] + [
+        ("1.本机关不掌握相关政府信息", "unable_not_held"), ("2.没有现成信息需要另行制作", "unable_needs_creation"),
+        ("3.补正后申请内容仍不明确", "unable_unclear"), ("（五）不予处理", ""), ("1.信访举报投诉类申请", "rejected_petition"),
+        ("2.重复申请", "rejected_duplicate"), ("3.要求提供公开出版物", "rejected_publication"),
+        ("4.无正当理由大量反复申请", "rejected_excessive")]
+    for label, key in rows_2019:
+        lines += [label] if not key else [label, *["0"] * 7]
+    lines += ["（六）其他处理", "5.要求行政机关确认或重新出具已获取信息", *["0"] * 7, "4", "0", "0", "0", "0", "0", "4",
+              "（七）总计", "20", "0", "0", "0", "0", "1", "21", *["0"] * 7, "四、结转下年度继续办理", "四、政府信息公开行政复议、行政诉讼情况"]
+    flat, _ = _flat(T2_HEAD + "规章 0 0 1\n" + "\n".join(lines) + "\n")
+    assert flat.get("t3.results_total.total") in (21, None) and flat.get("t3.results_total.natural_person") in (20, None)
+    assert flat.get("t3.other.total") in (4, None) and flat.get("t3.other.natural_person") in (4, None)

@@ -136,7 +136,11 @@ def displaced_rows(
                 continue
             chunks, how = dealt
         else:
-            before = sorted((a for a in elsewhere.values() if lower < a.order < anchor.order), key=lambda a: a.order)
+            # rows printed elsewhere just before the label join its block, unless the row above holds
+            # numbers beyond its own cells: theirs may be those (``5.要求…`` / 14 numbers / ``（七）总计`` / 14
+            # numbers: （六）其他处理's after the row above it, 四's before its own label)
+            before = [] if i and len(per_row[i - 1]) > k else sorted(
+                (a for a in elsewhere.values() if lower < a.order < anchor.order), key=lambda a: a.order)
             found = _block_around(anchor, before, between, toks, k)
             if found is None:
                 continue
