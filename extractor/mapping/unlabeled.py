@@ -32,15 +32,8 @@ def assign_unlabeled(unlabeled: list[RowHit], by_key: dict[str, RowHit], has_sub
     order = fits[0] if fits else orders[0]
     missing = [k for k in order if k not in by_key]
     if not fits:
-        findings.append(
-            Finding.make(
-                code="rows.unlabeled",
-                severity=Severity.WARNING,
-                message=f"table 3: {len(unlabeled)} value rows print no label but {len(missing)} template rows are missing; not assigned",
-                cells=[f"t3.{k}" for k in missing],
-                refs=[h.run_ref for h in unlabeled],
-            )
-        )
+        findings.append(_finding("rows.unlabeled", Severity.WARNING, missing, unlabeled,
+                                 f"{len(unlabeled)} value rows print no label but {len(missing)} template rows are missing; not assigned"))
         for key in missing:  # a value row may be theirs: their cells are unknown, not absent
             by_key[key] = RowHit(kind="t3", key=key, run="", unreadable=_UNPLACED, run_ref=unlabeled[0].run_ref)
         return
@@ -48,15 +41,13 @@ def assign_unlabeled(unlabeled: list[RowHit], by_key: dict[str, RowHit], has_sub
         hit.key = key
         hit.label = ""
         by_key[key] = hit
-    findings.append(
-        Finding.make(
-            code="rows.by_order",
-            severity=Severity.INFO,
-            message=f"table 3: {len(unlabeled)} value rows printed without labels were assigned in template order to {', '.join(missing)}",
-            cells=[f"t3.{k}" for k in missing],
-            refs=[h.run_ref for h in unlabeled],
-        )
-    )
+    findings.append(_finding("rows.by_order", Severity.INFO, missing, unlabeled,
+                             f"{len(unlabeled)} value rows printed without labels were assigned in template order to {', '.join(missing)}"))
+
+
+def _finding(code: str, severity: Severity, missing: Sequence[str], unlabeled: Sequence[RowHit], message: str) -> Finding:
+    return Finding.make(code=code, severity=severity, message=f"table 3: {message}", cells=[f"t3.{k}" for k in missing],
+                        refs=[h.run_ref for h in unlabeled])
 
 
 def unlabeled_fit(hits: Sequence[RowHit], year: int | None = None) -> bool:
