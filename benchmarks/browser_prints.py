@@ -18,11 +18,14 @@ import argparse
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from browser import FLAGS, find_browser  # the tests' headless-Chromium flags and lookup
 
 from benchmarks.tool_dumps import pdf_dumps
 from extractor import extract
@@ -39,16 +42,11 @@ VARIANTS = {
 """CSS put in each page's <head> before printing (a4: the page as it is)."""
 TOOLS = ("pdftotext", "pdftotext -layout", "pdftotext -raw", "pdfplumber extract_text()", "pdfplumber layout=True",
          "pypdfium2 get_text_range()")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-         "--disable-component-update", "--disable-sync", "--no-pdf-header-footer"]
-
-
-def _browser() -> str | None:
-    return next((p for n in ("chromium", "chromium-browser", "google-chrome") if (p := shutil.which(n))), None)
 
 
 def _print(browser: str, page: Path, pdf: Path, work: Path) -> bool:
-    cmd = [browser, *FLAGS, f"--user-data-dir={work / 'profile'}", f"--print-to-pdf={pdf}", page.resolve().as_uri()]
+    cmd = [browser, *FLAGS, "--no-pdf-header-footer", f"--user-data-dir={work / 'profile'}", f"--print-to-pdf={pdf}",
+           page.resolve().as_uri()]
     try:
         subprocess.run(cmd, capture_output=True, timeout=120, env={**os.environ, "HOME": str(work)})
     except subprocess.TimeoutExpired:
@@ -67,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--variant", action="append", choices=sorted(VARIANTS), help="only these variants (repeatable)")
     ap.add_argument("--keep", type=Path, help="write the PDFs and the dumps that gave a wrong value here")
     args = ap.parse_args(argv)
-    browser = _browser()
+    browser = find_browser()
     if browser is None:
         print("no Chromium found (apt-get install chromium)", file=sys.stderr)
         return 2

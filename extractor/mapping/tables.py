@@ -191,7 +191,14 @@ def map_table3(
             findings.append(_row_finding("rows.displaced", Severity.INFO, f"t3.{key}", hit, hit.moved))
     if text_rows:  # rows read from running text: resolved together with the table's identities
         from extractor.mapping.readings import CellReading
-        from extractor.mapping.resolve import choose, figures_for, glued_evidence, hypotheses, solve_t3_text
+        from extractor.mapping.resolve import (
+            choose,
+            figures_for,
+            glued_evidence,
+            hypotheses,
+            solve_t3_text,
+            unreadable_row,
+        )
 
         fixed: dict[str, Reading] = {key: tuple(CellReading(f.value, f.state, f.raw) for f in rows[key]) for key in grid_keys}
         said = said() if callable(said) else said or Statements()
@@ -221,8 +228,6 @@ def map_table3(
             opts = best.options[key]
             kept = best.solved.kept.get(key, [])
             if key in unread:
-                from extractor.mapping.resolve import unreadable_row
-
                 rows[key] = (first_columns(f"t3.{key}", T3_COLUMNS, text_rows[key]) if cut_read else
                              unreadable_row(f"t3.{key}", T3_COLUMNS, replace(by_key[key], unreadable=CUT_TABLE), findings))
                 continue
@@ -249,8 +254,6 @@ def map_table3(
             # a filled-in row whose total fails in every reading holds other rows' numbers; so, more
             # likely than a misprint, does a row whose own total fails, and one read by joining numbers
             # over lines holds other rows' numbers rather than a broken number
-            from extractor.mapping.resolve import unreadable_row
-
             for key in sorted(filled_failing(text_rows, best, k) - unread, key=list(text_rows).index):
                 rows[key] = unreadable_row(f"t3.{key}", T3_COLUMNS, replace(by_key[key], unreadable=FILLED_FAILS), findings)
                 unread.add(key)
